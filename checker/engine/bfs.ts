@@ -1,0 +1,12 @@
+/**
+ * Breadth-first exhaustive search (the default): levels in order, so the first violation found
+ * has a shortest trace.
+ */
+import { PackedQueue } from '../store/frontier';
+import type { CompiledSpec } from './compiled';
+import type { ExploreOptions } from './explorer';
+import { runExhaustive } from './run';
+
+export function bfs(cs: CompiledSpec, opts: ExploreOptions = {}) {
+  return runExhaustive(cs, opts, 'bfs', new PackedQueue(cs.codec.words));
+}

@@ -1,0 +1,107 @@
+/**
+ * A spec prepared for exploration: its generated codec, its action instances (every action ×
+ * every parameter combination, in a fixed order), and successor enumeration through immer drafts.
+ */
+import { createDraft, enableMapSet, finishDraft, setAutoFreeze } from 'immer';
+import type { ActionSpec, Params, Spec } from '../../spec/spec';
+import { DONE } from '../../spec/spec';
+import type { Key } from '../../spec/types';
+import { compileCodec, SchemaViolation, type Codec } from '../state/codec';
+import { forEachOutcome, NondeterminismError } from './choices';
+import { ModelError } from './errors';
+
+enableMapSet();
+// States are never mutated after they are made; freezing them would only cost time.
+setAutoFreeze(false);
+
+export interface ActionInstance {
+  readonly id: number;
+  readonly actionIndex: number;
+  readonly action: ActionSpec;
+  readonly params: Params;
+  /** e.g. `TMRcvPrepared(r1)` or `Unreg0.K2` (thread id and step label). */
+  readonly label: string;
+}
+
+function instanceLabel(action: ActionSpec, params: Params): string {
+  if (action.thread) return `${action.thread.ids[params.self as number]}.${action.thread.label}`;
+  const vals = action.params.map(([k]) => String(params[k]));
+  return vals.length ? `${action.name}(${vals.join(', ')})` : action.name;
+}
+
+function product(domains: readonly (readonly [string, readonly Key[]])[]): Params[] {
+  let acc: Record<string, Key>[] = [{}];
+  for (const [name, dom] of domains) {
+    acc = acc.flatMap((p) => dom.map((v) => ({ ...p, [name]: v })));
+  }
+  return acc;
+}
+
+export class CompiledSpec {
+  readonly codec: Codec;
+  readonly instances: readonly ActionInstance[];
+  /** Index of the first instance of each thread kind's steps, for the all-done test. */
+  private readonly threadKinds: readonly string[];
+
+  constructor(readonly spec: Spec) {
+    this.codec = compileCodec(spec.schema);
+    const instances: ActionInstance[] = [];
+    spec.actions.forEach((action, actionIndex) => {
+      for (const params of product(action.params)) {
+        instances.push({ id: instances.length, actionIndex, action, params, label: instanceLabel(action, params) });
+      }
+    });
+    this.instances = instances;
+    this.threadKinds = spec.threads.map((t) => t.kind);
+  }
+
+  /** Calls emit(state, ordinal) for each initial state. */
+  forEachInit(emit: (s: any, ordinal: number) => void): void {
+    try {
+      forEachOutcome((ctx) => this.spec.init(ctx), emit);
+    } catch (e) {
+      throw wrap(e, 'Init');
+    }
+  }
+
+  /** Whether instance `inst` is enabled in `s` (a guard that throws is a model error). */
+  enabled(inst: ActionInstance, s: any): boolean {
+    try {
+      return inst.action.guard(s, inst.params);
+    } catch (e) {
+      throw wrap(e, inst.label, 'guard');
+    }
+  }
+
+  /** Calls emit(successor, ordinal) for each successor of `s` by the (enabled) instance. */
+  forEachSuccessor(inst: ActionInstance, s: any, emit: (t: any, ordinal: number) => void): void {
+    const { effect } = inst.action;
+    const params = inst.params;
+    try {
+      forEachOutcome((ctx) => {
+        const d = createDraft(s);
+        effect(d, params, ctx);
+        return finishDraft(d);
+      }, emit);
+    } catch (e) {
+      throw wrap(e, inst.label);
+    }
+  }
+
+  /** True when the spec has threads and every instance is at `done`. */
+  allThreadsDone(s: any): boolean {
+    if (this.threadKinds.length === 0) return false;
+    for (const kind of this.threadKinds) {
+      for (const rec of s[kind]) if (rec.pc !== DONE) return false;
+    }
+    return true;
+  }
+}
+
+function wrap(e: unknown, where: string, part = 'effect'): ModelError {
+  if (e instanceof ModelError) return e;
+  if (e instanceof SchemaViolation) return new ModelError(`${where}: ${e.message}`, 'schema', e);
+  if (e instanceof NondeterminismError) return new ModelError(`${where}: ${e.message}`, 'nondeterminism', e);
+  const msg = e instanceof Error ? e.message : String(e);
+  return new ModelError(`${where}: ${part} threw: ${msg}`, 'throw', e);
+}

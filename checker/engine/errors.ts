@@ -1,0 +1,18 @@
+/**
+ * Errors as data with stable codes until the edge (the CLI turns them into exit codes and one
+ * line of text).
+ */
+
+/** The model itself is at fault: an effect, guard or predicate threw, or a state left its schema. */
+export class ModelError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'throw' | 'schema' | 'nondeterminism',
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The user's input is at fault: unknown model/variant/constant, a malformed trace file, bad flags. */
+export class UsageError extends Error {}

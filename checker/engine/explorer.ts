@@ -1,0 +1,171 @@
+/**
+ * HOT PATH. What every exhaustive strategy does per state: generate the successors of a state,
+ * count them with TLC's semantics, check action properties on every step, deduplicate through the
+ * fingerprint set, check invariants on each new state (and on states cut by a constraint), detect
+ * deadlock, and hand new states to the strategy's frontier in packed form. The strategies (bfs.ts,
+ * dfs.ts) only decide the order in which frontier records are expanded.
+ *
+ * Counting, as TLC: generated = initial states + every successor of every enabled action
+ * instance, duplicates and self-loops included; distinct = the seen set's size.
+ */
+import { NO_PARENT, StateLog } from '../store/stateLog';
+import { SeenSet } from '../store/seenSet';
+import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
+import type { CompiledSpec } from './compiled';
+import { ModelError } from './errors';
+import type { ActionCoverage, Stats, TraceRef, Verdict } from './result';
+
+/** Where new states go: a packed queue or stack. */
+export interface Frontier {
+  pushSlot(): void;
+  buf: Uint32Array;
+  off: number;
+}
+
+export interface ExploreOptions {
+  /** Stop (verdict `incomplete`) once this many distinct states are stored. */
+  maxStates?: number;
+  /** Do not expand states at this depth (initial states have depth 1). */
+  maxDepth?: number;
+  /** Override the spec's deadlock setting. */
+  checkDeadlock?: boolean;
+  /** Called about every `progressMs` with the current stats. */
+  onProgress?: (stats: Stats) => void;
+  progressMs?: number;
+  /** Polled between expansions; returning true stops the run as `incomplete: interrupted`. */
+  shouldStop?: () => boolean;
+}
+
+/** Packs an action instance id and successor ordinal into one word. */
+export function packTransition(instance: number, ordinal: number, nInstances: number): number {
+  const t = instance + nInstances * ordinal;
+  if (t >= 0xffffffff) throw new ModelError(`too many successors from one action instance to record (${ordinal})`, 'throw');
+  return t;
+}
+
+export function unpackTransition(t: number, nInstances: number): { instance: number; ordinal: number } {
+  return { instance: t % nInstances, ordinal: Math.floor(t / nInstances) };
+}
+
+export class Explorer {
+  readonly seen = new SeenSet();
+  readonly log = new StateLog();
+  readonly stats: Stats = { distinct: 0, generated: 0, depth: 0, expanded: 0, elapsedMs: 0, storeBytes: 0 };
+  readonly coverage: ActionCoverage[];
+  readonly checkDeadlock: boolean;
+  private readonly words: number;
+  private readonly scratch: Uint32Array;
+  private readonly fp = new Uint32Array(2);
+  private readonly nInstances: number;
+
+  constructor(
+    readonly cs: CompiledSpec,
+    readonly opts: ExploreOptions,
+  ) {
+    this.words = cs.codec.words;
+    this.scratch = new Uint32Array(this.words);
+    this.nInstances = Math.max(1, cs.instances.length);
+    this.coverage = cs.spec.actions.map((a) => ({ name: a.name, generated: 0, distinct: 0 }));
+    this.checkDeadlock = opts.checkDeadlock ?? cs.spec.checkDeadlock;
+  }
+
+  /** Generates, checks and stores the initial states. */
+  addInitial(frontier: Frontier): Verdict | undefined {
+    let verdict: Verdict | undefined;
+    this.cs.forEachInit((s, ordinal) => {
+      if (verdict) return;
+      this.stats.generated++;
+      verdict = this.visit(s, NO_PARENT, ordinal, 1, frontier, -1);
+    });
+    return verdict;
+  }
+
+  /**
+   * Expands state `s` (stored at `index`, at `depth`): every successor is counted, checked, and
+   * if new stored and pushed. Returns a verdict when a property fails.
+   */
+  expand(s: any, index: number, depth: number, frontier: Frontier): Verdict | undefined {
+    const { cs } = this;
+    const instances = cs.instances;
+    const actionProps = cs.spec.actionProperties;
+    let successors = 0;
+    let verdict: Verdict | undefined;
+    this.stats.expanded++;
+    for (let i = 0; i < instances.length; i++) {
+      const inst = instances[i]!;
+      if (!cs.enabled(inst, s)) continue;
+      const cov = this.coverage[inst.actionIndex]!;
+      cs.forEachSuccessor(inst, s, (t, ordinal) => {
+        if (verdict) return;
+        successors++;
+        this.stats.generated++;
+        cov.generated++;
+        const transition = packTransition(inst.id, ordinal, this.nInstances);
+        for (let p = 0; p < actionProps.length; p++) {
+          const prop = actionProps[p]!;
+          if (!evalPredicate(prop.name, () => prop.check(s, t))) {
+            verdict = { kind: 'violation', property: prop.name, propertyKind: 'action', at: { last: index, then: transition } };
+            return;
+          }
+        }
+        verdict = this.visit(t, index, transition, depth + 1, frontier, inst.actionIndex);
+      });
+      if (verdict) return verdict;
+    }
+    if (successors === 0 && this.checkDeadlock && !cs.allThreadsDone(s)) {
+      return { kind: 'deadlock', at: { last: index } };
+    }
+    return undefined;
+  }
+
+  /** Encodes, deduplicates, checks and stores one generated state. */
+  private visit(t: any, parent: number, transition: number, depth: number, frontier: Frontier, actionIndex: number): Verdict | undefined {
+    const { cs, scratch, fp } = this;
+    cs.codec.encode(t, scratch, 0);
+    const spec = cs.spec;
+    for (let c = 0; c < spec.constraints.length; c++) {
+      const con = spec.constraints[c]!;
+      if (!evalPredicate(con.name, () => con.check(t))) {
+        // TLC CONSTRAINT: counted and checked, neither stored nor expanded.
+        return this.checkInvariants(t, { last: parent, then: transition });
+      }
+    }
+    cs.codec.hash(scratch, 0, fp);
+    if (!this.seen.add(fp[0]!, fp[1]!)) return undefined;
+    const index = this.log.push(parent, transition);
+    this.stats.distinct++;
+    if (actionIndex >= 0) this.coverage[actionIndex]!.distinct++;
+    if (depth > this.stats.depth) this.stats.depth = depth;
+    const v = this.checkInvariants(t, { last: index });
+    if (v) return v;
+    frontier.pushSlot();
+    const buf = frontier.buf;
+    const off = frontier.off;
+    buf[off + REC_INDEX] = index;
+    buf[off + REC_DEPTH] = depth;
+    for (let w = 0; w < this.words; w++) buf[off + REC_WORDS + w] = scratch[w]!;
+    return undefined;
+  }
+
+  private checkInvariants(t: any, at: TraceRef): Verdict | undefined {
+    const invs = this.cs.spec.invariants;
+    for (let i = 0; i < invs.length; i++) {
+      const inv = invs[i]!;
+      if (!evalPredicate(inv.name, () => inv.check(t))) return { kind: 'violation', property: inv.name, propertyKind: 'invariant', at };
+    }
+    return undefined;
+  }
+
+  /** Bytes held by the stores, for reports. */
+  storeBytes(frontierBytes: number): number {
+    return this.seen.bytes + this.log.bytes + frontierBytes;
+  }
+}
+
+function evalPredicate(name: string, f: () => boolean): boolean {
+  try {
+    return f();
+  } catch (e) {
+    throw new ModelError(`property ${name} threw: ${e instanceof Error ? e.message : String(e)}`, 'throw', e);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The outcome of a check, as data: only the CLI turns it into text and exit codes.
+ */
+
+/** How to reach the state a verdict is about: a stored state, optionally plus one more transition. */
+export interface TraceRef {
+  /** Index of the last stored state on the path (NO_PARENT if the state is an initial one not stored). */
+  readonly last: number;
+  /** A final transition from `last` to an unstored state (a successor that failed a check). */
+  readonly then?: number;
+}
+
+export type Verdict =
+  | { readonly kind: 'holds' }
+  | { readonly kind: 'violation'; readonly property: string; readonly propertyKind: 'invariant' | 'action'; readonly at: TraceRef }
+  | { readonly kind: 'deadlock'; readonly at: TraceRef }
+  | { readonly kind: 'error'; readonly message: string; readonly at?: TraceRef }
+  | { readonly kind: 'incomplete'; readonly reason: 'max-states' | 'max-depth' | 'interrupted' };
+
+export interface ActionCoverage {
+  readonly name: string;
+  /** Successors produced by the action's instances (duplicates included). */
+  generated: number;
+  /** New distinct states first reached by the action. */
+  distinct: number;
+}
+
+export interface Stats {
+  distinct: number;
+  generated: number;
+  /** BFS: number of levels (initial states are level 1). DFS: deepest stack. */
+  depth: number;
+  /** States whose successors were computed. */
+  expanded: number;
+  elapsedMs: number;
+  /** Bytes of the seen set, state log and frontier at the end. */
+  storeBytes: number;
+}
+
+export interface CheckResult {
+  readonly verdict: Verdict;
+  readonly stats: Stats;
+  readonly coverage: readonly ActionCoverage[];
+  readonly strategy: 'bfs' | 'dfs';
+}
+
+/** TLC's optimistic estimate of the probability of a fingerprint collision: n·(g−n)/2^64. */
+export function collisionProbability(stats: Stats): number {
+  return (stats.distinct * Math.max(0, stats.generated - stats.distinct)) / 2 ** 64;
+}

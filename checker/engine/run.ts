@@ -1,0 +1,71 @@
+/**
+ * The loop shared by the exhaustive strategies: pop a packed record, decode, expand, until the
+ * frontier is empty, a verdict is reached, or a bound or interrupt stops the run.
+ */
+import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
+import type { CompiledSpec } from './compiled';
+import { ModelError } from './errors';
+import { Explorer, type ExploreOptions, type Frontier } from './explorer';
+import type { CheckResult, TraceRef, Verdict } from './result';
+
+export interface PoppableFrontier extends Frontier {
+  pop(): boolean;
+  readonly length: number;
+  readonly bytes: number;
+}
+
+export function runExhaustive(
+  cs: CompiledSpec,
+  opts: ExploreOptions,
+  strategy: 'bfs' | 'dfs',
+  frontier: PoppableFrontier,
+): { result: CheckResult; explorer: Explorer } {
+  const ex = new Explorer(cs, opts);
+  const start = performance.now();
+  const progressMs = opts.progressMs ?? 1000;
+  let nextProgress = start + progressMs;
+  let verdict: Verdict | undefined;
+  let current: TraceRef | undefined;
+  let pruned = false;
+  try {
+    verdict = ex.addInitial(frontier);
+    let n = 0;
+    while (!verdict && frontier.pop()) {
+      const buf = frontier.buf;
+      const off = frontier.off;
+      const index = buf[off + REC_INDEX]!;
+      const depth = buf[off + REC_DEPTH]!;
+      const s = cs.codec.decode(buf, off + REC_WORDS);
+      current = { last: index };
+      if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
+        pruned = true;
+        continue;
+      }
+      verdict = ex.expand(s, index, depth, frontier);
+      if (verdict) break;
+      if (opts.maxStates !== undefined && ex.stats.distinct >= opts.maxStates && frontier.length > 0) {
+        verdict = { kind: 'incomplete', reason: 'max-states' };
+        break;
+      }
+      if ((++n & 255) === 0) {
+        const now = performance.now();
+        if (opts.shouldStop?.()) {
+          verdict = { kind: 'incomplete', reason: 'interrupted' };
+          break;
+        }
+        if (opts.onProgress && now >= nextProgress) {
+          ex.stats.elapsedMs = now - start;
+          opts.onProgress(ex.stats);
+          nextProgress = now + progressMs;
+        }
+      }
+    }
+    if (!verdict) verdict = pruned ? { kind: 'incomplete', reason: 'max-depth' } : { kind: 'holds' };
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    verdict = { kind: 'error', message: e.message, at: current };
+  }
+  ex.stats.elapsedMs = performance.now() - start;
+  ex.stats.storeBytes = ex.storeBytes(frontier.bytes);
+  return { result: { verdict, stats: ex.stats, coverage: ex.coverage, strategy }, explorer: ex };
+}

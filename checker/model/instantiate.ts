@@ -1,0 +1,63 @@
+/**
+ * Turns a model plus user choices (variant, `--const k=v` overrides) into a spec, validating
+ * every choice with an error that lists the valid ones.
+ */
+import type { ConstantDef, ConstValue, ModelDef } from '../../spec/model';
+import type { Spec } from '../../spec/spec';
+import { UsageError } from '../engine/errors';
+
+export interface Instance {
+  readonly model: ModelDef<any>;
+  readonly variant: string;
+  readonly constants: Readonly<Record<string, ConstValue>>;
+  readonly spec: Spec;
+}
+
+function describeConstant(name: string, def: ConstantDef): string {
+  switch (def.kind) {
+    case 'int': return `${name} (${def.min}..${def.max})`;
+    case 'enum': return `${name} (${def.values.join('|')})`;
+    case 'bool': return `${name} (true|false)`;
+  }
+}
+
+/** Parses a constant's textual value (from the CLI or a trace file) against its definition. */
+export function parseConstant(model: ModelDef<any>, name: string, raw: string | ConstValue): ConstValue {
+  const def = (model.constants as Record<string, ConstantDef>)[name];
+  const names = Object.entries(model.constants as Record<string, ConstantDef>).map(([k, d]) => describeConstant(k, d));
+  if (!def) {
+    throw new UsageError(`model ${model.name} has no constant '${name}'; valid: ${names.length ? names.join(', ') : '(none)'}`);
+  }
+  const text = String(raw);
+  switch (def.kind) {
+    case 'int': {
+      const v = Number(text);
+      if (!/^-?\d+$/.test(text.trim()) || v < def.min || v > def.max) {
+        throw new UsageError(`constant ${name}=${text} is out of range; valid: ${describeConstant(name, def)}`);
+      }
+      return v;
+    }
+    case 'enum':
+      if (!def.values.includes(text)) throw new UsageError(`constant ${name}=${text} is not valid; valid: ${describeConstant(name, def)}`);
+      return text;
+    case 'bool':
+      if (text !== 'true' && text !== 'false') throw new UsageError(`constant ${name}=${text} is not valid; valid: ${describeConstant(name, def)}`);
+      return text === 'true';
+  }
+}
+
+/** Builds the spec of `model` for a variant and constant overrides (raw strings or values). */
+export function instantiate(
+  model: ModelDef<any>,
+  variant = 'fixed',
+  overrides: Readonly<Record<string, string | ConstValue>> = {},
+): Instance {
+  if (!(variant in model.variants)) {
+    throw new UsageError(`model ${model.name} has no variant '${variant}'; valid: ${Object.keys(model.variants).join(', ')}`);
+  }
+  const constants: Record<string, ConstValue> = {};
+  for (const [k, def] of Object.entries(model.constants as Record<string, ConstantDef>)) constants[k] = def.default;
+  for (const [k, raw] of Object.entries(overrides)) constants[k] = parseConstant(model, k, raw);
+  const spec = model.build({ constants, variant });
+  return { model, variant, constants, spec };
+}

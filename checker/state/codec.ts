@@ -1,0 +1,234 @@
+/**
+ * HOT PATH. Per-schema generated code (via `new Function`) that packs a state object into 32-bit
+ * words, unpacks it, and fingerprints the packed words.
+ *
+ * Why generated: the explorer encodes every successor it produces. A generic walk over the schema
+ * costs a dispatch, a closure call and often an allocation per leaf; the generated code is one
+ * straight-line function per schema with every field offset, shift, mask and enum table constant,
+ * no allocation, and the hash inlined. Encoding also validates: a value outside its type throws a
+ * SchemaViolation naming the field, so a successor that leaves its schema is caught where it is made.
+ * The reflective reference (reflect.ts) uses the same layout and must agree bit for bit.
+ */
+import type { Key, Type } from '../../spec/types';
+import { describeType } from '../../spec/types';
+import { BitAllocator, bitsFor } from './layout';
+import { hashSource } from './hash';
+
+/** A value does not belong to its schema type. */
+export class SchemaViolation extends Error {
+  constructor(
+    readonly path: string,
+    readonly value: unknown,
+    readonly expected: string,
+  ) {
+    super(`${path} = ${showValue(value)} is not ${expected}`);
+  }
+}
+
+function showValue(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (v instanceof Set) return `Set(${[...v].map(showValue).join(', ')})`;
+  try {
+    const s = JSON.stringify(v);
+    return s.length > 60 ? s.slice(0, 57) + '...' : s;
+  } catch {
+    return String(v);
+  }
+}
+
+export interface Codec {
+  /** Words per packed state. */
+  readonly words: number;
+  /** Packs `s` into w[o .. o+words); throws SchemaViolation if `s` is outside the schema. */
+  encode(s: unknown, w: Uint32Array, o: number): void;
+  /** Unpacks a fresh state object. */
+  decode(w: Uint32Array, o: number): any;
+  /** 64-bit fingerprint of packed words at w[o..]: out[0] = hi, out[1] = lo. */
+  hash(w: Uint32Array, o: number, out: Uint32Array): void;
+  /** encode + hash through an internal scratch buffer; validates like encode. */
+  fingerprint(s: unknown, out: Uint32Array): void;
+  /** The generated source, for debugging (`--debug` prints it on request). */
+  readonly source: string;
+}
+
+interface GenCtx {
+  alloc: BitAllocator;
+  consts: unknown[];
+  constName: string;
+  n: number; // fresh-name counter
+}
+
+function constRef(ctx: GenCtx, value: unknown): string {
+  ctx.consts.push(value);
+  return `${ctx.constName}[${ctx.consts.length - 1}]`;
+}
+
+function fresh(ctx: GenCtx, prefix: string): string {
+  return `${prefix}${ctx.n++}`;
+}
+
+function lit(k: Key): string {
+  return JSON.stringify(k);
+}
+
+/** Encoder statements for a value held in variable `v`. Leaves OR into accumulators a<word>. */
+function genEncode(ctx: GenCtx, type: Type, v: string, path: string): string {
+  const fail = (expected: string) => `F(${JSON.stringify(path)}, ${v}, ${JSON.stringify(expected)});`;
+  const put = (x: string, bits: number) => {
+    if (bits === 0) return '';
+    const { word, shift } = ctx.alloc.alloc(bits);
+    return `a${word} |= ${shift === 0 ? x : `${x} << ${shift}`};`;
+  };
+  switch (type.kind) {
+    case 'bool':
+      return `if (${v} === true) { ${put('1', 1)} } else if (${v} !== false) ${fail('a bool')}`;
+    case 'int': {
+      const range = type.max - type.min;
+      return `x = ${v} - ${type.min}; if ((${v} | 0) !== ${v} || x < 0 || x > ${range}) ${fail(describeType(type))} ${put('x', bitsFor(range + 1))}`;
+    }
+    case 'enum': {
+      const table: Record<string, number> = Object.create(null);
+      type.values.forEach((val, i) => (table[val] = i));
+      return `x = typeof ${v} === 'string' ? ${constRef(ctx, table)}[${v}] : undefined; if (x === undefined) ${fail(describeType(type))} ${put('x', bitsFor(type.values.length))}`;
+    }
+    case 'record': {
+      const out = [`if (${v} === null || typeof ${v} !== 'object') ${fail(describeType(type))}`];
+      for (const [name, ft] of Object.entries(type.fields)) {
+        const c = fresh(ctx, 'r');
+        out.push(`{ const ${c} = ${v}[${lit(name)}]; ${genEncode(ctx, ft, c, `${path}.${name}`)} }`);
+      }
+      return out.join('\n');
+    }
+    case 'array':
+    case 'tuple': {
+      const elems = type.kind === 'array' ? Array.from({ length: type.length }, () => type.elem) : type.elems;
+      const out = [`if (!Array.isArray(${v}) || ${v}.length !== ${elems.length}) ${fail(describeType(type))}`];
+      elems.forEach((et, i) => {
+        const c = fresh(ctx, 'e');
+        out.push(`{ const ${c} = ${v}[${i}]; ${genEncode(ctx, et, c, `${path}[${i}]`)} }`);
+      });
+      return out.join('\n');
+    }
+    case 'map': {
+      const out = [`if (${v} === null || typeof ${v} !== 'object' || ${v} instanceof Set) ${fail(describeType(type))}`];
+      for (const k of type.domain) {
+        const c = fresh(ctx, 'm');
+        out.push(`{ const ${c} = ${v}[${lit(k)}]; ${genEncode(ctx, type.value, c, `${path}[${lit(k)}]`)} }`);
+      }
+      return out.join('\n');
+    }
+    case 'set': {
+      const n = fresh(ctx, 'n');
+      const out = [`if (!(${v} instanceof Set)) ${fail(describeType(type))}`, `let ${n} = 0;`];
+      for (const k of type.domain) out.push(`if (${v}.has(${lit(k)})) { ${n}++; ${put('1', 1)} }`);
+      out.push(`if (${n} !== ${v}.size) ${fail(describeType(type))}`);
+      return out.join('\n');
+    }
+    case 'seq': {
+      const out = [`if (!Array.isArray(${v}) || ${v}.length > ${type.maxLength}) ${fail(describeType(type))}`];
+      out.push(put(`${v}.length`, bitsFor(type.maxLength + 1)));
+      for (let i = 0; i < type.maxLength; i++) {
+        const c = fresh(ctx, 'q');
+        out.push(`if (${v}.length > ${i}) { const ${c} = ${v}[${i}]; ${genEncode(ctx, type.elem, c, `${path}[${i}]`)} }`);
+      }
+      return out.join('\n');
+    }
+    case 'optional': {
+      const presence = put('1', 1);
+      return `if (${v} !== null) { ${presence} ${genEncode(ctx, type.inner, v, path)} }`;
+    }
+  }
+}
+
+/** Decoder: statements computing the value into a fresh const, and that const's name. */
+function genDecode(ctx: GenCtx, type: Type): { stmts: string; expr: string } {
+  const get = (bits: number) => {
+    if (bits === 0) return '0';
+    const { word, shift } = ctx.alloc.alloc(bits);
+    const mask = bits === 32 ? '0xffffffff' : `${2 ** bits - 1}`;
+    return `((w[o + ${word}] >>> ${shift}) & ${mask})`;
+  };
+  switch (type.kind) {
+    case 'bool':
+      return { stmts: '', expr: `(${get(1)} === 1)` };
+    case 'int':
+      return { stmts: '', expr: `(${get(bitsFor(type.max - type.min + 1))} + ${type.min})` };
+    case 'enum':
+      return { stmts: '', expr: `${constRef(ctx, type.values)}[${get(bitsFor(type.values.length))}]` };
+    case 'record': {
+      const parts = Object.entries(type.fields).map(([name, ft]) => ({ name, ...genDecode(ctx, ft) }));
+      return {
+        stmts: parts.map((p) => p.stmts).join('\n'),
+        expr: `{ ${parts.map((p) => `${lit(p.name)}: ${p.expr}`).join(', ')} }`,
+      };
+    }
+    case 'array':
+    case 'tuple': {
+      const elems = type.kind === 'array' ? Array.from({ length: type.length }, () => type.elem) : type.elems;
+      const parts = elems.map((et) => genDecode(ctx, et));
+      return { stmts: parts.map((p) => p.stmts).join('\n'), expr: `[${parts.map((p) => p.expr).join(', ')}]` };
+    }
+    case 'map': {
+      const parts = type.domain.map((k) => ({ k, ...genDecode(ctx, type.value) }));
+      return {
+        stmts: parts.map((p) => p.stmts).join('\n'),
+        expr: `{ ${parts.map((p) => `${lit(p.k)}: ${p.expr}`).join(', ')} }`,
+      };
+    }
+    case 'set': {
+      const c = fresh(ctx, 'S');
+      const out = [`const ${c} = new Set();`];
+      for (const k of type.domain) out.push(`if (${get(1)} === 1) ${c}.add(${lit(k)});`);
+      return { stmts: out.join('\n'), expr: c };
+    }
+    case 'seq': {
+      const c = fresh(ctx, 'Q');
+      const out = [`const ${c} = []; const ${c}n = ${get(bitsFor(type.maxLength + 1))};`];
+      for (let i = 0; i < type.maxLength; i++) {
+        const p = genDecode(ctx, type.elem);
+        out.push(`if (${c}n > ${i}) { ${p.stmts} ${c}.push(${p.expr}); }`);
+      }
+      return { stmts: out.join('\n'), expr: c };
+    }
+    case 'optional': {
+      const c = fresh(ctx, 'O');
+      const present = get(1);
+      const p = genDecode(ctx, type.inner);
+      return { stmts: `let ${c} = null; if (${present} === 1) { ${p.stmts} ${c} = ${p.expr}; }`, expr: c };
+    }
+  }
+}
+
+function failFn(path: string, value: unknown, expected: string): never {
+  throw new SchemaViolation(path, value, expected);
+}
+
+/** Compiles the codec for a state schema. `root` names the state in error paths. */
+export function compileCodec(type: Type, root = 'state'): Codec {
+  const encCtx: GenCtx = { alloc: new BitAllocator(), consts: [], constName: 'EC', n: 0 };
+  const encBody = genEncode(encCtx, type, 's', root);
+  const words = encCtx.alloc.words;
+  const decCtx: GenCtx = { alloc: new BitAllocator(), consts: [], constName: 'DC', n: 0 };
+  const dec = genDecode(decCtx, type);
+  if (decCtx.alloc.words !== words) throw new Error('codec layout mismatch between encoder and decoder');
+
+  const acc = Array.from({ length: words }, (_, i) => `a${i} = 0`).join(', ');
+  const store = Array.from({ length: words }, (_, i) => `w[o + ${i}] = a${i};`).join(' ');
+  const encodeSrc = `function encode(s, w, o) { let ${acc}, x = 0;\n${encBody}\n${store} }`;
+  const decodeSrc = `function decode(w, o) {\n${dec.stmts}\nreturn ${dec.expr}; }`;
+  const hashSrc = `function hash(w, o, out) {\n${hashSource(words)}\n}`;
+  const source = [
+    encodeSrc,
+    decodeSrc,
+    hashSrc,
+    `const scratch = new Uint32Array(${words});`,
+    `function fingerprint(s, out) { encode(s, scratch, 0); hash(scratch, 0, out); }`,
+    `return { words: ${words}, encode, decode, hash, fingerprint };`,
+  ].join('\n');
+  const make = new Function('EC', 'DC', 'F', source) as (
+    ec: unknown[],
+    dc: unknown[],
+    f: typeof failFn,
+  ) => Omit<Codec, 'source'>;
+  return { ...make(encCtx.consts, decCtx.consts, failFn), source };
+}

@@ -1,0 +1,108 @@
+/**
+ * HOT PATH. Frontiers of packed states: fixed-width records (state index, depth, packed words)
+ * in typed-array chunks, with no JS object per queued state. `PackedQueue` is FIFO (BFS),
+ * `PackedStack` is LIFO (DFS). A popped record is read in place from `buf` at `off`.
+ */
+
+const CHUNK_RECORDS = 1 << 14;
+
+/** Record layout: [index, depth, ...words]. */
+export const REC_INDEX = 0;
+export const REC_DEPTH = 1;
+export const REC_WORDS = 2;
+
+abstract class Chunked {
+  protected chunks: Uint32Array[] = [];
+  protected readonly width: number;
+  protected readonly chunkWords: number;
+  protected count = 0;
+  /** After pop(): the chunk holding the record and the record's offset in it. */
+  buf: Uint32Array = new Uint32Array(0);
+  off = 0;
+
+  constructor(stateWords: number) {
+    this.width = REC_WORDS + stateWords;
+    this.chunkWords = CHUNK_RECORDS * this.width;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  get bytes(): number {
+    return this.chunks.length * this.chunkWords * 4;
+  }
+}
+
+export class PackedQueue extends Chunked {
+  private head = 0; // record offset in chunks[0]
+  private tail = 0; // record offset in the last chunk
+
+  /** Reserves a record at the tail and returns [chunk, offset] through buf/off for the caller to fill. */
+  pushSlot(): void {
+    let last = this.chunks[this.chunks.length - 1];
+    if (!last || this.tail === this.chunkWords) {
+      last = new Uint32Array(this.chunkWords);
+      this.chunks.push(last);
+      this.tail = 0;
+    }
+    this.buf = last;
+    this.off = this.tail;
+    this.tail += this.width;
+    this.count++;
+  }
+
+  /** Pops the head record into buf/off; returns false when empty. */
+  pop(): boolean {
+    if (this.count === 0) return false;
+    if (this.head === this.chunkWords) {
+      this.chunks.shift();
+      this.head = 0;
+    }
+    this.buf = this.chunks[0]!;
+    this.off = this.head;
+    this.head += this.width;
+    this.count--;
+    if (this.count === 0) {
+      // Reuse the single remaining chunk from the start.
+      this.chunks.length = Math.min(this.chunks.length, 1);
+      this.head = 0;
+      this.tail = 0;
+    }
+    return true;
+  }
+}
+
+export class PackedStack extends Chunked {
+  private top = 0; // record offset after the last record in the last chunk
+
+  pushSlot(): void {
+    let last = this.chunks[this.chunks.length - 1];
+    if (!last || this.top === this.chunkWords) {
+      last = new Uint32Array(this.chunkWords);
+      this.chunks.push(last);
+      this.top = 0;
+    }
+    this.buf = last;
+    this.off = this.top;
+    this.top += this.width;
+    this.count++;
+  }
+
+  /**
+   * Pops the top record into buf/off. The record stays valid until the next pushSlot (a push may
+   * overwrite it), so callers copy what they need first.
+   */
+  pop(): boolean {
+    if (this.count === 0) return false;
+    if (this.top === 0) {
+      this.chunks.pop();
+      this.top = this.chunkWords;
+    }
+    this.buf = this.chunks[this.chunks.length - 1]!;
+    this.top -= this.width;
+    this.off = this.top;
+    this.count--;
+    return true;
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * The model registry: every model `hmmcheck list` shows and `npm start` checks.
+ */
+import type { ModelDef } from '../spec/model';
+
+export const registry: readonly ModelDef<any>[] = [];
+
+export function findModel(name: string): ModelDef<any> | undefined {
+  return registry.find((m) => m.name === name);
+}

@@ -1,0 +1,233 @@
+/**
+ * SpecBuilder: the typed way a model is written. State variables come from a schema, effects are
+ * immer-style draft mutations, and threads (PlusCal-like labelled steps with a program counter and
+ * locals) compile down to ordinary guarded actions.
+ *
+ * @example
+ * const spec = new SpecBuilder({ small: t.int(0, 3), big: t.int(0, 5) })
+ *   .init(() => ({ small: 0, big: 0 }))
+ *   .action('FillSmall', {}, { effect: (d) => { d.small = 3; } })
+ *   .invariant('NotSolved', (s) => s.big !== 4)
+ *   .build();
+ */
+import type { ActionSpec, ChoiceCtx, NamedPredicate, Params, Spec, ThreadSpec } from './spec';
+import { DONE } from './spec';
+import { t, type Infer, type Key, type RecordType, type Type } from './types';
+
+type Fields = Record<string, Type>;
+
+/** Parameter domains of an action: `{ rm: ['r1', 'r2'] }` gives instances with `p.rm ∈ {r1, r2}`. */
+export type ParamDomains = Record<string, readonly Key[]>;
+export type ParamValues<P extends ParamDomains> = { readonly [K in keyof P]: P[K][number] };
+
+export interface ActionOptions<S, P extends ParamDomains> {
+  guard?: (s: S, p: ParamValues<P>) => boolean;
+  effect?: (d: S, p: ParamValues<P>, ctx: ChoiceCtx) => void;
+  doc?: string;
+}
+
+/** What a thread step sees of its own thread. */
+export interface ThreadView<L> {
+  /** Instance index within the thread kind. */
+  readonly self: number;
+  /** Global thread id (for lock owners and the like). */
+  readonly id: string;
+  /** The thread's locals (a draft inside effects). */
+  readonly local: L;
+}
+
+export interface ThreadCtx<L, Label extends string> extends ThreadView<L>, ChoiceCtx {
+  /** Continue at `label` (default: the next step in program order, or done after the last). */
+  goto(label: Label | typeof DONE): void;
+}
+
+export interface StepDef<S, L, Label extends string> {
+  readonly label: Label;
+  readonly guard?: (s: S, th: ThreadView<L>) => boolean;
+  readonly effect?: (d: S, th: ThreadCtx<L, Label>) => void;
+  readonly doc?: string;
+}
+
+export interface ThreadOptions<S, LF extends Fields, Label extends string> {
+  /** Number of instances, or their ids. Ids default to the kind (one instance) or kind + index. */
+  instances: number | readonly string[];
+  /** Thread-local variables and their initial values. */
+  locals?: LF;
+  initLocals?: (self: number) => Infer<RecordType<LF>>;
+  /** Steps in program order. */
+  steps: readonly StepDef<S, Infer<RecordType<LF>>, Label>[];
+}
+
+/** The state record of one thread instance. */
+export type ThreadRecord<LF extends Fields, Label extends string> = Infer<RecordType<LF>> & { pc: Label | typeof DONE };
+
+interface ThreadDecl {
+  kind: string;
+  ids: string[];
+  labels: string[];
+  recordType: RecordType<Fields>;
+  initLocal: (self: number) => Record<string, unknown>;
+}
+
+/** Thread ids for a thread kind declared with `instances`. */
+export function threadIds(kind: string, instances: number | readonly string[]): string[] {
+  if (typeof instances !== 'number') return [...instances];
+  if (instances === 1) return [kind];
+  return Array.from({ length: instances }, (_, i) => `${kind}${i}`);
+}
+
+export class SpecBuilder<S, V = S> {
+  private readonly fields: Fields;
+  private initFn?: (ctx: ChoiceCtx) => unknown;
+  private readonly actions: ActionSpec[] = [];
+  private readonly threads: ThreadDecl[] = [];
+  private readonly invariants: NamedPredicate<(s: any) => boolean>[] = [];
+  private readonly actionProperties: NamedPredicate<(s: any, t: any) => boolean>[] = [];
+  private readonly constraints: NamedPredicate<(s: any) => boolean>[] = [];
+  private deadlock = true;
+
+  constructor(fields: Fields) {
+    this.fields = { ...fields };
+  }
+
+  /** Initial states: `fn` returns a fresh state; each `ctx.choose` path gives another one. */
+  init(fn: (ctx: ChoiceCtx) => V): this {
+    this.initFn = fn;
+    return this;
+  }
+
+  /** A guarded action; one instance per combination of parameter values. */
+  action<const P extends ParamDomains = {}>(name: string, params: P, opts: ActionOptions<S, P>): this {
+    const { guard, effect } = opts;
+    this.checkName(name);
+    this.actions.push({
+      name,
+      params: Object.entries(params),
+      guard: (guard ?? (() => true)) as ActionSpec['guard'],
+      effect: (effect ?? (() => {})) as ActionSpec['effect'],
+      doc: opts.doc,
+    });
+    return this;
+  }
+
+  /**
+   * A thread kind: labelled atomic steps with a program counter. Each step is enabled when the
+   * thread's pc is at its label and its guard holds; the effect runs and the pc moves on.
+   */
+  thread<const K extends string, const LF extends Fields = {}, const Label extends string = string>(
+    kind: K,
+    opts: ThreadOptions<S & { [k in K]: ThreadRecord<LF, Label>[] }, LF, Label>,
+  ): SpecBuilder<S & { [k in K]: ThreadRecord<LF, Label>[] }, V> {
+    if (kind in this.fields || this.threads.some((th) => th.kind === kind)) throw new Error(`thread ${kind}: name already used`);
+    const ids = threadIds(kind, opts.instances);
+    const labels = opts.steps.map((s) => s.label as string);
+    if (labels.length === 0) throw new Error(`thread ${kind}: no steps`);
+    const dup = labels.find((l, i) => labels.indexOf(l) !== i || l === DONE);
+    if (dup) throw new Error(`thread ${kind}: step label ${dup} is repeated or reserved`);
+    const recordType = t.record({ pc: t.enum(...labels, DONE), ...(opts.locals ?? {}) });
+    const initLocal = (opts.initLocals ?? (() => ({}))) as (self: number) => Record<string, unknown>;
+    this.threads.push({ kind, ids, labels, recordType, initLocal });
+    const selfDomain = ids.map((_, i) => i);
+    opts.steps.forEach((step, i) => {
+      const label = step.label as string;
+      const next = i + 1 < labels.length ? labels[i + 1]! : DONE;
+      const userGuard = step.guard as ((s: any, th: ThreadView<any>) => boolean) | undefined;
+      const userEffect = step.effect as ((d: any, th: ThreadCtx<any, string>) => void) | undefined;
+      const views = ids.map((id, self) => ({ self, id, local: undefined as any }));
+      this.actions.push({
+        name: `${kind}.${label}`,
+        params: [['self', selfDomain]],
+        thread: { kind, label, ids },
+        doc: step.doc,
+        guard: (s, p) => {
+          const self = p.self as number;
+          const rec = s[kind][self];
+          if (rec.pc !== label) return false;
+          if (!userGuard) return true;
+          const view = views[self]!;
+          view.local = rec;
+          return userGuard(s, view);
+        },
+        effect: (d, p, ctx) => {
+          const self = p.self as number;
+          const rec = d[kind][self];
+          let target = next;
+          if (userEffect) {
+            userEffect(d, {
+              self,
+              id: ids[self]!,
+              local: rec,
+              choose: (o) => ctx.choose(o),
+              goto: (l) => {
+                if (l !== DONE && !labels.includes(l)) throw new Error(`${kind}.${label}: goto unknown label ${l}`);
+                target = l;
+              },
+            });
+          }
+          d[kind][self].pc = target;
+        },
+      });
+    });
+    return this as any;
+  }
+
+  /** A state predicate that must hold in every reachable state. */
+  invariant(name: string, check: (s: S) => boolean, doc?: string): this {
+    this.invariants.push({ name, check, doc });
+    return this;
+  }
+
+  /** A predicate over every step s → t. */
+  actionProperty(name: string, check: (s: S, t: S) => boolean, doc?: string): this {
+    this.actionProperties.push({ name, check, doc });
+    return this;
+  }
+
+  /** TLC CONSTRAINT: states failing it are counted and checked but not stored nor expanded. */
+  constraint(name: string, check: (s: S) => boolean, doc?: string): this {
+    this.constraints.push({ name, check, doc });
+    return this;
+  }
+
+  /** Switch deadlock detection (on by default). */
+  checkDeadlock(on: boolean): this {
+    this.deadlock = on;
+    return this;
+  }
+
+  build(): Spec {
+    if (!this.initFn) throw new Error('spec has no init');
+    const initFn = this.initFn;
+    const threads = this.threads;
+    const schemaFields: Fields = { ...this.fields };
+    for (const th of threads) schemaFields[th.kind] = t.array(th.recordType, th.ids.length);
+    const threadSpecs: ThreadSpec[] = threads.map(({ kind, ids, labels }) => ({ kind, ids, labels }));
+    return {
+      schema: t.record(schemaFields),
+      init: (ctx) => {
+        const s = initFn(ctx) as Record<string, unknown>;
+        for (const th of threads) {
+          s[th.kind] = th.ids.map((_, i) => ({ pc: th.labels[0], ...th.initLocal(i) }));
+        }
+        return s;
+      },
+      actions: [...this.actions],
+      threads: threadSpecs,
+      invariants: [...this.invariants],
+      actionProperties: [...this.actionProperties],
+      constraints: [...this.constraints],
+      checkDeadlock: this.deadlock,
+    };
+  }
+
+  private checkName(name: string): void {
+    if (this.actions.some((a) => a.name === name)) throw new Error(`action ${name} declared twice`);
+  }
+}
+
+/** Convenience: start a spec from a schema's fields. */
+export function spec<const F extends Fields>(fields: F): SpecBuilder<Infer<RecordType<F>>, Infer<RecordType<F>>> {
+  return new SpecBuilder(fields);
+}
+
+export type { Params };

@@ -1,0 +1,55 @@
+/**
+ * A model: a named family of specs, parameterised by constants (overridable from the CLI) and by
+ * variants (the current kernel design, `fixed`, and one variant per historical bug).
+ */
+import type { Spec } from './spec';
+
+export type ConstValue = number | string | boolean;
+
+export type ConstantDef =
+  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly default: number; readonly doc?: string }
+  | { readonly kind: 'enum'; readonly values: readonly string[]; readonly default: string; readonly doc?: string }
+  | { readonly kind: 'bool'; readonly default: boolean; readonly doc?: string };
+
+/** What the checker must report for a variant at default constants (used by tests and the suite table). */
+export type Expectation =
+  | { readonly verdict: 'holds' }
+  | { readonly verdict: 'violation'; readonly property: string }
+  | { readonly verdict: 'deadlock' };
+
+export interface VariantDef {
+  readonly doc: string;
+  /** Kernel commit, mail or source the variant follows. */
+  readonly ref?: string;
+  readonly expect: Expectation;
+}
+
+export interface ModelDef<C extends Record<string, ConstValue> = Record<string, ConstValue>> {
+  /** Registry name, e.g. `reference/twophase` or `hmm/m1-mirror-2015`. */
+  readonly name: string;
+  readonly title: string;
+  /** Where the model comes from (kernel source, mail, or the published spec it ports). */
+  readonly source: string;
+  readonly constants: { readonly [K in keyof C]: ConstantDef };
+  /** Variants; `fixed` is the default. A model with no variants has just `fixed`. */
+  readonly variants: Readonly<Record<string, VariantDef>>;
+  readonly build: (cfg: { readonly constants: C; readonly variant: string }) => Spec;
+}
+
+/** Typed helper so that `build` sees the constants with their value types. */
+export function defineModel<C extends Record<string, ConstValue>>(def: ModelDef<C>): ModelDef<C> {
+  if (!('fixed' in def.variants)) throw new Error(`model ${def.name}: a model must have a 'fixed' variant`);
+  return def;
+}
+
+export const constant = {
+  int(min: number, max: number, dflt: number, doc?: string): ConstantDef {
+    return { kind: 'int', min, max, default: dflt, doc };
+  },
+  enum(values: readonly string[], dflt: string, doc?: string): ConstantDef {
+    return { kind: 'enum', values, default: dflt, doc };
+  },
+  bool(dflt: boolean, doc?: string): ConstantDef {
+    return { kind: 'bool', default: dflt, doc };
+  },
+};

@@ -1,0 +1,73 @@
+/**
+ * The built form of a specification: what the checker consumes. Models do not construct this by
+ * hand; they use `SpecBuilder` (spec/builder.ts). Nothing here imports the checker.
+ */
+import type { Key, RecordType, Type } from './types';
+
+/** Nondeterministic choice inside an init or an effect: one successor per option (TLA+ `\E`). */
+export interface ChoiceCtx {
+  /** Returns one of `options`; the checker explores every option. An empty list yields no successor. */
+  choose<T>(options: readonly T[]): T;
+}
+
+/** Parameters of an action instance: one value per declared parameter domain. */
+export type Params = Readonly<Record<string, Key>>;
+
+export interface ThreadStepInfo {
+  /** Thread kind, e.g. `Unreg`. */
+  readonly kind: string;
+  /** Instance index within the kind. */
+  readonly index: number;
+  /** Global thread id, e.g. `Unreg` or `Unreg1`. */
+  readonly id: string;
+  /** Step label, e.g. `K2`. */
+  readonly label: string;
+}
+
+/** One action (a family of action instances, one per parameter combination). */
+export interface ActionSpec {
+  /** Name used in coverage, traces and trace files, e.g. `TMRcvPrepared` or `Unreg.K2`. */
+  readonly name: string;
+  /** Parameter domains, in order: the instances are their cartesian product. */
+  readonly params: readonly (readonly [string, readonly Key[]])[];
+  /** Set for actions compiled from a thread step (then `params` is `self` over instances). */
+  readonly thread?: { readonly kind: string; readonly label: string; readonly ids: readonly string[] };
+  readonly guard: (s: any, p: Params) => boolean;
+  /** Mutates the draft `d` of the current state into a successor. */
+  readonly effect: (d: any, p: Params, ctx: ChoiceCtx) => void;
+  /** Kernel step label, source reference or note shown with the step. */
+  readonly doc?: string;
+}
+
+export interface NamedPredicate<F> {
+  readonly name: string;
+  readonly check: F;
+  readonly doc?: string;
+}
+
+export interface ThreadSpec {
+  readonly kind: string;
+  /** Global ids of the instances; the state holds `s[kind][i]` = `{ pc, ...locals }`. */
+  readonly ids: readonly string[];
+  /** Step labels in program order; `done` is the terminal label. */
+  readonly labels: readonly string[];
+}
+
+export interface Spec {
+  /** The full state schema, thread records included. */
+  readonly schema: RecordType<Record<string, Type>>;
+  /** Builds the initial states; each choice path gives one initial state. */
+  readonly init: (ctx: ChoiceCtx) => any;
+  readonly actions: readonly ActionSpec[];
+  readonly threads: readonly ThreadSpec[];
+  readonly invariants: readonly NamedPredicate<(s: any) => boolean>[];
+  /** Predicates over a step s → t (TLA+ [][A]_v style). */
+  readonly actionProperties: readonly NamedPredicate<(s: any, t: any) => boolean>[];
+  /** TLC CONSTRAINT: states failing one are counted and checked, but neither stored nor expanded. */
+  readonly constraints: readonly NamedPredicate<(s: any) => boolean>[];
+  /** Whether a state with no successors (and not every thread done) is reported. */
+  readonly checkDeadlock: boolean;
+}
+
+/** Thread pc value of a finished thread. */
+export const DONE = 'done';
