@@ -1,0 +1,107 @@
+/**
+ * `hmmcheck check <model>`: instantiate, explore, print the verdict, the counterexample and the
+ * statistics; optionally save the counterexample as ITF (`--out`) or print JSON (`--json`).
+ */
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { checkSpec } from '../../check';
+import type { Verdict } from '../../engine/result';
+import { instantiate } from '../../model/instantiate';
+import { coverageLines, statsLines, verdictLine } from '../../report/summary';
+import { formatTrace } from '../../report/traceText';
+import { traceToItf, type TraceMeta } from '../../trace/itf';
+import { EXIT } from '../exitCodes';
+import { loadModel } from '../loadModel';
+import { progressReporter } from '../progress';
+import { VERSION } from '../version';
+import { UsageError } from '../../engine/errors';
+
+export interface CheckArgs {
+  model: string;
+  variant?: string;
+  const?: string[];
+  strategy?: 'bfs' | 'dfs';
+  maxStates?: number;
+  maxDepth?: number;
+  deadlock?: boolean;
+  out?: string;
+  json?: boolean;
+  full?: boolean;
+  coverage?: boolean;
+}
+
+export function exitCodeOf(v: Verdict): number {
+  switch (v.kind) {
+    case 'holds': return EXIT.OK;
+    case 'violation': return EXIT.SAFETY;
+    case 'deadlock': return EXIT.DEADLOCK;
+    case 'error': return EXIT.MODEL_ERROR;
+    case 'incomplete': return EXIT.INCOMPLETE;
+  }
+}
+
+/** Parses repeated `--const k=v` flags. */
+export function parseConstFlags(flags: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of flags) {
+    const m = /^([A-Za-z_][\w-]*)=(.+)$/.exec(f);
+    if (!m) throw new UsageError(`--const expects name=value, got '${f}'`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+function metaProperty(v: Verdict): Pick<TraceMeta, 'property' | 'propertyKind'> {
+  if (v.kind === 'violation') return { property: v.property, propertyKind: v.propertyKind };
+  if (v.kind === 'deadlock') return { property: 'deadlock', propertyKind: 'deadlock' };
+  return { property: 'model-error', propertyKind: 'error' };
+}
+
+export async function checkCommand(args: CheckArgs, print: (s: string) => void): Promise<number> {
+  const { model, path } = await loadModel(args.model);
+  const inst = instantiate(model, args.variant ?? 'fixed', parseConstFlags(args.const));
+  if (args.maxStates !== undefined && !(args.maxStates > 0)) throw new UsageError('--max-states must be a positive number');
+  if (args.maxDepth !== undefined && !(args.maxDepth > 0)) throw new UsageError('--max-depth must be a positive number');
+  const progress = progressReporter();
+  const { result, trace, compiled } = checkSpec(inst.spec, {
+    strategy: args.strategy ?? 'bfs',
+    maxStates: args.maxStates,
+    maxDepth: args.maxDepth,
+    checkDeadlock: args.deadlock,
+    onProgress: progress.onProgress,
+    progressMs: progress.progressMs,
+  });
+  progress.done();
+  const v = result.verdict;
+  // The one-line error for scripts; the report on stdout still shows where it happened.
+  if (v.kind === 'error') process.stderr.write(`hmmcheck: model error: ${v.message}\n`);
+  const meta: TraceMeta = {
+    model: model.name,
+    ...(path ? { modelPath: relative(process.cwd(), path) } : {}),
+    variant: inst.variant,
+    constants: inst.constants,
+    ...metaProperty(v),
+    strategy: result.strategy,
+    version: VERSION,
+  };
+  const itf = trace ? traceToItf(inst.spec.schema, trace, meta, verdictLine(v)) : undefined;
+  if (args.out && itf) writeFileSync(args.out, JSON.stringify(itf, null, 1) + '\n');
+
+  if (args.json) {
+    print(JSON.stringify({ model: model.name, variant: inst.variant, constants: inst.constants, verdict: v, stats: result.stats, coverage: result.coverage, trace: itf }, null, 1));
+    return exitCodeOf(v);
+  }
+  const consts = Object.entries(inst.constants).map(([k, x]) => `${k}=${x}`).join(' ');
+  print(`hmmcheck ${VERSION}: ${model.name} variant ${inst.variant}${consts ? ` (${consts})` : ''}, ${result.strategy}`);
+  print(verdictLine(v));
+  if (trace) {
+    const docs = new Map(compiled.spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));
+    const what = v.kind === 'error' ? 'The error happened in a successor of the last state of this trace' : `Counterexample (${trace.steps.length - 1} steps)`;
+    print(`${what}:`);
+    print(formatTrace(inst.spec.schema, trace, { full: args.full, docs }));
+  }
+  if (args.out && itf) print(`Trace written to ${args.out}`);
+  for (const l of statsLines(result)) print(l);
+  if (args.coverage !== false) for (const l of coverageLines(result)) print(l);
+  return exitCodeOf(v);
+}

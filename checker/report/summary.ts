@@ -1,0 +1,41 @@
+/**
+ * Text report of a check: verdict line, statistics with TLC's counting, the fingerprint collision
+ * estimate, and per-action coverage with never-enabled actions flagged.
+ */
+import { collisionProbability, type CheckResult, type Verdict } from '../engine/result';
+
+export function verdictLine(v: Verdict): string {
+  switch (v.kind) {
+    case 'holds': return 'No error has been found: every property holds.';
+    case 'violation': return `Error: ${v.propertyKind === 'action' ? 'action property' : 'invariant'} ${v.property} is violated.`;
+    case 'deadlock': return 'Error: deadlock reached (no enabled action and not every thread is done).';
+    case 'error': return `Error: model evaluation failed: ${v.message}`;
+    case 'incomplete':
+      return `Stopped before a verdict: ${v.reason === 'max-states' ? '--max-states reached' : v.reason === 'max-depth' ? '--max-depth reached (states beyond it were not expanded)' : 'interrupted'}.`;
+  }
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function statsLines(r: CheckResult): string[] {
+  const s = r.stats;
+  const secs = s.elapsedMs / 1000;
+  const rate = secs > 0 ? Math.round(s.distinct / secs) : 0;
+  return [
+    `${fmt(s.generated)} states generated, ${fmt(s.distinct)} distinct states found, depth ${s.depth} (${r.strategy}).`,
+    `Time ${secs.toFixed(2)} s, ${fmt(rate)} distinct states/s; stores ${(s.storeBytes / 2 ** 20).toFixed(1)} MiB.`,
+    `Fingerprint collision probability (optimistic, TLC's n*(g-n)/2^64): ${collisionProbability(s).toExponential(1)}`,
+  ];
+}
+
+export function coverageLines(r: CheckResult): string[] {
+  const lines = ['Coverage (successors generated / new distinct states, per action):'];
+  const width = Math.max(...r.coverage.map((c) => c.name.length), 6);
+  for (const c of r.coverage) {
+    const flag = c.generated === 0 ? '   <- never enabled: likely a model bug' : '';
+    lines.push(`  ${c.name.padEnd(width)}  ${fmt(c.generated).padStart(10)}  ${fmt(c.distinct).padStart(10)}${flag}`);
+  }
+  return lines;
+}

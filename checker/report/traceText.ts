@@ -1,0 +1,32 @@
+/**
+ * A counterexample as numbered steps: the thread (or action) and its parameters, then only the
+ * variables that changed (every variable with `full`). The first state is printed whole.
+ */
+import type { RecordType, Type } from '../../spec/types';
+import { diffValues, formatState } from '../state/format';
+import type { Trace } from '../trace/trace';
+
+export function formatTrace(schema: RecordType<Record<string, Type>>, trace: Trace, opts: { full?: boolean; docs?: ReadonlyMap<string, string> } = {}): string {
+  const lines: string[] = [];
+  const width = String(trace.steps.length - 1).length;
+  trace.steps.forEach((step, i) => {
+    const n = String(i).padStart(width);
+    const loopMark = trace.loop === i ? '   <- loop starts here' : '';
+    if (i === 0) {
+      lines.push(`${n}  Init${loopMark}`);
+      for (const l of formatState(schema, step.state)) lines.push(`${' '.repeat(width)}      ${l}`);
+      return;
+    }
+    const doc = opts.docs?.get(step.action);
+    lines.push(`${n}  ${step.label}${doc ? `   -- ${doc}` : ''}${loopMark}`);
+    if (opts.full) {
+      for (const l of formatState(schema, step.state)) lines.push(`${' '.repeat(width)}      ${l}`);
+    } else {
+      const changes = diffValues(schema, trace.steps[i - 1]!.state, step.state, '');
+      if (changes.length === 0) lines.push(`${' '.repeat(width)}      (no change)`);
+      for (const c of changes) lines.push(`${' '.repeat(width)}      ${c.path}: ${c.before} -> ${c.after}`);
+    }
+  });
+  if (trace.loop !== undefined) lines.push(`${' '.repeat(width)}  (back to step ${trace.loop})`);
+  return lines.join('\n');
+}

@@ -1,0 +1,159 @@
+/**
+ * Traces in the Informal Trace Format (ITF) used by Apalache and Quint: `#meta`, `vars`, and
+ * `states`, each state with `#meta.index` and the action that produced it; run metadata under
+ * `#meta.hmmcheck`. Values: records as objects, fixed arrays and sequences as arrays, `#tup`,
+ * `#set`, `#map`, and optionals as Quint's Option variant (`{ tag: "Some"|"None", value }`).
+ */
+import type { ConstValue } from '../../spec/model';
+import type { Type } from '../../spec/types';
+import type { Trace } from './trace';
+
+export interface TraceMeta {
+  readonly model: string;
+  /** Set when the model was loaded from a file rather than the registry. */
+  readonly modelPath?: string;
+  readonly variant: string;
+  readonly constants: Readonly<Record<string, ConstValue>>;
+  /** The property the trace violates: an invariant or action property name, or `deadlock`. */
+  readonly property: string;
+  readonly propertyKind: 'invariant' | 'action' | 'deadlock' | 'error';
+  readonly strategy: string;
+  readonly version: string;
+}
+
+export interface ItfState {
+  readonly '#meta': { index: number; action: string; params?: Record<string, string | number> };
+  readonly [v: string]: unknown;
+}
+
+export interface ItfTrace {
+  readonly '#meta': { format: 'ITF'; 'format-description': string; source: string; description: string; hmmcheck: TraceMeta };
+  readonly vars: string[];
+  readonly states: ItfState[];
+  readonly loop?: number;
+}
+
+/** A malformed or mismatching ITF document. */
+export class ItfError extends Error {}
+
+export function toItfValue(type: Type, v: any): unknown {
+  switch (type.kind) {
+    case 'bool':
+    case 'int':
+    case 'enum':
+      return v;
+    case 'record':
+      return Object.fromEntries(Object.entries(type.fields).map(([k, ft]) => [k, toItfValue(ft, v[k])]));
+    case 'array':
+      return (v as any[]).map((x) => toItfValue(type.elem, x));
+    case 'seq':
+      return (v as any[]).map((x) => toItfValue(type.elem, x));
+    case 'tuple':
+      return { '#tup': type.elems.map((et, i) => toItfValue(et, v[i])) };
+    case 'set':
+      return { '#set': type.domain.filter((k) => (v as Set<unknown>).has(k)) };
+    case 'map':
+      return { '#map': type.domain.map((k) => [k, toItfValue(type.value, v[k])]) };
+    case 'optional':
+      return v === null ? { tag: 'None', value: { '#tup': [] } } : { tag: 'Some', value: toItfValue(type.inner, v) };
+  }
+}
+
+function isObj(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Decodes an ITF value of `type`; structural problems throw ItfError naming the path. */
+export function fromItfValue(type: Type, x: unknown, path: string): any {
+  const bad = (what: string): never => {
+    throw new ItfError(`${path}: expected ${what}, found ${JSON.stringify(x)?.slice(0, 60)}`);
+  };
+  switch (type.kind) {
+    case 'bool':
+      return typeof x === 'boolean' ? x : bad('a boolean');
+    case 'int':
+      if (isObj(x) && typeof x['#bigint'] === 'string') return Number(x['#bigint']);
+      return typeof x === 'number' ? x : bad('an integer');
+    case 'enum':
+      return typeof x === 'string' ? x : bad('a string');
+    case 'record':
+      if (!isObj(x)) return bad('a record');
+      return Object.fromEntries(Object.entries(type.fields).map(([k, ft]) => [k, fromItfValue(ft, x[k], `${path}.${k}`)]));
+    case 'array':
+    case 'seq':
+      if (!Array.isArray(x)) return bad('a list');
+      return x.map((e, i) => fromItfValue(type.elem, e, `${path}[${i}]`));
+    case 'tuple': {
+      const items = isObj(x) ? x['#tup'] : undefined;
+      if (!Array.isArray(items)) return bad('a #tup');
+      return type.elems.map((et, i) => fromItfValue(et, items[i], `${path}[${i}]`));
+    }
+    case 'set': {
+      const items = isObj(x) ? x['#set'] : undefined;
+      if (!Array.isArray(items)) return bad('a #set');
+      return new Set(items);
+    }
+    case 'map': {
+      const pairs = isObj(x) ? x['#map'] : undefined;
+      if (!Array.isArray(pairs)) return bad('a #map');
+      const out: Record<string, unknown> = {};
+      for (const p of pairs) {
+        if (!Array.isArray(p) || p.length !== 2) return bad('#map pairs');
+        out[String(p[0])] = fromItfValue(type.value, p[1], `${path}[${p[0]}]`);
+      }
+      return out;
+    }
+    case 'optional':
+      if (!isObj(x) || (x.tag !== 'Some' && x.tag !== 'None')) return bad('an Option variant');
+      return x.tag === 'None' ? null : fromItfValue(type.inner, x.value, path);
+  }
+}
+
+/** The ITF document of a trace. */
+export function traceToItf(schema: Type, trace: Trace, meta: TraceMeta, description: string): ItfTrace {
+  if (schema.kind !== 'record') throw new Error('state schema must be a record');
+  const vars = Object.keys(schema.fields);
+  const states = trace.steps.map((step, index) => {
+    const s: Record<string, unknown> = { '#meta': { index, action: step.label, ...(index > 0 ? { params: { ...step.params } } : {}) } };
+    for (const v of vars) s[v] = toItfValue(schema.fields[v]!, step.state[v]);
+    return s as ItfState;
+  });
+  return {
+    '#meta': {
+      format: 'ITF',
+      'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html',
+      source: meta.modelPath ?? meta.model,
+      description,
+      hmmcheck: meta,
+    },
+    vars,
+    states,
+    ...(trace.loop !== undefined ? { loop: trace.loop } : {}),
+  };
+}
+
+/** Parses the text of an ITF file and checks its outline; values are decoded later against the schema. */
+export function parseItf(text: string): ItfTrace {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new ItfError(`not valid JSON (truncated?): ${(e as Error).message}`);
+  }
+  if (!isObj(doc)) throw new ItfError('not an ITF object');
+  const meta = doc['#meta'];
+  if (!isObj(meta) || !isObj(meta.hmmcheck)) throw new ItfError('missing #meta.hmmcheck (model, variant, constants, property)');
+  const hm = meta.hmmcheck;
+  if (typeof hm.model !== 'string' || typeof hm.variant !== 'string' || !isObj(hm.constants) || typeof hm.property !== 'string') {
+    throw new ItfError('#meta.hmmcheck must name model, variant, constants and property');
+  }
+  if (!Array.isArray(doc.vars) || !doc.vars.every((v) => typeof v === 'string')) throw new ItfError('missing vars');
+  if (!Array.isArray(doc.states) || doc.states.length === 0) throw new ItfError('no states');
+  doc.states.forEach((s, i) => {
+    if (!isObj(s) || !isObj(s['#meta']) || typeof s['#meta'].action !== 'string') throw new ItfError(`state ${i}: missing #meta.action`);
+  });
+  if (doc.loop !== undefined && (typeof doc.loop !== 'number' || doc.loop < 0 || doc.loop >= doc.states.length)) {
+    throw new ItfError(`loop index ${String(doc.loop)} is outside the trace`);
+  }
+  return doc as unknown as ItfTrace;
+}
