@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli';
+
+const tmp = mkdtempSync(join(tmpdir(), 'hmmcheck-cli-'));
+
+/** Exactly one line on stderr. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  return lines[0]!;
+}
+
+describe('hmmcheck CLI', () => {
+  it('lists models with variants and constants', () => {
+    const r = runCli(['list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^reference\/twophase — /m);
+    expect(r.stdout).toMatch(/constants: RM=3 \(1\.\.7\)/);
+  });
+
+  it('checks a model and prints TLC-comparable counts', () => {
+    const r = runCli(['check', 'reference/twophase']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1,146 states generated, 288 distinct states found');
+  });
+
+  it('finds a violation, saves it as ITF, and replays it', () => {
+    const out = join(tmp, 'jugs.itf.json');
+    const r = runCli(['check', 'test/fixtures/jugs.ts', '--out', out]);
+    expect(r.code).toBe(12);
+    expect(r.stdout).toContain('Error: invariant NotSolved is violated.');
+    expect(r.stdout).toContain('Counterexample (6 steps):');
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc['#meta'].hmmcheck).toMatchObject({ property: 'NotSolved', propertyKind: 'invariant', variant: 'fixed' });
+    expect(doc.states).toHaveLength(7);
+    const rp = runCli(['replay', out, '--quiet']);
+    expect(rp.code).toBe(12);
+    expect(rp.stdout.trim()).toBe('Replayed test/fixtures/jugs.ts variant fixed: 6 steps. Reproduced: invariant NotSolved is violated at the last state.');
+
+    doc.states[4].big = 1;
+    const edited = join(tmp, 'edited.json');
+    writeFileSync(edited, JSON.stringify(doc));
+    const rd = runCli(['replay', edited]);
+    expect(rd.code).toBe(21);
+    expect(rd.stdout).toContain('diverges at step 4: BigToSmall does not produce the recorded state (big: model gives 0, trace has 1)');
+  });
+
+  it('stops at --max-states with exit 20', () => {
+    const r = runCli(['check', 'reference/twophase', '--max-states', '10', '--no-coverage']);
+    expect(r.code).toBe(20);
+    expect(r.stdout).toContain('Stopped before a verdict: --max-states reached.');
+  });
+
+  describe('bad input: one line and a documented exit code', () => {
+    it.each([
+      [['check', 'nope'], 150, /^hmmcheck: unknown model 'nope'; valid: .*reference\/twophase/],
+      [['check', 'reference/twophase', '--variant', 'buggy'], 150, /^hmmcheck: model reference\/twophase has no variant 'buggy'; valid: fixed$/],
+      [['check', 'reference/twophase', '--const', 'NP=3'], 150, /^hmmcheck: model reference\/twophase has no constant 'NP'; valid: RM \(1\.\.7\)$/],
+      [['check', 'reference/twophase', '--const', 'RM=99'], 150, /^hmmcheck: constant RM=99 is out of range; valid: RM \(1\.\.7\)$/],
+      [['check', 'reference/twophase', '--const', 'RM'], 150, /^hmmcheck: --const expects name=value, got 'RM'$/],
+      [['check', 'reference/twophase', '--strategy', 'random'], 150, /^hmmcheck: Invalid values:/],
+      [['frobnicate'], 150, /^hmmcheck: Unknown argument: frobnicate/],
+      [['replay', 'no-such-file.json'], 150, /^hmmcheck: cannot read trace file no-such-file.json: ENOENT$/],
+    ])('%j exits %i', (args, code, message) => {
+      const r = runCli(args as string[]);
+      expect(r.code).toBe(code);
+      expect(oneLine(r.stderr)).toMatch(message);
+    });
+
+    it('rejects a truncated trace file', () => {
+      const out = join(tmp, 'trunc-src.json');
+      runCli(['check', 'test/fixtures/jugs.ts', '--out', out]);
+      const truncated = join(tmp, 'trunc.json');
+      writeFileSync(truncated, readFileSync(out, 'utf8').slice(0, 200));
+      const r = runCli(['replay', truncated]);
+      expect(r.code).toBe(150);
+      expect(oneLine(r.stderr)).toMatch(/^hmmcheck: malformed trace file .*trunc\.json: not valid JSON \(truncated\?\)/);
+    });
+
+    it('reports a model whose effect throws as a model error (75)', () => {
+      const r = runCli(['check', 'test/fixtures/broken.ts']);
+      expect(r.code).toBe(75);
+      expect(oneLine(r.stderr)).toBe('hmmcheck: model error: Step: effect threw: driver pointer is NULL');
+      expect(r.stdout).not.toMatch(/\n\s+at /); // no stack trace
+    });
+
+    it('reports a successor outside its schema as a model error naming the field (75)', () => {
+      const r = runCli(['check', 'test/fixtures/broken.ts', '--variant', 'leaves-schema']);
+      expect(r.code).toBe(75);
+      expect(oneLine(r.stderr)).toBe('hmmcheck: model error: Step: state.n = 4 is not int 0..3');
+    });
+
+    it('prints the stack trace only with --debug', () => {
+      const r = runCli(['check', 'nope', '--debug']);
+      expect(r.code).toBe(150);
+      expect(r.stderr).toMatch(/\n\s+at /);
+    });
+  });
+});
