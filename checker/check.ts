@@ -8,7 +8,7 @@
  */
 import type { Spec } from '../spec/spec';
 import { bfs } from './engine/bfs';
-import { CompiledSpec } from './engine/compiled';
+import { CompiledSpec, type EffectMode } from './engine/compiled';
 import { dfs } from './engine/dfs';
 import type { ExploreOptions } from './engine/explorer';
 import type { CheckResult } from './engine/result';
@@ -16,6 +16,8 @@ import { rebuildTrace, type Trace } from './trace/trace';
 
 export interface CheckOptions extends ExploreOptions {
   strategy?: 'bfs' | 'dfs';
+  /** How effects run when `spec` is not already compiled: generated copies (default) or immer drafts. */
+  effects?: EffectMode;
 }
 
 export interface CheckOutcome {
@@ -26,7 +28,7 @@ export interface CheckOutcome {
 }
 
 export function checkSpec(spec: Spec | CompiledSpec, opts: CheckOptions = {}): CheckOutcome {
-  const compiled = spec instanceof CompiledSpec ? spec : new CompiledSpec(spec);
+  const compiled = spec instanceof CompiledSpec ? spec : new CompiledSpec(spec, opts.effects);
   const run = (opts.strategy ?? 'bfs') === 'dfs' ? dfs : bfs;
   const { result, explorer } = run(compiled, opts);
   const v = result.verdict;

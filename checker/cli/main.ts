@@ -61,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('out', { type: 'string', describe: 'write the counterexample as an ITF JSON trace' })
           .option('json', { type: 'boolean', describe: 'print the result as JSON' })
           .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
+          .option('effects', { choices: ['fast', 'immer'] as const, default: 'fast' as const, describe: 'run effects on generated copies (fast) or on immer drafts (reference)' })
           .option('coverage', { type: 'boolean', default: true, describe: 'print per-action coverage (--no-coverage hides it)' }),
       (a) => run(() => checkCommand({ ...a, model: a.model! }, print))(),
     )

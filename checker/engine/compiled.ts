@@ -1,13 +1,18 @@
 /**
  * A spec prepared for exploration: its generated codec, its action instances (every action ×
- * every parameter combination, in a fixed order), and successor enumeration through immer drafts.
+ * every parameter combination, in a fixed order), and successor enumeration.
+ *
+ * Two ways to run an effect, which must give identical state graphs (tested on every model):
+ * - `fast` (default, HOT PATH): the generated decoder unpacks the parent's packed words into a
+ *   fresh plain object and the effect mutates it directly; no proxies, no structural sharing.
+ * - `immer` (reference): the effect mutates an immer draft of the parent, as the author reads it.
  */
 import { createDraft, enableMapSet, finishDraft, setAutoFreeze } from 'immer';
 import type { ActionSpec, Params, Spec } from '../../spec/spec';
 import { DONE } from '../../spec/spec';
 import type { Key } from '../../spec/types';
 import { compileCodec, SchemaViolation, type Codec } from '../state/codec';
-import { forEachOutcome, NondeterminismError } from './choices';
+import { NondeterminismError, OutcomeEnumerator } from './choices';
 import { ModelError } from './errors';
 
 enableMapSet();
@@ -37,14 +42,24 @@ function product(domains: readonly (readonly [string, readonly Key[]])[]): Param
   return acc;
 }
 
+export type EffectMode = 'fast' | 'immer';
+
 export class CompiledSpec {
   readonly codec: Codec;
+  private readonly initEnum = new OutcomeEnumerator();
+  private readonly succEnum = new OutcomeEnumerator();
+  /** Packed parent for fast mode when the caller has only the object. */
+  private readonly parentScratch: Uint32Array;
   readonly instances: readonly ActionInstance[];
   /** Index of the first instance of each thread kind's steps, for the all-done test. */
   private readonly threadKinds: readonly string[];
 
-  constructor(readonly spec: Spec) {
+  constructor(
+    readonly spec: Spec,
+    readonly mode: EffectMode = 'fast',
+  ) {
     this.codec = compileCodec(spec.schema);
+    this.parentScratch = new Uint32Array(this.codec.words);
     const instances: ActionInstance[] = [];
     spec.actions.forEach((action, actionIndex) => {
       for (const params of product(action.params)) {
@@ -58,7 +73,7 @@ export class CompiledSpec {
   /** Calls emit(state, ordinal) for each initial state. */
   forEachInit(emit: (s: any, ordinal: number) => void): void {
     try {
-      forEachOutcome((ctx) => this.spec.init(ctx), emit);
+      this.initEnum.forEach((ctx) => this.spec.init(ctx), emit);
     } catch (e) {
       throw wrap(e, 'Init');
     }
@@ -75,14 +90,38 @@ export class CompiledSpec {
 
   /** Calls emit(successor, ordinal) for each successor of `s` by the (enabled) instance. */
   forEachSuccessor(inst: ActionInstance, s: any, emit: (t: any, ordinal: number) => void): void {
+    if (this.mode === 'fast') {
+      try {
+        this.codec.encode(s, this.parentScratch, 0);
+      } catch (e) {
+        throw wrap(e, inst.label);
+      }
+      this.successorsOfPacked(inst, s, this.parentScratch, 0, emit);
+    } else this.successorsOfPacked(inst, s, undefined, 0, emit);
+  }
+
+  /**
+   * As forEachSuccessor, with the parent also given packed at words[off..] (the explorer has it
+   * from the frontier): fast mode decodes a fresh mutable copy per successor from it.
+   */
+  successorsOfPacked(inst: ActionInstance, s: any, words: Uint32Array | undefined, off: number, emit: (t: any, ordinal: number) => void): void {
     const { effect } = inst.action;
     const params = inst.params;
+    const codec = this.codec;
     try {
-      forEachOutcome((ctx) => {
-        const d = createDraft(s);
-        effect(d, params, ctx);
-        return finishDraft(d);
-      }, emit);
+      if (words) {
+        this.succEnum.forEach((ctx) => {
+          const d = codec.decode(words, off);
+          effect(d, params, ctx);
+          return d;
+        }, emit);
+      } else {
+        this.succEnum.forEach((ctx) => {
+          const d = createDraft(s);
+          effect(d, params, ctx);
+          return finishDraft(d);
+        }, emit);
+      }
     } catch (e) {
       throw wrap(e, inst.label);
     }

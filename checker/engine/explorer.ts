@@ -84,8 +84,9 @@ export class Explorer {
    * Expands state `s` (stored at `index`, at `depth`): every successor is counted, checked, and
    * if new stored and pushed. Returns a verdict when a property fails.
    */
-  expand(s: any, index: number, depth: number, frontier: Frontier): Verdict | undefined {
+  expand(s: any, index: number, depth: number, frontier: Frontier, packed?: Uint32Array): Verdict | undefined {
     const { cs } = this;
+    const words = cs.mode === 'fast' ? packed : undefined;
     const instances = cs.instances;
     const actionProps = cs.spec.actionProperties;
     let successors = 0;
@@ -95,7 +96,7 @@ export class Explorer {
       const inst = instances[i]!;
       if (!cs.enabled(inst, s)) continue;
       const cov = this.coverage[inst.actionIndex]!;
-      cs.forEachSuccessor(inst, s, (t, ordinal) => {
+      cs.successorsOfPacked(inst, s, words, 0, (t, ordinal) => {
         if (verdict) return;
         successors++;
         this.stats.generated++;

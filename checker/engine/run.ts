@@ -21,6 +21,8 @@ export function runExhaustive(
   frontier: PoppableFrontier,
 ): { result: CheckResult; explorer: Explorer } {
   const ex = new Explorer(cs, opts);
+  // The popped record may be overwritten by pushes (DFS), so the parent is copied out first.
+  const parent = new Uint32Array(cs.codec.words);
   const start = performance.now();
   const progressMs = opts.progressMs ?? 1000;
   let nextProgress = start + progressMs;
@@ -35,13 +37,14 @@ export function runExhaustive(
       const off = frontier.off;
       const index = buf[off + REC_INDEX]!;
       const depth = buf[off + REC_DEPTH]!;
-      const s = cs.codec.decode(buf, off + REC_WORDS);
+      for (let w = 0; w < parent.length; w++) parent[w] = buf[off + REC_WORDS + w]!;
+      const s = cs.codec.decode(parent, 0);
       current = { last: index };
       if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
         pruned = true;
         continue;
       }
-      verdict = ex.expand(s, index, depth, frontier);
+      verdict = ex.expand(s, index, depth, frontier, parent);
       if (verdict) break;
       if (opts.maxStates !== undefined && ex.stats.distinct >= opts.maxStates && frontier.length > 0) {
         verdict = { kind: 'incomplete', reason: 'max-states' };

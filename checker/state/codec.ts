@@ -71,6 +71,11 @@ function lit(k: Key): string {
   return JSON.stringify(k);
 }
 
+/** An object-literal key: computed, so `-1` parses and `__proto__` is an own property. */
+function keyLit(k: Key): string {
+  return `[${JSON.stringify(String(k))}]`;
+}
+
 /** Encoder statements for a value held in variable `v`. Leaves OR into accumulators a<word>. */
 function genEncode(ctx: GenCtx, type: Type, v: string, path: string): string {
   const fail = (expected: string) => `F(${JSON.stringify(path)}, ${v}, ${JSON.stringify(expected)});`;
@@ -84,7 +89,8 @@ function genEncode(ctx: GenCtx, type: Type, v: string, path: string): string {
       return `if (${v} === true) { ${put('1', 1)} } else if (${v} !== false) ${fail('a bool')}`;
     case 'int': {
       const range = type.max - type.min;
-      return `x = ${v} - ${type.min}; if ((${v} | 0) !== ${v} || x < 0 || x > ${range}) ${fail(describeType(type))} ${put('x', bitsFor(range + 1))}`;
+      // Checked on the offset (always within int32), so ranges beyond int32 work too.
+      return `x = ${v} - ${type.min}; if (typeof ${v} !== 'number' || (x | 0) !== x || x < 0 || x > ${range}) ${fail(describeType(type))} ${put('x', bitsFor(range + 1))}`;
     }
     case 'enum': {
       const table: Record<string, number> = Object.create(null);
@@ -159,7 +165,7 @@ function genDecode(ctx: GenCtx, type: Type): { stmts: string; expr: string } {
       const parts = Object.entries(type.fields).map(([name, ft]) => ({ name, ...genDecode(ctx, ft) }));
       return {
         stmts: parts.map((p) => p.stmts).join('\n'),
-        expr: `{ ${parts.map((p) => `${lit(p.name)}: ${p.expr}`).join(', ')} }`,
+        expr: `{ ${parts.map((p) => `${keyLit(p.name)}: ${p.expr}`).join(', ')} }`,
       };
     }
     case 'array':
@@ -172,7 +178,7 @@ function genDecode(ctx: GenCtx, type: Type): { stmts: string; expr: string } {
       const parts = type.domain.map((k) => ({ k, ...genDecode(ctx, type.value) }));
       return {
         stmts: parts.map((p) => p.stmts).join('\n'),
-        expr: `{ ${parts.map((p) => `${lit(p.k)}: ${p.expr}`).join(', ')} }`,
+        expr: `{ ${parts.map((p) => `${keyLit(p.k)}: ${p.expr}`).join(', ')} }`,
       };
     }
     case 'set': {

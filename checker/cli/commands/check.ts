@@ -28,6 +28,7 @@ export interface CheckArgs {
   json?: boolean;
   full?: boolean;
   coverage?: boolean;
+  effects?: 'fast' | 'immer';
 }
 
 export function exitCodeOf(v: Verdict): number {
@@ -65,6 +66,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   const progress = progressReporter();
   const { result, trace, compiled } = checkSpec(inst.spec, {
     strategy: args.strategy ?? 'bfs',
+    effects: args.effects,
     maxStates: args.maxStates,
     maxDepth: args.maxDepth,
     checkDeadlock: args.deadlock,
