@@ -1,9 +1,13 @@
-/** Reference models ported from tlaplus/Examples: correctness tests against TLC's published counts. */
+/**
+ * Reference models with published state counts (tlaplus/Examples for TLC, CMurphi's n_peterson),
+ * ported faithfully as correctness tests of the checker.
+ */
 import type { ModelDef } from '../../spec/model';
 import { dieHard } from './dieHard';
 import { diningPhilosophers } from './diningPhilosophers';
+import { nPeterson } from './nPeterson';
 import { peterson } from './peterson';
 import { tcommit } from './tcommit';
 import { twoPhase } from './twoPhase';
 
-export const referenceModels: readonly ModelDef<any>[] = [dieHard, tcommit, twoPhase, peterson, diningPhilosophers];
+export const referenceModels: readonly ModelDef<any>[] = [dieHard, tcommit, twoPhase, peterson, diningPhilosophers, nPeterson];

@@ -4,13 +4,14 @@ import { instantiate } from '../../../checker/model/instantiate';
 import { referenceModels } from '../../../models/reference';
 
 describe('reference model registry', () => {
-  it('lists the five tlaplus/Examples ports', () => {
+  it('lists the tlaplus/Examples ports and the Murphi n_peterson port', () => {
     expect(referenceModels.map((m) => m.name)).toEqual([
       'reference/diehard',
       'reference/tcommit',
       'reference/twophase',
       'reference/peterson',
       'reference/dining',
+      'reference/n-peterson',
     ]);
   });
 
