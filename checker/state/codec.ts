@@ -71,9 +71,19 @@ function lit(k: Key): string {
   return JSON.stringify(k);
 }
 
-/** An object-literal key: computed, so `-1` parses and `__proto__` is an own property. */
+/** Reads own property `k` of the object in `v` (`__proto__` would otherwise read the prototype). */
+function readKey(v: string, k: Key): string {
+  return String(k) === '__proto__' ? `(Object.prototype.hasOwnProperty.call(${v}, "__proto__") ? ${v}["__proto__"] : undefined)` : `${v}[${lit(k)}]`;
+}
+
+/**
+ * An object-literal key. A quoted key keeps V8's fast literal boilerplates (computed keys are
+ * several times slower to construct) and also parses for `-1`; only `__proto__` must be computed,
+ * as a quoted `__proto__` would set the prototype instead of an own property.
+ */
 function keyLit(k: Key): string {
-  return `[${JSON.stringify(String(k))}]`;
+  const key = JSON.stringify(String(k));
+  return String(k) === '__proto__' ? `[${key}]` : key;
 }
 
 /** Encoder statements for a value held in variable `v`. Leaves OR into accumulators a<word>. */
@@ -101,7 +111,7 @@ function genEncode(ctx: GenCtx, type: Type, v: string, path: string): string {
       const out = [`if (${v} === null || typeof ${v} !== 'object') ${fail(describeType(type))}`];
       for (const [name, ft] of Object.entries(type.fields)) {
         const c = fresh(ctx, 'r');
-        out.push(`{ const ${c} = ${v}[${lit(name)}]; ${genEncode(ctx, ft, c, `${path}.${name}`)} }`);
+        out.push(`{ const ${c} = ${readKey(v, name)}; ${genEncode(ctx, ft, c, `${path}.${name}`)} }`);
       }
       return out.join('\n');
     }
@@ -119,7 +129,7 @@ function genEncode(ctx: GenCtx, type: Type, v: string, path: string): string {
       const out = [`if (${v} === null || typeof ${v} !== 'object' || ${v} instanceof Set) ${fail(describeType(type))}`];
       for (const k of type.domain) {
         const c = fresh(ctx, 'm');
-        out.push(`{ const ${c} = ${v}[${lit(k)}]; ${genEncode(ctx, type.value, c, `${path}[${lit(k)}]`)} }`);
+        out.push(`{ const ${c} = ${readKey(v, k)}; ${genEncode(ctx, type.value, c, `${path}[${lit(k)}]`)} }`);
       }
       return out.join('\n');
     }

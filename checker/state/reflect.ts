@@ -46,6 +46,11 @@ function forEachLeafBits(type: Type, f: (bits: number) => void): void {
   }
 }
 
+/** Own property only: a missing `__proto__` key must read as missing, not as the prototype. */
+function own(v: any, k: string | number): any {
+  return Object.prototype.hasOwnProperty.call(v, k) ? v[k] : undefined;
+}
+
 function pack(p: Packer, type: Type, v: any, path: string): void {
   const bad = (): never => {
     throw new SchemaViolation(path, v, describeType(type));
@@ -64,7 +69,7 @@ function pack(p: Packer, type: Type, v: any, path: string): void {
     }
     case 'record':
       if (v === null || typeof v !== 'object') bad();
-      for (const [k, ft] of Object.entries(type.fields)) pack(p, ft, v[k], `${path}.${k}`);
+      for (const [k, ft] of Object.entries(type.fields)) pack(p, ft, own(v, k), `${path}.${k}`);
       return;
     case 'array':
     case 'tuple': {
@@ -75,7 +80,7 @@ function pack(p: Packer, type: Type, v: any, path: string): void {
     }
     case 'map':
       if (v === null || typeof v !== 'object' || v instanceof Set) bad();
-      for (const k of type.domain) pack(p, type.value, v[k], `${path}[${JSON.stringify(k)}]`);
+      for (const k of type.domain) pack(p, type.value, own(v, k), `${path}[${JSON.stringify(k)}]`);
       return;
     case 'set': {
       if (!(v instanceof Set)) bad();
