@@ -66,7 +66,12 @@ export class OutcomeEnumerator {
         if (e !== NO_OPTION) throw e;
         result = NO_OPTION;
       }
-      if (result !== NO_OPTION) emit(result, ordinal++);
+      if (result !== NO_OPTION) {
+        if (this.pos !== path.length) {
+          throw new NondeterminismError(`choose() was called ${this.pos} times where an earlier run called it ${path.length} times: the effect is not deterministic`);
+        }
+        emit(result, ordinal++);
+      }
       if (!this.used) return;
       // Advance the odometer; positions past `pos` were not reached on this run.
       path.length = Math.min(path.length, Math.max(this.pos, 1));

@@ -46,9 +46,9 @@ function forEachLeafBits(type: Type, f: (bits: number) => void): void {
   }
 }
 
-/** Own property only: a missing `__proto__` key must read as missing, not as the prototype. */
+/** Reads field `k` as the generated codec does: a missing `__proto__` reads as missing, not as the prototype. */
 function own(v: any, k: string | number): any {
-  return Object.prototype.hasOwnProperty.call(v, k) ? v[k] : undefined;
+  return k === '__proto__' && !Object.prototype.hasOwnProperty.call(v, k) ? undefined : v[k];
 }
 
 function pack(p: Packer, type: Type, v: any, path: string): void {

@@ -75,11 +75,14 @@ export class PackedQueue extends Chunked {
 
 export class PackedStack extends Chunked {
   private top = 0; // record offset after the last record in the last chunk
+  /** One emptied chunk kept back, so a stack oscillating across a chunk boundary does not allocate. */
+  private spare: Uint32Array | undefined;
 
   pushSlot(): void {
     let last = this.chunks[this.chunks.length - 1];
     if (!last || this.top === this.chunkWords) {
-      last = new Uint32Array(this.chunkWords);
+      last = this.spare ?? new Uint32Array(this.chunkWords);
+      this.spare = undefined;
       this.chunks.push(last);
       this.top = 0;
     }
@@ -96,7 +99,7 @@ export class PackedStack extends Chunked {
   pop(): boolean {
     if (this.count === 0) return false;
     if (this.top === 0) {
-      this.chunks.pop();
+      this.spare = this.chunks.pop();
       this.top = this.chunkWords;
     }
     this.buf = this.chunks[this.chunks.length - 1]!;

@@ -15,7 +15,7 @@ export class SeenSet {
 
   constructor(initialCapacity = 1 << 16) {
     let cap = 1 << 4;
-    while (cap < initialCapacity) cap <<= 1;
+    while (cap < initialCapacity && cap < 1 << 30) cap *= 2;
     this.table = new Uint32Array(cap * 2);
     this.mask = cap - 1;
     this.limit = Math.floor(cap * MAX_LOAD);
