@@ -53,7 +53,7 @@ export interface ThreadOptions<S, LF extends Fields, Label extends string> {
   instances: number | readonly string[];
   /** Thread-local variables and their initial values. */
   locals?: LF;
-  initLocals?: (self: number) => Infer<RecordType<LF>>;
+  initLocals?: NoInfer<(self: number) => Infer<RecordType<LF>>>;
   /** Steps in program order. */
   steps: readonly StepDef<S, Infer<RecordType<LF>>, Label>[];
 }

@@ -1,0 +1,153 @@
+/**
+ * hmm/m1-notifier-core — M1a (hmm-domain.md §1.2, §3 M1a, Appendix A.1): the current
+ * mmu_notifier core's release / unregister / invalidate dispatch (`mm/mmu_notifier.c`, v5.8–v5.17
+ * era: `__mmu_notifier_release` / `mn_hlist_release`, `mmu_notifier_unregister`) with one
+ * notifier over one page.
+ *
+ * Threads: E (exit_mmap: E1–E6), U (the driver's `mmu_notifier_unregister`: U1–U6; U1 reads the
+ * node lock-free, which is why `->release` can run twice), R (reclaim: clear the CPU PTE, the
+ * invalidate dispatch V1–V3 collapsed into one step as in A.1, free the page once unmapped).
+ *
+ * Calibration, not a bug: the core calls `->release` twice when U1 reads LINKED before E3 unlinks
+ * the node; this is accepted by design (§1.2) and drivers must tolerate it. So `fixed` — the only
+ * variant — is expected to violate INV-REL1 ("release at most once"), while every use-after-free
+ * and staleness invariant holds: run it with `checkRel1=false` to explore the whole state space
+ * against them.
+ *
+ * Abstracted away: `mmgrab`/`mmdrop` (U7; the caller's mm_count reference keeps the subscriptions
+ * alive, nothing here frees them), register (R1–R4 of §1.2; the notifier starts registered), the
+ * other notifier methods, and the pages beyond one; the SUBS critical sections are single steps
+ * (nothing reads the node under SUBS, only lock-free).
+ */
+import { spec } from '../../../spec/builder';
+import { errType, noError, raise, type ErrState } from '../../../spec/kernel/errors';
+import { mutexInit, mutexSteps, mutexType } from '../../../spec/kernel/mutex';
+import { srcuInit, srcuSteps, srcuType } from '../../../spec/kernel/srcu';
+import { constant, defineModel } from '../../../spec/model';
+import { t, type Infer, type RecordType } from '../../../spec/types';
+import { exitReleaseSection, INV, notifierSync } from './common';
+
+const IDS = ['E', 'U', 'R'] as const;
+
+const fields = {
+  err: errType('TOUCH_FREED'),
+  /** The notifier's hlist node on the mm's subscription list. */
+  node: t.enum('LINKED', 'UNHASHED'),
+  /** SUBS: `mmu_notifier_mm->lock` / `notifier_subscriptions->lock`. */
+  subs: mutexType(IDS),
+  srcu: srcuType(IDS),
+  /** The process's CPU mapping of the page, what the secondary MMU maps, and the page itself. */
+  cpuPte: t.enum('mapped', 'none'),
+  smmu: t.enum('mapped', 'none'),
+  page: t.enum('inuse', 'freed'),
+  /** Number of `->release` calls so far. */
+  relCount: t.int(0, 2),
+};
+type State = Infer<RecordType<typeof fields>>;
+
+/**
+ * A callback of the secondary MMU (`->release`, or the invalidate callback): it may touch the
+ * page (accessed/dirty bits) while it still maps it, then drops the mapping.
+ */
+function secondaryMmuDrop(d: State & ErrState): void {
+  if (d.smmu === 'mapped' && d.page === 'freed') raise(d, 'TOUCH_FREED');
+  d.smmu = 'none';
+}
+
+function release(d: State): void {
+  secondaryMmuDrop(d);
+  d.relCount++;
+}
+
+const M = mutexSteps<State>();
+const U = srcuSteps<State>();
+
+/** The notifier has a callback running or about to run (a thread at its callback step with the node linked). */
+function callbackPending(s: State & { E: { pc: string }[]; U: { pc: string }[]; R: { pc: string }[] }): boolean {
+  return s.node === 'LINKED' && (s.E[0]!.pc === 'E2' || s.U[0]!.pc === 'U3' || s.R[0]!.pc === 'R2');
+}
+
+function build(cfg: { readonly constants: { checkRel1: boolean }; readonly variant: string }) {
+  const exit = exitReleaseSection<State, string, unknown>([
+    {
+      label: 'E2',
+      doc: 'E2 for each notifier still LINKED: ->release(mn)',
+      effect: (d) => {
+        if (d.node === 'LINKED') release(d);
+      },
+    },
+    M.critical('E3', (s) => s.subs, (d) => void (d.node = 'UNHASHED'), { doc: 'E3 SUBS: hlist_del_init_rcu of every notifier' }),
+  ]);
+  const b = spec(fields)
+    .init(() => ({
+      err: null,
+      node: 'LINKED' as const,
+      subs: mutexInit(),
+      srcu: srcuInit(IDS),
+      cpuPte: 'mapped' as const,
+      smmu: 'mapped' as const,
+      page: 'inuse' as const,
+      relCount: 0,
+    }))
+    .thread('E', {
+      instances: ['E'],
+      steps: [
+        ...exit,
+        ...notifierSync<State, 'E5a', 'E5b'>('E5a', 'E5b', 'E5 synchronize_srcu'),
+        {
+          label: 'E6',
+          doc: 'E6 exit_mmap zaps the page tables and frees the pages',
+          effect: (d) => {
+            d.cpuPte = 'none';
+            d.page = 'freed';
+          },
+        },
+      ],
+    })
+    .thread('U', {
+      instances: ['U'],
+      steps: [
+        { label: 'U1', doc: 'U1 if (!hlist_unhashed(&mn->hlist)) — a lock-free read', effect: (d, th) => void (d.node === 'LINKED' || th.goto('U6a')) },
+        U.readLock('U2', (s) => s.srcu, 'U2 srcu_read_lock'),
+        { label: 'U3', doc: 'U3 ->release(mn)', effect: (d) => release(d) },
+        U.readUnlock('U4', (s) => s.srcu, 'U4 srcu_read_unlock'),
+        M.critical('U5', (s) => s.subs, (d) => void (d.node = 'UNHASHED'), { doc: 'U5 SUBS: hlist_del_init_rcu(&mn->hlist) (idempotent)' }),
+        ...notifierSync<State, 'U6a', 'U6b'>('U6a', 'U6b', 'U6 synchronize_srcu'),
+      ],
+    })
+    .thread('R', {
+      instances: ['R'],
+      steps: [
+        { label: 'R1', doc: 'reclaim clears the CPU PTE', effect: (d) => void (d.cpuPte = 'none') },
+        {
+          label: 'R2',
+          doc: 'V1–V3 invalidate dispatch (SRCU section collapsed): the callback runs if the notifier is LINKED',
+          effect: (d) => {
+            if (d.node === 'LINKED') secondaryMmuDrop(d);
+          },
+        },
+        { label: 'R3', doc: 'reclaim frees the page once no CPU PTE maps it', guard: (s) => s.cpuPte === 'none', effect: (d) => void (d.page = 'freed') },
+      ],
+    })
+    .invariant(INV.NOSTALE, (s) => s.err !== 'TOUCH_FREED' && !(s.page === 'freed' && s.smmu === 'mapped'), 'the secondary MMU never maps or touches a freed page')
+    .invariant(INV.QUIESCE, (s) => s.U[0]!.pc !== 'done' || (s.node === 'UNHASHED' && !callbackPending(s)), 'unregister returned ⇒ no callback running or to come');
+  const withRel1 = cfg.constants.checkRel1 ? b.invariant(INV.REL1, (s) => s.relCount <= 1, 'calibration: ->release at most once (violated by design)') : b;
+  return withRel1.invariant(INV.NOERR, noError).build();
+}
+
+export const m1NotifierCore = defineModel<{ checkRel1: boolean }>({
+  name: 'hmm/m1-notifier-core',
+  title: 'M1a: mmu_notifier core release / unregister / invalidate (calibration: double ->release)',
+  source: 'mm/mmu_notifier.c (v5.8–v5.17 era: __mmu_notifier_release, mmu_notifier_unregister); hmm-domain.md §1.2, §3 M1a, App. A.1',
+  constants: {
+    checkRel1: constant.bool(true, 'check the calibration property INV-REL1; false explores the whole state space against the other invariants'),
+  },
+  variants: {
+    fixed: {
+      doc: 'the current core; ->release may run twice (exit and unregister) by design, so INV-REL1 must be reported violated while every use-after-free / staleness invariant holds',
+      ref: 'mm/mmu_notifier.c mmu_notifier_unregister ("->release may be called twice" behaviour, hmm-domain.md §1.2)',
+      expect: { verdict: 'violation', property: INV.REL1 },
+    },
+  },
+  build,
+});

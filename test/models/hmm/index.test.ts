@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { instantiate } from '../../../checker/model/instantiate';
+import { hmmModels } from '../../../models/hmm';
+
+describe('models/hmm registry', () => {
+  it('exports the M1 models under the names and variant names of hmm-domain.md', () => {
+    const names = Object.fromEntries(hmmModels.map((m) => [m.name, Object.keys(m.variants)]));
+    expect(names).toEqual({
+      'hmm/m1-notifier-core': ['fixed'],
+      'hmm/m1-mirror-2015': ['fixed', 'v8-unregister-race'],
+      'hmm/m1-mirror-2019': ['fixed', 'release-drops-mirrors-sem'],
+    });
+  });
+
+  it('every variant names its kernel reference and expectation; bug variants expect a named property', () => {
+    for (const m of hmmModels) {
+      expect(m.source).toMatch(/hmm-domain\.md/);
+      for (const [name, v] of Object.entries(m.variants)) {
+        expect(v.ref, `${m.name} ${name}`).toBeTruthy();
+        if (name !== 'fixed') expect(v.expect).toMatchObject({ verdict: 'violation', property: expect.stringMatching(/^INV-/) });
+      }
+    }
+  });
+
+  it('every model and variant instantiates at its default constants, with thread steps labelled as in the doc', () => {
+    const wanted: Record<string, string[]> = {
+      'hmm/m1-notifier-core': ['E.E1', 'E.E2', 'E.E3', 'E.E4', 'E.E6', 'U.U1', 'U.U3', 'U.U5', 'R.R1'],
+      'hmm/m1-mirror-2015': ['Unreg.K1', 'Unreg.K5', 'Unreg.DV1', 'Unreg.DV3', 'Exit.X1', 'Exit.X4', 'Exit.X7a', 'Exit.X7b'],
+      'hmm/m1-mirror-2019': ['Exit.RL4', 'Exit.RL6', 'Exit.RL8a', 'Unreg.MU1', 'Unreg.MU2', 'Unreg.MU3', 'Inv.IS5', 'Inv.IS6'],
+    };
+    for (const m of hmmModels) {
+      for (const variant of Object.keys(m.variants)) {
+        const actions = instantiate(m, variant).spec.actions.map((a) => a.name);
+        expect(actions).toEqual(expect.arrayContaining(wanted[m.name]!));
+      }
+    }
+  });
+});
