@@ -97,6 +97,11 @@ export async function main(argv: string[]): Promise<number> {
 
 // Run when executed directly (bin/hmmcheck.mjs imports this module).
 if (process.env.HMMCHECK_NO_MAIN !== '1') {
+  // A reader that closes early (`| head`) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(hideBin(process.argv)).then(
     (code) => {
       process.exitCode = code;

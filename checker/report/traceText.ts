@@ -6,7 +6,16 @@ import type { RecordType, Type } from '../../spec/types';
 import { diffValues, formatState } from '../state/format';
 import type { Trace } from '../trace/trace';
 
-export function formatTrace(schema: RecordType<Record<string, Type>>, trace: Trace, opts: { full?: boolean; docs?: ReadonlyMap<string, string> } = {}): string {
+export interface TraceTextOptions {
+  /** Whole states instead of changes. */
+  full?: boolean;
+  /** Step docs by action name, shown after the step label. */
+  docs?: ReadonlyMap<string, string>;
+  /** Marks the last step, e.g. `INV-UAF-D violated`. */
+  verdict?: string;
+}
+
+export function formatTrace(schema: RecordType<Record<string, Type>>, trace: Trace, opts: TraceTextOptions = {}): string {
   const lines: string[] = [];
   const width = String(trace.steps.length - 1).length;
   trace.steps.forEach((step, i) => {
@@ -18,7 +27,8 @@ export function formatTrace(schema: RecordType<Record<string, Type>>, trace: Tra
       return;
     }
     const doc = opts.docs?.get(step.action);
-    lines.push(`${n}  ${step.label}${doc ? `   -- ${doc}` : ''}${loopMark}`);
+    const mark = opts.verdict && i === trace.steps.length - 1 ? `   <== ${opts.verdict}` : '';
+    lines.push(`${n}  ${step.label}${doc ? `   -- ${doc}` : ''}${loopMark}${mark}`);
     if (opts.full) {
       for (const l of formatState(schema, step.state)) lines.push(`${' '.repeat(width)}      ${l}`);
     } else {

@@ -100,7 +100,8 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
     const docs = new Map(compiled.spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));
     const what = v.kind === 'error' ? 'The error happened in a successor of the last state of this trace' : `Counterexample (${trace.steps.length - 1} steps)`;
     print(`${what}:`);
-    print(formatTrace(inst.spec.schema, trace, { full: args.full, docs }));
+    const verdict = v.kind === 'violation' ? `${v.property} violated` : v.kind === 'deadlock' ? 'deadlock' : undefined;
+    print(formatTrace(inst.spec.schema, trace, { full: args.full, docs, verdict }));
   }
   if (args.out && itf) print(`Trace written to ${args.out}`);
   for (const l of statsLines(result)) print(l);

@@ -35,7 +35,11 @@ export async function replayCommand(args: { file: string; full?: boolean; quiet?
             const m = doc.states[i]!['#meta'];
             return { label: m.action, action: m.action, params: m.params ?? {}, state };
           });
-          print(formatTrace(inst.spec.schema, { steps, loop: doc.loop }, { full: args.full }));
+          const docs = new Map(cs.spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));
+          const byLabel = new Map(cs.instances.map((i) => [i.label, i.action.name]));
+          const named = steps.map((st) => ({ ...st, action: byLabel.get(st.label) ?? st.action }));
+          const verdict = r.propertyKind === 'deadlock' ? 'deadlock' : `${r.property} violated`;
+          print(formatTrace(inst.spec.schema, { steps: named, loop: doc.loop }, { full: args.full, docs, verdict }));
         }
         print(`Replayed ${header}. Reproduced: ${r.propertyKind === 'deadlock' ? 'deadlock' : `${r.propertyKind} ${r.property} is violated`} at the last state.`);
         return r.propertyKind === 'deadlock' ? EXIT.DEADLOCK : EXIT.SAFETY;

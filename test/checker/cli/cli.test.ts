@@ -48,6 +48,19 @@ describe('hmmcheck CLI', () => {
     expect(rd.stdout).toContain('diverges at step 4: BigToSmall does not produce the recorded state (big: model gives 0, trace has 1)');
   });
 
+  it('finds H1 in hmm/m1-mirror-2015 with a trace naming each thread step, and replays it', () => {
+    const out = join(tmp, 'h1.json');
+    const r = runCli(['check', 'hmm/m1-mirror-2015', '--variant', 'v8-unregister-race', '--out', out]);
+    expect(r.code).toBe(12);
+    expect(r.stdout).toContain('Counterexample (17 steps):');
+    expect(r.stdout).toMatch(/^ *12 {2}Exit\.X7a +-- X7 mutex_unlock\(&device->mutex\) \(a\)$/m);
+    expect(r.stdout).toMatch(/^ *17 {2}Exit\.X7b .*<== INV-UAF-D violated$/m);
+    const rp = runCli(['replay', out]);
+    expect(rp.code).toBe(12);
+    expect(rp.stdout).toContain('Reproduced: invariant INV-UAF-D is violated at the last state.');
+    expect(runCli(['check', 'hmm/m1-mirror-2015', '--no-coverage']).code).toBe(0);
+  });
+
   it('stops at --max-states with exit 20', () => {
     const r = runCli(['check', 'reference/twophase', '--max-states', '10', '--no-coverage']);
     expect(r.code).toBe(20);
