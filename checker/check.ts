@@ -12,12 +12,16 @@ import { CompiledSpec, type EffectMode } from './engine/compiled';
 import { dfs } from './engine/dfs';
 import type { ExploreOptions } from './engine/explorer';
 import type { CheckResult } from './engine/result';
-import { rebuildTrace, type Trace } from './trace/trace';
+import { rebuildIndexPath, rebuildTrace, type Trace } from './trace/trace';
+import { LiveGraph } from './liveness/graph';
+import { livenessPredicates } from './liveness/check';
 
 export interface CheckOptions extends ExploreOptions {
   strategy?: 'bfs' | 'dfs';
   /** How effects run when `spec` is not already compiled: generated copies (default) or immer drafts. */
   effects?: EffectMode;
+  /** Check the spec's temporal properties (default: when it has any; needs BFS). */
+  liveness?: boolean;
 }
 
 export interface CheckOutcome {
@@ -29,9 +33,17 @@ export interface CheckOutcome {
 
 export function checkSpec(spec: Spec | CompiledSpec, opts: CheckOptions = {}): CheckOutcome {
   const compiled = spec instanceof CompiledSpec ? spec : new CompiledSpec(spec, opts.effects);
-  const run = (opts.strategy ?? 'bfs') === 'dfs' ? dfs : bfs;
-  const { result, explorer } = run(compiled, opts);
+  const strategy = opts.strategy ?? 'bfs';
+  const wantLive = (opts.liveness ?? true) && compiled.spec.liveness.length > 0;
+  const graph = wantLive && strategy === 'bfs' ? new LiveGraph(livenessPredicates(compiled)) : undefined;
+  const run = strategy === 'dfs' ? dfs : bfs;
+  const { result: raw, explorer } = run(compiled, { ...opts, graph });
+  const result = wantLive && !graph ? { ...raw, warnings: [...raw.warnings, 'temporal properties are checked only with --strategy bfs; they were not checked'] } : raw;
   const v = result.verdict;
+  if (v.kind === 'liveness') {
+    const trace = rebuildIndexPath(compiled, explorer.log, explorer.seen, graph!.edges, v.lasso.path, v.lasso.loop);
+    return { result, trace, compiled };
+  }
   const at = v.kind === 'violation' || v.kind === 'deadlock' || v.kind === 'error' ? v.at : undefined;
   let trace: Trace | undefined;
   if (at) {

@@ -12,6 +12,7 @@
  */
 import type { ActionSpec, ChoiceCtx, NamedPredicate, Params, Spec, ThreadSpec } from './spec';
 import { DONE } from './spec';
+import { eventually, type FairnessDecl, type FairTarget, type LiveFormula } from './temporal';
 import { t, type Infer, type Key, type RecordType, type Type } from './types';
 
 type Fields = Record<string, Type>;
@@ -85,6 +86,8 @@ export class SpecBuilder<S, V = S> {
   private readonly actionProperties: NamedPredicate<(s: any, t: any) => boolean>[] = [];
   private readonly constraints: NamedPredicate<(s: any) => boolean>[] = [];
   private deadlock = true;
+  private readonly liveProps: NamedPredicate<LiveFormula>[] = [];
+  private readonly fairness: FairnessDecl[] = [];
 
   constructor(fields: Fields) {
     this.fields = { ...fields };
@@ -189,6 +192,24 @@ export class SpecBuilder<S, V = S> {
     return this;
   }
 
+  /** A temporal property (see spec/temporal.ts), checked under the declared fairness. */
+  liveness(name: string, formula: LiveFormula, doc?: string): this {
+    this.liveProps.push({ name, check: formula, doc });
+    return this;
+  }
+
+  /** "Every thread eventually reaches done": `<>(all threads done)`. */
+  terminates(name = 'Termination', doc?: string): this {
+    const threads = this.threads;
+    return this.liveness(name, eventually((s: any) => threads.every((th) => s[th.kind].every((r: { pc: string }) => r.pc === DONE))), doc);
+  }
+
+  /** A fairness assumption: weak (WF) or strong (SF) fairness of an action or of threads. */
+  fair(kind: 'weak' | 'strong', target: FairTarget): this {
+    this.fairness.push({ kind, target });
+    return this;
+  }
+
   /** Switch deadlock detection (on by default). */
   checkDeadlock(on: boolean): this {
     this.deadlock = on;
@@ -217,6 +238,8 @@ export class SpecBuilder<S, V = S> {
       actionProperties: [...this.actionProperties],
       constraints: [...this.constraints],
       checkDeadlock: this.deadlock,
+      liveness: [...this.liveProps],
+      fairness: [...this.fairness],
     };
   }
 

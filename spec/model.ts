@@ -15,7 +15,8 @@ export type ConstantDef =
 export type Expectation =
   | { readonly verdict: 'holds' }
   | { readonly verdict: 'violation'; readonly property: string }
-  | { readonly verdict: 'deadlock' };
+  | { readonly verdict: 'deadlock' }
+  | { readonly verdict: 'liveness'; readonly property: string };
 
 export interface VariantDef {
   readonly doc: string;

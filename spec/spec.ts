@@ -2,6 +2,7 @@
  * The built form of a specification: what the checker consumes. Models do not construct this by
  * hand; they use `SpecBuilder` (spec/builder.ts). Nothing here imports the checker.
  */
+import type { FairnessDecl, LiveFormula } from './temporal';
 import type { Key, RecordType, Type } from './types';
 
 /** Nondeterministic choice inside an init or an effect: one successor per option (TLA+ `\E`). */
@@ -67,6 +68,10 @@ export interface Spec {
   readonly constraints: readonly NamedPredicate<(s: any) => boolean>[];
   /** Whether a state with no successors (and not every thread done) is reported. */
   readonly checkDeadlock: boolean;
+  /** Temporal properties (checked over the state graph after the safety search). */
+  readonly liveness: readonly NamedPredicate<LiveFormula>[];
+  /** Fairness assumptions under which liveness is checked. */
+  readonly fairness: readonly FairnessDecl[];
 }
 
 /** Thread pc value of a finished thread. */

@@ -8,8 +8,10 @@
  * Counting, as TLC: generated = initial states + every successor of every enabled action
  * instance, duplicates and self-loops included; distinct = the seen set's size.
  */
+import { OUTSIDE } from '../store/edgeStore';
 import { NO_PARENT, StateLog } from '../store/stateLog';
 import { SeenSet } from '../store/seenSet';
+import type { LiveGraph } from '../liveness/graph';
 import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
 import type { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
@@ -34,6 +36,8 @@ export interface ExploreOptions {
   progressMs?: number;
   /** Polled between expansions; returning true stops the run as `incomplete: interrupted`. */
   shouldStop?: () => boolean;
+  /** Record the state graph and predicate labels for liveness (BFS only: states expand in index order). */
+  graph?: LiveGraph;
 }
 
 /** Packs an action instance id and successor ordinal into one word. */
@@ -48,9 +52,12 @@ export function unpackTransition(t: number, nInstances: number): { instance: num
 }
 
 export class Explorer {
-  readonly seen = new SeenSet();
+  readonly seen: SeenSet;
   readonly log = new StateLog();
-  readonly stats: Stats = { distinct: 0, generated: 0, depth: 0, expanded: 0, elapsedMs: 0, storeBytes: 0 };
+  readonly graph: LiveGraph | undefined;
+  /** Index of the state the last visit() landed on (OUTSIDE if it was cut by a constraint). */
+  private lastIndex = 0;
+  readonly stats: Stats = { distinct: 0, generated: 0, depth: 0, expanded: 0, elapsedMs: 0, storeBytes: 0, edges: 0 };
   readonly coverage: ActionCoverage[];
   readonly checkDeadlock: boolean;
   private readonly words: number;
@@ -67,6 +74,8 @@ export class Explorer {
     this.nInstances = Math.max(1, cs.instances.length);
     this.coverage = cs.spec.actions.map((a) => ({ name: a.name, generated: 0, distinct: 0 }));
     this.checkDeadlock = opts.checkDeadlock ?? cs.spec.checkDeadlock;
+    this.graph = opts.graph;
+    this.seen = new SeenSet(1 << 16, this.graph !== undefined);
   }
 
   /** Generates, checks and stores the initial states. */
@@ -87,6 +96,8 @@ export class Explorer {
   expand(s: any, index: number, depth: number, frontier: Frontier, packed?: Uint32Array): Verdict | undefined {
     const { cs } = this;
     const words = cs.mode === 'fast' ? packed : undefined;
+    const edges = this.graph?.edges;
+    edges?.open(index);
     const instances = cs.instances;
     const actionProps = cs.spec.actionProperties;
     let successors = 0;
@@ -110,6 +121,7 @@ export class Explorer {
           }
         }
         verdict = this.visit(t, index, transition, depth + 1, frontier, inst.actionIndex);
+        edges?.add(this.lastIndex, inst.id);
       });
       if (verdict) return verdict;
     }
@@ -128,12 +140,19 @@ export class Explorer {
       const con = spec.constraints[c]!;
       if (!evalPredicate(con.name, () => con.check(t))) {
         // TLC CONSTRAINT: counted and checked, neither stored nor expanded.
+        this.lastIndex = OUTSIDE;
         return this.checkInvariants(t, { last: parent, then: transition });
       }
     }
     cs.codec.hash(scratch, 0, fp);
-    if (!this.seen.add(fp[0]!, fp[1]!)) return undefined;
+    const seenAt = this.seen.insert(fp[0]!, fp[1]!, this.log.size);
+    if (seenAt >= 0) {
+      this.lastIndex = seenAt;
+      return undefined;
+    }
     const index = this.log.push(parent, transition);
+    this.lastIndex = index;
+    this.graph?.label(t);
     this.stats.distinct++;
     if (actionIndex >= 0) this.coverage[actionIndex]!.distinct++;
     if (depth > this.stats.depth) this.stats.depth = depth;
@@ -159,7 +178,7 @@ export class Explorer {
 
   /** Bytes held by the stores, for reports. */
   storeBytes(frontierBytes: number): number {
-    return this.seen.bytes + this.log.bytes + frontierBytes;
+    return this.seen.bytes + this.log.bytes + frontierBytes + (this.graph?.usedBytes ?? 0);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The outcome of a check, as data: only the CLI turns it into text and exit codes.
  */
+import type { Lasso } from '../liveness/lasso';
 
 /** How to reach the state a verdict is about: a stored state, optionally plus one more transition. */
 export interface TraceRef {
@@ -14,6 +15,7 @@ export type Verdict =
   | { readonly kind: 'holds' }
   | { readonly kind: 'violation'; readonly property: string; readonly propertyKind: 'invariant' | 'action'; readonly at: TraceRef }
   | { readonly kind: 'deadlock'; readonly at: TraceRef }
+  | { readonly kind: 'liveness'; readonly property: string; readonly lasso: Lasso; readonly fairness: string }
   | { readonly kind: 'error'; readonly message: string; readonly at?: TraceRef }
   | { readonly kind: 'incomplete'; readonly reason: 'max-states' | 'max-depth' | 'interrupted' };
 
@@ -33,8 +35,10 @@ export interface Stats {
   /** States whose successors were computed. */
   expanded: number;
   elapsedMs: number;
-  /** Bytes of the seen set, state log and frontier at the end. */
+  /** Bytes of the seen set, state log and frontier (and liveness graph) at the end. */
   storeBytes: number;
+  /** Liveness: edges recorded (0 when no temporal property was checked). */
+  edges: number;
 }
 
 export interface CheckResult {
@@ -42,6 +46,8 @@ export interface CheckResult {
   readonly stats: Stats;
   readonly coverage: readonly ActionCoverage[];
   readonly strategy: 'bfs' | 'dfs';
+  /** Caveats about this run's soundness (e.g. liveness under state constraints). */
+  readonly warnings: readonly string[];
 }
 
 /** TLC's optimistic estimate of the probability of a fingerprint collision: n·(g−n)/2^64. */

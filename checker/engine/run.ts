@@ -7,6 +7,8 @@ import type { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
 import { Explorer, type ExploreOptions, type Frontier } from './explorer';
 import type { CheckResult, TraceRef, Verdict } from './result';
+import { checkLiveness } from '../liveness/check';
+import { describeFairness } from '../liveness/fairness';
 
 export interface PoppableFrontier extends Frontier {
   pop(): boolean;
@@ -21,6 +23,10 @@ export function runExhaustive(
   frontier: PoppableFrontier,
 ): { result: CheckResult; explorer: Explorer } {
   const ex = new Explorer(cs, opts);
+  const warnings: string[] = [];
+  if (ex.graph && cs.spec.constraints.length > 0) {
+    warnings.push('liveness under state constraints can be unsound: cycles through states cut by a constraint are not seen (as in TLC)');
+  }
   // The popped record may be overwritten by pushes (DFS), so the parent is copied out first.
   const parent = new Uint32Array(cs.codec.words);
   const start = performance.now();
@@ -64,11 +70,16 @@ export function runExhaustive(
       }
     }
     if (!verdict) verdict = pruned ? { kind: 'incomplete', reason: 'max-depth' } : { kind: 'holds' };
+    if (verdict.kind === 'holds' && ex.graph) {
+      const live = checkLiveness(cs, ex.graph, ex.log);
+      if (live) verdict = { kind: 'liveness', property: live.property, lasso: live.lasso, fairness: describeFairness(cs.spec.fairness) };
+    }
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     verdict = { kind: 'error', message: e.message, at: current };
   }
   ex.stats.elapsedMs = performance.now() - start;
   ex.stats.storeBytes = ex.storeBytes(frontier.bytes);
-  return { result: { verdict, stats: ex.stats, coverage: ex.coverage, strategy }, explorer: ex };
+  ex.stats.edges = ex.graph?.edges.edges ?? 0;
+  return { result: { verdict, stats: ex.stats, coverage: ex.coverage, strategy, warnings }, explorer: ex };
 }

@@ -9,6 +9,7 @@ export function verdictLine(v: Verdict): string {
     case 'holds': return 'No error has been found: every property holds.';
     case 'violation': return `Error: ${v.propertyKind === 'action' ? 'action property' : 'invariant'} ${v.property} is violated.`;
     case 'deadlock': return 'Error: deadlock reached (no enabled action and not every thread is done).';
+    case 'liveness': return `Error: temporal property ${v.property} is violated (fairness: ${v.fairness}).`;
     case 'error': return `Error: model evaluation failed: ${v.message}`;
     case 'incomplete':
       return `Stopped before a verdict: ${v.reason === 'max-states' ? '--max-states reached' : v.reason === 'max-depth' ? '--max-depth reached (states beyond it were not expanded)' : 'interrupted'}.`;

@@ -37,6 +37,13 @@ export function formatTrace(schema: RecordType<Record<string, Type>>, trace: Tra
       for (const c of changes) lines.push(`${' '.repeat(width)}      ${c.path}: ${c.before} -> ${c.after}`);
     }
   });
-  if (trace.loop !== undefined) lines.push(`${' '.repeat(width)}  (back to step ${trace.loop})`);
+  if (trace.loop !== undefined) {
+    const last = trace.steps.length - 1;
+    lines.push(
+      trace.loop === last
+        ? `${' '.repeat(width)}  (then stutters in this state for ever: no fair action is enabled here)`
+        : `${' '.repeat(width)}  (state ${last} is state ${trace.loop}: the cycle ${trace.loop}..${last} repeats for ever)`,
+    );
+  }
   return lines.join('\n');
 }

@@ -9,14 +9,18 @@ const MAX_LOAD = 0.7;
 
 export class SeenSet {
   private table: Uint32Array;
+  /** With `indexed`: the state index stored with each fingerprint (4 more bytes per slot). */
+  private index: Uint32Array | undefined;
   private mask: number;
   private count = 0;
   private limit: number;
 
-  constructor(initialCapacity = 1 << 16) {
+  /** `indexed` keeps each state's index, so `lookup` maps a fingerprint back to its state. */
+  constructor(initialCapacity = 1 << 16, indexed = false) {
     let cap = 1 << 4;
     while (cap < initialCapacity && cap < 1 << 30) cap *= 2;
     this.table = new Uint32Array(cap * 2);
+    this.index = indexed ? new Uint32Array(cap) : undefined;
     this.mask = cap - 1;
     this.limit = Math.floor(cap * MAX_LOAD);
   }
@@ -32,11 +36,14 @@ export class SeenSet {
 
   /** Bytes held by the table. */
   get bytes(): number {
-    return this.table.byteLength;
+    return this.table.byteLength + (this.index?.byteLength ?? 0);
   }
 
-  /** Inserts the fingerprint; returns true if it was not present. */
-  add(hi: number, lo: number): boolean {
+  /**
+   * Inserts the fingerprint with the state index `at` (kept if the set is indexed); returns -1 if
+   * it was new, else the stored index (0 for a set without indices).
+   */
+  insert(hi: number, lo: number, at: number): number {
     hi >>>= 0;
     lo >>>= 0;
     const t = this.table;
@@ -45,13 +52,35 @@ export class SeenSet {
       const h = t[2 * i]!;
       const l = t[2 * i + 1]!;
       if (h === 0 && l === 0) break;
-      if (h === hi && l === lo) return false;
+      if (h === hi && l === lo) return this.index ? this.index[i]! : 0;
       i = (i + 1) & this.mask;
     }
     t[2 * i] = hi;
     t[2 * i + 1] = lo;
+    if (this.index) this.index[i] = at;
     if (++this.count > this.limit) this.grow();
-    return true;
+    return -1;
+  }
+
+  /** The index stored with a fingerprint, or -1 if absent (indexed sets only). */
+  lookup(hi: number, lo: number): number {
+    if (!this.index) throw new Error('SeenSet.lookup needs an indexed set');
+    hi >>>= 0;
+    lo >>>= 0;
+    const t = this.table;
+    let i = (lo ^ (hi >>> 7)) & this.mask;
+    for (;;) {
+      const h = t[2 * i]!;
+      const l = t[2 * i + 1]!;
+      if (h === 0 && l === 0) return -1;
+      if (h === hi && l === lo) return this.index[i]!;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Inserts the fingerprint; returns true if it was not present. */
+  add(hi: number, lo: number): boolean {
+    return this.insert(hi, lo, 0) === -1;
   }
 
   has(hi: number, lo: number): boolean {
@@ -72,7 +101,9 @@ export class SeenSet {
     const old = this.table;
     const cap = (this.mask + 1) * 2;
     if (cap * 2 > 0xffffffff) throw new RangeError('seen set is full (2^31 slots)');
+    const oldIndex = this.index;
     this.table = new Uint32Array(cap * 2);
+    this.index = oldIndex ? new Uint32Array(cap) : undefined;
     this.mask = cap - 1;
     this.limit = Math.floor(cap * MAX_LOAD);
     const t = this.table;
@@ -84,6 +115,7 @@ export class SeenSet {
       while (t[2 * i] !== 0 || t[2 * i + 1] !== 0) i = (i + 1) & this.mask;
       t[2 * i] = hi;
       t[2 * i + 1] = lo;
+      if (oldIndex) this.index![i] = oldIndex[j >>> 1]!;
     }
   }
 }

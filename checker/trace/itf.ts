@@ -16,7 +16,7 @@ export interface TraceMeta {
   readonly constants: Readonly<Record<string, ConstValue>>;
   /** The property the trace violates: an invariant or action property name, or `deadlock`. */
   readonly property: string;
-  readonly propertyKind: 'invariant' | 'action' | 'deadlock' | 'error';
+  readonly propertyKind: 'invariant' | 'action' | 'deadlock' | 'liveness' | 'error';
   readonly strategy: string;
   readonly version: string;
 }

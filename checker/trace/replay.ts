@@ -6,6 +6,7 @@
 import type { CompiledSpec } from '../engine/compiled';
 import { diffValues } from '../state/format';
 import { fromItfValue, ItfError, type ItfTrace } from './itf';
+import { lassoProblem } from './lassoCheck';
 
 export type ReplayResult =
   | { readonly kind: 'reproduced'; readonly property: string; readonly propertyKind: string; readonly steps: number }
@@ -74,6 +75,16 @@ export function replayTrace(cs: CompiledSpec, doc: ItfTrace): ReplayResult {
   const { property, propertyKind } = doc['#meta'].hmmcheck;
   const last = states[states.length - 1];
   const steps = states.length - 1;
+  if (propertyKind === 'liveness') {
+    const props = cs.spec.liveness.filter((p) => p.name === property);
+    if (props.length === 0) throw new ItfError(`the model has no temporal property '${property}'`);
+    if (doc.loop === undefined) throw new ItfError('a liveness trace needs a loop index');
+    const actions = doc.states.map((s) => s['#meta'].action);
+    const problems = props.map((p) => lassoProblem(cs, states, actions, doc.loop!, p.check));
+    if (problems.some((x) => x === undefined)) return { kind: 'reproduced', property, propertyKind, steps };
+    const why = problems[0]!;
+    return why.startsWith('the property holds') ? { kind: 'not-violated', property, steps } : { kind: 'diverged', step: steps, reason: why };
+  }
   const violated = (() => {
     switch (propertyKind) {
       case 'invariant': {

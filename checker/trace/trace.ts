@@ -6,6 +6,8 @@
 import type { CompiledSpec } from '../engine/compiled';
 import { unpackTransition } from '../engine/explorer';
 import type { TraceRef } from '../engine/result';
+import type { EdgeStore } from '../store/edgeStore';
+import type { SeenSet } from '../store/seenSet';
 import type { StateLog } from '../store/stateLog';
 import { NO_PARENT } from '../store/stateLog';
 
@@ -21,7 +23,11 @@ export interface TraceStep {
 
 export interface Trace {
   readonly steps: readonly TraceStep[];
-  /** For lassos (liveness): index of the step the cycle returns to. */
+  /**
+   * For lassos (liveness): the index of the step the cycle starts at. The last step's state
+   * equals that step's state (the cycle is closed explicitly), unless the lasso ends by stuttering
+   * for ever in its last state, in which case `loop` is the last index.
+   */
   readonly loop?: number;
 }
 
@@ -60,4 +66,33 @@ export function rebuildTrace(cs: CompiledSpec, log: StateLog, ref: TraceRef): Tr
     steps.push({ label: inst.label, action: inst.action.name, params: inst.params, state });
   }
   return { steps };
+}
+
+/**
+ * Rebuilds the trace along a path of state indices (a lasso from the liveness checker): each step
+ * u -> v is re-executed with an action instance that has an edge u -> v, picking the successor
+ * whose fingerprint maps back to v.
+ */
+export function rebuildIndexPath(cs: CompiledSpec, log: StateLog, seen: SeenSet, edges: EdgeStore, path: readonly number[], loop?: number): Trace {
+  let state = nth<any>((emit) => cs.forEachInit(emit), log.transition(path[0]!), 'Init');
+  const steps: TraceStep[] = [{ label: 'Init', action: 'Init', params: {}, state }];
+  const fp = new Uint32Array(2);
+  for (let k = 1; k < path.length; k++) {
+    const u = path[k - 1]!;
+    const v = path[k]!;
+    let next: { inst: (typeof cs.instances)[number]; t: any } | undefined;
+    for (let e = edges.first(u); e < edges.end(u) && !next; e++) {
+      if (edges.target(e) !== v) continue;
+      const inst = cs.instances[edges.action(e)]!;
+      cs.forEachSuccessor(inst, state, (t) => {
+        if (next) return;
+        cs.codec.fingerprint(t, fp);
+        if (seen.lookup(fp[0]!, fp[1]!) === v) next = { inst, t };
+      });
+    }
+    if (!next) throw new Error(`trace rebuild diverged: no step from state ${u} to state ${v} (is the model deterministic?)`);
+    state = next.t;
+    steps.push({ label: next.inst.label, action: next.inst.action.name, params: next.inst.params, state });
+  }
+  return { steps, loop };
 }

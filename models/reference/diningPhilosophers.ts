@@ -2,9 +2,10 @@
  * Port of tlaplus/Examples specifications/DiningPhilosophers/DiningPhilosophers.tla (Chandy-Misra
  * dining philosophers, PlusCal), config DiningPhilosophers.cfg: NP = 5, SPECIFICATION Spec (the
  * .cfg was not readable from our source index: NP and the counts come from the repository's
- * manifest.json). Safety only: the invariants are the module's TypeOK and ExclusiveAccess. The
- * temporal property NobodyStarves and the fairness conjunct of Spec
- * (\A self \in 1..NP : WF_vars(Philosopher(self))) are checked once liveness lands.
+ * manifest.json). Invariants: the module's TypeOK and ExclusiveAccess; temporal property:
+ * NobodyStarves (\A p: []<>~hungry[p]) under Spec's fairness conjunct
+ * \A self \in 1..NP : WF_vars(Philosopher(self)) (TLC: holds, 67 states). Variant `unfair`
+ * drops the fairness conjunct (`process` instead of `fair process`): TLC then reports a lasso.
  *
  * Ported from the translated TLA+, with plain actions Loop/Think/Eat over `self \in 1..NP` and
  * pc, hungry and forks as functions over 1..NP exactly as in the translation (hungry is a
@@ -12,6 +13,7 @@
  * from a nested IF rather than a fixed successor label).
  */
 import { spec } from '../../spec/builder';
+import { alwaysEventually } from '../../spec/temporal';
 import { constant, defineModel } from '../../spec/model';
 import { t } from '../../spec/types';
 
@@ -23,9 +25,10 @@ export const diningPhilosophers = defineModel<{ NP: number }>({
   source: 'https://github.com/tlaplus/Examples/blob/master/specifications/DiningPhilosophers/DiningPhilosophers.tla',
   constants: { NP: constant.int(1, 8, 5, 'number of philosophers (and forks)') },
   variants: {
-    fixed: { doc: 'DiningPhilosophers.tla, safety part of its cfg', expect: { verdict: 'holds' } },
+    fixed: { doc: 'DiningPhilosophers.tla with its cfg: fair processes, NobodyStarves', expect: { verdict: 'holds' } },
+    unfair: { doc: 'the same without fairness: a philosopher may stop for ever', expect: { verdict: 'liveness', property: 'NobodyStarves' } },
   },
-  build: ({ constants }) => {
+  build: ({ constants, variant }) => {
     const NP = constants.NP;
     const Procs = Array.from({ length: NP }, (_, i) => i + 1); // ProcSet == 1..NP, also the forks
     const LeftFork = (p: number) => p;
@@ -41,7 +44,7 @@ export const diningPhilosophers = defineModel<{ NP: number }>({
     const ShareFork = (p: number, q: number) =>
       [LeftFork(p), RightFork(p)].some((f) => f === LeftFork(q) || f === RightFork(q));
 
-    return spec({
+    const s0 = spec({
       forks: t.map(Procs, t.record({ holder: t.int(1, NP), clean: t.bool() })),
       pc: t.map(Procs, t.enum(...LABELS)),
       hungry: t.map(Procs, t.bool()),
@@ -91,7 +94,10 @@ export const diningPhilosophers = defineModel<{ NP: number }>({
         }))
       // If two philosophers share a fork, they cannot eat at the same time.
       .invariant('ExclusiveAccess', (s) =>
-        Procs.every((p) => Procs.every((q) => !(p !== q && ShareFork(p, q)) || !(s.pc[p] === 'Eat' && s.pc[q] === 'Eat'))))
-      .build();
+        Procs.every((p) => Procs.every((q) => !(p !== q && ShareFork(p, q)) || !(s.pc[p] === 'Eat' && s.pc[q] === 'Eat'))));
+    // NobodyStarves == \A p \in 1..NP: []<>(~hungry[p]), one property per philosopher.
+    const s1 = Procs.reduce((b, p) => b.liveness(`NobodyStarves`, alwaysEventually((s: { hungry: Record<number, boolean> }) => !s.hungry[p])), s0);
+    // Spec's \A self \in 1..NP : WF_vars(Philosopher(self)), Philosopher(self) == Loop \/ Think \/ Eat.
+    return (variant === 'unfair' ? s1 : s1.fair('weak', { actions: ['Loop', 'Think', 'Eat'], eachValueOf: 'self' })).build();
   },
 });

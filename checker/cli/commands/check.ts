@@ -15,6 +15,7 @@ import { loadModel } from '../loadModel';
 import { progressReporter } from '../progress';
 import { VERSION } from '../version';
 import { UsageError } from '../../engine/errors';
+import { describeFairness } from '../../liveness/fairness';
 
 export interface CheckArgs {
   model: string;
@@ -36,6 +37,7 @@ export function exitCodeOf(v: Verdict): number {
     case 'holds': return EXIT.OK;
     case 'violation': return EXIT.SAFETY;
     case 'deadlock': return EXIT.DEADLOCK;
+    case 'liveness': return EXIT.LIVENESS;
     case 'error': return EXIT.MODEL_ERROR;
     case 'incomplete': return EXIT.INCOMPLETE;
   }
@@ -55,6 +57,7 @@ export function parseConstFlags(flags: readonly string[] = []): Record<string, s
 function metaProperty(v: Verdict): Pick<TraceMeta, 'property' | 'propertyKind'> {
   if (v.kind === 'violation') return { property: v.property, propertyKind: v.propertyKind };
   if (v.kind === 'deadlock') return { property: 'deadlock', propertyKind: 'deadlock' };
+  if (v.kind === 'liveness') return { property: v.property, propertyKind: 'liveness' };
   return { property: 'model-error', propertyKind: 'error' };
 }
 
@@ -98,13 +101,22 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   print(verdictLine(v));
   if (trace) {
     const docs = new Map(compiled.spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));
-    const what = v.kind === 'error' ? 'The error happened in a successor of the last state of this trace' : `Counterexample (${trace.steps.length - 1} steps)`;
+    const what =
+      v.kind === 'error'
+        ? 'The error happened in a successor of the last state of this trace'
+        : v.kind === 'liveness'
+          ? `Counterexample: a lasso of ${trace.steps.length - 1} steps, the cycle from step ${trace.loop}`
+          : `Counterexample (${trace.steps.length - 1} steps)`;
     print(`${what}:`);
-    const verdict = v.kind === 'violation' ? `${v.property} violated` : v.kind === 'deadlock' ? 'deadlock' : undefined;
+    const verdict = v.kind === 'violation' || v.kind === 'liveness' ? `${v.property} violated` : v.kind === 'deadlock' ? 'deadlock' : undefined;
     print(formatTrace(inst.spec.schema, trace, { full: args.full, docs, verdict }));
   }
   if (args.out && itf) print(`Trace written to ${args.out}`);
+  for (const w of result.warnings) print(`Warning: ${w}`);
   for (const l of statsLines(result)) print(l);
+  if (result.stats.edges > 0) {
+    print(`Temporal properties: ${inst.spec.liveness.map((p) => p.name).filter((n, i, a) => a.indexOf(n) === i).join(', ')}; fairness: ${describeFairness(inst.spec.fairness)}; state graph ${result.stats.edges.toLocaleString('en-US')} edges at 8 bytes/edge.`);
+  }
   if (args.coverage !== false) for (const l of coverageLines(result)) print(l);
   return exitCodeOf(v);
 }

@@ -18,7 +18,7 @@ export function listCommand(): string {
     if (consts.length) out.push(`    constants: ${consts.join(', ')}`);
     for (const [v, def] of Object.entries(m.variants)) {
       const e = def.expect;
-      const expect = e.verdict === 'violation' ? `violates ${e.property}` : e.verdict;
+      const expect = e.verdict === 'violation' || e.verdict === 'liveness' ? `violates ${e.property}` : e.verdict;
       out.push(`    ${v.padEnd(30)} expect: ${expect}`);
     }
   }

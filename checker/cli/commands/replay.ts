@@ -38,8 +38,12 @@ export async function replayCommand(args: { file: string; full?: boolean; quiet?
           const docs = new Map(cs.spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));
           const byLabel = new Map(cs.instances.map((i) => [i.label, i.action.name]));
           const named = steps.map((st) => ({ ...st, action: byLabel.get(st.label) ?? st.action }));
-          const verdict = r.propertyKind === 'deadlock' ? 'deadlock' : `${r.property} violated`;
+          const verdict = r.propertyKind === 'deadlock' ? 'deadlock' : r.propertyKind === 'liveness' ? undefined : `${r.property} violated`;
           print(formatTrace(inst.spec.schema, { steps: named, loop: doc.loop }, { full: args.full, docs, verdict }));
+        }
+        if (r.propertyKind === 'liveness') {
+          print(`Replayed ${header}. Reproduced: temporal property ${r.property} is violated by this fair lasso.`);
+          return EXIT.LIVENESS;
         }
         print(`Replayed ${header}. Reproduced: ${r.propertyKind === 'deadlock' ? 'deadlock' : `${r.propertyKind} ${r.property} is violated`} at the last state.`);
         return r.propertyKind === 'deadlock' ? EXIT.DEADLOCK : EXIT.SAFETY;

@@ -22,13 +22,14 @@ export interface SuiteRow {
 }
 
 function expectationText(e: Expectation): string {
-  return e.verdict === 'violation' ? `violates ${e.property}` : e.verdict;
+  return e.verdict === 'violation' || e.verdict === 'liveness' ? `violates ${e.property}` : e.verdict;
 }
 
 function verdictText(v: Verdict): string {
   switch (v.kind) {
     case 'violation': return `violates ${v.property}`;
     case 'deadlock': return 'deadlock';
+    case 'liveness': return `violates ${v.property}`;
     case 'holds': return 'holds';
     case 'error': return `model error: ${v.message}`;
     case 'incomplete': return `incomplete (${v.reason})`;

@@ -1,0 +1,42 @@
+/**
+ * What the explorer records for liveness: the state graph (CSR edges) and, per state, one bit per
+ * state predicate the temporal properties mention, evaluated once when the state is first stored.
+ */
+import type { StatePred } from '../../spec/temporal';
+import { EdgeStore } from '../store/edgeStore';
+
+export class LiveGraph {
+  readonly edges = new EdgeStore();
+  private labels = new Uint32Array(1 << 12);
+  private n = 0;
+
+  constructor(readonly preds: readonly StatePred[]) {
+    if (preds.length > 32) throw new Error('at most 32 distinct state predicates in temporal properties');
+  }
+
+  /** Records the predicate bits of the next stored state (states arrive in index order). */
+  label(s: unknown): void {
+    let bits = 0;
+    for (let i = 0; i < this.preds.length; i++) if (this.preds[i]!(s)) bits |= 1 << i;
+    if (this.n === this.labels.length) {
+      const next = new Uint32Array(this.labels.length * 2);
+      next.set(this.labels);
+      this.labels = next;
+    }
+    this.labels[this.n++] = bits;
+  }
+
+  get states(): number {
+    return this.n;
+  }
+
+  /** Whether predicate `pred` holds in state `s`. */
+  holds(s: number, pred: number): boolean {
+    return (this.labels[s]! & (1 << pred)) !== 0;
+  }
+
+  /** Bytes of the edge store and labels actually in use: 8 per edge, 4 + 4 per state. */
+  get usedBytes(): number {
+    return this.edges.edges * 8 + this.n * 8;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Temporal properties and fairness, with TLA+'s meaning. Behaviours are infinite: a state with no
+ * successor, or any state at all, may stutter for ever unless fairness forbids it, so liveness
+ * needs fairness assumptions (exactly as in TLC: a spec without fairness fails every `eventually`).
+ *
+ * @example
+ * spec(...)
+ *   .fair('weak', { eachThreadOf: 'Exit' })                  // WF per thread instance
+ *   .liveness('ExitFinishes', eventually((s) => s.Exit[0].pc === 'done'))
+ *   .liveness('Progress', leadsTo((s) => s.req, (s) => s.ack))
+ */
+
+export type StatePred = (s: any) => boolean;
+
+/** `<>P`, `[]<>P`, `<>[]P`, `P ~> Q`. */
+export type LiveFormula =
+  | { readonly kind: 'eventually'; readonly p: StatePred }
+  | { readonly kind: 'alwaysEventually'; readonly p: StatePred }
+  | { readonly kind: 'eventuallyAlways'; readonly p: StatePred }
+  | { readonly kind: 'leadsTo'; readonly p: StatePred; readonly q: StatePred };
+
+/** `<>P`: every behaviour reaches a state satisfying P. */
+export function eventually<S>(p: (s: S) => boolean): LiveFormula {
+  return { kind: 'eventually', p };
+}
+
+/** `[]<>P`: P holds infinitely often. */
+export function alwaysEventually<S>(p: (s: S) => boolean): LiveFormula {
+  return { kind: 'alwaysEventually', p };
+}
+
+/** `<>[]P`: from some point on, P holds for ever. */
+export function eventuallyAlways<S>(p: (s: S) => boolean): LiveFormula {
+  return { kind: 'eventuallyAlways', p };
+}
+
+/** `P ~> Q`: every P state is eventually followed by a Q state. */
+export function leadsTo<S>(p: (s: S) => boolean, q: (s: S) => boolean): LiveFormula {
+  return { kind: 'leadsTo', p, q };
+}
+
+/**
+ * What a fairness assumption is about:
+ * - `{ action: 'Name' }`: the action with any parameters (TLA+ `WF_vars(\E p: Name(p))`);
+ * - `{ actions: ['A', 'B'], eachValueOf: 'self' }`: one assumption per value of parameter `self`
+ *   over those actions (TLA+ `\A self: WF_vars(A(self) \/ B(self))`, a process written as actions);
+ * - `{ thread: 'Kind' }`: any step of any instance of a thread kind (one assumption for the kind);
+ * - `{ eachThreadOf: 'Kind' }`: one assumption per instance of the kind (`\A self: WF_vars(step(self))`);
+ * - `'eachThread'`: one assumption per instance of every thread kind (PlusCal's `fair process`).
+ */
+export type FairTarget =
+  | { readonly action: string }
+  | { readonly actions: readonly string[]; readonly eachValueOf: string }
+  | { readonly thread: string }
+  | { readonly eachThreadOf: string }
+  | 'eachThread';
+
+export interface FairnessDecl {
+  /** Weak (`WF`: continuously enabled ⇒ eventually taken) or strong (`SF`: infinitely often enabled ⇒ taken). */
+  readonly kind: 'weak' | 'strong';
+  readonly target: FairTarget;
+}
+
+export function describeFairTarget(t: FairTarget): string {
+  if (t === 'eachThread') return 'each thread instance';
+  if ('action' in t) return `action ${t.action}`;
+  if ('actions' in t) return `${t.actions.join(' \\/ ')} for each ${t.eachValueOf}`;
+  if ('thread' in t) return `thread kind ${t.thread}`;
+  return `each instance of ${t.eachThreadOf}`;
+}
