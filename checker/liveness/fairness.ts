@@ -36,8 +36,9 @@ export function compileFairness(decls: readonly FairnessDecl[], instances: reado
     if (t === 'eachThread' || (typeof t === 'object' && 'eachThreadOf' in t)) {
       const kinds = t === 'eachThread' ? threadKinds : [t.eachThreadOf];
       for (const kind of kinds) {
-        const ids = instances.find((i) => i.action.thread?.kind === kind)?.action.thread?.ids;
-        if (!ids) throw new UsageError(`fairness on thread kind ${kind}: no such thread`);
+        if (!threadKinds.includes(kind)) throw new UsageError(`fairness on thread kind ${kind}: no such thread`);
+        // A kind instantiated zero times (a constant set to 0) has no steps and needs no fairness.
+        const ids = instances.find((i) => i.action.thread?.kind === kind)?.action.thread?.ids ?? [];
         ids.forEach((id, self) => unit(`${prefix(d.kind)}(${id})`, d.kind, (i) => i.action.thread?.kind === kind && i.params.self === self));
       }
     } else if ('actions' in t) {
@@ -48,6 +49,7 @@ export function compileFairness(decls: readonly FairnessDecl[], instances: reado
         unit(`${prefix(d.kind)}(${t.actions.join(' \\/ ')} for ${t.eachValueOf}=${String(v)})`, d.kind, (i) => t.actions.includes(i.action.name) && i.params[t.eachValueOf] === v);
       }
     } else if ('thread' in t) {
+      if (!instances.some((i) => i.action.thread?.kind === t.thread)) continue;
       unit(`${prefix(d.kind)}(${t.thread})`, d.kind, (i) => i.action.thread?.kind === t.thread);
     } else {
       unit(`${prefix(d.kind)}(${t.action})`, d.kind, (i) => i.action.name === t.action);

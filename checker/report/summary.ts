@@ -32,10 +32,12 @@ export function statsLines(r: CheckResult): string[] {
 }
 
 export function coverageLines(r: CheckResult): string[] {
-  const lines = ['Coverage (successors generated / new distinct states, per action):'];
+  // Only a complete search can tell that an action is never enabled.
+  const complete = r.verdict.kind === 'holds' || r.verdict.kind === 'liveness';
+  const lines = [`Coverage (successors generated / new distinct states, per action${complete ? '' : '; the search stopped early'}):`];
   const width = Math.max(...r.coverage.map((c) => c.name.length), 6);
   for (const c of r.coverage) {
-    const flag = c.generated === 0 ? '   <- never enabled: likely a model bug' : '';
+    const flag = c.generated === 0 ? (complete ? '   <- never enabled: likely a model bug' : '   (not reached)') : '';
     lines.push(`  ${c.name.padEnd(width)}  ${fmt(c.generated).padStart(10)}  ${fmt(c.distinct).padStart(10)}${flag}`);
   }
   return lines;

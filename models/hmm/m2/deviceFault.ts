@@ -1,0 +1,80 @@
+/**
+ * hmm/m2-device-fault — M2 (hmm-domain.md §1.4–1.5, §1.7–1.8, §2 H3/H4/H5/H11, §3 M2, App. A.2):
+ * a device page fault (F) against invalidations of the same page p (Inv1..Invk, which do not hold
+ * MMAP: reclaim, migration, NUMA balancing, §4), in two eras chosen by the variant.
+ *
+ * - Sequence era (`fixed`, `write-fault-ro-vma-loop`, `interval-remove-lockless-wait`):
+ *   mmu_interval_notifier (v5.5+; `mm/mmu_notifier.c` v5.8–v5.17 with 319561669a59 applied in
+ *   `fixed`), the test_hmm `dmirror_range_fault` loop (`lib/test_hmm.c` v5.8) and the current
+ *   `hmm_range_fault` (v5.14–v6.4, with c18ce674d548's -EPERM). Threads F (optionally inserting
+ *   its own subscription first), Inv1..Invk, Rm (removes and frees another mirror's
+ *   subscription). See ./sequence.ts.
+ * - Legacy era (`range-valid-not-sticky`, `mmap-lock-ownership`): `struct hmm` with
+ *   `range->valid` (`mm/hmm.c` v5.2) and the nouveau fault path (`nouveau_svm.c` v5.3-rc). Threads
+ *   F and Inv1..Invk (no interval notifier, so no Rm and no insert). See ./legacy.ts.
+ *
+ * Abstracted away, and why: one page p whose CPU PTE is a page version (each invalidation's PTE
+ * change I3 installs a new one; PTE permissions, holes and faults that populate the PTE are not
+ * modelled, except the write fault of H5, whose only effect is -EBUSY or -EPERM); the device is
+ * an asynchronous reader of its PTE with no program counter (§4), so INV-NOSTALE is checked in
+ * every state; one fault attempt per F (nouveau cancels a failed fault and the GPU replays it
+ * later: a new F); the mm's lifetime (no teardown, so `mmget_not_zero`/`mmput`, `mm_get_hmm`,
+ * `hmm->dead` and the release path are left to M1/M4); non-blockable invalidations (trylock,
+ * -EAGAIN) and H4(b)'s FAULT_FLAG_ALLOW_RETRY (the page is always present, so L3 only faults for
+ * H5's write, which handle_mm_fault answers without sleeping); the timeouts, unless the
+ * `timeouts` constant is set. Granularity choices are explained at the top of each era's module.
+ */
+import { defineModel } from '../../../spec/model';
+import { INV, m2Constants, type M2Consts } from './common';
+import { buildLegacy } from './legacy';
+import { buildSequence } from './sequence';
+
+export const m2DeviceFault = defineModel<M2Consts>({
+  name: 'hmm/m2-device-fault',
+  title: 'M2: device fault vs invalidation (range->valid era and the mmu_interval_notifier sequence era)',
+  source: 'hmm-domain.md §1.4–1.5, §1.7–1.8, §2 H3/H4/H5/H11, §3 M2; mm/hmm.c v5.2 + nouveau_svm.c v5.3-rc; mm/mmu_notifier.c v5.8–v5.17, lib/test_hmm.c v5.8, mm/hmm.c v5.14–v6.4',
+  constants: m2Constants,
+  variants: {
+    fixed: {
+      doc: 'sequence era, current design: read_begin / check_retry / read_retry under DLOCK, -EPERM for a write fault in a read-only VMA, removal waits for the deferred list under SUBS',
+      ref: '99cb252f5e68 (mmu_interval_notifier) with 319561669a59 and c18ce674d548; lib/test_hmm.c dmirror_range_fault',
+      expect: { verdict: 'holds' },
+    },
+    'range-valid-not-sticky': {
+      doc: "H3: legacy era with H4's fixes applied; IE2 makes range->valid true again, so a snapshot taken before an invalidation is programmed into the device after it",
+      ref: '04ec32fbc2b2; <20190527195829.GB18019@mellanox.com>',
+      expect: { verdict: 'violation', property: INV.NOSTALE },
+    },
+    'mmap-lock-ownership': {
+      // In this era H3 is present too, but its counterexample is 12 steps and this one 7, so BFS
+      // reports INV-MMAPOWN first; INV-MMAPOWN is also declared before INV-NOSTALE, so a state
+      // violating both would be reported as INV-MMAPOWN.
+      doc: 'H4: legacy era as written: L2 up_reads MMAP and returns -EAGAIN, nouveau_range_fault passes it on as -EBUSY without unlocking, NV8 up_reads unconditionally → unlock of a lock not held',
+      ref: '2bcbeaefde2f; <20190703184502.16234-5-hch@lst.de>; <20190510195258.9930-3-Felix.Kuehling@amd.com>',
+      expect: { verdict: 'violation', property: INV.MMAPOWN },
+    },
+    'write-fault-ro-vma-loop': {
+      doc: 'H5: sequence era with the walk before c18ce674d548: a write fault in a VMA without VM_WRITE makes handle_mm_fault fail to upgrade the PTE, the walk returns -EBUSY and hmm_range_fault loops (HF1 ⇄ HF2) for ever. A livelock: every safety property holds, and the liveness property LIVE-TERMINATION (under weak fairness per thread) fails with a lasso. The micro instance of the doc is `--const invalidations=0 --const remove=false --const insert=false --const access=write-ro`',
+      ref: 'c18ce674d548; <20190823221753.2514-3-rcampbell@nvidia.com>',
+      expect: { verdict: 'liveness', property: INV.TERMINATION },
+    },
+    'interval-remove-lockless-wait': {
+      doc: 'H11: sequence era with the lock-free wait of mmu_interval_notifier_remove: Y2 sees the seq++ of I4 before I4 processed the deferred removal, so the caller frees a subscription still in the tree',
+      ref: '319561669a59; <20220420043734.476348-1-apopple@nvidia.com>',
+      expect: { verdict: 'violation', property: INV.SUBFREE },
+    },
+  },
+  build: ({ constants, variant }) => {
+    switch (variant) {
+      case 'range-valid-not-sticky':
+        return buildLegacy(constants, false);
+      case 'mmap-lock-ownership':
+        return buildLegacy(constants, true);
+      default:
+        return buildSequence(constants, {
+          h5: variant === 'write-fault-ro-vma-loop',
+          h11: variant === 'interval-remove-lockless-wait',
+        });
+    }
+  },
+});
