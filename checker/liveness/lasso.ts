@@ -68,14 +68,24 @@ export function fairWalk(edges: EdgeStore, cycle: FairCycle, entry: number, acce
     return false;
   };
   if (!walk.some(accept)) extend(accept);
+  const takenOnWalk = (u: FairUnit) => walk.some((a, k) => k + 1 < walk.length && stepTaken(u, a, walk[k + 1]!));
+  const disabledOnWalk = (u: FairUnit) => walk.some((s) => !unitEnabled(edges, u, s));
+  const takeOne = (u: FairUnit) => {
+    extend((s) => takenFrom(u, s) >= 0);
+    walk.push(takenFrom(u, walk[walk.length - 1]!));
+  };
   for (const u of units) {
-    if (unitTaken(edges, u, cycle.nodes, inC)) {
-      if (walk.some((a, k) => k + 1 < walk.length && stepTaken(u, a, walk[k + 1]!))) continue;
-      extend((s) => takenFrom(u, s) >= 0);
-      walk.push(takenFrom(u, walk[walk.length - 1]!));
-    } else if (!walk.some((s) => !unitEnabled(edges, u, s))) {
-      extend((s) => !unitEnabled(edges, u, s));
+    const taken = unitTaken(edges, u, cycle.nodes, inC);
+    if (u.kind === 'strong') {
+      // The component passed the SF test: either u is taken in it (so the walk must take it, as it
+      // may pass states where u is enabled) or u is disabled in every state of it.
+      if (taken && !takenOnWalk(u)) takeOne(u);
+      continue;
     }
+    // WF: a state where u is disabled, or a step taking it, is enough.
+    if (takenOnWalk(u) || disabledOnWalk(u)) continue;
+    if (cycle.nodes.some((s) => !unitEnabled(edges, u, s))) extend((s) => !unitEnabled(edges, u, s));
+    else takeOne(u);
   }
   // Close the cycle with at least one step, back to the entry.
   const here = walk[walk.length - 1]!;

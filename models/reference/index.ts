@@ -7,7 +7,8 @@ import { dieHard } from './dieHard';
 import { diningPhilosophers } from './diningPhilosophers';
 import { nPeterson } from './nPeterson';
 import { peterson } from './peterson';
+import { simpleAllocator } from './simpleAllocator';
 import { tcommit } from './tcommit';
 import { twoPhase } from './twoPhase';
 
-export const referenceModels: readonly ModelDef<any>[] = [dieHard, tcommit, twoPhase, peterson, diningPhilosophers, nPeterson];
+export const referenceModels: readonly ModelDef<any>[] = [dieHard, tcommit, twoPhase, peterson, diningPhilosophers, nPeterson, simpleAllocator];

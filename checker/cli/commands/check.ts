@@ -114,7 +114,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   if (args.out && itf) print(`Trace written to ${args.out}`);
   for (const w of result.warnings) print(`Warning: ${w}`);
   for (const l of statsLines(result)) print(l);
-  if (result.stats.edges > 0) {
+  if (result.stats.edges > 0 && (v.kind === 'holds' || v.kind === 'liveness')) {
     print(`Temporal properties: ${inst.spec.liveness.map((p) => p.name).filter((n, i, a) => a.indexOf(n) === i).join(', ')}; fairness: ${describeFairness(inst.spec.fairness)}; state graph ${result.stats.edges.toLocaleString('en-US')} edges at 8 bytes/edge.`);
   }
   if (args.coverage !== false) for (const l of coverageLines(result)) print(l);

@@ -24,6 +24,13 @@ export const INV = {
   REL1: 'INV-REL1',
   /** The catch-all `err = none` (lock-state and refcount errors of the primitives). */
   NOERR: 'INV-NOERR',
+  /** Liveness: every thread eventually reaches done (weak fairness per thread). */
+  TERMINATION: 'LIVE-TERMINATION',
+  /**
+   * Liveness (REL0, Hairgrove's 2015 review): after mm exit starts, every mirror still registered
+   * eventually gets `->release`, unless its driver unregisters it first.
+   */
+  REL0: 'LIVE-REL0',
 } as const;
 
 /** A model state with the global mmu-notifier SRCU domain. */

@@ -27,6 +27,7 @@ import { rwsemInit, rwsemSteps, rwsemType } from '../../../spec/kernel/rwsem';
 import { srcuInit, srcuType } from '../../../spec/kernel/srcu';
 import { andThen } from '../../../spec/kernel/steps';
 import { defineModel } from '../../../spec/model';
+import { leadsTo } from '../../../spec/temporal';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { checkQuiesceConstant, exitReleaseSection, INV, notifierSync } from './common';
 
@@ -170,7 +171,13 @@ function build(cfg: { readonly constants: { checkQuiesce: boolean }; readonly va
     const returned = new Set(['DV1', 'DV2', 'DV3', 'DVfree', 'done']);
     b = b.invariant(INV.QUIESCE, (s) => !(returned.has(s.Unreg[0]!.pc) && s.Exit[0]!.m), 'hmm_mirror_unregister returned ⇒ Exit no longer uses the mirror');
   }
-  return b.invariant(INV.NOERR, noError).build();
+  return b
+    .invariant(INV.NOERR, noError)
+    // REL0: exit started while the mirror was registered ⇒ ->release(mirror) eventually runs.
+    .liveness(INV.REL0, leadsTo((s: State & { Exit: { pc: string }[] }) => s.Exit[0]!.pc !== 'E1' && s.mirror.linked, (s: State) => s.mirror.released >= 1))
+    .terminates(INV.TERMINATION)
+    .fair('weak', 'eachThread')
+    .build();
 }
 
 export const m1Mirror2015 = defineModel<{ checkQuiesce: boolean }>({

@@ -34,6 +34,7 @@ import { rwsemInit, rwsemSteps, rwsemType, rwsemUpWrite } from '../../../spec/ke
 import { srcuCall, srcuCallbackDone, srcuCallbackReady, srcuInit, srcuSteps, srcuType } from '../../../spec/kernel/srcu';
 import { andThen } from '../../../spec/kernel/steps';
 import { constant, defineModel } from '../../../spec/model';
+import { leadsTo } from '../../../spec/temporal';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { checkQuiesceConstant, exitReleaseSection, INV } from './common';
 
@@ -281,7 +282,16 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }) {
       'hmm_mirror_unregister returned ⇒ no callback on that mirror in flight',
     );
   }
-  return b.invariant(INV.NOERR, noError).build();
+  // REL0, per mirror: exit started while the mirror was on the list ⇒ ->release(mirror) runs,
+  // unless the driver unregistered it first (MU2 took it off the list).
+  type Threads = State & { Exit: { pc: string }[]; Unreg: { pc: string }[] };
+  let withRel0 = b.invariant(INV.NOERR, noError);
+  for (let i = 0; i < n; i++) {
+    const exitStartedOnList = (s: Threads) => s.Exit[0]!.pc !== 'E1' && s.mirror[i]!.onList;
+    const releasedOrUnregistered = (s: Threads) => s.mirror[i]!.rel >= 1 || !['MU1', 'MU2'].includes(s.Unreg[i]!.pc);
+    withRel0 = withRel0.liveness(INV.REL0, leadsTo(exitStartedOnList, releasedOrUnregistered));
+  }
+  return withRel0.terminates(INV.TERMINATION).fair('weak', 'eachThread').build();
 }
 
 export const m1Mirror2019 = defineModel<Consts>({

@@ -132,7 +132,7 @@ function build(cfg: { readonly constants: { checkRel1: boolean }; readonly varia
     .invariant(INV.NOSTALE, (s) => s.err !== 'TOUCH_FREED' && !(s.page === 'freed' && s.smmu === 'mapped'), 'the secondary MMU never maps or touches a freed page')
     .invariant(INV.QUIESCE, (s) => s.U[0]!.pc !== 'done' || (s.node === 'UNHASHED' && !callbackPending(s)), 'unregister returned ⇒ no callback running or to come');
   const withRel1 = cfg.constants.checkRel1 ? b.invariant(INV.REL1, (s) => s.relCount <= 1, 'calibration: ->release at most once (violated by design)') : b;
-  return withRel1.invariant(INV.NOERR, noError).build();
+  return withRel1.invariant(INV.NOERR, noError).terminates(INV.TERMINATION).fair('weak', 'eachThread').build();
 }
 
 export const m1NotifierCore = defineModel<{ checkRel1: boolean }>({

@@ -12,6 +12,7 @@ describe('reference model registry', () => {
       'reference/peterson',
       'reference/dining',
       'reference/n-peterson',
+      'reference/simple-allocator',
     ]);
   });
 
