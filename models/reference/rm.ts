@@ -7,7 +7,7 @@ import { constant } from '../../spec/model';
 import { t } from '../../spec/types';
 
 /** The cfgs use RM = {r1, r2, r3}; the constant is its size, so `--const RM=4` adds r4. */
-export const rmConstant = constant.int(1, 7, 3, 'number of resource managers: RM = {r1, ..., rRM}');
+export const rmConstant = constant.int(1, 10, 3, 'number of resource managers: RM = {r1, ..., rRM}');
 
 /** RM = {r1, ..., rn}. */
 export function resourceManagers(n: number): string[] {

@@ -18,7 +18,7 @@ describe('hmmcheck CLI', () => {
     const r = runCli(['list']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^reference\/twophase — /m);
-    expect(r.stdout).toMatch(/constants: RM=3 \(1\.\.7\)/);
+    expect(r.stdout).toMatch(/constants: RM=3 \(1\.\.10\)/);
   });
 
   it('checks a model and prints TLC-comparable counts', () => {
@@ -71,8 +71,8 @@ describe('hmmcheck CLI', () => {
     it.each([
       [['check', 'nope'], 150, /^hmmcheck: unknown model 'nope'; valid: .*reference\/twophase/],
       [['check', 'reference/twophase', '--variant', 'buggy'], 150, /^hmmcheck: model reference\/twophase has no variant 'buggy'; valid: fixed$/],
-      [['check', 'reference/twophase', '--const', 'NP=3'], 150, /^hmmcheck: model reference\/twophase has no constant 'NP'; valid: RM \(1\.\.7\)$/],
-      [['check', 'reference/twophase', '--const', 'RM=99'], 150, /^hmmcheck: constant RM=99 is out of range; valid: RM \(1\.\.7\)$/],
+      [['check', 'reference/twophase', '--const', 'NP=3'], 150, /^hmmcheck: model reference\/twophase has no constant 'NP'; valid: RM \(1\.\.10\)$/],
+      [['check', 'reference/twophase', '--const', 'RM=99'], 150, /^hmmcheck: constant RM=99 is out of range; valid: RM \(1\.\.10\)$/],
       [['check', 'reference/twophase', '--const', 'RM'], 150, /^hmmcheck: --const expects name=value, got 'RM'$/],
       [['check', 'reference/twophase', '--strategy', 'random'], 150, /^hmmcheck: Invalid values:/],
       [['frobnicate'], 150, /^hmmcheck: Unknown argument: frobnicate/],
