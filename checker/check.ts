@@ -7,9 +7,10 @@
  * if (result.verdict.kind === 'violation') console.log(result.verdict.property, trace!.steps.length);
  */
 import type { Spec } from '../spec/spec';
-import { bfs } from './engine/bfs';
+import { bfsFrontier } from './engine/bfs';
 import { CompiledSpec, type EffectMode } from './engine/compiled';
-import { dfs } from './engine/dfs';
+import { dfsFrontier } from './engine/dfs';
+import { runExhaustive, runExhaustiveAsync, type RunOutcome } from './engine/run';
 import type { ExploreOptions } from './engine/explorer';
 import type { CheckResult } from './engine/result';
 import { rebuildIndexPath, rebuildTrace, type Trace } from './trace/trace';
@@ -31,13 +32,18 @@ export interface CheckOutcome {
   readonly compiled: CompiledSpec;
 }
 
-export function checkSpec(spec: Spec | CompiledSpec, opts: CheckOptions = {}): CheckOutcome {
+function prepare(spec: Spec | CompiledSpec, opts: CheckOptions) {
   const compiled = spec instanceof CompiledSpec ? spec : new CompiledSpec(spec, opts.effects);
   const strategy = opts.strategy ?? 'bfs';
   const wantLive = (opts.liveness ?? true) && compiled.spec.liveness.length > 0;
   const graph = wantLive && strategy === 'bfs' ? new LiveGraph(livenessPredicates(compiled)) : undefined;
-  const run = strategy === 'dfs' ? dfs : bfs;
-  const { result: raw, explorer } = run(compiled, { ...opts, graph });
+  const runOpts = { ...opts, graph };
+  const frontier = strategy === 'dfs' ? dfsFrontier(compiled, runOpts) : bfsFrontier(compiled, runOpts);
+  return { compiled, strategy, wantLive, graph, runOpts, frontier };
+}
+
+function finish(p: ReturnType<typeof prepare>, { result: raw, explorer }: RunOutcome): CheckOutcome {
+  const { compiled, wantLive, graph } = p;
   const result = wantLive && !graph ? { ...raw, warnings: [...raw.warnings, 'temporal properties are checked only with --strategy bfs; they were not checked'] } : raw;
   const v = result.verdict;
   if (v.kind === 'liveness') {
@@ -55,4 +61,15 @@ export function checkSpec(spec: Spec | CompiledSpec, opts: CheckOptions = {}): C
     }
   }
   return { result, trace, compiled };
+}
+
+export function checkSpec(spec: Spec | CompiledSpec, opts: CheckOptions = {}): CheckOutcome {
+  const p = prepare(spec, opts);
+  return finish(p, runExhaustive(p.compiled, p.runOpts, p.strategy, p.frontier));
+}
+
+/** As checkSpec, returning to the event loop now and then so signals and timers are handled. */
+export async function checkSpecAsync(spec: Spec | CompiledSpec, opts: CheckOptions = {}): Promise<CheckOutcome> {
+  const p = prepare(spec, opts);
+  return finish(p, await runExhaustiveAsync(p.compiled, p.runOpts, p.strategy, p.frontier));
 }

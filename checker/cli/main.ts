@@ -8,7 +8,9 @@ import { ModelError, UsageError } from '../engine/errors';
 import { checkCommand } from './commands/check';
 import { listCommand } from './commands/list';
 import { replayCommand } from './commands/replay';
+import { graphCommand } from './commands/graph';
 import { suiteCommand } from './commands/suite';
+import { viewCommand } from './commands/view';
 import { EXIT } from './exitCodes';
 import { VERSION } from './version';
 
@@ -43,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('hmmcheck')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'name a command: list, check, replay or suite')
+    .demandCommand(1, 'name a command: list, check, replay, view, graph or suite')
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors' })
     .command('list', 'list the models, their variants and constants', {}, (a) => run(() => (print(listCommand()), EXIT.OK))())
     .command(
@@ -59,10 +61,14 @@ export async function main(argv: string[]): Promise<number> {
           .option('max-depth', { type: 'number', describe: 'do not expand states at this depth (exit 20 if any were cut)' })
           .option('deadlock', { type: 'boolean', describe: 'check for deadlock (default: the model\'s setting); --no-deadlock switches it off' })
           .option('out', { type: 'string', describe: 'write the counterexample as an ITF JSON trace' })
+          .option('html', { type: 'string', describe: 'write the counterexample as a self-contained HTML trace page (see view)' })
           .option('json', { type: 'boolean', describe: 'print the result as JSON' })
           .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
           .option('effects', { choices: ['fast', 'immer'] as const, default: 'fast' as const, describe: 'run effects on generated copies (fast) or on immer drafts (reference)' })
-          .option('coverage', { type: 'boolean', default: true, describe: 'print per-action coverage (--no-coverage hides it)' }),
+          .option('coverage', { type: 'boolean', default: true, describe: 'print per-action coverage (--no-coverage hides it)' })
+          .option('checkpoint', { type: 'string', describe: 'checkpoint file, written periodically and on SIGINT/SIGTERM (bfs)' })
+          .option('checkpoint-every', { type: 'number', default: 60, describe: 'seconds between checkpoints' })
+          .option('resume', { type: 'boolean', describe: 'continue from --checkpoint' }),
       (a) => run(() => checkCommand({ ...a, model: a.model! }, print))(),
     )
     .command(
@@ -74,6 +80,38 @@ export async function main(argv: string[]): Promise<number> {
           .option('full', { type: 'boolean', describe: 'print full states' })
           .option('quiet', { type: 'boolean', describe: 'print only the verdict line' }),
       (a) => run(() => replayCommand({ file: a.file!, full: a.full, quiet: a.quiet }, print))(),
+    )
+    .command(
+      'view <file>',
+      'draw a saved ITF trace as a self-contained HTML page (a lane per thread, locks held, the state at every step), or as text',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'ITF trace written by check --out' })
+          .option('out', { alias: 'o', type: 'string', describe: 'HTML file to write (default: the trace path with .html for .json)' })
+          .option('text', { type: 'boolean', describe: 'print the trace as text instead (lanes as columns when they fit)' })
+          .option('width', { type: 'number', describe: 'line width for --text (default 100)' }),
+      (a) => run(() => viewCommand({ file: a.file!, out: a.out, text: a.text, width: a.width }, print))(),
+    )
+    .command(
+      'graph <model>',
+      'write the whole state graph of a small model as Graphviz DOT or JSON',
+      (y) =>
+        y
+          .positional('model', { type: 'string', demandOption: true, describe: 'registry name (see list) or path of a .ts/.js spec module' })
+          .option('variant', { type: 'string', default: 'fixed', describe: 'model variant' })
+          .option('const', { type: 'string', array: true, describe: 'override a constant: --const name=value (repeatable)' })
+          .option('format', { choices: ['dot', 'json'] as const, describe: 'output format (default: json if --out ends in .json, else dot)' })
+          .option('out', { alias: 'o', type: 'string', describe: 'file to write (default: stdout)' })
+          .option('max-states', { type: 'number', default: 10_000, describe: 'refuse state spaces with more states than this' })
+          .option('highlight-trace', { type: 'boolean', describe: 'draw the counterexample BFS finds (as check reports it) in red' })
+          .option('deadlock', { type: 'boolean', describe: "mark deadlocks (default: the model's setting); --no-deadlock switches it off" }),
+      (a) =>
+        run(() =>
+          graphCommand(
+            { model: a.model!, variant: a.variant, const: a.const, format: a.format, out: a.out, maxStates: a.maxStates, highlightTrace: a.highlightTrace, deadlock: a.deadlock },
+            print,
+          ),
+        )(),
     )
     .command(
       'suite',

@@ -7,6 +7,10 @@ import type { CompiledSpec } from './compiled';
 import type { ExploreOptions } from './explorer';
 import { runExhaustive } from './run';
 
+export function bfsFrontier(cs: CompiledSpec, opts: ExploreOptions): PackedQueue {
+  return opts.resume ? PackedQueue.load(opts.resume.frontier!, cs.codec.words) : new PackedQueue(cs.codec.words);
+}
+
 export function bfs(cs: CompiledSpec, opts: ExploreOptions = {}) {
-  return runExhaustive(cs, opts, 'bfs', new PackedQueue(cs.codec.words));
+  return runExhaustive(cs, opts, 'bfs', bfsFrontier(cs, opts));
 }

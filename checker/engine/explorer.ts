@@ -12,6 +12,7 @@ import { OUTSIDE } from '../store/edgeStore';
 import { NO_PARENT, StateLog } from '../store/stateLog';
 import { SeenSet } from '../store/seenSet';
 import type { LiveGraph } from '../liveness/graph';
+import type { Parts } from '../store/checkpoint';
 import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
 import type { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
@@ -38,6 +39,11 @@ export interface ExploreOptions {
   shouldStop?: () => boolean;
   /** Record the state graph and predicate labels for liveness (BFS only: states expand in index order). */
   graph?: LiveGraph;
+  /** Continue from a checkpoint's parts instead of the initial states (BFS only). */
+  resume?: Readonly<Record<string, Parts>>;
+  /** Called with the run's parts every `checkpointEveryMs` and when the run is interrupted. */
+  onCheckpoint?: (parts: Record<string, Parts>) => void;
+  checkpointEveryMs?: number;
 }
 
 /** Packs an action instance id and successor ordinal into one word. */
@@ -52,8 +58,8 @@ export function unpackTransition(t: number, nInstances: number): { instance: num
 }
 
 export class Explorer {
-  readonly seen: SeenSet;
-  readonly log = new StateLog();
+  seen: SeenSet;
+  log = new StateLog();
   readonly graph: LiveGraph | undefined;
   /** Index of the state the last visit() landed on (OUTSIDE if it was cut by a constraint). */
   private lastIndex = 0;
@@ -174,6 +180,34 @@ export class Explorer {
       if (!evalPredicate(inv.name, () => inv.check(t))) return { kind: 'violation', property: inv.name, propertyKind: 'invariant', at };
     }
     return undefined;
+  }
+
+  /** The explorer's stores and counters, for a checkpoint. */
+  dump(): Record<string, Parts> {
+    const parts: Record<string, Parts> = {
+      seen: this.seen.dump(),
+      log: this.log.dump(),
+      counters: { meta: { stats: this.stats, coverage: this.coverage }, arrays: [] },
+    };
+    if (this.graph) {
+      const g = this.graph.dump();
+      parts.labels = g.labels;
+      parts.edges = g.edges;
+    }
+    return parts;
+  }
+
+  /** Restores the stores and counters of a checkpoint. */
+  restore(parts: Readonly<Record<string, Parts>>): void {
+    this.seen = SeenSet.load(parts.seen!);
+    this.log = StateLog.load(parts.log!);
+    const counters = parts.counters!.meta as { stats: Stats; coverage: ActionCoverage[] };
+    Object.assign(this.stats, counters.stats);
+    counters.coverage.forEach((c, i) => Object.assign(this.coverage[i]!, c));
+    if (this.graph) {
+      if (!parts.labels || !parts.edges) throw new Error('the checkpoint has no liveness graph');
+      this.graph.load(parts.labels, parts.edges);
+    }
   }
 
   /** Bytes held by the stores, for reports. */

@@ -7,6 +7,7 @@ import type { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
 import { Explorer, type ExploreOptions, type Frontier } from './explorer';
 import type { CheckResult, TraceRef, Verdict } from './result';
+import type { Parts } from '../store/checkpoint';
 import { checkLiveness } from '../liveness/check';
 import { describeFairness } from '../liveness/fairness';
 
@@ -14,14 +15,42 @@ export interface PoppableFrontier extends Frontier {
   pop(): boolean;
   readonly length: number;
   readonly bytes: number;
+  dump?(): Parts;
 }
 
-export function runExhaustive(
-  cs: CompiledSpec,
-  opts: ExploreOptions,
-  strategy: 'bfs' | 'dfs',
-  frontier: PoppableFrontier,
-): { result: CheckResult; explorer: Explorer } {
+export interface RunOutcome {
+  result: CheckResult;
+  explorer: Explorer;
+}
+
+/** Runs a search to the end without yielding (library use, tests). */
+export function runExhaustive(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' | 'dfs', frontier: PoppableFrontier): RunOutcome {
+  const steps = exploreSteps(cs, opts, strategy, frontier);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Runs a search, returning to the event loop about every 50 ms so that signal handlers
+ * (SIGINT/SIGTERM: checkpoint and stop) and timers run during long searches.
+ */
+export async function runExhaustiveAsync(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' | 'dfs', frontier: PoppableFrontier): Promise<RunOutcome> {
+  const steps = exploreSteps(cs, opts, strategy, frontier);
+  let last = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - last > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+  }
+}
+
+/** The search, as a generator that yields at its polling points (every 256 expansions). */
+function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' | 'dfs', frontier: PoppableFrontier): Generator<void, RunOutcome> {
   const ex = new Explorer(cs, opts);
   const warnings: string[] = [];
   if (ex.graph && cs.spec.constraints.length > 0) {
@@ -32,11 +61,24 @@ export function runExhaustive(
   const start = performance.now();
   const progressMs = opts.progressMs ?? 1000;
   let nextProgress = start + progressMs;
+  let nextCheckpoint = opts.checkpointEveryMs !== undefined ? start + opts.checkpointEveryMs : Infinity;
   let verdict: Verdict | undefined;
   let current: TraceRef | undefined;
   let pruned = false;
+  // Time already spent before a checkpoint this run resumes from.
+  let earlierMs = 0;
+  const dump = (): Record<string, Parts> => {
+    ex.stats.elapsedMs = earlierMs + performance.now() - start;
+    return { ...ex.dump(), frontier: frontier.dump!(), run: { meta: { pruned }, arrays: [] } };
+  };
   try {
-    verdict = ex.addInitial(frontier);
+    if (opts.resume) {
+      ex.restore(opts.resume);
+      pruned = Boolean(opts.resume.run?.meta.pruned);
+      earlierMs = ex.stats.elapsedMs;
+    } else {
+      verdict = ex.addInitial(frontier);
+    }
     let n = 0;
     while (!verdict && frontier.pop()) {
       const buf = frontier.buf;
@@ -57,13 +99,19 @@ export function runExhaustive(
         break;
       }
       if ((++n & 255) === 0) {
+        yield;
         const now = performance.now();
         if (opts.shouldStop?.()) {
           verdict = { kind: 'incomplete', reason: 'interrupted' };
+          opts.onCheckpoint?.(dump());
           break;
         }
+        if (opts.onCheckpoint && now >= nextCheckpoint) {
+          opts.onCheckpoint(dump());
+          nextCheckpoint = performance.now() + opts.checkpointEveryMs!;
+        }
         if (opts.onProgress && now >= nextProgress) {
-          ex.stats.elapsedMs = now - start;
+          ex.stats.elapsedMs = earlierMs + now - start;
           opts.onProgress(ex.stats);
           nextProgress = now + progressMs;
         }
@@ -78,7 +126,7 @@ export function runExhaustive(
     if (!(e instanceof ModelError)) throw e;
     verdict = { kind: 'error', message: e.message, at: current };
   }
-  ex.stats.elapsedMs = performance.now() - start;
+  ex.stats.elapsedMs = earlierMs + performance.now() - start;
   ex.stats.storeBytes = ex.storeBytes(frontier.bytes);
   ex.stats.edges = ex.graph?.edges.edges ?? 0;
   return { result: { verdict, stats: ex.stats, coverage: ex.coverage, strategy, warnings }, explorer: ex };

@@ -3,12 +3,24 @@
  * state predicate the temporal properties mention, evaluated once when the state is first stored.
  */
 import type { StatePred } from '../../spec/temporal';
+import type { Parts } from '../store/checkpoint';
 import { EdgeStore } from '../store/edgeStore';
 
 export class LiveGraph {
-  readonly edges = new EdgeStore();
-  private labels = new Uint32Array(1 << 12);
+  edges = new EdgeStore();
+  private labels: Uint32Array = new Uint32Array(1 << 12);
   private n = 0;
+
+  dump(): { labels: Parts; edges: Parts } {
+    return { labels: { meta: { n: this.n }, arrays: [this.labels.subarray(0, this.n)] }, edges: this.edges.dump() };
+  }
+
+  /** Restores the recorded graph into this (freshly made) LiveGraph. */
+  load(labels: Parts, edges: Parts): void {
+    this.n = labels.meta.n as number;
+    this.labels = this.n > 0 ? labels.arrays[0]! : new Uint32Array(1 << 12);
+    this.edges = EdgeStore.load(edges);
+  }
 
   constructor(readonly preds: readonly StatePred[]) {
     if (preds.length > 32) throw new Error('at most 32 distinct state predicates in temporal properties');

@@ -6,11 +6,24 @@
  * still makes its action enabled, but it is not part of any cycle.
  */
 
+import type { Parts } from './checkpoint';
+
 export const OUTSIDE = 0xffffffff;
 
-class GrowableU32 {
-  data = new Uint32Array(1 << 12);
+export class GrowableU32 {
+  data: Uint32Array = new Uint32Array(1 << 12);
   length = 0;
+
+  static of(a: Uint32Array): GrowableU32 {
+    const g = new GrowableU32();
+    g.data = a.length > 0 ? a : new Uint32Array(1 << 12);
+    g.length = a.length;
+    return g;
+  }
+
+  used(): Uint32Array {
+    return this.data.subarray(0, this.length);
+  }
 
   push(x: number): void {
     if (this.length === this.data.length) {
@@ -23,9 +36,21 @@ class GrowableU32 {
 }
 
 export class EdgeStore {
-  private readonly start = new GrowableU32();
-  private readonly targets = new GrowableU32();
-  private readonly actions = new GrowableU32();
+  private start = new GrowableU32();
+  private targets = new GrowableU32();
+  private actions = new GrowableU32();
+
+  dump(): Parts {
+    return { meta: {}, arrays: [this.start.used(), this.targets.used(), this.actions.used()] };
+  }
+
+  static load(p: Parts): EdgeStore {
+    const e = new EdgeStore();
+    e.start = GrowableU32.of(p.arrays[0]!);
+    e.targets = GrowableU32.of(p.arrays[1]!);
+    e.actions = GrowableU32.of(p.arrays[2]!);
+    return e;
+  }
 
   /** Opens the out-edge run of state `state`; states must be opened in index order 0, 1, 2, … */
   open(state: number): void {

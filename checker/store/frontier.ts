@@ -4,6 +4,8 @@
  * `PackedStack` is LIFO (DFS). A popped record is read in place from `buf` at `off`.
  */
 
+import type { Parts } from './checkpoint';
+
 const CHUNK_RECORDS = 1 << 14;
 
 /** Record layout: [index, depth, ...words]. */
@@ -37,6 +39,20 @@ abstract class Chunked {
 export class PackedQueue extends Chunked {
   private head = 0; // record offset in chunks[0]
   private tail = 0; // record offset in the last chunk
+
+  dump(): Parts {
+    return { meta: { head: this.head, tail: this.tail, count: this.count, width: this.width }, arrays: this.chunks };
+  }
+
+  static load(p: Parts, stateWords: number): PackedQueue {
+    const q = new PackedQueue(stateWords);
+    if (p.meta.width !== q.width) throw new Error('checkpoint frontier has another record width');
+    q.chunks = [...p.arrays];
+    q.head = p.meta.head as number;
+    q.tail = p.meta.tail as number;
+    q.count = p.meta.count as number;
+    return q;
+  }
 
   /** Reserves a record at the tail and returns [chunk, offset] through buf/off for the caller to fill. */
   pushSlot(): void {

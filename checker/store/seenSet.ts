@@ -5,6 +5,8 @@
  * near 16.7M entries and cost ~50+ bytes per entry, this costs 8 bytes / load factor.
  */
 
+import type { Parts } from './checkpoint';
+
 const MAX_LOAD = 0.7;
 
 export class SeenSet {
@@ -95,6 +97,21 @@ export class SeenSet {
       if (h === hi && l === lo) return true;
       i = (i + 1) & this.mask;
     }
+  }
+
+  dump(): Parts {
+    return { meta: { count: this.count }, arrays: this.index ? [this.table, this.index] : [this.table] };
+  }
+
+  static load(p: Parts): SeenSet {
+    const table = p.arrays[0]!;
+    const set = new SeenSet(16, p.arrays.length > 1);
+    set.table = table;
+    set.index = p.arrays[1];
+    set.mask = table.length / 2 - 1;
+    set.limit = Math.floor((set.mask + 1) * MAX_LOAD);
+    set.count = p.meta.count as number;
+    return set;
   }
 
   private grow(): void {

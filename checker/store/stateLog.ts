@@ -8,6 +8,8 @@
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 
+import type { Parts } from './checkpoint';
+
 /** Parent of an initial state. */
 export const NO_PARENT = 0xffffffff;
 
@@ -45,6 +47,19 @@ export class StateLog {
 
   transition(i: number): number {
     return this.transitions[i >>> CHUNK_BITS]![i & (CHUNK - 1)]!;
+  }
+
+  dump(): Parts {
+    return { meta: { n: this.n, chunks: this.parents.length }, arrays: [...this.parents, ...this.transitions] };
+  }
+
+  static load(p: Parts): StateLog {
+    const log = new StateLog();
+    const k = p.meta.chunks as number;
+    log.parents = p.arrays.slice(0, k);
+    log.transitions = p.arrays.slice(k, 2 * k);
+    log.n = p.meta.n as number;
+    return log;
   }
 
   /** Indices from an initial state to `i`, inclusive. */

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { checkSpec } from '../../check';
+import { checkSpecAsync } from '../../check';
 import type { Verdict } from '../../engine/result';
 import { instantiate } from '../../model/instantiate';
 import { coverageLines, statsLines, verdictLine } from '../../report/summary';
@@ -14,8 +14,10 @@ import { EXIT } from '../exitCodes';
 import { loadModel } from '../loadModel';
 import { progressReporter } from '../progress';
 import { VERSION } from '../version';
+import { writeTraceHtml } from '../../view/writeHtml';
 import { UsageError } from '../../engine/errors';
 import { describeFairness } from '../../liveness/fairness';
+import { CheckpointError, readCheckpoint, writeCheckpoint } from '../../store/checkpoint';
 
 export interface CheckArgs {
   model: string;
@@ -30,6 +32,13 @@ export interface CheckArgs {
   full?: boolean;
   coverage?: boolean;
   effects?: 'fast' | 'immer';
+  /** Checkpoint file: written every `checkpointEvery` seconds and when interrupted (SIGINT/SIGTERM). */
+  checkpoint?: string;
+  checkpointEvery?: number;
+  /** Continue from `checkpoint`. */
+  resume?: boolean;
+  /** Write the counterexample as a self-contained HTML trace page. */
+  html?: string;
 }
 
 export function exitCodeOf(v: Verdict): number {
@@ -61,14 +70,44 @@ function metaProperty(v: Verdict): Pick<TraceMeta, 'property' | 'propertyKind'> 
   return { property: 'model-error', propertyKind: 'error' };
 }
 
+/** Reads a checkpoint to resume from, refusing one written by a different run. */
+function loadResume(path: string | undefined, runId: Record<string, unknown>) {
+  if (!path) throw new UsageError('--resume needs --checkpoint FILE');
+  let ck;
+  try {
+    ck = readCheckpoint(path);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (JSON.stringify(ck.run) !== JSON.stringify(runId)) {
+    throw new UsageError(`checkpoint ${path} belongs to another run (${JSON.stringify(ck.run)}); resume with the same model, variant, constants, strategy and version`);
+  }
+  return ck.parts;
+}
+
 export async function checkCommand(args: CheckArgs, print: (s: string) => void): Promise<number> {
   const { model, path } = await loadModel(args.model);
   const inst = instantiate(model, args.variant ?? 'fixed', parseConstFlags(args.const));
   if (args.maxStates !== undefined && !(args.maxStates > 0)) throw new UsageError('--max-states must be a positive number');
   if (args.maxDepth !== undefined && !(args.maxDepth > 0)) throw new UsageError('--max-depth must be a positive number');
   const progress = progressReporter();
-  const { result, trace, compiled } = checkSpec(inst.spec, {
-    strategy: args.strategy ?? 'bfs',
+  const strategy = args.strategy ?? 'bfs';
+  const runId = { model: model.name, variant: inst.variant, constants: inst.constants, strategy, effects: args.effects ?? 'fast', version: VERSION };
+  const resume = args.resume ? loadResume(args.checkpoint, runId) : undefined;
+  let stop = false;
+  const onSignal = () => {
+    stop = true;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const checkpoint = args.checkpoint;
+  const { result, trace, compiled } = await checkSpecAsync(inst.spec, {
+    resume,
+    shouldStop: () => stop,
+    onCheckpoint: checkpoint ? (parts) => writeCheckpoint(checkpoint, { run: runId, parts }) : undefined,
+    checkpointEveryMs: checkpoint ? (args.checkpointEvery ?? 60) * 1000 : undefined,
+    strategy,
     effects: args.effects,
     maxStates: args.maxStates,
     maxDepth: args.maxDepth,
@@ -77,6 +116,8 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
     progressMs: progress.progressMs,
   });
   progress.done();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   const v = result.verdict;
   // The one-line error for scripts; the report on stdout still shows where it happened.
   if (v.kind === 'error') process.stderr.write(`hmmcheck: model error: ${v.message}\n`);
@@ -91,6 +132,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   };
   const itf = trace ? traceToItf(inst.spec.schema, trace, meta, verdictLine(v)) : undefined;
   if (args.out && itf) writeFileSync(args.out, JSON.stringify(itf, null, 1) + '\n');
+  if (args.html && itf) writeTraceHtml(itf, inst.spec, args.html);
 
   if (args.json) {
     print(JSON.stringify({ model: model.name, variant: inst.variant, constants: inst.constants, verdict: v, stats: result.stats, coverage: result.coverage, trace: itf }, null, 1));
@@ -112,6 +154,10 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
     print(formatTrace(inst.spec.schema, trace, { full: args.full, docs, verdict }));
   }
   if (args.out && itf) print(`Trace written to ${args.out}`);
+  if (args.html && itf) print(`Trace page written to ${args.html}`);
+  if (v.kind === 'incomplete' && v.reason === 'interrupted') {
+    print(checkpoint ? `Interrupted. Checkpoint written to ${checkpoint}; continue with the same command plus --resume.` : 'Interrupted (no --checkpoint given, so nothing was saved).');
+  }
   for (const w of result.warnings) print(`Warning: ${w}`);
   for (const l of statsLines(result)) print(l);
   if (result.stats.edges > 0 && (v.kind === 'holds' || v.kind === 'liveness')) {
