@@ -10,6 +10,7 @@ describe('models/hmm registry', () => {
       'hmm/m1-mirror-2015': ['fixed', 'v8-unregister-race'],
       'hmm/m1-mirror-2019': ['fixed', 'release-drops-mirrors-sem'],
       'hmm/m2-device-fault': ['fixed', 'range-valid-not-sticky', 'mmap-lock-ownership', 'write-fault-ro-vma-loop', 'interval-remove-lockless-wait'],
+      'hmm/m3-migration': ['fixed', 'restore-page-shift', 'unmap-restore-skipped', 'collect-drops-dirty-bit', 'swap-fault-no-page-ref', 'migrate-lock-abba'],
     });
   });
 

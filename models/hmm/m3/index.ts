@@ -1,0 +1,5 @@
+/** The M3 models (hmm-domain.md §3 M3): device migration. */
+import type { ModelDef } from '../../../spec/model';
+import { m3Migration } from './migration';
+
+export const m3Models: readonly ModelDef<any>[] = [m3Migration];

@@ -1,0 +1,107 @@
+/**
+ * Page-table entries (hmm-domain.md §3 M3 "pte[a] ∈ {none, pres(pfn, w, dirty), mig(pfn, w),
+ * dpriv(pfn, w)}", plus swap entries): one schema type with a `kind` and the fields every kind
+ * shares, kept canonical (fields a kind does not use are null / false) so that equal entries are
+ * equal states.
+ *
+ * - `none`: pte_none.
+ * - `present(pfn, writable, dirty)`: a present PTE; `dirty` is the hardware dirty bit, set by a CPU
+ *   write through the entry and carried to the page only by whoever clears the entry.
+ * - `migration(pfn, writable)`: a migration entry (a CPU access waits for the page's unlock).
+ * - `devpriv(pfn, writable)`: a device-private entry (a CPU access takes the device-private fault).
+ * - `swap(pfn)`: a swap entry; `pfn` names the page whose swap slot holds the data (its swap-cache
+ *   page, possibly freed since — see spec/kernel/page.ts on `swap`).
+ *
+ * @example
+ * const fields = { pte: pteType(['S0', 'D0']) };
+ * // init: pte: ptePresent('S0', true, false)
+ * // collect: if (isPresent(d.pte)) { const old = d.pte; d.pte = pteMigration(old.pfn!, old.writable); }
+ */
+import { t, type BoolType, type EnumType, type OptionalType, type RecordType } from '../types';
+
+export const PTE_KINDS = ['none', 'present', 'migration', 'devpriv', 'swap'] as const;
+export type PteKind = (typeof PTE_KINDS)[number];
+
+/** Runtime state of a PTE over page names `P`. */
+export interface Pte<P extends string = string> {
+  kind: PteKind;
+  /** The page the entry refers to (null for none). */
+  pfn: P | null;
+  /** Write permission (present), or a writable migration / device-private entry. */
+  writable: boolean;
+  /** Hardware dirty bit (present entries only). */
+  dirty: boolean;
+}
+
+/** Schema type of a PTE whose pfn is one of `pfns`. */
+export function pteType<const P extends string>(
+  pfns: readonly P[],
+): RecordType<{ kind: EnumType<PteKind>; pfn: OptionalType<EnumType<P>>; writable: BoolType; dirty: BoolType }> {
+  return t.record({ kind: t.enum(...PTE_KINDS), pfn: t.optional(t.enum(...pfns)), writable: t.bool(), dirty: t.bool() });
+}
+
+export function pteNone<P extends string = never>(): Pte<P> {
+  return { kind: 'none', pfn: null, writable: false, dirty: false };
+}
+
+export function ptePresent<P extends string>(pfn: P, writable: boolean, dirty: boolean): Pte<P> {
+  return { kind: 'present', pfn, writable, dirty };
+}
+
+export function pteMigration<P extends string>(pfn: P, writable: boolean): Pte<P> {
+  return { kind: 'migration', pfn, writable, dirty: false };
+}
+
+export function pteDevicePrivate<P extends string>(pfn: P, writable: boolean): Pte<P> {
+  return { kind: 'devpriv', pfn, writable, dirty: false };
+}
+
+export function pteSwap<P extends string>(pfn: P): Pte<P> {
+  return { kind: 'swap', pfn, writable: false, dirty: false };
+}
+
+/** Entry of `kind`, and (if `pfn` is given) referring to `pfn`. */
+function is(kind: PteKind) {
+  return (e: Pte, pfn?: string): boolean => e.kind === kind && (pfn === undefined || e.pfn === pfn);
+}
+export const isNone = (e: Pte): boolean => e.kind === 'none';
+export const isPresent = is('present');
+export const isMigration = is('migration');
+export const isDevicePrivate = is('devpriv');
+export const isSwap = is('swap');
+
+/** The entry maps its page (present or device-private): it accounts for one mapcount. */
+export function pteMaps(e: Pte, pfn: string): boolean {
+  return (e.kind === 'present' || e.kind === 'devpriv') && e.pfn === pfn;
+}
+
+/** pte_same: the same entry, field by field. */
+export function pteSame(a: Pte, b: Pte): boolean {
+  return a.kind === b.kind && a.pfn === b.pfn && a.writable === b.writable && a.dirty === b.dirty;
+}
+
+/** A copy (states must not share objects between fields). */
+export function pteCopy<P extends string>(e: Pte<P>): Pte<P> {
+  return { kind: e.kind, pfn: e.pfn, writable: e.writable, dirty: e.dirty };
+}
+
+/**
+ * The migration entry that replaces a present or device-private entry (write bit kept; the dirty
+ * bit is not part of the entry — carrying it to the page is the caller's business, H8).
+ */
+export function pteToMigration<P extends string>(e: Pte<P>): Pte<P> {
+  if ((e.kind !== 'present' && e.kind !== 'devpriv') || e.pfn === null) throw new Error(`pteToMigration: ${pteString(e)} is not a present or device-private entry`);
+  return pteMigration(e.pfn, e.writable);
+}
+
+/** Short text form, e.g. `pres(S0,w,d)`, `mig(S0,w)`, `dpriv(D0,r)`, `swp(S0)`, `none`. */
+export function pteString(e: Pte): string {
+  const w = e.writable ? 'w' : 'r';
+  switch (e.kind) {
+    case 'none': return 'none';
+    case 'present': return `pres(${e.pfn},${w}${e.dirty ? ',d' : ''})`;
+    case 'migration': return `mig(${e.pfn},${w})`;
+    case 'devpriv': return `dpriv(${e.pfn},${w})`;
+    case 'swap': return `swp(${e.pfn})`;
+  }
+}
