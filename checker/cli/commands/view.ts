@@ -1,0 +1,62 @@
+/**
+ * `hmmcheck view <trace.json>`: draws a saved ITF counterexample as a self-contained HTML page
+ * (one lane per thread, one row per step, the locks each thread holds, the state at every step),
+ * or with `--text` as columns in the terminal.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { UsageError } from '../../engine/errors';
+import { instantiate } from '../../model/instantiate';
+import { ItfError, parseItf } from '../../trace/itf';
+import { renderTraceHtml } from '../../view/html';
+import { formatTraceViewText } from '../../view/text';
+import { buildTraceView } from '../../view/traceView';
+import { EXIT } from '../exitCodes';
+import { loadModel } from '../loadModel';
+
+export interface ViewArgs {
+  file: string;
+  /** HTML output path (default: the trace's path with .html for .json). */
+  out?: string;
+  /** Print the text view instead of writing HTML. */
+  text?: boolean;
+  /** Line width of the text view (default 100). */
+  width?: number;
+}
+
+/** `t.json` → `t.html`, `t.itf.json` → `t.itf.html`, anything else gets `.html` appended. */
+export function defaultHtmlPath(file: string): string {
+  return /\.json$/i.test(file) ? file.replace(/\.json$/i, '.html') : `${file}.html`;
+}
+
+export async function viewCommand(args: ViewArgs, print: (s: string) => void): Promise<number> {
+  let text: string;
+  try {
+    text = readFileSync(args.file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read trace file ${args.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (args.width !== undefined && !(Number.isInteger(args.width) && args.width >= 40)) throw new UsageError('--width must be an integer of at least 40');
+  try {
+    const doc = parseItf(text);
+    const meta = doc['#meta'].hmmcheck;
+    const { model } = await loadModel(meta.modelPath ?? meta.model);
+    const inst = instantiate(model, meta.variant, meta.constants as Record<string, string>);
+    const view = buildTraceView(doc, inst.spec);
+    if (args.text) {
+      print(formatTraceViewText(view, { width: args.width }));
+      return EXIT.OK;
+    }
+    const out = args.out ?? defaultHtmlPath(args.file);
+    try {
+      writeFileSync(out, renderTraceHtml(view));
+    } catch (e) {
+      throw new UsageError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const threads = view.lanes.filter((l) => !l.environment).length;
+    print(`Wrote ${out}: ${view.steps.length - 1} steps, ${threads} thread lane${threads === 1 ? '' : 's'}. Open it in a browser (no server needed; j/k or the arrow keys step through).`);
+    return EXIT.OK;
+  } catch (e) {
+    if (e instanceof ItfError) throw new UsageError(`malformed trace file ${args.file}: ${e.message}`);
+    throw e;
+  }
+}
