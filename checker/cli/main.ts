@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { ModelError, UsageError } from '../engine/errors';
 import { checkCommand } from './commands/check';
 import { listCommand } from './commands/list';
+import { regressCommand } from './commands/regress';
 import { replayCommand } from './commands/replay';
 import { graphCommand } from './commands/graph';
 import { suiteCommand } from './commands/suite';
@@ -45,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('hmmcheck')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'name a command: list, check, replay, view, graph or suite')
+    .demandCommand(1, 'name a command: list, check, replay, view, graph, regress or suite')
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors' })
     .command('list', 'list the models, their variants and constants', {}, (a) => run(() => (print(listCommand()), EXIT.OK))())
     .command(
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('deadlock', { type: 'boolean', describe: 'check for deadlock (default: the model\'s setting); --no-deadlock switches it off' })
           .option('out', { type: 'string', describe: 'write the counterexample as an ITF JSON trace' })
           .option('html', { type: 'string', describe: 'write the counterexample as a self-contained HTML trace page (see view)' })
+          .option('save', { type: 'string', describe: 'record the result in the regression corpus (default folder results/corpus)' })
           .option('json', { type: 'boolean', describe: 'print the result as JSON' })
           .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
           .option('effects', { choices: ['fast', 'immer'] as const, default: 'fast' as const, describe: 'run effects on generated copies (fast) or on immer drafts (reference)' })
@@ -112,6 +114,17 @@ export async function main(argv: string[]): Promise<number> {
             print,
           ),
         )(),
+    )
+    .command(
+      'regress',
+      'replay every saved counterexample and re-check every expectation in the corpus',
+      (y) =>
+        y
+          .option('dir', { type: 'string', default: 'results/corpus', describe: 'corpus folder' })
+          .option('update', { type: 'boolean', describe: 're-record every entry from a fresh check' })
+          .option('add-missing', { type: 'boolean', describe: 'record an entry for every registry model variant that has none' })
+          .option('filter', { type: 'string', describe: 'only entries whose model name contains this' }),
+      (a) => run(() => regressCommand({ dir: a.dir, update: a.update, addMissing: a.addMissing, filter: a.filter }, print))(),
     )
     .command(
       'suite',

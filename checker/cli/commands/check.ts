@@ -9,12 +9,14 @@ import type { Verdict } from '../../engine/result';
 import { instantiate } from '../../model/instantiate';
 import { coverageLines, statsLines, verdictLine } from '../../report/summary';
 import { formatTrace } from '../../report/traceText';
-import { traceToItf, type TraceMeta } from '../../trace/itf';
+import { itfOf } from '../../trace/itfOf';
 import { EXIT } from '../exitCodes';
 import { loadModel } from '../loadModel';
 import { progressReporter } from '../progress';
 import { VERSION } from '../version';
 import { writeTraceHtml } from '../../view/writeHtml';
+import { recordEntry } from '../../regress/regress';
+import { DEFAULT_CORPUS } from './regress';
 import { UsageError } from '../../engine/errors';
 import { describeFairness } from '../../liveness/fairness';
 import { CheckpointError, readCheckpoint, writeCheckpoint } from '../../store/checkpoint';
@@ -39,6 +41,8 @@ export interface CheckArgs {
   resume?: boolean;
   /** Write the counterexample as a self-contained HTML trace page. */
   html?: string;
+  /** Record the result as a regression-corpus entry in this folder (default results/corpus). */
+  save?: string | boolean;
 }
 
 export function exitCodeOf(v: Verdict): number {
@@ -63,12 +67,6 @@ export function parseConstFlags(flags: readonly string[] = []): Record<string, s
   return out;
 }
 
-function metaProperty(v: Verdict): Pick<TraceMeta, 'property' | 'propertyKind'> {
-  if (v.kind === 'violation') return { property: v.property, propertyKind: v.propertyKind };
-  if (v.kind === 'deadlock') return { property: 'deadlock', propertyKind: 'deadlock' };
-  if (v.kind === 'liveness') return { property: v.property, propertyKind: 'liveness' };
-  return { property: 'model-error', propertyKind: 'error' };
-}
 
 /** Reads a checkpoint to resume from, refusing one written by a different run. */
 function loadResume(path: string | undefined, runId: Record<string, unknown>) {
@@ -121,16 +119,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   const v = result.verdict;
   // The one-line error for scripts; the report on stdout still shows where it happened.
   if (v.kind === 'error') process.stderr.write(`hmmcheck: model error: ${v.message}\n`);
-  const meta: TraceMeta = {
-    model: model.name,
-    ...(path ? { modelPath: relative(process.cwd(), path) } : {}),
-    variant: inst.variant,
-    constants: inst.constants,
-    ...metaProperty(v),
-    strategy: result.strategy,
-    version: VERSION,
-  };
-  const itf = trace ? traceToItf(inst.spec.schema, trace, meta, verdictLine(v)) : undefined;
+  const itf = trace ? itfOf(inst, result, trace, path ? relative(process.cwd(), path) : undefined) : undefined;
   if (args.out && itf) writeFileSync(args.out, JSON.stringify(itf, null, 1) + '\n');
   if (args.html && itf) writeTraceHtml(itf, inst.spec, args.html);
 
@@ -155,6 +144,11 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   }
   if (args.out && itf) print(`Trace written to ${args.out}`);
   if (args.html && itf) print(`Trace page written to ${args.html}`);
+  if (args.save !== undefined && args.save !== false) {
+    if (v.kind === 'error' || v.kind === 'incomplete') throw new UsageError(`--save records a verdict; this run ended with ${v.kind}`);
+    const dir = typeof args.save === 'string' && args.save !== '' ? args.save : DEFAULT_CORPUS;
+    print(`Corpus entry written to ${recordEntry(dir, inst, { result, trace, compiled })}`);
+  }
   if (v.kind === 'incomplete' && v.reason === 'interrupted') {
     print(checkpoint ? `Interrupted. Checkpoint written to ${checkpoint}; continue with the same command plus --resume.` : 'Interrupted (no --checkpoint given, so nothing was saved).');
   }

@@ -8,6 +8,7 @@ import { checkSpec } from '../../check';
 import type { Verdict } from '../../engine/result';
 import { instantiate } from '../../model/instantiate';
 import { EXIT } from '../exitCodes';
+import { formatTable } from '../../report/table';
 
 export interface SuiteRow {
   model: string;
@@ -74,9 +75,7 @@ export function formatSuite(rows: readonly SuiteRow[]): string {
     r.generated.toLocaleString('en-US'),
     r.seconds.toFixed(2),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+  return formatTable(head, body);
 }
 
 export function suiteCommand(args: { filter?: string }, print: (s: string) => void): number {
