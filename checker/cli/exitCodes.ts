@@ -4,7 +4,7 @@
  * | code | meaning |
  * |---|---|
  * | 0   | every property holds; suite: every verdict as expected |
- * | 1   | suite: some verdict differs from its variant's expectation |
+ * | 1   | suite, regress, nightly: a verdict or count differs from its expectation or from the previous run |
  * | 11  | deadlock (TLC) |
  * | 12  | safety violation: an invariant or action property (TLC); replay: the violation is reproduced |
  * | 13  | liveness violation (TLC) |

@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { ModelError, UsageError } from '../engine/errors';
 import { checkCommand } from './commands/check';
 import { listCommand } from './commands/list';
+import { nightlyCommand } from './commands/nightly';
 import { regressCommand } from './commands/regress';
 import { replayCommand } from './commands/replay';
 import { graphCommand } from './commands/graph';
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('hmmcheck')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'name a command: list, check, replay, view, graph, regress or suite')
+    .demandCommand(1, 'name a command: list, check, replay, view, graph, regress, nightly or suite')
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors' })
     .command('list', 'list the models, their variants and constants', {}, (a) => run(() => (print(listCommand()), EXIT.OK))())
     .command(
@@ -127,12 +128,25 @@ export async function main(argv: string[]): Promise<number> {
       (a) => run(() => regressCommand({ dir: a.dir, update: a.update, addMissing: a.addMissing, filter: a.filter }, print))(),
     )
     .command(
+      'nightly',
+      'run the declared exhaustive jobs at large bounds, compare with the previous run',
+      (y) =>
+        y
+          .option('jobs', { type: 'string', default: 'results/nightly.jobs.json', describe: 'job list' })
+          .option('out', { type: 'string', default: 'results/nightly', describe: 'results folder' })
+          .option('date', { type: 'string', describe: 'run date (YYYY-MM-DD; default today)' })
+          .option('resume', { type: 'boolean', describe: 'continue an interrupted run of that date' })
+          .option('only', { type: 'string', describe: 'run only the job with this name' })
+          .option('checkpoint-every', { type: 'number', default: 60, describe: 'seconds between checkpoints' }),
+      (a) => run(() => nightlyCommand({ jobs: a.jobs, out: a.out, date: a.date, resume: a.resume, only: a.only, checkpointEvery: a.checkpointEvery }, print))(),
+    )
+    .command(
       'suite',
       'check every model and variant at default bounds and print one table (npm start)',
       (y) => y.option('filter', { type: 'string', describe: 'only models whose name contains this' }),
       (a) => run(() => suiteCommand({ filter: a.filter }, print))(),
     )
-    .epilogue('Exit codes: 0 holds, 1 suite mismatch, 11 deadlock, 12 safety violation, 13 liveness violation, 20 incomplete (bound or interrupt), 21 trace does not replay, 75 model error, 150 usage error, 255 internal error.')
+    .epilogue('Exit codes: 0 holds, 1 suite/regress/nightly mismatch, 11 deadlock, 12 safety violation, 13 liveness violation, 20 incomplete (bound or interrupt), 21 trace does not replay, 75 model error, 150 usage error, 255 internal error.')
     .fail((msg, err) => {
       // Throwing stops yargs before any command handler runs.
       throw new UsageError(`${(msg ?? err?.message ?? 'usage error').split('\n')[0]} (see hmmcheck --help)`);

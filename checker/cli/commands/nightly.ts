@@ -1,0 +1,63 @@
+/**
+ * `hmmcheck nightly`: the declared exhaustive jobs at large bounds (results/nightly.jobs.json),
+ * results in results/nightly/<date>.json and .md, compared with the previous run. Exit 0 without
+ * regression, 1 with one, 20 when interrupted (continue with --resume).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareRuns } from '../../nightly/compare';
+import { readJobs } from '../../nightly/jobs';
+import { nightlyMarkdown } from '../../nightly/report';
+import { previousRun, runNightly } from '../../nightly/run';
+import { UsageError } from '../../engine/errors';
+import { EXIT } from '../exitCodes';
+import { loadModel } from '../loadModel';
+
+export interface NightlyArgs {
+  jobs?: string;
+  out?: string;
+  date?: string;
+  resume?: boolean;
+  only?: string;
+  checkpointEvery?: number;
+}
+
+export async function nightlyCommand(args: NightlyArgs, print: (s: string) => void): Promise<number> {
+  const date = args.date ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date must be YYYY-MM-DD, got '${date}'`);
+  const outDir = args.out ?? 'results/nightly';
+  const jobs = readJobs(args.jobs ?? 'results/nightly.jobs.json').filter((j) => !args.only || j.name === args.only);
+  if (jobs.length === 0) throw new UsageError(`no nightly job${args.only ? ` named '${args.only}'` : ''}`);
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const out = await runNightly({
+      jobs,
+      outDir,
+      date,
+      resume: Boolean(args.resume),
+      checkpointEveryMs: (args.checkpointEvery ?? 60) * 1000,
+      resolve: async (m) => (await loadModel(m)).model,
+      interrupted: () => interrupted,
+      log: (l) => process.stderr.write(`nightly: ${l}\n`),
+    });
+    if (out.status === 'interrupted') {
+      print(`Interrupted. The job in progress was checkpointed; continue with: hmmcheck nightly --resume --date ${date}`);
+      return EXIT.INCOMPLETE;
+    }
+    const prev = previousRun(outDir, date);
+    const regressions = prev ? compareRuns(prev.jobs, out.results) : [];
+    const md = nightlyMarkdown(date, out.results, regressions, prev?.date);
+    writeFileSync(join(outDir, `${date}.md`), md);
+    print(md);
+    print(`Results written to ${out.path} and ${join(outDir, `${date}.md`)}.`);
+    return regressions.length === 0 ? EXIT.OK : EXIT.SUITE_MISMATCH;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

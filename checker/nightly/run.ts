@@ -1,0 +1,132 @@
+/**
+ * The nightly run: the jobs in order, each an exhaustive BFS with a time and a memory budget,
+ * checkpointed periodically. An interrupt checkpoints the job in progress and records the jobs
+ * already done (results/nightly/<date>.partial.json), so `--resume` continues to exactly the
+ * results an uninterrupted run would have given.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelDef } from '../../spec/model';
+import { checkSpecAsync } from '../check';
+import { instantiate } from '../model/instantiate';
+import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
+import { VERSION } from '../cli/version';
+import type { NightlyJob } from './jobs';
+
+export interface JobResult {
+  readonly name: string;
+  readonly model: string;
+  readonly variant: string;
+  readonly constants: Readonly<Record<string, unknown>>;
+  /** `holds`, `violates P`, `deadlock`, `model error`, or `incomplete`. */
+  readonly verdict: string;
+  readonly steps?: number;
+  readonly distinct: number;
+  readonly generated: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSec: number;
+  readonly peakRssMiB: number;
+  /** Set when the job ran out of its budget before a verdict. */
+  readonly stopped?: 'time budget' | 'memory budget';
+}
+
+export interface NightlyOptions {
+  readonly jobs: readonly NightlyJob[];
+  readonly outDir: string;
+  readonly date: string;
+  readonly resume: boolean;
+  readonly checkpointEveryMs: number;
+  readonly resolve: (model: string) => Promise<ModelDef<any>>;
+  /** Polled during the runs: true stops the nightly with a checkpoint (SIGINT/SIGTERM). */
+  readonly interrupted: () => boolean;
+  readonly log: (line: string) => void;
+}
+
+export type NightlyOutcome = { readonly status: 'interrupted' } | { readonly status: 'done'; readonly results: JobResult[]; readonly path: string };
+
+const partialPath = (o: NightlyOptions) => join(o.outDir, `${o.date}.partial.json`);
+const checkpointPath = (o: NightlyOptions, job: NightlyJob) => join(o.outDir, 'checkpoints', `${o.date}--${job.name.replace(/[^\w.-]/g, '_')}.ckpt`);
+
+async function runJob(o: NightlyOptions, job: NightlyJob): Promise<JobResult | 'interrupted'> {
+  const inst = instantiate(await o.resolve(job.model), job.variant, job.constants);
+  const ckpt = checkpointPath(o, job);
+  const runId = { job: job.name, model: job.model, variant: job.variant, constants: inst.constants, version: VERSION };
+  const resume = o.resume && existsSync(ckpt) ? readCheckpoint(ckpt) : undefined;
+  if (resume && JSON.stringify(resume.run) !== JSON.stringify(runId)) throw new Error(`checkpoint ${ckpt} belongs to another job definition`);
+  if (resume) o.log(`${job.name}: resuming from ${ckpt}`);
+  const started = performance.now();
+  let peakRss = process.memoryUsage.rss();
+  let stopped: JobResult['stopped'];
+  const earlierMs = resume ? ((resume.parts.counters!.meta as { stats: { elapsedMs: number } }).stats.elapsedMs ?? 0) : 0;
+  const { result, trace } = await checkSpecAsync(inst.spec, {
+    resume: resume?.parts,
+    checkpointEveryMs: o.checkpointEveryMs,
+    onCheckpoint: (parts) => {
+      mkdirSync(join(o.outDir, 'checkpoints'), { recursive: true });
+      writeCheckpoint(ckpt, { run: runId, parts });
+    },
+    shouldStop: () => {
+      if (o.interrupted()) return true;
+      const rss = process.memoryUsage.rss();
+      if (rss > peakRss) peakRss = rss;
+      if (rss / 2 ** 20 > job.memoryBudgetMiB) stopped = 'memory budget';
+      else if ((earlierMs + performance.now() - started) / 1000 > job.timeBudgetSec) stopped = 'time budget';
+      return stopped !== undefined;
+    },
+  });
+  const v = result.verdict;
+  if (v.kind === 'incomplete' && v.reason === 'interrupted' && !stopped) return 'interrupted';
+  rmSync(ckpt, { force: true });
+  const s = result.stats;
+  const verdict =
+    v.kind === 'violation' || v.kind === 'liveness' ? `violates ${v.property}` : v.kind === 'error' ? 'model error' : v.kind;
+  return {
+    name: job.name,
+    model: job.model,
+    variant: job.variant,
+    constants: inst.constants,
+    verdict,
+    ...(trace && v.kind !== 'error' ? { steps: trace.steps.length - 1 } : {}),
+    distinct: s.distinct,
+    generated: s.generated,
+    depth: s.depth,
+    seconds: s.elapsedMs / 1000,
+    statesPerSec: Math.round(s.distinct / Math.max(s.elapsedMs / 1000, 1e-9)),
+    peakRssMiB: Math.round(peakRss / 2 ** 20),
+    ...(stopped ? { stopped } : {}),
+  };
+}
+
+export async function runNightly(o: NightlyOptions): Promise<NightlyOutcome> {
+  mkdirSync(o.outDir, { recursive: true });
+  const done: JobResult[] = o.resume && existsSync(partialPath(o)) ? JSON.parse(readFileSync(partialPath(o), 'utf8')).done : [];
+  for (const job of o.jobs) {
+    if (done.some((r) => r.name === job.name)) continue;
+    o.log(`${job.name}: ${job.model} ${job.variant} ${JSON.stringify(job.constants)}`);
+    const r = await runJob(o, job);
+    if (r === 'interrupted') {
+      writeFileSync(partialPath(o), JSON.stringify({ date: o.date, done }, null, 1) + '\n');
+      return { status: 'interrupted' };
+    }
+    o.log(`${job.name}: ${r.verdict}${r.stopped ? ` (${r.stopped})` : ''}, ${r.distinct.toLocaleString('en-US')} distinct, ${r.seconds.toFixed(1)} s`);
+    done.push(r);
+    writeFileSync(partialPath(o), JSON.stringify({ date: o.date, done }, null, 1) + '\n');
+  }
+  const path = join(o.outDir, `${o.date}.json`);
+  writeFileSync(path, JSON.stringify({ date: o.date, version: VERSION, jobs: done }, null, 1) + '\n');
+  rmSync(partialPath(o), { force: true });
+  return { status: 'done', results: done, path };
+}
+
+/** The results of the latest nightly run before `date`, if any. */
+export function previousRun(outDir: string, date: string): { date: string; jobs: JobResult[] } | undefined {
+  if (!existsSync(outDir)) return undefined;
+  const dates = readdirSync(outDir)
+    .filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f))
+    .map((f) => f.slice(0, 10))
+    .filter((d) => d < date)
+    .sort();
+  const last = dates.at(-1);
+  return last ? JSON.parse(readFileSync(join(outDir, `${last}.json`), 'utf8')) : undefined;
+}
