@@ -143,8 +143,11 @@ export async function main(argv: string[]): Promise<number> {
     .command(
       'suite',
       'check every model and variant at default bounds and print one table (npm start)',
-      (y) => y.option('filter', { type: 'string', describe: 'only models whose name contains this' }),
-      (a) => run(() => suiteCommand({ filter: a.filter }, print))(),
+      (y) =>
+        y
+          .option('filter', { type: 'string', describe: 'only models whose name contains this' })
+          .option('write', { type: 'string', describe: 'also write the models table as Markdown to this file (models/README.md)' }),
+      (a) => run(() => suiteCommand({ filter: a.filter, write: a.write }, print))(),
     )
     .epilogue('Exit codes: 0 holds, 1 suite/regress/nightly mismatch, 11 deadlock, 12 safety violation, 13 liveness violation, 20 incomplete (bound or interrupt), 21 trace does not replay, 75 model error, 150 usage error, 255 internal error.')
     .fail((msg, err) => {
