@@ -10,6 +10,8 @@ import { listCommand } from './commands/list';
 import { nightlyCommand } from './commands/nightly';
 import { regressCommand } from './commands/regress';
 import { replayCommand } from './commands/replay';
+import { simulateCommand } from './commands/simulate';
+import { DEFAULT_SEED } from '../engine/simulate';
 import { graphCommand } from './commands/graph';
 import { suiteCommand } from './commands/suite';
 import { viewCommand } from './commands/view';
@@ -47,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('hmmcheck')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'name a command: list, check, replay, view, graph, regress, nightly or suite')
+    .demandCommand(1, 'name a command: list, check, simulate, replay, view, graph, regress, nightly or suite')
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors' })
     .command('list', 'list the models, their variants and constants', {}, (a) => run(() => (print(listCommand()), EXIT.OK))())
     .command(
@@ -69,10 +71,32 @@ export async function main(argv: string[]): Promise<number> {
           .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
           .option('effects', { choices: ['fast', 'immer'] as const, default: 'fast' as const, describe: 'run effects on generated copies (fast) or on immer drafts (reference)' })
           .option('coverage', { type: 'boolean', default: true, describe: 'print per-action coverage (--no-coverage hides it)' })
+          .option('symmetry', { type: 'boolean', describe: "symmetry reduction over the model's symmetric domains (scalarsets)" })
+          .option('compare', { type: 'boolean', describe: 'also run without the reductions and report the reduction ratio' })
           .option('checkpoint', { type: 'string', describe: 'checkpoint file, written periodically and on SIGINT/SIGTERM (bfs)' })
           .option('checkpoint-every', { type: 'number', default: 60, describe: 'seconds between checkpoints' })
           .option('resume', { type: 'boolean', describe: 'continue from --checkpoint' }),
       (a) => run(() => checkCommand({ ...a, model: a.model! }, print))(),
+    )
+    .command(
+      'simulate <model>',
+      'random simulation: sample behaviours reproducibly from a seed and check every property along them (not a proof)',
+      (y) =>
+        y
+          .positional('model', { type: 'string', demandOption: true, describe: 'registry name (see list) or path of a .ts/.js spec module' })
+          .option('variant', { type: 'string', default: 'fixed', describe: 'model variant' })
+          .option('const', { type: 'string', array: true, describe: 'override a constant: --const name=value (repeatable)' })
+          .option('seed', { type: 'number', describe: `random seed 0..4294967295 (default ${DEFAULT_SEED}); the same seed gives the same traces` })
+          .option('traces', { type: 'number', default: 10000, describe: 'number of traces (split between the workers)' })
+          .option('depth', { type: 'number', default: 100, describe: 'maximum steps per trace' })
+          .option('workers', { type: 'number', default: 1, describe: 'swarm: K independent simulations in worker threads, each with its own seed and action weights' })
+          .option('swarm-config', { type: 'number', describe: 'the action weights of a swarm worker, to reproduce its finding (with --workers 1)' })
+          .option('time-budget', { type: 'number', describe: 'stop starting new traces after this many seconds' })
+          .option('continue', { type: 'boolean', describe: 'keep simulating after a violation to find other properties violated' })
+          .option('deadlock', { type: 'boolean', describe: "check for deadlock (default: the model's setting); --no-deadlock switches it off" })
+          .option('out', { type: 'string', describe: 'write the first counterexample as an ITF JSON trace (replay it with hmmcheck replay)' })
+          .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' }),
+      (a) => run(() => simulateCommand({ ...a, model: a.model! }, print))(),
     )
     .command(
       'replay <file>',

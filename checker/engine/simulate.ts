@@ -452,7 +452,16 @@ export interface SwarmResult {
   /** One finding per property, from the lowest-numbered worker that found it, in worker order. */
   readonly findings: readonly SwarmFinding[];
   /** Totals over the workers; elapsed is wall-clock for the whole swarm. */
-  readonly stats: { traces: number; steps: number; generated: number; elapsedMs: number; tracesPerSec: number };
+  readonly stats: {
+    traces: number;
+    steps: number;
+    generated: number;
+    elapsedMs: number;
+    /** Over the wall-clock time, worker start-up (loading the model in each thread) included. */
+    tracesPerSec: number;
+    /** The sum of the workers' own rates (start-up excluded). */
+    workerTracesPerSec: number;
+  };
 }
 
 /** The message a worker posts back. */
@@ -593,6 +602,13 @@ export async function simulateSwarm(job: SwarmJob, opts: SwarmOptions): Promise<
     seed: opts.seed,
     workers,
     findings,
-    stats: { traces, steps: sum((s) => s.steps), generated: sum((s) => s.generated), elapsedMs, tracesPerSec: elapsedMs > 0 ? (traces * 1000) / elapsedMs : 0 },
+    stats: {
+      traces,
+      steps: sum((s) => s.steps),
+      generated: sum((s) => s.generated),
+      elapsedMs,
+      tracesPerSec: elapsedMs > 0 ? (traces * 1000) / elapsedMs : 0,
+      workerTracesPerSec: sum((s) => s.tracesPerSec),
+    },
   };
 }

@@ -94,6 +94,25 @@ function statsLines(s: Pick<SimStats, 'traces' | 'steps' | 'generated'> & Partia
   ];
 }
 
+/** Progress on stderr for long runs (one worker): a live line on a TTY, every 10 s otherwise. */
+function progressLine(stream: NodeJS.WriteStream = process.stderr): { onProgress: (s: SimStats) => void; done: () => void; progressMs: number } {
+  const tty = Boolean(stream.isTTY);
+  let shown = false;
+  return {
+    progressMs: tty ? 1000 : 10_000,
+    onProgress: (s) => {
+      const line = `progress: ${fmt(s.traces)} traces, ${fmt(s.steps)} steps, ${fmt(s.distinct)} distinct states, ${fmt(Math.round(s.tracesPerSec))} traces/s, ${(s.elapsedMs / 1000).toFixed(0)} s`;
+      if (tty) {
+        stream.write(`\r${line}\x1b[K`);
+        shown = true;
+      } else stream.write(line + '\n');
+    },
+    done: () => {
+      if (shown) stream.write('\r\x1b[K');
+    },
+  };
+}
+
 export async function simulateCommand(args: SimulateArgs, print: (s: string) => void): Promise<number> {
   const { model, path } = await loadModel(args.model);
   const consts = parseConstFlags(args.const);
@@ -125,7 +144,9 @@ export async function simulateCommand(args: SimulateArgs, print: (s: string) => 
     const cs = new CompiledSpec(inst.spec);
     const swarm = makeSwarmConfig(inst.spec, args.swarmConfig ?? 0);
     if (swarm.id !== 0) print(`Swarm configuration ${swarm.id}: ${describeSwarmConfig(swarm)}`);
-    const r = simulate(cs, { ...common, seed, traces, swarm });
+    const progress = progressLine();
+    const r = simulate(cs, { ...common, seed, traces, swarm, onProgress: progress.onProgress, progressMs: progress.progressMs });
+    progress.done();
     findings = r.kind === 'found' ? r.findings.map((f) => ({ ...f, worker: 0, seed, swarmConfig: swarm.id, workerTraces: traces })) : [];
     totals = r.stats;
     elapsedMs = r.stats.elapsedMs;

@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli';
+
+const tmp = mkdtempSync(join(tmpdir(), 'hmmcheck-simulate-'));
+
+describe('hmmcheck simulate', () => {
+  it('is reproducible: the same seed writes byte-identical trace files, which replay', () => {
+    const a = join(tmp, 'jugs-a.json');
+    const b = join(tmp, 'jugs-b.json');
+    const r = runCli(['simulate', 'test/fixtures/jugs.ts', '--seed', '42', '--traces', '500', '--depth', '50', '--out', a]);
+    expect(r.code).toBe(12);
+    expect(r.stdout).toContain('simulate: seed 42, 500 traces of up to 50 steps, 1 worker');
+    expect(r.stdout).toContain('Error: invariant NotSolved is violated.');
+    expect(r.stdout).toMatch(/Found by trace #\d+ of seed 42; reproduce with: hmmcheck simulate test\/fixtures\/jugs\.ts --variant fixed --seed 42 --traces \d+ --depth 50$/m);
+    expect(r.stdout).toMatch(/traces\/s/);
+    const r2 = runCli(['simulate', 'test/fixtures/jugs.ts', '--seed', '42', '--traces', '500', '--depth', '50', '--out', b]);
+    expect(r2.code).toBe(12);
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
+    const doc = JSON.parse(readFileSync(a, 'utf8'));
+    expect(doc['#meta'].hmmcheck).toMatchObject({ property: 'NotSolved', propertyKind: 'invariant', strategy: 'simulate', simulation: { seed: 42, swarmConfig: 0 } });
+    const rp = runCli(['replay', a, '--quiet']);
+    expect(rp.code).toBe(12);
+    expect(rp.stdout).toContain('Reproduced: invariant NotSolved is violated at the last state.');
+  });
+
+  it('prints the default seed, and the printed command reproduces the trace', () => {
+    const out = join(tmp, 'h1.json');
+    const r = runCli(['simulate', 'hmm/m1-mirror-2015', '--variant', 'v8-unregister-race', '--out', out]);
+    expect(r.code).toBe(12);
+    expect(r.stdout).toMatch(/simulate: seed \d+ \(default\)/);
+    const cmd = /reproduce with: hmmcheck (simulate .*)$/m.exec(r.stdout)![1]!.split(' ');
+    const again = join(tmp, 'h1-again.json');
+    const r2 = runCli([...cmd, '--out', again]);
+    expect(r2.code).toBe(12);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(out, 'utf8'));
+    expect(runCli(['replay', out, '--quiet']).code).toBe(12);
+  });
+
+  it('says that finding nothing is not a proof, with exit 0', () => {
+    const r = runCli(['simulate', 'hmm/m2-device-fault', '--seed', '3', '--traces', '200']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('No violation found in 200 traces.');
+    expect(r.stdout).toContain('Simulation is not a proof');
+  });
+
+  it('runs a swarm, reports each worker and the union, and the finding reproduces with one worker', () => {
+    const out = join(tmp, 'swarm.json');
+    const r = runCli(['simulate', 'hmm/m1-mirror-2015', '--variant', 'v8-unregister-race', '--seed', '7', '--workers', '2', '--out', out]);
+    expect(r.code).toBe(12);
+    expect(r.stdout).toMatch(/^ {2}worker 0: seed 7, swarm config 0 \(uniform\)/m);
+    expect(r.stdout).toMatch(/^ {2}worker 1: seed \d+, swarm config \d+ /m);
+    expect(r.stdout).toMatch(/^ {2}invariant INV-UAF-D: worker \d, seed \d+, swarm config \d+, trace #\d+/m);
+    expect(r.stdout).toMatch(/Time .* \(wall clock, 2 workers\), [\d,]+ traces\/s/);
+    const cmd = /reproduce with: hmmcheck (simulate .*)$/m.exec(r.stdout)![1]!.split(' ');
+    const again = join(tmp, 'swarm-again.json');
+    expect(runCli([...cmd, '--out', again]).code).toBe(12);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(out, 'utf8'));
+  });
+
+  it('rejects bad flags with exit 150', () => {
+    for (const args of [
+      ['--seed', '-1'],
+      ['--seed', 'abc'],
+      ['--traces', '0'],
+      ['--workers', '2', '--swarm-config', '5'],
+      ['--variant', 'nope'],
+      ['--const', 'invalidations=9'],
+    ]) {
+      const r = runCli(['simulate', 'hmm/m2-device-fault', ...args]);
+      expect(r.code, args.join(' ')).toBe(150);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+});
