@@ -8,7 +8,7 @@
  */
 import type { Spec } from '../spec/spec';
 import { bfsFrontier } from './engine/bfs';
-import { CompiledSpec, type EffectMode } from './engine/compiled';
+import { CompiledSpec, type EffectMode, type Reductions } from './engine/compiled';
 import { dfsFrontier } from './engine/dfs';
 import { runExhaustive, runExhaustiveAsync, type RunOutcome } from './engine/run';
 import type { ExploreOptions } from './engine/explorer';
@@ -23,6 +23,8 @@ export interface CheckOptions extends ExploreOptions {
   effects?: EffectMode;
   /** Check the spec's temporal properties (default: when it has any; needs BFS). */
   liveness?: boolean;
+  /** State-space reductions (when `spec` is not already compiled). */
+  reductions?: Reductions;
 }
 
 export interface CheckOutcome {
@@ -33,7 +35,7 @@ export interface CheckOutcome {
 }
 
 function prepare(spec: Spec | CompiledSpec, opts: CheckOptions) {
-  const compiled = spec instanceof CompiledSpec ? spec : new CompiledSpec(spec, opts.effects);
+  const compiled = spec instanceof CompiledSpec ? spec : new CompiledSpec(spec, opts.effects, opts.reductions);
   const strategy = opts.strategy ?? 'bfs';
   const wantLive = (opts.liveness ?? true) && compiled.spec.liveness.length > 0;
   const graph = wantLive && strategy === 'bfs' ? new LiveGraph(livenessPredicates(compiled)) : undefined;

@@ -24,8 +24,18 @@ export type Type =
   | OptionalType<Type>;
 
 export interface BoolType { readonly kind: 'bool' }
-export interface IntType { readonly kind: 'int'; readonly min: number; readonly max: number }
-export interface EnumType<V extends string> { readonly kind: 'enum'; readonly values: readonly V[] }
+/**
+ * A symmetric domain (Murphi's scalarset): its values are interchangeable, so states that differ
+ * only by a permutation of them are explored once (`--symmetry`). Maps and sets over it, and
+ * values drawn from it (`t.symValue`), are permuted together.
+ */
+export interface SymDomain<K extends Key = Key> {
+  readonly name: string;
+  readonly values: readonly K[];
+}
+
+export interface IntType { readonly kind: 'int'; readonly min: number; readonly max: number; readonly sym?: SymDomain<number> }
+export interface EnumType<V extends string> { readonly kind: 'enum'; readonly values: readonly V[]; readonly sym?: SymDomain<V> }
 export interface RecordType<F extends Record<string, Type>> { readonly kind: 'record'; readonly fields: F }
 export interface ArrayType<E extends Type> { readonly kind: 'array'; readonly elem: E; readonly length: number }
 export interface TupleType<E extends readonly Type[]> { readonly kind: 'tuple'; readonly elems: E }
@@ -33,8 +43,9 @@ export interface MapType<K extends Key, V extends Type> {
   readonly kind: 'map';
   readonly domain: readonly K[];
   readonly value: V;
+  readonly sym?: SymDomain<K>;
 }
-export interface SetType<K extends Key> { readonly kind: 'set'; readonly domain: readonly K[] }
+export interface SetType<K extends Key> { readonly kind: 'set'; readonly domain: readonly K[]; readonly sym?: SymDomain<K> }
 export interface SeqType<E extends Type> { readonly kind: 'seq'; readonly elem: E; readonly maxLength: number }
 export interface OptionalType<T extends Type> { readonly kind: 'optional'; readonly inner: T }
 
@@ -60,6 +71,16 @@ export type Infer<T> = T extends BoolType
                   : T extends OptionalType<infer I>
                     ? Infer<I> | null
                     : never;
+
+function isSym<K extends Key>(d: readonly K[] | SymDomain<K>): d is SymDomain<K> {
+  return !Array.isArray(d);
+}
+
+/** Declares a symmetric domain (a scalarset) over `values`. */
+export function symmetric<const K extends Key>(name: string, values: readonly K[]): SymDomain<K> {
+  checkDomain(`symmetric(${name})`, values);
+  return { name, values };
+}
 
 function checkDomain(what: string, domain: readonly Key[]): void {
   if (domain.length === 0) throw new Error(`${what}: domain must not be empty`);
@@ -92,15 +113,31 @@ export const t = {
   tuple<const E extends readonly Type[]>(...elems: E): TupleType<E> {
     return { kind: 'tuple', elems };
   },
-  /** A TLA+ function from a finite domain: a plain object with exactly the domain's keys. */
-  map<const K extends Key, V extends Type>(domain: readonly K[], value: V): MapType<K, V> {
-    checkDomain('t.map', domain);
-    return { kind: 'map', domain, value };
+  /** A TLA+ function from a finite domain (or a symmetric domain): a plain object with exactly the domain's keys. */
+  map<const K extends Key, V extends Type>(domain: readonly K[] | SymDomain<K>, value: V): MapType<K, V> {
+    const sym = isSym(domain) ? domain : undefined;
+    const keys = sym ? sym.values : (domain as readonly K[]);
+    checkDomain('t.map', keys);
+    return { kind: 'map', domain: keys, value, ...(sym ? { sym } : {}) };
   },
-  /** A subset of a finite domain, represented as a JS Set. */
-  set<const K extends Key>(domain: readonly K[]): SetType<K> {
-    checkDomain('t.set', domain);
-    return { kind: 'set', domain };
+  /** A subset of a finite domain (or a symmetric domain), represented as a JS Set. */
+  set<const K extends Key>(domain: readonly K[] | SymDomain<K>): SetType<K> {
+    const sym = isSym(domain) ? domain : undefined;
+    const keys = sym ? sym.values : (domain as readonly K[]);
+    checkDomain('t.set', keys);
+    return { kind: 'set', domain: keys, ...(sym ? { sym } : {}) };
+  },
+  /** A value of a symmetric domain: an int type for a contiguous integer domain, else an enum. */
+  symValue<const K extends Key>(sym: SymDomain<K>): K extends number ? IntType : EnumType<K & string> {
+    const vs = sym.values;
+    if (vs.every((v) => typeof v === 'number')) {
+      const nums = vs as readonly number[];
+      const min = Math.min(...nums);
+      if (!nums.every((v, i) => v === min + i)) throw new Error(`t.symValue(${sym.name}): an integer domain must be contiguous and ascending`);
+      return { kind: 'int', min, max: min + nums.length - 1, sym: sym as unknown as SymDomain<number> } as never;
+    }
+    if (!vs.every((v) => typeof v === 'string')) throw new Error(`t.symValue(${sym.name}): values must be all numbers or all strings`);
+    return { kind: 'enum', values: vs as readonly string[], sym: sym as unknown as SymDomain<string> } as never;
   },
   /** A sequence of at most maxLength elements. */
   seq<E extends Type>(elem: E, maxLength: number): SeqType<E> {

@@ -12,8 +12,9 @@ import type { ActionSpec, Params, Spec } from '../../spec/spec';
 import { DONE } from '../../spec/spec';
 import type { Key } from '../../spec/types';
 import { compileCodec, SchemaViolation, type Codec } from '../state/codec';
+import { Canonicalizer } from '../state/symmetry';
 import { NondeterminismError, OutcomeEnumerator } from './choices';
-import { ModelError } from './errors';
+import { ModelError, UsageError } from './errors';
 
 enableMapSet();
 // States are never mutated after they are made; freezing them would only cost time.
@@ -44,12 +45,21 @@ function product(domains: readonly (readonly [string, readonly Key[]])[]): Param
 
 export type EffectMode = 'fast' | 'immer';
 
+/** State-space reductions a run uses (see docs in checker/state/symmetry.ts). */
+export interface Reductions {
+  /** Store states under the canonical representative over permutations of the symmetric domains. */
+  readonly symmetry?: boolean;
+}
+
 export class CompiledSpec {
   readonly codec: Codec;
   private readonly initEnum = new OutcomeEnumerator();
   private readonly succEnum = new OutcomeEnumerator();
   /** Packed parent for fast mode when the caller has only the object. */
   private readonly parentScratch: Uint32Array;
+  /** Present when symmetry reduction is on. */
+  readonly canon: Canonicalizer | undefined;
+  private readonly fpScratch: Uint32Array;
   readonly instances: readonly ActionInstance[];
   /** Index of the first instance of each thread kind's steps, for the all-done test. */
   private readonly threadKinds: readonly string[];
@@ -57,9 +67,15 @@ export class CompiledSpec {
   constructor(
     readonly spec: Spec,
     readonly mode: EffectMode = 'fast',
+    readonly reductions: Reductions = {},
   ) {
     this.codec = compileCodec(spec.schema);
     this.parentScratch = new Uint32Array(this.codec.words);
+    this.fpScratch = new Uint32Array(this.codec.words);
+    if (reductions.symmetry) {
+      if (this.codec.symDomains.length === 0) throw new UsageError('--symmetry: the model declares no symmetric domain (symmetric(...) in its schema)');
+      this.canon = new Canonicalizer(this.codec, this.codec.symDomains, spec.schema);
+    }
     const instances: ActionInstance[] = [];
     spec.actions.forEach((action, actionIndex) => {
       for (const params of product(action.params)) {
@@ -125,6 +141,23 @@ export class CompiledSpec {
     } catch (e) {
       throw wrap(e, inst.label);
     }
+  }
+
+  /**
+   * The fingerprint the seen set stores for a state whose concrete packed form is `words` (already
+   * validated): of its canonical representative under symmetry, else of the words themselves.
+   */
+  fingerprintPacked(s: unknown, words: Uint32Array, out: Uint32Array): void {
+    if (this.canon) {
+      this.canon.canonical(s, this.fpScratch);
+      this.codec.hash(this.fpScratch, 0, out);
+    } else this.codec.hash(words, 0, out);
+  }
+
+  /** fingerprintPacked for a state given only as an object. */
+  stateFingerprint(s: unknown, out: Uint32Array): void {
+    this.codec.encode(s, this.fpScratch, 0);
+    this.fingerprintPacked(s, this.fpScratch, out);
   }
 
   /** True when the spec has threads and every instance is at `done`. */

@@ -7,7 +7,7 @@
 export class ModelError extends Error {
   constructor(
     message: string,
-    readonly reason: 'throw' | 'schema' | 'nondeterminism',
+    readonly reason: 'throw' | 'schema' | 'nondeterminism' | 'symmetry',
     override readonly cause?: unknown,
   ) {
     super(message);

@@ -108,6 +108,7 @@ export class Explorer {
     const actionProps = cs.spec.actionProperties;
     let successors = 0;
     let verdict: Verdict | undefined;
+    if (cs.canon && this.stats.expanded < SYMMETRY_SAMPLE) checkSymmetric(cs, s, index, this.stats.expanded);
     this.stats.expanded++;
     for (let i = 0; i < instances.length; i++) {
       const inst = instances[i]!;
@@ -150,7 +151,7 @@ export class Explorer {
         return this.checkInvariants(t, { last: parent, then: transition });
       }
     }
-    cs.codec.hash(scratch, 0, fp);
+    cs.fingerprintPacked(t, scratch, fp);
     const seenAt = this.seen.insert(fp[0]!, fp[1]!, this.log.size);
     if (seenAt >= 0) {
       this.lastIndex = seenAt;
@@ -213,6 +214,48 @@ export class Explorer {
   /** Bytes held by the stores, for reports. */
   storeBytes(frontierBytes: number): number {
     return this.seen.bytes + this.log.bytes + frontierBytes + (this.graph?.usedBytes ?? 0);
+  }
+}
+
+/** How many of the first expanded states the symmetry soundness check samples. */
+const SYMMETRY_SAMPLE = 200;
+
+/** Canonical fingerprints of every successor of `s`, sorted: a permutation-invariant summary. */
+function successorSummary(cs: CompiledSpec, s: unknown): string[] {
+  const out: string[] = [];
+  const fp = new Uint32Array(2);
+  for (const inst of cs.instances) {
+    if (!cs.enabled(inst, s)) continue;
+    cs.forEachSuccessor(inst, s, (t) => {
+      cs.stateFingerprint(t, fp);
+      out.push(`${fp[0]}:${fp[1]}`);
+    });
+  }
+  return out.sort();
+}
+
+/**
+ * Soundness check of a symmetry declaration on a sampled state: the permuted state must satisfy
+ * the same invariants and have the same successors up to permutation, else the model's behaviour
+ * depends on the identities of the values declared interchangeable.
+ */
+function checkSymmetric(cs: CompiledSpec, s: unknown, index: number, k: number): void {
+  const canon = cs.canon!;
+  if (canon.domains.every((d) => d.values.length < 2)) return;
+  const ps = canon.permuted(s, canon.rotation(k));
+  const names = canon.domains.map((d) => d.name).join(', ');
+  for (const inv of cs.spec.invariants) {
+    if (inv.check(s) !== inv.check(ps)) {
+      throw new ModelError(`symmetry over ${names} is unsound: invariant ${inv.name} tells state #${index} from a permutation of it`, 'symmetry');
+    }
+  }
+  const a = successorSummary(cs, s);
+  const b = successorSummary(cs, ps);
+  if (a.length !== b.length || a.some((x, i) => x !== b[i])) {
+    throw new ModelError(
+      `symmetry over ${names} is unsound: state #${index} and a permutation of it have different successors (${a.length} vs ${b.length}); the model's behaviour depends on which value is which`,
+      'symmetry',
+    );
   }
 }
 

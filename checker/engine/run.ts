@@ -53,6 +53,9 @@ export async function runExhaustiveAsync(cs: CompiledSpec, opts: ExploreOptions,
 function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' | 'dfs', frontier: PoppableFrontier): Generator<void, RunOutcome> {
   const ex = new Explorer(cs, opts);
   const warnings: string[] = [];
+  if (ex.graph && cs.canon) {
+    warnings.push('liveness under symmetry reduction can be unsound: a fair cycle of the quotient graph need not be one of the model (as in TLC)');
+  }
   if (ex.graph && cs.spec.constraints.length > 0) {
     warnings.push('liveness under state constraints can be unsound: cycles through states cut by a constraint are not seen (as in TLC)');
   }

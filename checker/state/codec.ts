@@ -9,7 +9,7 @@
  * SchemaViolation naming the field, so a successor that leaves its schema is caught where it is made.
  * The reflective reference (reflect.ts) uses the same layout and must agree bit for bit.
  */
-import type { Key, Type } from '../../spec/types';
+import type { Key, SymDomain, Type } from '../../spec/types';
 import { describeType } from '../../spec/types';
 import { BitAllocator, bitsFor } from './layout';
 import { hashSource } from './hash';
@@ -47,6 +47,14 @@ export interface Codec {
   hash(w: Uint32Array, o: number, out: Uint32Array): void;
   /** encode + hash through an internal scratch buffer; validates like encode. */
   fingerprint(s: unknown, out: Uint32Array): void;
+  /**
+   * Packs the state permuted by `perm` (symmetry): for each symmetric domain d (in `symDomains`
+   * order), perm[2d] maps a value's index to its image and perm[2d+1] is the inverse. No
+   * validation: the state was validated by `encode` first. Undefined without symmetric domains.
+   */
+  encodePerm?(s: unknown, w: Uint32Array, o: number, perm: readonly Int32Array[]): void;
+  /** The symmetric domains of the schema, in the order `encodePerm`'s permutation uses. */
+  readonly symDomains: readonly SymDomain[];
   /** The generated source, for debugging (`--debug` prints it on request). */
   readonly source: string;
 }
@@ -156,6 +164,113 @@ function genEncode(ctx: GenCtx, type: Type, v: string, path: string): string {
   }
 }
 
+/** The symmetric domains a type mentions, in first-seen order (identity by name). */
+export function symDomainsOf(type: Type, out: SymDomain[] = []): SymDomain[] {
+  const add = (d?: SymDomain) => {
+    if (d && !out.some((x) => x.name === d.name)) out.push(d);
+  };
+  switch (type.kind) {
+    case 'int':
+    case 'enum':
+    case 'set':
+      add(type.sym);
+      break;
+    case 'map':
+      add(type.sym);
+      symDomainsOf(type.value, out);
+      break;
+    case 'record':
+      Object.values(type.fields).forEach((f) => symDomainsOf(f, out));
+      break;
+    case 'array':
+    case 'seq':
+      symDomainsOf(type.elem, out);
+      break;
+    case 'tuple':
+      type.elems.forEach((e) => symDomainsOf(e, out));
+      break;
+    case 'optional':
+      symDomainsOf(type.inner, out);
+      break;
+  }
+  return out;
+}
+
+/**
+ * Encoder of the permuted state: the same bit layout as genEncode (same traversal order), with
+ * each map/set over a symmetric domain read through the inverse permutation and each symmetric
+ * value written through the permutation.
+ */
+function genEncodePerm(ctx: GenCtx, type: Type, v: string, doms: readonly SymDomain[]): string {
+  const put = (x: string, bits: number) => {
+    if (bits === 0) return '';
+    const { word, shift } = ctx.alloc.alloc(bits);
+    return `a${word} |= ${shift === 0 ? x : `${x} << ${shift}`};`;
+  };
+  const di = (d: SymDomain) => doms.findIndex((x) => x.name === d.name);
+  switch (type.kind) {
+    case 'bool':
+      return `if (${v} === true) { ${put('1', 1)} }`;
+    case 'int': {
+      const bits = bitsFor(type.max - type.min + 1);
+      if (type.sym) return `x = P[${2 * di(type.sym)}][${v} - ${type.min}]; ${put('x', bits)}`;
+      return `x = ${v} - ${type.min}; ${put('x', bits)}`;
+    }
+    case 'enum': {
+      const table: Record<string, number> = Object.create(null);
+      type.values.forEach((val, i) => (table[val] = i));
+      const bits = bitsFor(type.values.length);
+      if (type.sym) return `x = P[${2 * di(type.sym)}][${constRef(ctx, table)}[${v}]]; ${put('x', bits)}`;
+      return `x = ${constRef(ctx, table)}[${v}]; ${put('x', bits)}`;
+    }
+    case 'record':
+      return Object.entries(type.fields)
+        .map(([name, ft]) => {
+          const c = fresh(ctx, 'r');
+          return `{ const ${c} = ${readKey(v, name)}; ${genEncodePerm(ctx, ft, c, doms)} }`;
+        })
+        .join('\n');
+    case 'array':
+    case 'tuple': {
+      const elems = type.kind === 'array' ? Array.from({ length: type.length }, () => type.elem) : type.elems;
+      return elems
+        .map((et, i) => {
+          const c = fresh(ctx, 'e');
+          return `{ const ${c} = ${v}[${i}]; ${genEncodePerm(ctx, et, c, doms)} }`;
+        })
+        .join('\n');
+    }
+    case 'map': {
+      const keys = constRef(ctx, type.domain);
+      return type.domain
+        .map((k, j) => {
+          const c = fresh(ctx, 'm');
+          const read = type.sym ? `${v}[${keys}[P[${2 * di(type.sym) + 1}][${j}]]]` : readKey(v, k);
+          return `{ const ${c} = ${read}; ${genEncodePerm(ctx, type.value, c, doms)} }`;
+        })
+        .join('\n');
+    }
+    case 'set': {
+      const keys = constRef(ctx, type.domain);
+      return type.domain
+        .map((k, j) => `if (${v}.has(${type.sym ? `${keys}[P[${2 * di(type.sym) + 1}][${j}]]` : lit(k)})) { ${put('1', 1)} }`)
+        .join('\n');
+    }
+    case 'seq': {
+      const out = [put(`${v}.length`, bitsFor(type.maxLength + 1))];
+      for (let i = 0; i < type.maxLength; i++) {
+        const c = fresh(ctx, 'q');
+        out.push(`if (${v}.length > ${i}) { const ${c} = ${v}[${i}]; ${genEncodePerm(ctx, type.elem, c, doms)} }`);
+      }
+      return out.join('\n');
+    }
+    case 'optional': {
+      const presence = put('1', 1);
+      return `if (${v} !== null) { ${presence} ${genEncodePerm(ctx, type.inner, v, doms)} }`;
+    }
+  }
+}
+
 /** Decoder: statements computing the value into a fresh const, and that const's name. */
 function genDecode(ctx: GenCtx, type: Type): { stmts: string; expr: string } {
   const get = (bits: number) => {
@@ -231,20 +346,29 @@ export function compileCodec(type: Type, root = 'state'): Codec {
   const acc = Array.from({ length: words }, (_, i) => `a${i} = 0`).join(', ');
   const store = Array.from({ length: words }, (_, i) => `w[o + ${i}] = a${i};`).join(' ');
   const encodeSrc = `function encode(s, w, o) { let ${acc}, x = 0;\n${encBody}\n${store} }`;
+  const symDomains = symDomainsOf(type);
+  let permSrc = 'const encodePerm = undefined;';
+  if (symDomains.length > 0) {
+    const permCtx: GenCtx = { alloc: new BitAllocator(), consts: encCtx.consts, constName: 'EC', n: encCtx.n };
+    const permBody = genEncodePerm(permCtx, type, 's', symDomains);
+    if (permCtx.alloc.words !== words) throw new Error('codec layout mismatch between encoder and permuted encoder');
+    permSrc = `function encodePerm(s, w, o, P) { let ${acc}, x = 0;\n${permBody}\n${store} }`;
+  }
   const decodeSrc = `function decode(w, o) {\n${dec.stmts}\nreturn ${dec.expr}; }`;
   const hashSrc = `function hash(w, o, out) {\n${hashSource(words)}\n}`;
   const source = [
     encodeSrc,
+    permSrc,
     decodeSrc,
     hashSrc,
     `const scratch = new Uint32Array(${words});`,
     `function fingerprint(s, out) { encode(s, scratch, 0); hash(scratch, 0, out); }`,
-    `return { words: ${words}, encode, decode, hash, fingerprint };`,
+    `return { words: ${words}, encode, encodePerm, decode, hash, fingerprint };`,
   ].join('\n');
   const make = new Function('EC', 'DC', 'F', source) as (
     ec: unknown[],
     dc: unknown[],
     f: typeof failFn,
-  ) => Omit<Codec, 'source'>;
-  return { ...make(encCtx.consts, decCtx.consts, failFn), source };
+  ) => Omit<Codec, 'source' | 'symDomains'>;
+  return { ...make(encCtx.consts, decCtx.consts, failFn), symDomains, source };
 }

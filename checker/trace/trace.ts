@@ -86,7 +86,7 @@ export function rebuildIndexPath(cs: CompiledSpec, log: StateLog, seen: SeenSet,
       const inst = cs.instances[edges.action(e)]!;
       cs.forEachSuccessor(inst, state, (t) => {
         if (next) return;
-        cs.codec.fingerprint(t, fp);
+        cs.stateFingerprint(t, fp);
         if (seen.lookup(fp[0]!, fp[1]!) === v) next = { inst, t };
       });
     }

@@ -47,7 +47,7 @@
  */
 import { spec } from '../../spec/builder';
 import { constant, defineModel } from '../../spec/model';
-import { t } from '../../spec/types';
+import { symmetric, t } from '../../spec/types';
 
 const LABELS = ['L0', 'L1', 'L2', 'L3', 'L4'] as const;
 
@@ -61,16 +61,18 @@ export const nPeterson = defineModel<{ N: number }>({
   },
   build: ({ constants }) => {
     const N = constants.N;
-    const pid = Array.from({ length: N }, (_, k) => k + 1); // scalarset(N), symmetry off
+    const pid = Array.from({ length: N }, (_, k) => k + 1);
+    // pid: scalarset(N): symmetric, explored once per permutation class with --symmetry.
+    const Pid = symmetric('pid', pid);
     const priority = Array.from({ length: N + 1 }, (_, k) => k); // 0..N
     const all = <V>(keys: readonly number[], v: V): Record<number, V> => Object.fromEntries(keys.map((k) => [k, v]));
 
     return (
       spec({
-        P: t.map(pid, t.enum(...LABELS)),
-        Q: t.map(pid, t.int(0, N)),
-        turn: t.map(priority, t.optional(t.int(1, N))), // null = undefined
-        localj: t.map(pid, t.int(0, N)),
+        P: t.map(Pid, t.enum(...LABELS)),
+        Q: t.map(Pid, t.int(0, N)),
+        turn: t.map(priority, t.optional(t.symValue(Pid))), // null = undefined
+        localj: t.map(Pid, t.int(0, N)),
       })
         .init(() => ({
           P: all(pid, 'L0' as const),

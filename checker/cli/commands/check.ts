@@ -41,6 +41,10 @@ export interface CheckArgs {
   resume?: boolean;
   /** Write the counterexample as a self-contained HTML trace page. */
   html?: string;
+  /** Symmetry reduction over the model's symmetric domains. */
+  symmetry?: boolean;
+  /** Also run without reductions and report the ratio. */
+  compare?: boolean;
   /** Record the result as a regression-corpus entry in this folder (default results/corpus). */
   save?: string | boolean;
 }
@@ -91,7 +95,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   if (args.maxDepth !== undefined && !(args.maxDepth > 0)) throw new UsageError('--max-depth must be a positive number');
   const progress = progressReporter();
   const strategy = args.strategy ?? 'bfs';
-  const runId = { model: model.name, variant: inst.variant, constants: inst.constants, strategy, effects: args.effects ?? 'fast', version: VERSION };
+  const runId = { model: model.name, variant: inst.variant, constants: inst.constants, strategy, effects: args.effects ?? 'fast', symmetry: Boolean(args.symmetry), version: VERSION };
   const resume = args.resume ? loadResume(args.checkpoint, runId) : undefined;
   let stop = false;
   const onSignal = () => {
@@ -107,6 +111,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
     checkpointEveryMs: checkpoint ? (args.checkpointEvery ?? 60) * 1000 : undefined,
     strategy,
     effects: args.effects,
+    reductions: { symmetry: args.symmetry },
     maxStates: args.maxStates,
     maxDepth: args.maxDepth,
     checkDeadlock: args.deadlock,
@@ -154,6 +159,13 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   }
   for (const w of result.warnings) print(`Warning: ${w}`);
   for (const l of statsLines(result)) print(l);
+  const reductions = compiled.canon ? [`symmetry over ${compiled.canon.domains.map((d) => `${d.name} (${d.values.length} values)`).join(', ')}`] : [];
+  print(`Reductions: ${reductions.length ? reductions.join('; ') : 'none'}.`);
+  if (args.compare && reductions.length) {
+    const plain = await checkSpecAsync(inst.spec, { strategy, effects: args.effects, checkDeadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth });
+    const same = plain.result.verdict.kind === v.kind;
+    print(`Without reductions: ${plain.result.stats.distinct.toLocaleString('en-US')} distinct states, verdict ${plain.result.verdict.kind}${same ? '' : ' (DIFFERENT)'}; reduction ratio ${(plain.result.stats.distinct / result.stats.distinct).toFixed(2)}x.`);
+  }
   if (result.stats.edges > 0 && (v.kind === 'holds' || v.kind === 'liveness')) {
     print(`Temporal properties: ${inst.spec.liveness.map((p) => p.name).filter((n, i, a) => a.indexOf(n) === i).join(', ')}; fairness: ${describeFairness(inst.spec.fairness)}; state graph ${result.stats.edges.toLocaleString('en-US')} edges at 8 bytes/edge.`);
   }

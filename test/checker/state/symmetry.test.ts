@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkSpec } from '../../../checker/check';
+import { CompiledSpec } from '../../../checker/engine/compiled';
+import { instantiate } from '../../../checker/model/instantiate';
+import { compileCodec } from '../../../checker/state/codec';
+import { Canonicalizer, permutations } from '../../../checker/state/symmetry';
+import { findModel } from '../../../models';
+import { spec } from '../../../spec/builder';
+import { symmetric, t } from '../../../spec/types';
+
+const nPeterson = findModel('reference/n-peterson')!;
+const symCount = (N: number) => checkSpec(instantiate(nPeterson, 'fixed', { N }).spec, { reductions: { symmetry: true } }).result;
+
+describe('symmetry reduction', () => {
+  // Murphi's n_peterson with symmetry (CMurphi ex/mux/n_peterson.m notes; rumur agrees).
+  it.each([
+    [5, 6_770],
+    [6, 35_159],
+    [7, 163_298],
+  ])('n_peterson N=%i: %i states, as Murphi with symmetry', (N, states) => {
+    const r = symCount(N);
+    expect(r.verdict.kind).toBe('holds');
+    expect(r.stats.distinct).toBe(states);
+  }, 60_000);
+
+  const Pid = symmetric('pid', [1, 2, 3]);
+  const Name = symmetric('name', ['a', 'b']);
+  const schema = t.record({
+    pc: t.map(Pid, t.enum('idle', 'try', 'crit')),
+    owner: t.optional(t.symValue(Pid)),
+    waiting: t.set(Pid),
+    votes: t.map(Name, t.symValue(Pid)),
+    turn: t.map([0, 1], t.optional(t.symValue(Pid))),
+    n: t.int(0, 3),
+  });
+  const codec = compileCodec(schema);
+  const canon = new Canonicalizer(codec, codec.symDomains, schema);
+  const state = fc.record({
+    pc: fc.record({ 1: fc.constantFrom('idle', 'try', 'crit'), 2: fc.constantFrom('idle', 'try', 'crit'), 3: fc.constantFrom('idle', 'try', 'crit') }),
+    owner: fc.constantFrom(null, 1, 2, 3),
+    waiting: fc.subarray([1, 2, 3]).map((a) => new Set(a)),
+    votes: fc.record({ a: fc.constantFrom(1, 2, 3), b: fc.constantFrom(1, 2, 3) }),
+    turn: fc.record({ 0: fc.constantFrom(null, 1, 2, 3), 1: fc.constantFrom(null, 1, 2, 3) }),
+    n: fc.integer({ min: 0, max: 3 }),
+  });
+  const allPerms = permutations(3).flatMap((p) =>
+    permutations(2).map((q) => {
+      const pair = (fwd: number[]) => {
+        const inv = new Int32Array(fwd.length);
+        fwd.forEach((to, from) => (inv[to] = from));
+        return [Int32Array.from(fwd), inv];
+      };
+      return [...pair(p), ...pair(q)];
+    }),
+  );
+
+  it('gives every permutation of a state the same canonical form (and no other state shares it by accident)', () => {
+    const a = new Uint32Array(codec.words);
+    const b = new Uint32Array(codec.words);
+    fc.assert(
+      fc.property(state, fc.integer({ min: 0, max: allPerms.length - 1 }), (s, k) => {
+        codec.encode(s, a, 0);
+        canon.canonical(s, a);
+        const ps = canon.permuted(s, allPerms[k]!);
+        canon.canonical(ps, b);
+        expect([...b]).toEqual([...a]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('finds a permutation-invariant form: canonical forms differ exactly when no permutation maps one state onto the other', () => {
+    const a = new Uint32Array(codec.words);
+    const b = new Uint32Array(codec.words);
+    const packed = (s: unknown) => {
+      const w = new Uint32Array(codec.words);
+      codec.encode(s, w, 0);
+      return w.join(',');
+    };
+    fc.assert(
+      fc.property(state, state, (s1, s2) => {
+        canon.canonical(s1, a);
+        canon.canonical(s2, b);
+        const related = allPerms.some((p) => packed(canon.permuted(s1, p)) === packed(s2));
+        expect(a.join(',') === b.join(',')).toBe(related);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('catches a domain declared symmetric that the model treats asymmetrically', () => {
+    const P = symmetric('proc', [0, 1, 2]);
+    // Only process 0 may count: identities matter, so the declaration is wrong.
+    const unfair = spec({ c: t.map(P, t.int(0, 2)) })
+      .init(() => ({ c: { 0: 0, 1: 0, 2: 0 } }))
+      .action('Inc', { p: [0, 1, 2] }, { guard: (s, { p }) => p === 0 && s.c[p as 0]! < 2, effect: (d, { p }) => void d.c[p as 0]!++ })
+      .checkDeadlock(false)
+      .build();
+    expect(checkSpec(unfair).result.verdict.kind).toBe('holds');
+    const r = checkSpec(new CompiledSpec(unfair, 'fast', { symmetry: true })).result.verdict;
+    expect(r).toMatchObject({ kind: 'error' });
+    expect((r as { message: string }).message).toMatch(/^symmetry over proc is unsound: state #1 and a permutation of it have different successors/);
+  });
+});
