@@ -88,6 +88,7 @@ export class SpecBuilder<S, V = S> {
   private deadlock = true;
   private readonly liveProps: NamedPredicate<LiveFormula>[] = [];
   private readonly fairness: FairnessDecl[] = [];
+  private viewDecl?: Spec['view'];
 
   constructor(fields: Fields) {
     this.fields = { ...fields };
@@ -210,6 +211,16 @@ export class SpecBuilder<S, V = S> {
     return this;
   }
 
+  /**
+   * TLC VIEW: fingerprint states by `project(s)` (of schema `fields`) when a run asks for it
+   * (`--view`), e.g. to drop ghost or history variables. States with the same view count as one,
+   * so a view is an abstraction: it can hide bugs.
+   */
+  view<const F extends Fields>(fields: F, project: (s: S) => Infer<RecordType<F>>, doc?: string): this {
+    this.viewDecl = { schema: t.record(fields), project: project as (s: any) => unknown, doc };
+    return this;
+  }
+
   /** Switch deadlock detection (on by default). */
   checkDeadlock(on: boolean): this {
     this.deadlock = on;
@@ -240,6 +251,7 @@ export class SpecBuilder<S, V = S> {
       checkDeadlock: this.deadlock,
       liveness: [...this.liveProps],
       fairness: [...this.fairness],
+      ...(this.viewDecl ? { view: this.viewDecl } : {}),
     };
   }
 

@@ -72,6 +72,11 @@ export interface Spec {
   readonly liveness: readonly NamedPredicate<LiveFormula>[];
   /** Fairness assumptions under which liveness is checked. */
   readonly fairness: readonly FairnessDecl[];
+  /**
+   * TLC VIEW: a projection of the state used for fingerprinting when the run asks for it
+   * (`--view`): states with the same view are one state. An abstraction that can hide bugs.
+   */
+  readonly view?: { readonly schema: RecordType<Record<string, Type>>; readonly project: (s: any) => unknown; readonly doc?: string };
 }
 
 /** Thread pc value of a finished thread. */

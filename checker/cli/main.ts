@@ -72,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('effects', { choices: ['fast', 'immer'] as const, default: 'fast' as const, describe: 'run effects on generated copies (fast) or on immer drafts (reference)' })
           .option('coverage', { type: 'boolean', default: true, describe: 'print per-action coverage (--no-coverage hides it)' })
           .option('symmetry', { type: 'boolean', describe: "symmetry reduction over the model's symmetric domains (scalarsets)" })
+          .option('view', { type: 'boolean', describe: "fingerprint states by the model's VIEW (an abstraction: can hide bugs)" })
           .option('compare', { type: 'boolean', describe: 'also run without the reductions and report the reduction ratio' })
           .option('checkpoint', { type: 'string', describe: 'checkpoint file, written periodically and on SIGINT/SIGTERM (bfs)' })
           .option('checkpoint-every', { type: 'number', default: 60, describe: 'seconds between checkpoints' })

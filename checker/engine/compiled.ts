@@ -49,6 +49,8 @@ export type EffectMode = 'fast' | 'immer';
 export interface Reductions {
   /** Store states under the canonical representative over permutations of the symmetric domains. */
   readonly symmetry?: boolean;
+  /** Fingerprint states by the spec's VIEW projection. */
+  readonly view?: boolean;
 }
 
 export class CompiledSpec {
@@ -57,8 +59,10 @@ export class CompiledSpec {
   private readonly succEnum = new OutcomeEnumerator();
   /** Packed parent for fast mode when the caller has only the object. */
   private readonly parentScratch: Uint32Array;
-  /** Present when symmetry reduction is on. */
+  /** Present when symmetry reduction is on (of the view's schema when a view is used). */
   readonly canon: Canonicalizer | undefined;
+  /** Present when the VIEW is used: its codec and projection. */
+  readonly view: { readonly codec: Codec; readonly project: (s: any) => unknown; readonly words: Uint32Array } | undefined;
   private readonly fpScratch: Uint32Array;
   readonly instances: readonly ActionInstance[];
   /** Index of the first instance of each thread kind's steps, for the all-done test. */
@@ -71,11 +75,18 @@ export class CompiledSpec {
   ) {
     this.codec = compileCodec(spec.schema);
     this.parentScratch = new Uint32Array(this.codec.words);
-    this.fpScratch = new Uint32Array(this.codec.words);
+
+    if (reductions.view && reductions.symmetry) throw new UsageError('--view and --symmetry cannot be combined yet');
+    if (reductions.view) {
+      if (!spec.view) throw new UsageError('--view: the model declares no view (.view(...) in its spec)');
+      const codec = compileCodec(spec.view.schema, 'view');
+      this.view = { codec, project: spec.view.project, words: new Uint32Array(codec.words) };
+    }
     if (reductions.symmetry) {
       if (this.codec.symDomains.length === 0) throw new UsageError('--symmetry: the model declares no symmetric domain (symmetric(...) in its schema)');
       this.canon = new Canonicalizer(this.codec, this.codec.symDomains, spec.schema);
     }
+    this.fpScratch = new Uint32Array(this.codec.words);
     const instances: ActionInstance[] = [];
     spec.actions.forEach((action, actionIndex) => {
       for (const params of product(action.params)) {
@@ -148,6 +159,16 @@ export class CompiledSpec {
    * validated): of its canonical representative under symmetry, else of the words themselves.
    */
   fingerprintPacked(s: unknown, words: Uint32Array, out: Uint32Array): void {
+    if (this.view) {
+      const { codec, project, words: vw } = this.view;
+      try {
+        codec.encode(project(s), vw, 0);
+      } catch (e) {
+        throw new ModelError(`view: ${(e as Error).message}`, e instanceof SchemaViolation ? 'schema' : 'throw', e);
+      }
+      codec.hash(vw, 0, out);
+      return;
+    }
     if (this.canon) {
       this.canon.canonical(s, this.fpScratch);
       this.codec.hash(this.fpScratch, 0, out);

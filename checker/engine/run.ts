@@ -56,6 +56,9 @@ function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' |
   if (ex.graph && cs.canon) {
     warnings.push('liveness under symmetry reduction can be unsound: a fair cycle of the quotient graph need not be one of the model (as in TLC)');
   }
+  if (ex.graph && cs.view) {
+    warnings.push('liveness under a VIEW can be unsound: states merged by the view merge their futures');
+  }
   if (ex.graph && cs.spec.constraints.length > 0) {
     warnings.push('liveness under state constraints can be unsound: cycles through states cut by a constraint are not seen (as in TLC)');
   }

@@ -43,6 +43,8 @@ export interface CheckArgs {
   html?: string;
   /** Symmetry reduction over the model's symmetric domains. */
   symmetry?: boolean;
+  /** Fingerprint by the model's VIEW. */
+  view?: boolean;
   /** Also run without reductions and report the ratio. */
   compare?: boolean;
   /** Record the result as a regression-corpus entry in this folder (default results/corpus). */
@@ -95,7 +97,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   if (args.maxDepth !== undefined && !(args.maxDepth > 0)) throw new UsageError('--max-depth must be a positive number');
   const progress = progressReporter();
   const strategy = args.strategy ?? 'bfs';
-  const runId = { model: model.name, variant: inst.variant, constants: inst.constants, strategy, effects: args.effects ?? 'fast', symmetry: Boolean(args.symmetry), version: VERSION };
+  const runId = { model: model.name, variant: inst.variant, constants: inst.constants, strategy, effects: args.effects ?? 'fast', symmetry: Boolean(args.symmetry), view: Boolean(args.view), version: VERSION };
   const resume = args.resume ? loadResume(args.checkpoint, runId) : undefined;
   let stop = false;
   const onSignal = () => {
@@ -111,7 +113,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
     checkpointEveryMs: checkpoint ? (args.checkpointEvery ?? 60) * 1000 : undefined,
     strategy,
     effects: args.effects,
-    reductions: { symmetry: args.symmetry },
+    reductions: { symmetry: args.symmetry, view: args.view },
     maxStates: args.maxStates,
     maxDepth: args.maxDepth,
     checkDeadlock: args.deadlock,
@@ -159,7 +161,10 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   }
   for (const w of result.warnings) print(`Warning: ${w}`);
   for (const l of statsLines(result)) print(l);
-  const reductions = compiled.canon ? [`symmetry over ${compiled.canon.domains.map((d) => `${d.name} (${d.values.length} values)`).join(', ')}`] : [];
+  const reductions = [
+    ...(compiled.canon ? [`symmetry over ${compiled.canon.domains.map((d) => `${d.name} (${d.values.length} values)`).join(', ')}`] : []),
+    ...(compiled.view ? ['VIEW (states with the same view are one state: an abstraction that can hide bugs)'] : []),
+  ];
   print(`Reductions: ${reductions.length ? reductions.join('; ') : 'none'}.`);
   if (args.compare && reductions.length) {
     const plain = await checkSpecAsync(inst.spec, { strategy, effects: args.effects, checkDeadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth });
