@@ -6,9 +6,10 @@ import type { ModelDef } from '../../spec/model';
 import { dieHard } from './dieHard';
 import { diningPhilosophers } from './diningPhilosophers';
 import { nPeterson } from './nPeterson';
+import { paxos } from './paxos';
 import { peterson } from './peterson';
 import { simpleAllocator } from './simpleAllocator';
 import { tcommit } from './tcommit';
 import { twoPhase } from './twoPhase';
 
-export const referenceModels: readonly ModelDef<any>[] = [dieHard, tcommit, twoPhase, peterson, diningPhilosophers, nPeterson, simpleAllocator];
+export const referenceModels: readonly ModelDef<any>[] = [dieHard, tcommit, twoPhase, peterson, diningPhilosophers, nPeterson, simpleAllocator, paxos];

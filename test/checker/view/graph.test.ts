@@ -52,7 +52,7 @@ describe('state graph export', () => {
     expect(doc).toMatchObject({ format: 'hmmcheck-state-graph', model: 'reference/twophase', constants: { RM: 2 }, vars: ['rmState', 'tmState', 'tmPrepared', 'msgs'] });
     expect(doc.nodes).toHaveLength(graph.nodes.length);
     expect(doc.edges).toHaveLength(graph.edges.length);
-    expect(doc.nodes[0]).toMatchObject({ id: 0, init: true, depth: 1, state: { tmState: 'init', msgs: { '#set': [] }, rmState: { '#map': [['r1', 'working'], ['r2', 'working']] } } });
+    expect(doc.nodes[0]).toMatchObject({ id: 0, init: true, depth: 1, state: { tmState: 'init', msgs: { prepared: { '#set': [] }, commit: false, abort: false }, rmState: { '#map': [['r1', 'working'], ['r2', 'working']] } } });
     expect(doc.counterexample).toBeUndefined();
   });
 

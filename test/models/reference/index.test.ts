@@ -13,6 +13,7 @@ describe('reference model registry', () => {
       'reference/dining',
       'reference/n-peterson',
       'reference/simple-allocator',
+      'reference/paxos',
     ]);
   });
 

@@ -21,6 +21,20 @@ describe('reference/tcommit (tlaplus/Examples TCommit.tla, RM = 3)', () => {
     expect(result.stats.distinct).toBe(96);
   });
 
+  // With RM symmetric a state is a multiset of RM states: at RM = n, C(n + 2, 2) with no RM
+  // committed (multisets over {working, prepared, aborted}) plus n with k >= 1 committed and the
+  // rest prepared: 10 + 3 = 13 at RM = 3, 15 + 4 = 19 at RM = 4.
+  it.each([
+    [3, 34, 13],
+    [4, 96, 19],
+  ])('RM=%i with symmetry: %i states fall into %i permutation classes', (RM, plain, classes) => {
+    const spec = instantiate(tcommit, 'fixed', { RM }).spec;
+    expect(checkSpec(spec).result.stats.distinct).toBe(plain);
+    const { result } = checkSpec(spec, { reductions: { symmetry: true } });
+    expect(result.verdict.kind).toBe('holds');
+    expect(result.stats.distinct).toBe(classes);
+  });
+
   it('TCConsistent catches an abort decided after a commit (notCommitted dropped)', () => {
     const spec = instantiate(tcommit).spec;
     const broken = {
