@@ -5,7 +5,9 @@
  * Threads: Exit (`__mmu_notifier_release`: E1 srcu_read_lock, E2 dispatch to `hmm_release` if the
  * hmm's notifier is still linked, the RL steps, E3 unlink, E4 srcu_read_unlock), Unreg0..n-1
  * (`hmm_mirror_unregister` MU1–MU3, then the driver frees its mirror: MF), and Inv (one
- * `invalidate_range_start` through the notifier list: V1/V2 dispatch, IS1, IS5–IS7, V3).
+ * `invalidate_range_start` through the notifier list: V1/V2 dispatch, IS1, IS5–IS7, V3). The
+ * threads are the mirror layer's, shared with M4-2019 (./hmm2019.ts); here the driver's callbacks
+ * only touch their mirror.
  *
  * Variants:
  * - `release-drops-mirrors-sem` (H2, v5.2 `mm/hmm.c` before 14331726a3c4): `hmm_release` drops
@@ -25,18 +27,15 @@
  * `sync_cpu_device_pagetables` callback is one step that touches its mirror (the driver's DLOCK
  * section inside it is collapsed).
  */
-import type { ThreadCtx } from '../../../spec/builder';
 import { spec } from '../../../spec/builder';
-import { errType, forbid, kfree, noError, touch } from '../../../spec/kernel/errors';
-import { krefFields, krefGetUnlessZero, krefPut } from '../../../spec/kernel/kref';
-import { mutexInit, mutexSteps, mutexType } from '../../../spec/kernel/mutex';
-import { rwsemInit, rwsemSteps, rwsemType, rwsemUpWrite } from '../../../spec/kernel/rwsem';
-import { srcuCall, srcuCallbackDone, srcuCallbackReady, srcuInit, srcuSteps, srcuType } from '../../../spec/kernel/srcu';
-import { andThen } from '../../../spec/kernel/steps';
+import { forbid, noError } from '../../../spec/kernel/errors';
+import { mutexInit } from '../../../spec/kernel/mutex';
+import { srcuInit } from '../../../spec/kernel/srcu';
 import { constant, defineModel } from '../../../spec/model';
 import { leadsTo } from '../../../spec/temporal';
 import { t, type Infer, type RecordType } from '../../../spec/types';
-import { checkQuiesceConstant, exitReleaseSection, INV } from './common';
+import { checkQuiesceConstant, INV } from './common';
+import { freeNotifier, hmmFields, hmmInit, hmmThreads, type CursorLocals } from './hmm2019';
 
 const MAX_MIRRORS = 2;
 
@@ -52,185 +51,15 @@ function threadIds(n: number) {
 }
 
 function makeFields(n: number) {
-  const { all } = threadIds(n);
-  return {
-    err: errType('UAF_HMM', 'UAF_MIRROR'),
-    srcu: srcuType(['Exit', 'Inv'], ['free_notifier']),
-    /** SUBS (the mm's notifier-subscriptions spinlock) and MMPTL (`mm->page_table_lock`, guarding mm->hmm). */
-    subs: mutexType(all),
-    mmptl: mutexType(all),
-    /** `mm->hmm == hmm`. */
-    mmHmm: t.bool(),
-    /** The hmm: its kref (v5.2) or notifier `users` count (v5.4), `mirrors_sem`, and its notifier's node. */
-    hmm: t.record({ ...krefFields(n + 2), msem: rwsemType(all), node: t.enum('LINKED', 'UNHASHED') }),
-    /** Per mirror: on `hmm->mirrors`, `mirror->hmm` set, freed by the driver, `->release` calls. */
-    mirror: t.array(t.record({ onList: t.bool(), hmmPtr: t.bool(), freed: t.bool(), rel: t.int(0, 2) }), n),
-  };
+  return hmmFields(threadIds(n).all, ['Exit', 'Inv'], n);
 }
 type State = Infer<RecordType<ReturnType<typeof makeFields>>>;
-
-interface ExitLocals {
-  /** The mirror being released (v5.2: taken off the list; fixed: the loop cursor); n = none. */
-  cur: number;
-}
-interface InvLocals {
-  /** The mirror IS6 syncs next; n = none. */
-  cur: number;
-}
-type Ctx<L> = ThreadCtx<L, string>;
-
-const M = mutexSteps<State>();
-const R = rwsemSteps<State>();
-const U = srcuSteps<State>();
-const inHmm = { in: (s: State) => s.hmm, uaf: 'UAF_HMM' } as const;
-const msem = (s: State) => s.hmm.msem;
 
 function build(cfg: { readonly constants: Consts; readonly variant: string }) {
   const n = cfg.constants.mirrors;
   const v52 = cfg.variant === 'release-drops-mirrors-sem';
   const { unreg: unregIds } = threadIds(n);
-
-  /** The first mirror still on hmm->mirrors (n if the list is empty). */
-  const firstOnList = (d: State) => {
-    const i = d.mirror.findIndex((m) => m.onList);
-    return i < 0 ? n : i;
-  };
-
-  /** v5.2 `hmm_free` (FR1–FR3), run by whichever thread drops the last hmm reference, then `next`. */
-  const hmmFree = (next: string) => [
-    M.critical('FR1', (s) => s.subs, (d) => void (touch(d, d.hmm, 'UAF_HMM') && (d.hmm.node = 'UNHASHED')), {
-      doc: 'FR1 hmm_free: mmu_notifier_unregister_no_release (unlink the node, no release, no SRCU wait)',
-    }),
-    M.critical('FR2', (s) => s.mmptl, (d) => void (d.mmHmm = false), { doc: 'FR2 MMPTL: if (mm->hmm == hmm) mm->hmm = NULL' }),
-    { label: 'FR3', doc: 'FR3 kfree(hmm)', effect: (d: State, th: Ctx<unknown>) => (kfree(d, d.hmm, 'UAF_HMM'), th.goto(next)) },
-  ];
-
-  /** v5.2 `mm_get_hmm` (under MMPTL): a reference unless mm->hmm is gone or its count hit zero. */
-  const mmGetHmm = (label: string, orElse: string) =>
-    M.critical(label, (s) => s.mmptl, (d, th: Ctx<unknown>) => {
-      if (!(d.mmHmm && krefGetUnlessZero(d, d.hmm, 'UAF_HMM'))) th.goto(orElse);
-    }, { doc: `${label} hmm := mm_get_hmm(mm) (kref_get_unless_zero under mm->page_table_lock)` });
-
-  /** The notifier core's dispatch: the hmm's callback runs only if its node is still linked. */
-  const dispatch = (label: string, to: string, orElse: string, doc: string) => ({
-    label,
-    doc,
-    effect: (d: State, th: Ctx<unknown>) => th.goto(d.hmm.node === 'LINKED' && touch(d, d.hmm, 'UAF_HMM') ? to : orElse),
-  });
-
-  // ---- Exit: __mmu_notifier_release → hmm_release
-  /** v5.2 RL4/RL7: down_write(MSEM); m := first mirror; list_del_init(m) — or leave the loop. */
-  const takeFirst = (label: string) =>
-    andThen(R.downWrite(label, msem, { ...inHmm, doc: `${label} down_write(&hmm->mirrors_sem); m = first mirror; list_del_init(m)` }), (d, th: Ctx<ExitLocals>) => {
-      if (d.hmm.msem.writer !== th.id) return; // registered as a waiting writer
-      th.local.cur = firstOnList(d);
-      if (th.local.cur === n) return th.goto('RL8a');
-      const m = d.mirror[th.local.cur]!;
-      if (touch(d, m, 'UAF_MIRROR')) m.onList = false;
-      th.goto('RL5');
-    });
-  const hmmRelease = v52
-    ? [
-        mmGetHmm('RL1', 'E3'),
-        takeFirst('RL4'),
-        R.upWrite('RL5', msem, { ...inHmm, doc: 'RL5 up_write(&hmm->mirrors_sem) so ->release "can wait on any pending work" (H2)' }),
-        {
-          label: 'RL6',
-          doc: 'RL6 m->ops->release(m)',
-          effect: (d: State, th: Ctx<ExitLocals>) => {
-            const m = d.mirror[th.local.cur]!;
-            if (touch(d, m, 'UAF_MIRROR')) m.rel++;
-            th.goto('RL7');
-          },
-        },
-        takeFirst('RL7'),
-        andThen(R.upWrite('RL8a', msem, { ...inHmm, doc: 'RL8 up_write(&hmm->mirrors_sem)' }), (_d, th: Ctx<ExitLocals>) => void (th.local.cur = n)),
-        {
-          label: 'RL8b',
-          doc: 'RL8 hmm_put(hmm)',
-          effect: (d: State, th: Ctx<ExitLocals>) => th.goto(krefPut(d, d.hmm, 'UAF_HMM') ? 'FR1' : 'E3'),
-        },
-        ...hmmFree('E3'),
-      ]
-    : [
-        andThen(R.downRead('RL4', msem, { ...inHmm, doc: 'RL4 down_read(&hmm->mirrors_sem), held across the loop (14331726a3c4)' }), (_d, th: Ctx<ExitLocals>) => void (th.local.cur = 0)),
-        {
-          label: 'RL6',
-          doc: 'RL6 list_for_each_entry(mirror, &hmm->mirrors): mirror->ops->release(mirror)',
-          effect: (d: State, th: Ctx<ExitLocals>) => {
-            const m = d.mirror[th.local.cur]!;
-            if (m.onList && touch(d, m, 'UAF_MIRROR')) m.rel++;
-            th.local.cur++;
-            if (th.local.cur < n) th.goto('RL6');
-          },
-        },
-        andThen(R.upRead('RL8a', msem, { ...inHmm, doc: 'RL8 up_read(&hmm->mirrors_sem)' }), (_d, th: Ctx<ExitLocals>) => void (th.local.cur = n)),
-      ];
-  const exit = exitReleaseSection<State, string, ExitLocals>([
-    dispatch('E2', v52 ? 'RL1' : 'RL4', 'E3', 'E2 for each notifier still LINKED: ->release(mn) = hmm_release'),
-    ...hmmRelease,
-    M.critical('E3', (s) => s.subs, (d) => void (d.hmm.node === 'LINKED' && touch(d, d.hmm, 'UAF_HMM') && (d.hmm.node = 'UNHASHED')), {
-      doc: 'E3 SUBS: hlist_del_init_rcu of every notifier still linked',
-    }),
-  ]);
-
-  // ---- Unreg[i]: hmm_mirror_unregister, then the driver frees the mirror
-  const unreg = [
-    {
-      label: 'MU1',
-      doc: 'MU1 hmm := READ_ONCE(mirror->hmm); if NULL return',
-      effect: (d: State, th: Ctx<unknown>) => {
-        const m = d.mirror[th.self]!;
-        if (touch(d, m, 'UAF_MIRROR') && !m.hmmPtr) th.goto('MF');
-      },
-    },
-    andThen(R.downWrite('MU2', msem, { ...inHmm, doc: 'MU2 down_write(&hmm->mirrors_sem); list_del_init(&mirror->list); mirror->hmm = NULL; up_write' }), (d, th: Ctx<unknown>) => {
-      if (d.hmm.msem.writer !== th.id) return;
-      const m = d.mirror[th.self]!;
-      if (touch(d, m, 'UAF_MIRROR')) {
-        m.onList = false;
-        m.hmmPtr = false;
-      }
-      rwsemUpWrite(d, d.hmm.msem, th.id);
-    }),
-    v52
-      ? { label: 'MU3', doc: 'MU3 hmm_put(hmm)', effect: (d: State, th: Ctx<unknown>) => void (krefPut(d, d.hmm, 'UAF_HMM') && th.goto('FR1')) }
-      : M.critical('MU3', (s) => s.subs, (d) => {
-          // mmu_notifier_put (§1.6): users-- under SUBS; the last user unlinks and frees via call_srcu.
-          if (krefPut(d, d.hmm, 'UAF_HMM')) {
-            d.hmm.node = 'UNHASHED';
-            srcuCall(d.srcu, 'free_notifier');
-          }
-        }, { doc: 'MU3 mmu_notifier_put(&hmm->mmu_notifier): last user → unlink, call_srcu(free)' }),
-    { label: 'MF', doc: 'the driver frees its mirror (kfree(svmm))', effect: (d: State, th: Ctx<unknown>) => (kfree(d, d.mirror[th.self]!, 'UAF_MIRROR'), th.goto('done')) },
-    ...(v52 ? hmmFree('MF') : []),
-  ];
-
-  // ---- Inv: one invalidate_range_start through the notifier list
-  const syncCur = {
-    label: 'IS6',
-    doc: 'IS6 for each mirror: mirror->ops->sync_cpu_device_pagetables(mirror)',
-    effect: (d: State, th: Ctx<InvLocals>) => {
-      const m = d.mirror[th.local.cur]!;
-      if (m.onList) touch(d, m, 'UAF_MIRROR');
-      th.local.cur++;
-      if (th.local.cur < n) th.goto('IS6');
-    },
-  };
-  const inv = [
-    U.readLock('V1', (s) => s.srcu, 'V1 srcu_read_lock'),
-    dispatch('V2', v52 ? 'IS1' : 'IS5', 'V3', 'V2 for each notifier still LINKED: ->invalidate_range_start = hmm_invalidate_range_start'),
-    ...(v52 ? [mmGetHmm('IS1', 'V3')] : []),
-    andThen(R.downRead('IS5', msem, { ...inHmm, doc: 'IS5 down_read(&hmm->mirrors_sem)' }), (_d, th: Ctx<InvLocals>) => void (th.local.cur = 0)),
-    syncCur,
-    andThen(R.upRead('IS7', msem, { ...inHmm, doc: v52 ? 'IS7 up_read(&hmm->mirrors_sem); hmm_put(hmm)' : 'IS7 up_read(&hmm->mirrors_sem)' }), (d, th: Ctx<InvLocals>) => {
-      th.local.cur = n;
-      if (v52 && krefPut(d, d.hmm, 'UAF_HMM')) th.goto('FR1');
-      else th.goto('V3');
-    }),
-    ...(v52 ? hmmFree('V3') : []),
-    U.readUnlock('V3', (s) => s.srcu, 'V3 srcu_read_unlock'),
-  ];
+  const { exit, unreg, inv } = hmmThreads<State>({ n, v52 });
 
   const fields = makeFields(n);
   let b = spec(fields)
@@ -239,29 +68,20 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }) {
       srcu: srcuInit(['Exit', 'Inv'], ['free_notifier']),
       subs: mutexInit(),
       mmptl: mutexInit(),
-      mmHmm: true,
-      hmm: { count: n, freed: false, msem: rwsemInit(), node: 'LINKED' as const },
-      mirror: Array.from({ length: n }, () => ({ onList: true, hmmPtr: true, freed: false, rel: 0 })),
+      ...hmmInit(n),
     }))
-    .action('free_notifier', {}, {
-      doc: 'call_srcu callback of mmu_notifier_put: ops->free_notifier → kfree(hmm), after the grace period',
-      guard: (s) => srcuCallbackReady(s.srcu, 'free_notifier'),
-      effect: (d) => {
-        srcuCallbackDone(d.srcu, 'free_notifier');
-        kfree(d, d.hmm, 'UAF_HMM');
-      },
-    })
+    .action('free_notifier', {}, freeNotifier<State>())
     .thread('Exit', {
       instances: ['Exit'],
       locals: { cur: t.int(0, MAX_MIRRORS) },
-      initLocals: (): ExitLocals => ({ cur: n }),
+      initLocals: (): CursorLocals => ({ cur: n }),
       steps: exit,
     })
     .thread('Unreg', { instances: unregIds, steps: unreg })
     .thread('Inv', {
       instances: cfg.constants.inv ? ['Inv'] : [],
       locals: { cur: t.int(0, MAX_MIRRORS) },
-      initLocals: (): InvLocals => ({ cur: n }),
+      initLocals: (): CursorLocals => ({ cur: n }),
       steps: inv,
     })
     .invariant(INV.UAF_H, forbid('UAF_HMM'), 'no access to a freed hmm')

@@ -75,14 +75,18 @@ export function baseFields(ids: readonly string[], k: number) {
   };
 }
 
-/** The part of a model state this module's helpers use. */
-export interface BaseState extends ErrState {
+/** The part of a model state the MMAP ownership check uses (also M4's, whose page is not a version). */
+export interface MmapState extends ErrState {
   err: string | null;
+  mmap: Rwsem;
+}
+
+/** The part of a model state this module's helpers use. */
+export interface BaseState extends MmapState {
   cpuPte: number;
   devPte: number | null;
   req: 'read' | 'write';
   vmaWrite: boolean;
-  mmap: Rwsem;
 }
 
 /** The initial states of page p and the request, one per access kind the `access` constant allows. */
@@ -104,13 +108,13 @@ export function writeFaultOnReadOnlyVma(s: BaseState): boolean {
  * it. The primitive (`rwsemUpRead`) records the generic UNLOCK_NOT_HELD, which cannot tell MMAP from
  * the other locks; the first error recorded wins, so MMAP's own code is recorded first.
  */
-export function mmapUpRead(d: BaseState, id: string): void {
+export function mmapUpRead(d: MmapState, id: string): void {
   if (!rwsemHeldForRead(d.mmap, id)) raise<ErrState>(d, 'MMAP_UNLOCK_NOT_HELD');
   rwsemUpRead(d, d.mmap, id);
 }
 
 /** The step `up_read(MMAP)` with the ownership check of `mmapUpRead`, then `after` (which may goto). */
-export function mmapUpReadStep<G extends BaseState, L>(
+export function mmapUpReadStep<G extends MmapState, L>(
   label: string,
   doc: string,
   after?: (d: G, th: ThreadCtx<L, string>) => void,
@@ -123,6 +127,22 @@ export function mmapUpReadStep<G extends BaseState, L>(
       after?.(d, th);
     },
   };
+}
+
+/** Locals every device fault keeps: what its page walk recorded (`snap`) and hmm_range_fault's result. */
+export type FaultRecord<V, R extends string> = { snap: V; ret: R };
+
+/**
+ * The page-specific part of a device fault thread (both eras' fault loops take it, M2 and M4 give
+ * their own): the page walk, the device PTE programmed from what it recorded, and the value of the
+ * record between attempts (dead locals are reset so that states merge).
+ */
+export interface FaultPageHooks<G, Ctx, V> {
+  /** The walk step: records `snap` (and the result), or loops / waits by goto. */
+  readonly walk: { readonly doc: string; readonly effect: (d: G, th: Ctx) => void };
+  /** The device PTE is programmed from `snap`. */
+  readonly program: (d: G, snap: V) => void;
+  readonly noSnap: V;
 }
 
 /** INV-MMAPOWN: nobody released MMAP without holding it. */

@@ -20,10 +20,14 @@
  * Which threads run, and the initial mapping, is the configuration (`config`); which step forms run
  * is the variant (H7, H8, H9 and `fixed`). The PTL and the driver's DLOCK carry no state: every
  * critical section under them is one atomic step and none spans two steps (§4 granularity rule).
+ *
+ * M4 (../m4) runs these same steps — the pipeline, the CPU thread, the eviction, the zap of `a` —
+ * and the page invariants; what differs there is the driver's interval sequence (a hook:
+ * `PipeDriver`), and that M4 makes the driver's sections wait for a DLOCK its fault thread holds.
  */
 import type { StepDef, ThreadCtx, ThreadView } from '../../../spec/builder';
 import { SpecBuilder } from '../../../spec/builder';
-import { errType, forbid, noError, raise, touch, type PrimitiveError } from '../../../spec/kernel/errors';
+import { errType, forbid, noError, raise, touch } from '../../../spec/kernel/errors';
 import {
   folioMigrateMappingOk,
   migrateVmaCheckPage,
@@ -70,43 +74,58 @@ const DEVICE: readonly PageName[] = ['D0'];
 const isDevice = (x: PageName): boolean => DEVICE.includes(x);
 
 /** Contents: 0 = zeros (after MADV_DONTNEED), 1 = v0 (initial), 2 = v1 (C1's write). */
-const V0 = 1;
+export const V0 = 1;
 const V1 = 2;
 const MAX_VAL = 2;
 
 const OWNERS = ['Mig', 'C1', 'C2', 'Rc', 'Ev'] as const;
 const UAF = { S0: 'UAF_S0', S1: 'UAF_S1', S2: 'UAF_S2', D0: 'UAF_D0' } as const satisfies Record<PageName, string>;
-const CODES = ['UAF_S0', 'UAF_S1', 'UAF_S2', 'UAF_D0', 'UAF_PGMAP', 'STALE_READ'] as const;
-type Code = (typeof CODES)[number] | PrimitiveError;
+/** The error codes of the pipeline's steps. */
+export const PIPE_CODES = ['UAF_S0', 'UAF_S1', 'UAF_S2', 'UAF_D0', 'UAF_PGMAP', 'STALE_READ'] as const;
 
-const pageT = pageType(OWNERS, { maxRef: 6, maxMap: 1, maxVal: MAX_VAL });
+/** Schema fields of the address `a`, its pages and the device's view of them, for page-lock owners `owners`. */
+export function pipeFields<const O extends string>(owners: readonly O[]) {
+  const pageT = pageType(owners, { maxRef: 6, maxMap: 1, maxVal: MAX_VAL });
+  return {
+    /** The PTE of the one address `a`. */
+    pte: pteType(PAGES),
+    page: t.record({ S0: pageT, S1: pageT, S2: pageT, D0: pageT }),
+    /** Ghost: the value last written at `a` (0 after MADV_DONTNEED). */
+    lastWrite: t.int(0, MAX_VAL),
+    /** The device's page-table entry for `a` (the driver's own mapping of its memory). */
+    devPte: t.optional(t.enum(...PAGES)),
+  };
+}
+
 const fields = {
-  err: errType(...CODES),
-  /** The PTE of the one address `a`. */
-  pte: pteType(PAGES),
-  page: t.record({ S0: pageT, S1: pageT, S2: pageT, D0: pageT }),
-  /** Ghost: the value last written at `a` (0 after MADV_DONTNEED). */
-  lastWrite: t.int(0, MAX_VAL),
-  /** The device's page-table entry for `a` (the driver's own mapping of its memory). */
-  devPte: t.optional(t.enum(...PAGES)),
+  err: errType(...PIPE_CODES),
+  ...pipeFields(OWNERS),
   /** The driver's interval-notifier sequence: bumped by every invalidation it does not skip. */
   devSeq: t.int(0, 3),
   /** memunmap_pages has run: the pgmap (and the driver's ops) are gone. */
   pgmapDead: t.bool(),
 };
 
-interface Sys {
-  err: Code | null;
+/** The part of a model state the pipeline's steps use (M3's, and M4's). */
+export interface PipeState {
+  err: string | null;
   pte: Pte<PageName>;
   page: Record<PageName, Page>;
   lastWrite: number;
   devPte: PageName | null;
-  devSeq: number;
   pgmapDead: boolean;
 }
 
+/** M3's state: the pipeline's, plus the driver's own interval sequence. */
+interface Sys extends PipeState {
+  devSeq: number;
+}
+
 const holdT = t.map(PAGES, t.int(0, 2));
-/** Locals of Mig and the CPU threads (Mig leaves the CPU-only ones at their initial values). */
+/** Locals of Mig and the CPU threads (Mig leaves the CPU-only ones at their initial values); `maxSeq` bounds `r`. */
+export function pipeLocalsType(maxSeq: number) {
+  return { ...pipeLocals, r: t.int(0, maxSeq) };
+}
 const pipeLocals = {
   /** CPU: index of the next access. */
   op: t.int(0, 2),
@@ -126,36 +145,39 @@ const pipeLocals = {
   /** Ghost: references this thread holds, per page (for INV-REF). */
   hold: holdT,
 };
-type PL = Infer<RecordType<typeof pipeLocals>>;
+export type PL = Infer<RecordType<typeof pipeLocals>>;
 const rcLocals = { tgt: t.optional(t.enum(...PAGES)), hold: holdT };
 type RcL = Infer<RecordType<typeof rcLocals>>;
 const pinLocals = { hold: holdT };
 type PinL = Infer<RecordType<typeof pinLocals>>;
-const evLocals = { w: t.bool(), mig: t.bool(), dst: t.optional(t.enum(...PAGES)), hold: holdT };
-type EvL = Infer<RecordType<typeof evLocals>>;
+export const evLocals = { w: t.bool(), mig: t.bool(), dst: t.optional(t.enum(...PAGES)), hold: holdT };
+export type EvL = Infer<RecordType<typeof evLocals>>;
 
 type Held = { hold: Record<PageName, number> };
 type Ctx<L> = ThreadCtx<L, string>;
-type Step<L> = StepDef<Sys, L, string>;
+type Step<L> = StepDef<PipeState, L, string>;
 
 const noHold = (): Record<PageName, number> => ({ S0: 0, S1: 0, S2: 0, D0: 0 });
+/** The initial locals of Mig and the CPU threads. */
+export const pipeInitLocals = (): PL => ({ op: 0, fp: null, wait: null, src: null, w: false, mig: false, dst: null, r: 0, hold: noHold() });
+export const evInitLocals = (): EvL => ({ w: false, mig: false, dst: null, hold: noHold() });
 
 // ---- small helpers over a draft ----------------------------------------------------------------
 
 /** get_page by a thread: the reference is recorded in its `hold`. */
-function hget(d: Sys, th: Ctx<Held>, x: PageName): void {
+function hget(d: PipeState, th: Ctx<Held>, x: PageName): void {
   if (pageGet(d, d.page[x], UAF[x])) th.local.hold[x]++;
 }
 
 /** put_page of a reference the thread holds; true if it freed the page. */
-function hput(d: Sys, th: Ctx<Held>, x: PageName): boolean {
+function hput(d: PipeState, th: Ctx<Held>, x: PageName): boolean {
   if (th.local.hold[x] === 0) throw new Error(`${th.id} puts ${x} without holding a reference to it`);
   th.local.hold[x]--;
   return pagePut(d, d.page[x], UAF[x]);
 }
 
 /** The mapping's reference is dropped (the PTE that held it is gone). */
-function putMapping(d: Sys, x: PageName): void {
+function putMapping(d: PipeState, x: PageName): void {
   pageUnmapRmap(d, d.page[x], UAF[x]);
   pagePut(d, d.page[x], UAF[x]);
 }
@@ -165,7 +187,7 @@ function putMapping(d: Sys, x: PageName): void {
  * reference held by the thread. Running out of pages is a modelling mistake (the configuration
  * needs more pages), reported as a model error.
  */
-function halloc(d: Sys, th: Ctx<Held>, pool: readonly PageName[], val: number, locked: boolean): PageName {
+function halloc(d: PipeState, th: Ctx<Held>, pool: readonly PageName[], val: number, locked: boolean): PageName {
   const x = pool.find((p) => d.page[p].freed && d.page[p].swap === null);
   if (x === undefined) throw new Error(`${th.id}: no free page in {${pool.join(', ')}} — the configuration needs more pages`);
   pageAlloc(d.page[x], { val, locker: locked ? th.id : null });
@@ -174,7 +196,7 @@ function halloc(d: Sys, th: Ctx<Held>, pool: readonly PageName[], val: number, l
 }
 
 /** A read of `a` returning `v` (INV-DATA). */
-function read(d: Sys, v: number): void {
+function read(d: PipeState, v: number): void {
   if (v !== d.lastWrite) raise(d, 'STALE_READ');
 }
 
@@ -182,13 +204,27 @@ function bumpSeq(d: Sys): void {
   d.devSeq = Math.min(d.devSeq + 1, 3);
 }
 
-function st<L>(label: string, doc: string, effect: (d: Sys, th: Ctx<L>) => void, guard?: (s: Sys, th: ThreadView<L>) => boolean): Step<L> {
+function st<L>(label: string, doc: string, effect: (d: PipeState, th: Ctx<L>) => void, guard?: (s: PipeState, th: ThreadView<L>) => boolean): Step<L> {
   return guard ? { label, doc, effect, guard } : { label, doc, effect };
 }
 
 // ---- the migrate_vma pipeline (Mig to device; the CPU's migrate-to-RAM) ------------------------
 
-interface PipeForm {
+/**
+ * The driver's interval notifier as the pipeline sees it: the sequence its device-map check reads
+ * (`seq`, at collect and again at MGdev), and — when the driver does not skip the migration's own
+ * MIGRATE invalidation — that invalidation (`invalidate`, run at the start of collect, before the
+ * sequence is read).
+ */
+export interface PipeDriver {
+  readonly seq: (d: PipeState) => number;
+  readonly invalidate?: (d: PipeState) => void;
+}
+
+/** M3's driver: its own sequence `devSeq`; it skips its own MIGRATE events. */
+const m3Driver: PipeDriver = { seq: (d) => (d as Sys).devSeq };
+
+export interface PipeForm {
   readonly dir: 'toDevice' | 'toRam';
   /** Where the thread continues once the migration is over. */
   readonly after: string;
@@ -200,22 +236,30 @@ interface PipeForm {
   readonly faultPage: boolean;
   /** The driver maps the device page only if its interval sequence did not move (MGdev). */
   readonly mapCheck: boolean;
+  readonly driver: PipeDriver;
 }
 
 /** `page == fault_page` for migrate_vma (the CPU thread's locked, referenced fault page). */
 const isFault = (f: PipeForm, l: PL, x: PageName | null): boolean => f.faultPage && x !== null && l.fp === x;
 
-function pipelineSteps(f: PipeForm): Step<PL>[] {
+export function pipelineSteps(f: PipeForm): Step<PL>[] {
   const toDev = f.dir === 'toDevice';
+  const drv = f.driver;
+  const co0 = drv.invalidate
+    ? 'CO0 invalidate_range_start(MIGRATE): the driver callback sets its sequence and zaps its device PTE; '
+    : toDev
+      ? 'CO0 read_begin + invalidate_range_start(MIGRATE, owner: the driver skips it); '
+      : 'migrate_to_ram → migrate_vma_setup: ';
   return [
     st<PL>(
       'CO2',
       toDev
-        ? 'CO0 read_begin + invalidate_range_start(MIGRATE, owner: the driver skips it); CO2 ⟨PTL; folio_get; folio_trylock → clear the PTE, folio_mark_dirty if it was dirty, migration entry, remove rmap, folio_put⟩; CO3 flush + PTL unlock; CO4 range_end'
-        : 'migrate_to_ram → migrate_vma_setup: CO2 ⟨PTL; device-private entry of the owner: folio_get; fault_folio or folio_trylock → migration entry, remove rmap, folio_put⟩; CO3 PTL unlock',
+        ? `${co0}${drv.invalidate ? 'read_begin; ' : ''}CO2 ⟨PTL; folio_get; folio_trylock → clear the PTE, folio_mark_dirty if it was dirty, migration entry, remove rmap, folio_put⟩; CO3 flush + PTL unlock; CO4 range_end`
+        : `${co0}CO2 ⟨PTL; device-private entry of the owner: folio_get; fault_folio or folio_trylock → migration entry, remove rmap, folio_put⟩; CO3 PTL unlock`,
       (d, th) => {
         const l = th.local;
-        if (toDev) l.r = d.devSeq;
+        drv.invalidate?.(d);
+        if (toDev) l.r = drv.seq(d);
         const e = d.pte;
         const x = e.pfn;
         const selected = toDev ? e.kind === 'present' && x !== null && !isDevice(x) : e.kind === 'devpriv' && x !== null && isDevice(x);
@@ -306,7 +350,7 @@ function pipelineSteps(f: PipeForm): Step<PL>[] {
       (d, th) => {
         const l = th.local;
         if (!toDev) d.devPte = null;
-        else if (l.mig && (!f.mapCheck || d.devSeq === l.r)) d.devPte = l.dst;
+        else if (l.mig && (!f.mapCheck || drv.seq(d) === l.r)) d.devPte = l.dst;
       },
     ),
     st<PL>('MG8', 'migrate_vma_finalize: remove_migration_ptes(src, migrated ? dst : src) ⟨PTL; migration entry → the new (or the old) mapping⟩', (d, th) => {
@@ -337,14 +381,15 @@ function pipelineSteps(f: PipeForm): Step<PL>[] {
 
 // ---- CPU accesses ------------------------------------------------------------------------------
 
-type Op = 'r' | 'w';
+export type Op = 'r' | 'w';
 
-function cpuSteps(ops: readonly Op[], f: { oldFault: boolean; pipe: Omit<PipeForm, 'dir' | 'after' | 'faultPage'> }): Step<PL>[] {
+/** A CPU thread of the process doing `ops` on `a`, then done (H9: `oldFault`). */
+export function cpuSteps(ops: readonly Op[], f: { oldFault: boolean; pipe: Omit<PipeForm, 'dir' | 'after' | 'faultPage'> }): Step<PL>[] {
   const next = (th: Ctx<PL>) => {
     th.local.op++;
     th.goto(th.local.op >= ops.length ? 'done' : 'C0');
   };
-  const swapLocked = (s: Sys): boolean => s.pte.kind === 'swap' && !s.page[s.pte.pfn!].freed && pageLocked(s.page[s.pte.pfn!]);
+  const swapLocked = (s: PipeState): boolean => s.pte.kind === 'swap' && !s.page[s.pte.pfn!].freed && pageLocked(s.page[s.pte.pfn!]);
   return [
     st<PL>(
       'C0',
@@ -463,43 +508,52 @@ function cpuSteps(ops: readonly Op[], f: { oldFault: boolean; pipe: Omit<PipeFor
 
 // ---- environment threads -----------------------------------------------------------------------
 
+/**
+ * zap_pte_range on `a` (MADV_DONTNEED, or exit_mmap's unmap_vmas): ⟨PTL; clear the PTE; flush⟩, then
+ * free the page / swap slot (a device-private page's last reference: page_free); later reads see
+ * zeros. The invalidation around it is the caller's.
+ */
+export function zapAddress(d: PipeState): void {
+  const e = d.pte;
+  const x = e.pfn;
+  d.pte = pteNone();
+  d.lastWrite = 0;
+  if (x === null) return;
+  const pg = d.page[x];
+  switch (e.kind) {
+    case 'present':
+      pageUnmapRmap(d, pg, UAF[x]);
+      // free_pages_and_swap_cache: drop it from the swap cache if unmapped and unlocked, then put
+      if (pageInSwapCache(pg) && pg.map === 0 && !pageLocked(pg)) {
+        pg.swap = null;
+        pagePut(d, pg, UAF[x]);
+      }
+      pagePut(d, pg, UAF[x]);
+      return;
+    case 'devpriv':
+      putMapping(d, x); // the last reference frees it: page_free
+      return;
+    case 'swap':
+      // free_swap_and_cache
+      if (pg.freed) pg.swap = null;
+      else if (pg.map === 0 && !pageLocked(pg)) {
+        pg.swap = null;
+        pagePut(d, pg, UAF[x]);
+      }
+      return;
+    default:
+      return; // a migration entry: the migrator holds the page
+  }
+}
+
 const zapSteps: Step<unknown>[] = [
   st<unknown>(
     'zap',
     'MADV_DONTNEED: invalidate_range_start (the driver zaps its device PTE, bumps its sequence); ⟨PTL; zap the PTE; flush⟩; free the page / swap slot; range_end',
     (d) => {
       d.devPte = null;
-      bumpSeq(d);
-      const e = d.pte;
-      const x = e.pfn;
-      d.pte = pteNone();
-      d.lastWrite = 0;
-      if (x === null) return;
-      const pg = d.page[x];
-      switch (e.kind) {
-        case 'present':
-          pageUnmapRmap(d, pg, UAF[x]);
-          // free_pages_and_swap_cache: drop it from the swap cache if unmapped and unlocked, then put
-          if (pageInSwapCache(pg) && pg.map === 0 && !pageLocked(pg)) {
-            pg.swap = null;
-            pagePut(d, pg, UAF[x]);
-          }
-          pagePut(d, pg, UAF[x]);
-          return;
-        case 'devpriv':
-          putMapping(d, x); // the last reference frees it: page_free
-          return;
-        case 'swap':
-          // free_swap_and_cache
-          if (pg.freed) pg.swap = null;
-          else if (pg.map === 0 && !pageLocked(pg)) {
-            pg.swap = null;
-            pagePut(d, pg, UAF[x]);
-          }
-          return;
-        default:
-          return; // a migration entry: the migrator holds the page
-      }
+      bumpSeq(d as Sys);
+      zapAddress(d);
     },
   ),
 ];
@@ -551,71 +605,77 @@ const pinSteps: Step<PinL>[] = [
   st<PinL>('put', 'put_page', (d, th) => void hput(d, th, 'S0')),
 ];
 
-const evSteps: Step<EvL>[] = [
-  st<EvL>('lock', 'migrate_device_range: migrate_device_pfn_lock(D0): folio_try_get + folio_trylock, else skip the page', (d, th) => {
-    const pg = d.page.D0;
-    if (!pageGetUnlessZero(pg)) return th.goto('memunmap');
-    th.local.hold.D0++;
-    if (!pageTrylock(pg, th.id)) {
+/**
+ * Ev: the driver evicts D0 at unbind (migrate_device_range → pages → finalize), then memunmap_pages.
+ * `invalidate` is the try_to_migrate notifier as the driver sees it (M3: it zaps its device PTE).
+ */
+export function evictSteps(invalidate: (d: PipeState) => void): Step<EvL>[] {
+  return [
+    st<EvL>('lock', 'migrate_device_range: migrate_device_pfn_lock(D0): folio_try_get + folio_trylock, else skip the page', (d, th) => {
+      const pg = d.page.D0;
+      if (!pageGetUnlessZero(pg)) return th.goto('memunmap');
+      th.local.hold.D0++;
+      if (!pageTrylock(pg, th.id)) {
+        hput(d, th, 'D0');
+        th.goto('memunmap');
+      }
+    }),
+    st<EvL>(
+      'unmap',
+      'migrate_device_unmap: try_to_migrate (notifier CLEAR: the driver zaps its device PTE; ⟨PTL; device-private entry → migration entry⟩); then mapped / migrate_vma_check_page → restore',
+      (d, th) => {
+        const pg = d.page.D0;
+        invalidate(d);
+        if (isDevicePrivate(d.pte, 'D0')) {
+          th.local.w = d.pte.writable;
+          d.pte = pteMigration('D0', d.pte.writable);
+          putMapping(d, 'D0');
+        }
+        th.local.mig = pg.map === 0 && migrateVmaCheckPage(pg, { faultPage: false, zoneDevice: true, mapping: false });
+        if (!th.local.mig) th.goto('restore');
+        else th.goto('copy');
+      },
+    ),
+    st<EvL>('restore', 'restore: remove_migration_ptes(D0, D0), folio_unlock, folio_put', (d, th) => {
+      if (isMigration(d.pte, 'D0')) {
+        d.pte = pteDevicePrivate('D0', th.local.w);
+        pageMap(d, d.page.D0, 'UAF_D0');
+      }
+      pageUnlock(d, d.page.D0);
       hput(d, th, 'D0');
       th.goto('memunmap');
-    }
-  }),
-  st<EvL>(
-    'unmap',
-    'migrate_device_unmap: try_to_migrate (notifier CLEAR: the driver zaps its device PTE; ⟨PTL; device-private entry → migration entry⟩); then mapped / migrate_vma_check_page → restore',
-    (d, th) => {
-      const pg = d.page.D0;
-      d.devPte = null;
-      if (isDevicePrivate(d.pte, 'D0')) {
-        th.local.w = d.pte.writable;
-        d.pte = pteMigration('D0', d.pte.writable);
-        putMapping(d, 'D0');
+    }),
+    st<EvL>('copy', 'driver: allocate a system page (locked), copy D0 into it', (d, th) => {
+      th.local.dst = halloc(d, th, SYSTEM, d.page.D0.val, true);
+    }),
+    st<EvL>('pages', 'migrate_device_pages: folio_migrate_mapping (ref = 1), else clear MIGRATE', (d, th) => {
+      if (!folioMigrateMappingOk(d.page.D0, { mapping: false, extraCount: 0 })) th.local.mig = false;
+    }),
+    st<EvL>('final', 'migrate_device_finalize: remove_migration_ptes(D0, migrated ? dst : D0) ⟨PTL⟩', (d, th) => {
+      const target: PageName = th.local.mig ? th.local.dst! : 'D0';
+      if (isMigration(d.pte, 'D0')) {
+        d.pte = isDevice(target) ? pteDevicePrivate(target, th.local.w) : ptePresent(target, th.local.w, false);
+        pageMap(d, d.page[target], UAF[target]);
       }
-      th.local.mig = pg.map === 0 && migrateVmaCheckPage(pg, { faultPage: false, zoneDevice: true, mapping: false });
-      if (!th.local.mig) th.goto('restore');
-      else th.goto('copy');
-    },
-  ),
-  st<EvL>('restore', 'restore: remove_migration_ptes(D0, D0), folio_unlock, folio_put', (d, th) => {
-    if (isMigration(d.pte, 'D0')) {
-      d.pte = pteDevicePrivate('D0', th.local.w);
-      pageMap(d, d.page.D0, 'UAF_D0');
-    }
-    pageUnlock(d, d.page.D0);
-    hput(d, th, 'D0');
-    th.goto('memunmap');
-  }),
-  st<EvL>('copy', 'driver: allocate a system page (locked), copy D0 into it', (d, th) => {
-    th.local.dst = halloc(d, th, SYSTEM, d.page.D0.val, true);
-  }),
-  st<EvL>('pages', 'migrate_device_pages: folio_migrate_mapping (ref = 1), else clear MIGRATE', (d, th) => {
-    if (!folioMigrateMappingOk(d.page.D0, { mapping: false, extraCount: 0 })) th.local.mig = false;
-  }),
-  st<EvL>('final', 'migrate_device_finalize: remove_migration_ptes(D0, migrated ? dst : D0) ⟨PTL⟩', (d, th) => {
-    const target: PageName = th.local.mig ? th.local.dst! : 'D0';
-    if (isMigration(d.pte, 'D0')) {
-      d.pte = isDevice(target) ? pteDevicePrivate(target, th.local.w) : ptePresent(target, th.local.w, false);
-      pageMap(d, d.page[target], UAF[target]);
-    }
-  }),
-  st<EvL>('unlock', 'migrate_device_finalize: unlock and put D0 (the last reference: page_free) and the destination', (d, th) => {
-    pageUnlock(d, d.page.D0);
-    hput(d, th, 'D0');
-    const y = th.local.dst!;
-    pageUnlock(d, d.page[y]);
-    hput(d, th, y);
-    th.local.dst = null;
-  }),
-  st<EvL>(
-    'memunmap',
-    'memunmap_pages: waits until every device page is free, then the pgmap is gone',
-    (d) => {
-      d.pgmapDead = true;
-    },
-    (s) => DEVICE.every((x) => s.page[x].freed),
-  ),
-];
+    }),
+    st<EvL>('unlock', 'migrate_device_finalize: unlock and put D0 (the last reference: page_free) and the destination', (d, th) => {
+      pageUnlock(d, d.page.D0);
+      hput(d, th, 'D0');
+      const y = th.local.dst!;
+      pageUnlock(d, d.page[y]);
+      hput(d, th, y);
+      th.local.dst = null;
+    }),
+    st<EvL>(
+      'memunmap',
+      'memunmap_pages: waits until every device page is free, then the pgmap is gone',
+      (d) => {
+        d.pgmapDead = true;
+      },
+      (s) => DEVICE.every((x) => s.page[x].freed),
+    ),
+  ];
+}
 
 // ---- configurations ----------------------------------------------------------------------------
 
@@ -655,17 +715,20 @@ export const PIPELINE_CONFIGS: Readonly<Record<PipelineConfig, Threads>> = {
 /** The kinds of the threads that hold page references (their locals have `hold`). */
 const HOLDERS = ['Mig', 'C1', 'C2', 'Rc', 'Pin', 'Ev'] as const;
 
-function held(s: any, x: PageName): number {
+function held(s: any, holders: readonly string[], x: PageName): number {
   let n = 0;
-  for (const k of HOLDERS) for (const rec of (s[k] ?? []) as Held[]) n += rec.hold[x];
+  for (const k of holders) for (const rec of (s[k] ?? []) as Held[]) n += rec.hold[x];
   return n;
 }
 
-/** INV-REF's counting part: every page's refcount and mapcount agree with who holds and maps it. */
-export function refsConsistent(s: Sys): boolean {
+/**
+ * INV-REF's counting part: every page's refcount and mapcount agree with who holds and maps it;
+ * `holders` are the kinds of the threads whose locals count references (`hold`).
+ */
+export function refsConsistent(s: PipeState, holders: readonly string[] = HOLDERS): boolean {
   for (const x of PAGES) {
     const pg = s.page[x];
-    const h = held(s, x);
+    const h = held(s, holders, x);
     if (pg.freed) {
       if (pg.ref !== 0 || pg.map !== 0 || pg.lock !== null || h !== 0) return false;
     } else if (pg.ref !== pageStructuralRefs(pg) + h || pg.map !== (pteMaps(s.pte, x) ? 1 : 0)) return false;
@@ -674,13 +737,36 @@ export function refsConsistent(s: Sys): boolean {
 }
 
 /** No migration entry and no locked page (what INV-MIG2 requires at quiescence). */
-function migrationClean(s: Sys): boolean {
+function migrationClean(s: PipeState): boolean {
   return !isMigration(s.pte) && PAGES.every((x) => s.page[x].freed || !pageLocked(s.page[x]));
+}
+
+/** The device page table never points at a freed page (M3's INV-DEVMAP; M4's INV-TEARDOWN). */
+export function deviceMapsLivePage(s: PipeState): boolean {
+  return s.devPte === null || !s.page[s.devPte].freed;
+}
+
+/**
+ * M3's page invariants, in declaration order (INV-MIG1, INV-MIG2, INV-REF, INV-DATA, INV-PGMAP), for
+ * a spec whose quiescence test is `q` and whose reference-holding threads are `holders`.
+ */
+export function pipelineInvariants(q: { quiescent(s: unknown): boolean }, holders: readonly string[]) {
+  return [
+    { name: INV.MIG1, check: (s: PipeState) => !isMigration(s.pte) || pageLocked(s.page[s.pte.pfn!]), doc: 'a migration entry points to a locked page' },
+    { name: INV.MIG2, check: (s: PipeState) => migrationClean(s) || !q.quiescent(s), doc: 'at quiescence no migration entry and no locked page is left' },
+    {
+      name: INV.REF,
+      check: (s: PipeState) => forbid('UAF_S0', 'UAF_S1', 'UAF_S2', 'UAF_D0', 'REF_UNDERFLOW', 'REF_GET_ZERO')(s) && refsConsistent(s, holders),
+      doc: 'refcount = mappings + swap cache + references held; mapcount = PTEs mapping the page; a freed page is never touched',
+    },
+    { name: INV.DATA, check: forbid('STALE_READ'), doc: 'a read of a returns the value last written there' },
+    { name: INV.PGMAP, check: forbid('UAF_PGMAP'), doc: 'migrate_to_ram runs only with the pgmap live and a referenced page' },
+  ] as const;
 }
 
 export function buildPipeline(config: PipelineConfig, forms: PipelineForms): Spec {
   const th = PIPELINE_CONFIGS[config];
-  const pipe = { dropDirty: forms.dropDirty, skipUnmapRestore: forms.skipUnmapRestore, mapCheck: forms.mapCheck };
+  const pipe = { dropDirty: forms.dropDirty, skipUnmapRestore: forms.skipUnmapRestore, mapCheck: forms.mapCheck, driver: m3Driver };
   const q = quiescence();
   const init = (): Sys => ({
     err: null,
@@ -693,7 +779,7 @@ export function buildPipeline(config: PipelineConfig, forms: PipelineForms): Spe
     devSeq: 0,
     pgmapDead: false,
   });
-  const pl = (): PL => ({ op: 0, fp: null, wait: null, src: null, w: false, mig: false, dst: null, r: 0, hold: noHold() });
+  const pl = pipeInitLocals;
   let b: SpecBuilder<any, any> = new SpecBuilder<Sys>(fields).init(init);
   if (th.mig) {
     b = b.thread('Mig', {
@@ -709,22 +795,24 @@ export function buildPipeline(config: PipelineConfig, forms: PipelineForms): Spe
   if (th.z) b = b.thread('Z', { instances: ['Z'], steps: zapSteps });
   if (th.rc) b = b.thread('Rc', { instances: ['Rc'], locals: rcLocals, initLocals: (): RcL => ({ tgt: null, hold: noHold() }), steps: rcSteps });
   if (th.pin) b = b.thread('Pin', { instances: ['Pin'], locals: pinLocals, initLocals: (): PinL => ({ hold: noHold() }), steps: pinSteps });
-  if (th.ev) b = b.thread('Ev', { instances: ['Ev'], locals: evLocals, initLocals: (): EvL => ({ w: false, mig: false, dst: null, hold: noHold() }), steps: evSteps });
-  const built: Spec = b
-    .invariant(INV.MIG1, (s: Sys) => !isMigration(s.pte) || pageLocked(s.page[s.pte.pfn!]), 'a migration entry points to a locked page')
-    .invariant(INV.MIG2, (s: Sys) => migrationClean(s) || !q.quiescent(s), 'at quiescence no migration entry and no locked page is left')
-    .invariant(
-      INV.REF,
-      (s: Sys) => forbid('UAF_S0', 'UAF_S1', 'UAF_S2', 'UAF_D0', 'REF_UNDERFLOW', 'REF_GET_ZERO')(s) && refsConsistent(s),
-      'refcount = mappings + swap cache + references held; mapcount = PTEs mapping the page; a freed page is never touched',
-    )
-    .invariant(INV.DATA, forbid('STALE_READ'), 'a read of a returns the value last written there')
-    .invariant(INV.PGMAP, forbid('UAF_PGMAP'), 'migrate_to_ram runs only with the pgmap live and a referenced page')
-    .invariant(INV.DEVMAP, (s: Sys) => s.devPte === null || !s.page[s.devPte].freed, 'the device page table never points at a freed page')
-    .invariant(INV.NOERR, noError)
-    .terminates(INV.TERMINATION)
-    .fair('weak', 'eachThread')
-    .build();
+  if (th.ev) b = b.thread('Ev', { instances: ['Ev'], locals: evLocals, initLocals: evInitLocals, steps: evictSteps((d) => void (d.devPte = null)) });
+  return buildWithPageInvariants(b, q, HOLDERS, [{ name: INV.DEVMAP, check: deviceMapsLivePage, doc: 'the device page table never points at a freed page' }]);
+}
+
+/** A named state predicate, as `SpecBuilder.invariant` takes it. */
+export interface NamedInvariant {
+  readonly name: string;
+  readonly check: (s: any) => boolean;
+  readonly doc: string;
+}
+
+/**
+ * Declares M3's page invariants (`pipelineInvariants`), then `extra`, INV-NOERR, and termination
+ * under weak fairness per thread; builds the spec and binds the quiescence test `q` to it.
+ */
+export function buildWithPageInvariants(b: SpecBuilder<any, any>, q: ReturnType<typeof quiescence>, holders: readonly string[], extra: readonly NamedInvariant[]): Spec {
+  for (const inv of [...pipelineInvariants(q, holders), ...extra]) b = b.invariant(inv.name, inv.check, inv.doc);
+  const built: Spec = b.invariant(INV.NOERR, noError).terminates(INV.TERMINATION).fair('weak', 'eachThread').build();
   q.bind(built.actions);
   return built;
 }

@@ -1,0 +1,281 @@
+/**
+ * hmm/m4-now — M4 "all four at once", interval-notifier era (hmm-domain.md §3 M4, §1.7–1.10,
+ * §2 H9/H11): mm teardown + mirror unregister + device fault + migration + a CPU thread + device
+ * unbind, over one address `a` and one interval subscription sF covering it. Kernel versions: the
+ * current mmu_interval_notifier (`mm/mmu_notifier.c` v5.8–v5.17 shape, with 319561669a59),
+ * `hmm_range_fault` (v5.14–v6.4), `mm/migrate_device.c` (2025) and `do_swap_page`'s device-private
+ * fault after 16ce101db85d (v6.1+); the driver is test_hmm/nouveau-shaped (§1.8).
+ *
+ * Threads — each is M1–M3's own step list, composed here (nothing is re-written):
+ * - C: the process's CPU thread. Its access of `a` is M3's (../m3/pipeline.ts `cpuSteps`: on a
+ *   device-private entry the §1.10 fault and a nested migrate-to-RAM); then it exits (CX: mmput).
+ * - Exit: runs once mm_users is 0. exit_mmap → mn_itree_release: the RELEASE invalidation of every
+ *   subscription — M2's invalidation I1–I4 (../m2/interval.ts) without a PTE change, the driver's
+ *   callback zapping its device PTE — then X2: unmap_vmas (an invalidation, then M3's zap of `a`:
+ *   a device-private page's last reference → page_free).
+ * - Unreg: the driver's close, once its fault and migrate ioctls have returned: DZ (tear down the
+ *   device page table under DLOCK), then M2's mmu_interval_notifier_remove(sF) Y1–Y3 and the free.
+ * - F: mmget_not_zero (F0), M2's device fault loop RD1–F9 (../m2/interval.ts) with a page walk over
+ *   the real PTE (present → its pfn; the owner's device-private entry → its pfn, no fault; migration
+ *   entry → HFw migration_entry_wait, then the walk again), mmput (F10).
+ * - Mig: mmget_not_zero (M0); migrate_vma_setup's collect announced by a whole interval
+ *   invalidation — M2's I1–I4 (the driver's callback sets sF's seq and zaps its device PTE under
+ *   DLOCK) around M3's collect CO2 —, then CO5 (nothing collected → return) and M3's unmap …
+ *   finalize MG5–MG9 (the driver maps D0 under DLOCK at MGdev if sF's seq did not move), mmput (M10).
+ * - Ev: the driver's unbind, at any time: M3's eviction of D0 (migrate_device_range …), then
+ *   memunmap_pages (pgmap dead).
+ *
+ * Variants: `fixed` (the current code); `swap-fault-no-page-ref` (H9: C's old device-private fault,
+ * M3's switch); `interval-remove-lockless-wait` (H11: Unreg's lock-free Y2, M2's switch).
+ *
+ * Abstracted away, and why:
+ * - The driver's callback runs for the migration's own MIGRATE events too (it sets sF's seq and
+ *   zaps the device PTE). test_hmm's dmirror_interval_invalidate instead returns before
+ *   mmu_interval_set_seq for MIGRATE events of its own device (Campbell, "Use the new
+ *   MMU_NOTIFY_MIGRATE event to skip MMU invalidations of device private memory", lib/test_hmm.c);
+ *   with that callback this model lets a fault that sampled `a` before Mig's collect program the
+ *   page under migration (INV-NOSTALE in 15 steps, kept as a test). Whether a real test_hmm run can
+ *   do so was not checked; the fixed design modelled here is the one whose seq always moves.
+ * - Invalidations no thread can observe half-done are one step (`invalidateAtOnce`: I1, the
+ *   callback, I4): C's migrate-back collect, Ev's try_to_migrate notifier and exit_mmap's
+ *   unmap_vmas. Their lock-free readers would be F's RD2 and Unreg's Y2: F sees their odd-then-even
+ *   seq at once (so RD2 never waits on them — it does wait on Mig's whole invalidation), and the
+ *   removal's window (H11) is kept whole in Exit's release invalidation, the one that can overlap
+ *   Unreg. These steps are enabled only with SUBS and DLOCK free (the callback takes DLOCK), and
+ *   renumber the live seq values (`renumberSeqs`) so that H9's retry loop stays finite. M3's driver
+ *   section MGdev likewise waits for DLOCK, which F holds across F6–F9.
+ * - MMAP: only F takes it (for read; its up_read is checked, INV-MMAPOWN). Mig, C's faults and Ev
+ *   would take it for read too and nothing here takes it for write (exit_mmap runs once every user
+ *   is gone), so it has no effect on them.
+ * - The mm's lifetime as in ./harness.ts (mm_users; mm_count not modelled); the mirror's `dead`
+ *   flag (nothing reads it once mm_users is 0: F cannot start again); the driver's other mirrors and
+ *   subscriptions (one sF), and everything of M3 that needs reclaim, pins, MADV_DONTNEED or a second
+ *   CPU: so Mig's restore path and a failed MGdev sequence check are not reached here (M3 checks
+ *   them). Pages are M3's S0–S2 + D0: S0 starts mapped, not in the swap cache; a migrate-back takes
+ *   the first free system page, which is S0 again once Mig has freed it (so S1/S2 stay free).
+ *
+ * Instance: the doc's smallest — one mm, sF over one address, D0 + S0 (+ S1), threads {C/Exit,
+ * Unreg, F, Mig} — plus Ev (H9 needs the unbind). Larger: `--const faults=2` (two concurrent device
+ * faults), `--const cpu=wr`.
+ */
+import type { ThreadCtx } from '../../../spec/builder';
+import { SpecBuilder } from '../../../spec/builder';
+import { before, inline } from '../../../spec/kernel/compose';
+import { errType } from '../../../spec/kernel/errors';
+import { mutexFree, mutexInit, mutexType } from '../../../spec/kernel/mutex';
+import { rwsemInit, rwsemType } from '../../../spec/kernel/rwsem';
+import { andThen } from '../../../spec/kernel/steps';
+import { constant, defineModel } from '../../../spec/model';
+import type { Spec } from '../../../spec/spec';
+import { t, type Infer, type RecordType } from '../../../spec/types';
+import { INV as M2, mmapOwned } from '../m2/common';
+import { canInvalidateAtOnce, faultLoopSteps, intervalFields, invalidateAtOnce, invalidationSteps, removeSteps, renumberSeqs, subFree, type FaultLocals } from '../m2/interval';
+import { quiescence } from '../m3/common';
+import { cpuSteps, evictSteps, evInitLocals, evLocals, PIPE_CODES, pipeInitLocals, pipelineSteps, pipeLocalsType, zapAddress, type Op, type PageName, type PipeDriver, type PL } from '../m3/pipeline';
+import * as H from './harness';
+
+const IDS = ['C', 'Exit', 'Unreg', 'F', 'F2', 'Mig', 'Ev'] as const;
+/** The threads that lock pages and hold page references. */
+const PAGE_THREADS = ['Mig', 'C', 'Ev'] as const;
+/** The one subscription, the driver's (sF, keyed F as in M2). */
+const SUBS = ['F'] as const;
+/** Invalidations of `a` that may be in flight at once: Mig's or Exit's release, plus one collapsed one. */
+const K = 2;
+/**
+ * Sequence values stay small: every collapsed invalidation renumbers the live ones (`renumberSeqs`:
+ * at most 9 values, so ≤ 19), and at most two whole invalidations (Mig's, Exit's release) add 2 each.
+ */
+const MAX_SEQ = 24;
+
+function nowFields() {
+  return {
+    err: errType(...PIPE_CODES, 'MMAP_UNLOCK_NOT_HELD', 'UAF_SUB'),
+    /** The driver's lock (DLOCK) and `mm->mmap_lock`. */
+    dlock: mutexType(IDS),
+    mmap: rwsemType(IDS),
+    ...intervalFields(IDS, K, SUBS, MAX_SEQ),
+    ...H.worldFields(PAGE_THREADS, H.MAX_USERS + 1),
+    /** RELEASE callbacks sF received. */
+    rel: t.int(0, 2),
+    /** Ghost: sF was in the tree when Exit's release invalidation started (it is due one RELEASE callback). */
+    relDue: t.bool(),
+  };
+}
+type State = Infer<RecordType<ReturnType<typeof nowFields>>>;
+type FL = FaultLocals<PageName | null> & H.FaultPageL;
+type Threads = { F: { r: number }[]; Mig: { r: number; cur: number }[]; Unreg: { w: number }[]; Exit: { cur: number; pc: string }[]; C: { r: number }[] };
+
+export type NowConsts = { fault: boolean; migrate: boolean; cpu: string; unbind: boolean; faults: number };
+
+/** A collapsed invalidation of `a` (the driver's callback zaps its device PTE), then the sequence values renumbered. */
+function invalidate(d: State): void {
+  invalidateAtOnce(d, SUBS, H.zapDevice);
+  const th = d as State & Threads;
+  renumberSeqs(d.subs, [
+    [d.sub.F, 'seq'],
+    ...th.F.map((r) => [r, 'r'] as const),
+    ...th.Mig.flatMap((r) => [[r, 'r'] as const, [r, 'cur'] as const]),
+    ...th.Unreg.map((r) => [r, 'w'] as const),
+    ...th.Exit.map((r) => [r, 'cur'] as const),
+    ...th.C.map((r) => [r, 'r'] as const),
+  ]);
+}
+
+/** The driver's interval notifier as M3's pipeline sees it: sF's seq; its callback runs on MIGRATE events too. */
+const driver: PipeDriver = {
+  seq: (d) => (d as State).sub.F.seq,
+  invalidate: (d) => invalidate(d as State),
+};
+const dlockFree = (s: State) => mutexFree(s.dlock);
+/** M3's steps that run the driver's callback or section need its locks free. */
+const driverSections = <L,>(steps: Parameters<typeof H.guardLabels<State, L>>[0]) =>
+  H.guardLabels<State, L>(H.guardLabels<State, L>(steps, ['CO2', 'unmap'], canInvalidateAtOnce), ['MGdev'], dlockFree);
+
+/** F's page walk HF2 over the real PTE of `a`. */
+const walk = {
+  doc: 'HF2 walk (lock-free): present → pfns[a] := pfn; device-private entry of the owner → its pfn (no fault); migration entry → migration_entry_wait (HFw), -EBUSY, walk again',
+  effect: (d: State, th: ThreadCtx<FaultLocals<PageName | null>, string>) => {
+    if (H.walkAddress(d, th as unknown as ThreadCtx<FL, string>, 'HFw')) th.local.ret = 'ok';
+  },
+};
+
+const CPU_OPS: Readonly<Record<string, readonly Op[]>> = { none: [], r: ['r'], w: ['w'], wr: ['w', 'r'] };
+
+function build(cfg: { readonly constants: NowConsts; readonly variant: string }): Spec {
+  const c = cfg.constants;
+  const h9 = cfg.variant === 'swap-fault-no-page-ref';
+  const h11 = cfg.variant === 'interval-remove-lockless-wait';
+  const ops = CPU_OPS[c.cpu]!;
+  const pipe = { dropDirty: false, skipUnmapRestore: false, mapCheck: true, driver };
+
+  const cSteps = [
+    ...(ops.length ? inline(driverSections(cpuSteps(ops, { oldFault: h9, pipe })), { exit: 'CX' }) : []),
+    H.mmput<State>('CX', 'CX the process exits: mmput(mm); the last reference runs exit_mmap (Exit)'),
+  ];
+
+  // Mig: migrate_vma_setup's collect is announced by a whole interval invalidation (I1–I4, M2's
+  // steps) around M3's collect CO2; then, if a page was collected, M3's unmap … finalize.
+  const [collect, ...migrate] = pipelineSteps({ ...pipe, driver: { seq: driver.seq }, dir: 'toDevice', after: 'done', faultPage: false });
+  const migCollect = invalidationSteps<State>({
+    dlockSub: 'F',
+    zap: H.zapDevice,
+    announce: andThen(
+      { ...collect!, doc: 'CO2 (after the callbacks of CO0 = I1–I2) read_begin; ⟨PTL; folio_get; folio_trylock → clear the PTE, folio_mark_dirty if it was dirty, migration entry, remove rmap, folio_put⟩; CO3 flush + PTL unlock; then CO4 = I4' },
+      (_d, th) => th.goto('I4a'),
+    ),
+  });
+  const migSteps = [
+    H.mmgetNotZero<State>('M0', 'done'),
+    ...inline(H.redoc(migCollect, 'I1', 'CO0 migrate_vma_setup → migrate_vma_collect: invalidate_range_start(MIGRATE) = I1 ⟨SUBS; active++; seq |= 1; cur := seq; unlock⟩'), { exit: 'CO5' }),
+    {
+      label: 'CO5',
+      doc: 'CO5 migrate_vma_setup: no page collected → return; else migrate_device_unmap',
+      effect: (_d: State, th: ThreadCtx<PL, string>) => void (th.local.src === null && th.goto('M10')),
+    },
+    ...inline(driverSections(migrate), { exit: 'M10' }),
+    H.mmput<State>('M10'),
+  ];
+
+  const fSteps = [
+    H.mmgetNotZero<State>('F0', 'done'),
+    ...inline(faultLoopSteps<State, PageName | null>({ sub: 'F', insert: false, timeouts: false, walk, program: (d, snap) => void (d.devPte = snap), noSnap: null }), { exit: 'F10' }),
+    H.migrationEntryWait<State>('HFw', 'HF1', 'migration_entry_wait: sleep until the page is unlocked; hmm_range_fault returns -EBUSY internally and walks again (HF1)'),
+    H.mmput<State>('F10'),
+  ];
+
+  // Exit: mn_itree_release is M2's invalidation without a PTE change; its first step waits for the
+  // last mm_users reference and records whether sF is due a RELEASE callback.
+  const release = invalidationSteps<State>({
+    dlockSub: 'F',
+    zap: (d) => {
+      H.zapDevice(d);
+      d.rel++;
+    },
+  }).map((st) => (st.label === 'I1' ? H.afterLastUser(before(st, (d: State) => void (d.relDue = d.sub.F.inTree))) : st));
+  const exitSteps = [
+    ...inline(
+      H.redoc(
+        release,
+        'I1',
+        'I1 exit_mmap → mmu_notifier_release → mn_itree_release, once mm_users is 0: the RELEASE invalidation of [0, ULONG_MAX]: ⟨SUBS; active++; if a subscription: seq |= 1; cur := seq; unlock⟩',
+      ),
+      { exit: 'X2' },
+    ),
+    {
+      label: 'X2',
+      doc: 'X2 exit_mmap → unmap_vmas: invalidate_range_start (the driver callback: set_seq, zap), ⟨PTL; zap the PTE of a⟩, free the page (device-private: the last reference → page_free), range_end; free_pgtables',
+      guard: canInvalidateAtOnce,
+      effect: (d: State) => {
+        invalidate(d);
+        zapAddress(d);
+      },
+    },
+  ];
+
+  const unregSteps = [H.deviceTeardown<any>(), ...removeSteps<State>({ sub: 'F', lockless: h11 })];
+
+  const b = new SpecBuilder<State>(nowFields())
+    .init(() => ({
+      err: null,
+      dlock: mutexInit(),
+      mmap: rwsemInit(),
+      subs: { lock: mutexInit(), seq: 2, active: 0 },
+      sub: { F: { seq: 1, inTree: true, deferred: false, freed: false } },
+      ...H.initialWorld(),
+      rel: 0,
+      relDue: false,
+    }))
+    .thread('C', { instances: ['C'], locals: pipeLocalsType(MAX_SEQ), initLocals: pipeInitLocals, steps: cSteps })
+    .thread('Exit', { instances: ['Exit'], locals: { cur: t.int(0, MAX_SEQ) }, initLocals: () => ({ cur: 0 }), steps: exitSteps })
+    .thread('Unreg', { instances: ['Unreg'], locals: { w: t.int(0, MAX_SEQ) }, initLocals: () => ({ w: 0 }), steps: unregSteps })
+    .thread('F', {
+      instances: c.fault ? ['F', 'F2'].slice(0, c.faults) : [],
+      locals: { r: t.int(0, MAX_SEQ), ret: t.enum('ok', 'EBUSY', 'EPERM'), ...H.faultPageLocals },
+      initLocals: (): FL => ({ r: 0, snap: null, ret: 'ok', wait: null }),
+      steps: fSteps,
+    })
+    .thread('Mig', {
+      instances: c.migrate ? ['Mig'] : [],
+      locals: { ...pipeLocalsType(MAX_SEQ), cur: t.int(0, MAX_SEQ) },
+      initLocals: () => ({ ...pipeInitLocals(), cur: 0 }),
+      steps: migSteps,
+    })
+    .thread('Ev', { instances: c.unbind ? ['Ev'] : [], locals: evLocals, initLocals: evInitLocals, steps: driverSections(evictSteps(driver.invalidate!)) })
+    .invariant(M2.MMAPOWN, mmapOwned, 'up_read(MMAP) only by a holder (H4)')
+    .invariant(M2.SUBFREE, subFree(SUBS), 'a freed subscription is in neither the tree nor the deferred list, and is never touched (H11); so no callback after remove returned')
+    .invariant(M2.NOSTALE, H.noStalePage, 'devPte[a] ∈ {none, the page the CPU maps (or, during a migration, its destination)}');
+  return H.buildM4(b, quiescence(), PAGE_THREADS, {
+    check: (s: State & Threads) => H.releasedOnce(s.rel, s.relDue, s.Exit[0]!.pc === 'done'),
+    doc: 'sF gets at most one RELEASE callback, and exactly one if it was in the tree when the release began',
+  });
+}
+
+export const m4Now = defineModel<NowConsts>({
+  name: 'hmm/m4-now',
+  title: 'M4 (now): mm teardown + interval-notifier removal + device fault + migration + CPU fault + unbind, one address',
+  source: 'hmm-domain.md §3 M4, §1.7–1.10, §2 H9/H11; mm/mmu_notifier.c (v5.8–v5.17 + 319561669a59), mm/hmm.c (v5.14–v6.4), mm/migrate_device.c (2025), mm/memory.c do_swap_page (v6.1+)',
+  constants: {
+    ...H.harnessConstants,
+    cpu: constant.enum(['none', 'r', 'w', 'wr'], 'r', "C's accesses of a before it exits: none, one read, one write, or a write then a read"),
+    unbind: constant.bool(true, 'include Ev, the driver unbind (evict D0, memunmap_pages) at any time'),
+    faults: constant.int(1, 2, 1, 'device faults running concurrently on the mirror (F, F2), each with its mm_users reference'),
+  },
+  variants: {
+    fixed: {
+      doc: 'current code: read_begin / read_retry under DLOCK, removal waiting for the deferred list under SUBS, the device-private fault with a reference and the page lock taken under the PTL (fault_page)',
+      ref: '99cb252f5e68 with 319561669a59; mm/hmm.c hmm_range_fault (v5.14–v6.4); mm/migrate_device.c; 16ce101db85d',
+      expect: { verdict: 'holds' },
+    },
+    'swap-fault-no-page-ref': {
+      doc: 'H9: C takes the old device-private fault (no PTL re-check, no reference): the unbind evicts and frees D0 and migrate_to_ram runs on it',
+      ref: '16ce101db85d "mm/memory.c: fix race when faulting a device private page" (CVE-2022-3523)',
+      expect: { verdict: 'violation', property: 'INV-PGMAP' },
+    },
+    'interval-remove-lockless-wait': {
+      doc: "H11: Unreg's mmu_interval_notifier_remove waits lock-free and returns while Exit's release invalidation still has sF on its deferred list; the driver frees sF",
+      ref: '319561669a59 "mm/mmu_notifier.c: fix race in mmu_interval_notifier_remove()"; <20220420043734.476348-1-apopple@nvidia.com>',
+      expect: { verdict: 'violation', property: M2.SUBFREE },
+    },
+  },
+  build,
+});

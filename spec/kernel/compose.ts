@@ -1,0 +1,74 @@
+/**
+ * Composing thread step lists, so that a model can reuse another model's threads instead of
+ * copying them (hmm-domain.md §3 M4 "sharing threads … with M1–M3"): a step list written as a
+ * whole thread (it ends by reaching `done`) is inlined into a bigger thread as a subroutine, and a
+ * step made elsewhere gets an extra effect in front of its own.
+ *
+ * @example
+ * // F = mmget_not_zero; the sequence-era fault loop of M2; mmput
+ * steps: [mmget('F0', { onFail: 'done' }), ...inline(seqFaultSteps(opts), { exit: 'F10' }), mmput('F10')]
+ * // the same subroutine twice in one thread: rename the second copy's labels
+ * steps: [...inline(hmmFree, { exit: 'X' }), ...inline(hmmFree, { exit: 'Y', rename: (l) => `E${l}` })]
+ */
+import type { StepDef, ThreadCtx } from '../builder';
+import { DONE } from '../spec';
+
+export interface InlineOpts {
+  /** Where the subroutine returns to: its `goto('done')`, and falling off its last step, go here. */
+  readonly exit: string;
+  /**
+   * Renames the subroutine's labels and the targets of its gotos (not `done`), e.g. to inline the
+   * same subroutine twice in one thread. Default: the labels are kept.
+   */
+  readonly rename?: (label: string) => string;
+}
+
+/**
+ * The steps of a subroutine, to spread contiguously into a thread's step list: labels renamed,
+ * `done` redirected to `opts.exit`. Steps that fall through in program order still do (to the next
+ * step of the subroutine, which must follow it in the thread); the last one falls through to
+ * `opts.exit`. Guards are unchanged.
+ */
+export function inline<S, L>(steps: readonly StepDef<S, L, string>[], opts: InlineOpts): StepDef<S, L, string>[] {
+  const rename = opts.rename ?? ((l: string) => l);
+  const target = (l: string): string => (l === DONE ? opts.exit : rename(l));
+  return steps.map((step, i): StepDef<S, L, string> => {
+    const last = i === steps.length - 1;
+    const effect = step.effect;
+    if (!effect && !last) return { ...step, label: rename(step.label) };
+    return {
+      ...step,
+      label: rename(step.label),
+      effect: (d, th) => {
+        let moved = false;
+        if (effect) {
+          const sub: ThreadCtx<L, string> = {
+            self: th.self,
+            id: th.id,
+            local: th.local,
+            choose: (o) => th.choose(o),
+            goto: (l) => {
+              moved = true;
+              th.goto(target(l));
+            },
+          };
+          effect(d, sub);
+        }
+        if (last && !moved) th.goto(opts.exit);
+      },
+    };
+  });
+}
+
+/** `step` with `pre` run first, in the same atomic step (pre must not goto). */
+export function before<S, L, Label extends string>(step: StepDef<S, L, Label>, pre: (d: S, th: ThreadCtx<L, string>) => void, doc?: string): StepDef<S, L, Label> {
+  const effect = step.effect;
+  return {
+    ...step,
+    doc: doc ?? step.doc,
+    effect: (d, th) => {
+      pre(d, th as ThreadCtx<L, string>);
+      effect?.(d, th);
+    },
+  };
+}

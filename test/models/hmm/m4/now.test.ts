@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { checkSpec } from '../../../../checker/check';
+import { instantiate } from '../../../../checker/model/instantiate';
+import { m4Models } from '../../../../models/hmm/m4';
+import { m4Now } from '../../../../models/hmm/m4/now';
+import type { Spec } from '../../../../spec/spec';
+import { isSubsequence, labels, mutate, replayLabels, withInvariants } from '../support';
+
+const spec = (variant: string, consts: Record<string, string> = {}) => instantiate(m4Now, variant, consts).spec;
+/** Only the invariant `name` (and no deadlock check): does the variant violate it, and how soon? */
+const only = (sp: Spec, name: string): Spec => ({ ...sp, invariants: sp.invariants.filter((i) => i.name === name), checkDeadlock: false });
+
+/** Mig's migration of a to D0 (M0, M2's invalidation around M3's collect, M3's unmap … finalize). */
+const MIGRATE_TO_D0 = ['Mig.M0', 'Mig.I1', 'Mig.I2a', 'Mig.I2b', 'Mig.I2c', 'Mig.CO2', 'Mig.I4a', 'Mig.I4b', 'Mig.I4c', 'Mig.I4d', 'Mig.CO5', 'Mig.MG5', 'Mig.MG6', 'Mig.MG7', 'Mig.MGdev', 'Mig.MG8'];
+
+describe('hmm/m4-now registration', () => {
+  it('exports both M4 models; m4-now has the variants of hmm-domain.md for its era, each with its kernel reference', () => {
+    expect(m4Models.map((m) => m.name)).toEqual(['hmm/m4-2019', 'hmm/m4-now']);
+    expect(Object.keys(m4Now.variants)).toEqual(['fixed', 'swap-fault-no-page-ref', 'interval-remove-lockless-wait']);
+    for (const v of Object.values(m4Now.variants)) expect(v.ref).toBeTruthy();
+    expect(m4Now.source).toMatch(/hmm-domain\.md/);
+  });
+
+  it('runs the threads of M1–M3 under their own step labels', () => {
+    const names = spec('fixed').actions.map((a) => a.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        // M2's interval-notifier protocol: F's loop, Exit's release invalidation, Mig's collect invalidation, Unreg's removal
+        'F.RD1', 'F.RD2', 'F.F3', 'F.HF1', 'F.HF2', 'F.F5', 'F.F6', 'F.F7', 'F.F8', 'F.F9',
+        'Exit.I1', 'Exit.I2a', 'Exit.I2b', 'Exit.I2c', 'Exit.I4a', 'Exit.I4b', 'Exit.I4c', 'Exit.I4d',
+        'Mig.I1', 'Mig.I4d', 'Unreg.Y1', 'Unreg.Y2', 'Unreg.Y3',
+        // M3's pipeline, CPU fault and eviction
+        'Mig.CO2', 'Mig.MG5', 'Mig.MG6', 'Mig.MG7', 'Mig.MGdev', 'Mig.MG8', 'Mig.MG9',
+        'C.C0', 'C.Cptl', 'C.Cwait', 'C.Cmig', 'C.CO2', 'C.Cunl',
+        'Ev.lock', 'Ev.unmap', 'Ev.copy', 'Ev.pages', 'Ev.final', 'Ev.unlock', 'Ev.memunmap',
+        // the harness
+        'C.CX', 'F.F0', 'F.F10', 'Mig.M0', 'Mig.M10', 'Exit.X2', 'Unreg.DZ',
+      ]),
+    );
+    // Exit's release invalidation changes no PTE: M2's I3 is left out.
+    expect(names).not.toContain('Exit.I3');
+  });
+});
+
+describe('hmm/m4-now swap-fault-no-page-ref (H9)', () => {
+  const H9 = [...MIGRATE_TO_D0, 'C.C0', 'Mig.MG9', 'Ev.lock', 'Ev.unmap', 'Ev.copy', 'Ev.pages', 'Ev.final', 'Ev.unlock', 'C.Cmig'];
+
+  it('BFS: the migration maps a to D0, C reads the entry without a reference, the unbind frees D0, migrate_to_ram runs on it — INV-PGMAP in 25 steps', () => {
+    const { result, trace } = checkSpec(spec('swap-fault-no-page-ref'), { strategy: 'bfs' });
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-PGMAP' });
+    expect(labels(trace)).toEqual(H9);
+    // the doc's order (§2 H9): C reads orig_pte; E locks, unmaps, copies, finalizes, frees D0; C calls migrate_to_ram
+    expect(isSubsequence(['C.C0', 'Ev.lock', 'Ev.unmap', 'Ev.copy', 'Ev.final', 'Ev.unlock', 'C.Cmig'], labels(trace))).toBe(true);
+    const st = trace!.steps.map((s) => s.state);
+    expect(st[17].C[0]).toMatchObject({ pc: 'Cmig', fp: 'D0', hold: { D0: 0 } }); // no reference taken
+    expect(st.at(-2).page.D0.freed).toBe(true); // page_free
+    expect(st.at(-1).err).toBe('UAF_PGMAP');
+  });
+
+  it('fixed: the same interleaving refaults (pte_same fails under the PTL) and the run ends cleanly', () => {
+    const states = replayLabels(spec('fixed'), [...H9.slice(0, 16), 'C.C0', 'Mig.MG9', 'Ev.lock', 'Ev.unmap', 'Ev.copy', 'Ev.pages', 'Ev.final', 'Ev.unlock', 'C.Cptl', 'C.C0', 'C.CX', 'Mig.M10']);
+    expect(states[25].C[0].pc).toBe('C0'); // Cptl: the entry changed → refault
+    expect(states.at(-1).err).toBeNull();
+    expect(states.at(-1).mmUsers).toBe(0);
+  });
+});
+
+describe('hmm/m4-now interval-remove-lockless-wait (H11)', () => {
+  const H11 = ['C.C0', 'C.CX', 'Exit.I1', 'Exit.I2a', 'Exit.I2b', 'Exit.I2c', 'F.F0', 'Mig.M0', 'Unreg.DZ', 'Unreg.Y1', 'Exit.I4a', 'Exit.I4b', 'Unreg.Y2', 'Unreg.Y3'];
+
+  it("BFS: the driver's close removes sF while exit's RELEASE invalidation is in flight, Y2 sees the seq++ of I4 and the caller frees sF still in the tree — INV-SUBFREE in 14 steps", () => {
+    const { result, trace } = checkSpec(spec('interval-remove-lockless-wait'), { strategy: 'bfs' });
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-SUBFREE' });
+    expect(labels(trace)).toEqual(H11);
+    // the doc's order (§2 H11): I1 makes seq odd; Y1 defers; I4 active 0, seq++; Y2 passes; the free
+    expect(isSubsequence(['Exit.I1', 'Unreg.Y1', 'Exit.I4a', 'Exit.I4b', 'Unreg.Y2', 'Unreg.Y3'], labels(trace))).toBe(true);
+    const last = trace!.steps.at(-1)!.state;
+    expect(last.sub.F).toMatchObject({ freed: true, inTree: true, deferred: true });
+    expect(last.subs.lock.owner).toBe('Exit');
+    expect(last.rel).toBe(1); // the RELEASE callback ran before the removal
+  });
+
+  it("I4's deferred processing then touches the freed subscription; with the fix Y2 waits until I4 unlocks", () => {
+    expect(replayLabels(spec('interval-remove-lockless-wait'), [...H11, 'Exit.I4c']).at(-1).err).toBe('UAF_SUB');
+    expect(() => replayLabels(spec('fixed'), H11)).toThrow('Unreg.Y2 is not enabled after 12 steps');
+    const fixed = replayLabels(spec('fixed'), [...H11.slice(0, 12), 'Exit.I4c', 'Exit.I4d', 'Unreg.Y2', 'Unreg.Y3', 'Exit.X2']);
+    expect(fixed.at(-1).sub.F).toMatchObject({ freed: true, inTree: false, deferred: false });
+    expect(fixed.at(-1).err).toBeNull();
+  });
+});
+
+describe('hmm/m4-now fixed', () => {
+  it('holds with 13,991 distinct / 38,209 generated states in BFS and DFS (DFS: safety)', () => {
+    for (const strategy of ['bfs', 'dfs'] as const) {
+      const { result } = checkSpec(spec('fixed'), { strategy, liveness: false });
+      expect(result.verdict.kind, strategy).toBe('holds');
+      expect(result.stats.distinct).toBe(13_991);
+      expect(result.stats.generated).toBe(38_209);
+    }
+  });
+
+  it('every thread terminates under weak fairness per thread (LIVE-TERMINATION)', () => {
+    const sp = spec('fixed');
+    expect(sp.liveness.map((l) => l.name)).toEqual(['LIVE-TERMINATION']);
+    const { result } = checkSpec(sp);
+    expect(result.verdict.kind).toBe('holds');
+    expect(result.stats.edges).toBe(38_208);
+  });
+
+  it('is not vacuous: faults map pages and retry, invalidations overlap faults and removals, teardown releases, unbind evicts', () => {
+    const sp = spec('fixed');
+    const reach = (name: string, p: (s: any) => boolean) => {
+      const { result, trace } = checkSpec(withInvariants(sp, { [name]: (s) => !p(s) }), { liveness: false });
+      expect(result.verdict, name).toMatchObject({ kind: 'violation', property: name });
+      return labels(trace);
+    };
+    expect(reach('F programs S0', (s) => s.devPte === 'S0' && s.F[0].pc === 'F9')).toEqual(['F.F0', 'F.RD1', 'F.F3', 'F.HF1', 'F.HF2', 'F.F5', 'F.F6', 'F.F7', 'F.F8']);
+    reach('F programs D0 (the owner’s device-private page)', (s) => s.devPte === 'D0' && s.F[0].pc === 'F9' && s.pte.kind === 'devpriv');
+    // the sequence protocol at work against Mig's collect invalidation
+    expect(reach('RD2 waits', (s) => s.F[0].pc === 'RD2' && s.subs.seq === s.F[0].r)).toEqual(['F.F0', 'Mig.M0', 'Mig.I1', 'Mig.I2a', 'Mig.I2b', 'F.RD1']);
+    reach('F7 read_retry fails', (s) => s.F[0].pc === 'F7' && s.sub.F.seq !== s.F[0].r);
+    reach('HF2 meets a migration entry', (s) => s.F[0].pc === 'HFw');
+    // teardown and removal
+    expect(reach('RELEASE callback', (s) => s.rel === 1)).toEqual(['C.C0', 'C.CX', 'Exit.I1', 'Exit.I2a', 'Exit.I2b']);
+    reach('removal deferred by the release', (s) => s.sub.F.deferred && s.Unreg[0].pc === 'Y2');
+    reach('F gives up: mm_users already 0', (s) => s.F[0].pc === 'done' && s.Exit[0].pc !== 'I1');
+    reach('exit frees D0 (page_free through the zap)', (s) => s.Exit[0].pc === 'done' && s.page.D0.freed && s.Mig[0].pc === 'done' && !s.pgmapDead);
+    // M3's device-private fault, migrate-back and unbind
+    reach('C waits for the page lock', (s) => s.C[0].pc === 'Cwait');
+    reach('C migrates D0 back', (s) => s.C[0].pc === 'Cunl');
+    reach('unbind evicts D0', (s) => s.Ev[0].pc === 'unlock' && s.Ev[0].mig);
+    reach('unbind before the migration: no device memory', (s) => s.Mig[0].pc === 'MG7' && s.Mig[0].dst === null);
+  });
+
+  it("the driver's MIGRATE callback must move the seq: a callback that skips its own migration (test_hmm's early return) lets F program the page under migration", () => {
+    const skipping = mutate(spec('fixed'), 'Mig.I2b', { effect: (d, p) => void (d.Mig[p.self].pc = 'I2c') });
+    const { result, trace } = checkSpec(skipping, { liveness: false });
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-NOSTALE' });
+    expect(labels(trace)).toEqual(['F.F0', 'F.RD1', 'F.F3', 'F.HF1', 'F.HF2', 'F.F5', 'Mig.M0', 'Mig.I1', 'Mig.I2a', 'Mig.I2b', 'Mig.I2c', 'F.F6', 'F.F7', 'F.F8', 'Mig.CO2']);
+  });
+
+  it("the driver's close must tear the device page table down: without DZ, exit zaps and frees a page the device still maps", () => {
+    const noDz = mutate(spec('fixed'), 'Unreg.DZ', { effect: (d, p) => void (d.Unreg[p.self].pc = 'Y1') });
+    const { result, trace } = checkSpec(noDz, { liveness: false });
+    // sF is gone, so exit's unmap_vmas no longer reaches the driver: the device keeps S0 as it is freed
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-NOSTALE' });
+    expect(labels(trace).at(-1)).toBe('Exit.X2');
+    expect(trace!.steps.at(-1)!.state).toMatchObject({ devPte: 'S0', page: { S0: { freed: true } } });
+    expect(checkSpec(only(noDz, 'INV-TEARDOWN'), { liveness: false }).result.verdict.kind).toBe('violation');
+  });
+
+  it.each([
+    [{ cpu: 'none' }, 4_149],
+    [{ cpu: 'w' }, 15_105],
+    [{ unbind: 'false' }, 2_619],
+  ])('holds at other constants %o (%i distinct)', (consts, distinct) => {
+    const { result } = checkSpec(spec('fixed', consts));
+    expect(result.verdict.kind).toBe('holds');
+    expect(result.stats.distinct).toBe(distinct);
+  });
+});
+
+describe('hmm/m4-now: each bug variant violates only what the doc says', () => {
+  const violated = (variant: string) => {
+    const sp = spec(variant);
+    return sp.invariants.filter((i) => checkSpec(only(sp, i.name), { liveness: false }).result.verdict.kind === 'violation').map((i) => i.name);
+  };
+
+  it.each([
+    ['swap-fault-no-page-ref', ['INV-PGMAP', 'INV-NOERR']],
+    ['interval-remove-lockless-wait', ['INV-SUBFREE', 'INV-NOERR']],
+    ['fixed', []],
+  ] as const)('%s: %o', (variant, invs) => {
+    expect(violated(variant)).toEqual(invs);
+  });
+});
