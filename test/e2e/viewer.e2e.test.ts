@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewCommand } from '../../checker/cli/commands/view';
+import { instantiate } from '../../checker/model/instantiate';
 import { findModel } from '../../models';
 import { runCli } from '../support/cli';
 
@@ -151,6 +152,21 @@ describe('trace viewer in Chromium', () => {
     expect(await panelStep(page)).toBe(String(states - 1));
     expect(await page.getByTestId('violation-note').isVisible()).toBe(true);
     await page.screenshot({ path: join(outDir, 'viewer-h1.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it.skipIf(!haveChromium)("draws M4's longest trace (hmm/m4-now H9, 25 steps): a lane per thread, the violating step marked", async () => {
+    const { html, states } = await tracePage('m4-h9', ['hmm/m4-now', '--variant', 'swap-fault-no-page-ref']);
+    const { page, errors } = await open(html);
+    const lanes = await page.locator('[data-testid="lane"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
+    const threads = instantiate(findModel('hmm/m4-now')!, 'swap-fault-no-page-ref').spec.threads;
+    expect(lanes).toEqual(expect.arrayContaining(threads.flatMap((t) => t.ids)));
+    expect(states).toBe(26);
+    expect(await page.locator('[data-testid="step"]').count()).toBe(states);
+    await page.keyboard.press('End');
+    expect(await page.getByTestId('violation-note').isVisible()).toBe(true);
+    await page.screenshot({ path: join(outDir, 'viewer-m4-h9.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
