@@ -75,3 +75,14 @@ describe('hmmcheck simulate', () => {
     }
   });
 });
+
+describe('simulate where BFS runs out of budget', () => {
+  it('a swarm finds H9 in hmm/m4-now at faults=2, cpu=wr, where BFS within 50,000 states does not', () => {
+    const consts = ['--const', 'faults=2', '--const', 'cpu=wr'];
+    const bfs = runCli(['check', 'hmm/m4-now', '--variant', 'swap-fault-no-page-ref', ...consts, '--max-states', '50000', '--no-coverage']);
+    expect(bfs.code).toBe(20);
+    const sim = runCli(['simulate', 'hmm/m4-now', '--variant', 'swap-fault-no-page-ref', ...consts, '--seed', '1', '--traces', '400000', '--depth', '80', '--workers', '2', '--time-budget', '60']);
+    expect(sim.code).toBe(12);
+    expect(sim.stdout).toContain('Error: invariant INV-PGMAP is violated.');
+  }, 120_000);
+});
