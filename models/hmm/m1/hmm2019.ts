@@ -10,6 +10,10 @@
  * lives by its kref, `mm_get_hmm` / `hmm_put` / `hmm_free`); otherwise the v5.3–v5.4 design
  * (14331726a3c4: `mirrors_sem` held for read across the loop; `mmu_notifier_get/put` lifetime).
  *
+ * Two mutants of the v5.3–v5.4 form (not kernel bugs; ../mutants.ts), shared by both models:
+ * `mmu_notifier_put` freeing the hmm at once instead of through call_srcu (INV-UAF-H), and
+ * `hmm_mirror_unregister` calling `->release` itself (INV-REL1).
+ *
  * What the driver does inside its callbacks is a hook (M1 only touches the mirror; M4 also zaps
  * the device page table under DLOCK), as are the steps an invalidation runs before taking
  * `mirrors_sem` (M4: the HLOCK section IS2–IS4 of the range protocol, ../m2/rangeValid.ts).
@@ -21,8 +25,28 @@ import { mutexSteps, mutexType, type Mutex } from '../../../spec/kernel/mutex';
 import { rwsemSteps, rwsemType, rwsemUpWrite, type Rwsem } from '../../../spec/kernel/rwsem';
 import { srcuCall, srcuCallbackDone, srcuCallbackReady, srcuSteps, srcuType, type Srcu } from '../../../spec/kernel/srcu';
 import { andThen } from '../../../spec/kernel/steps';
+import type { VariantDef } from '../../../spec/model';
 import { t } from '../../../spec/types';
-import { exitReleaseSection } from './common';
+import { mutantVariant } from '../mutants';
+import { exitReleaseSection, INV } from './common';
+
+/** The mirror layer's mutants (see the module header). */
+export const HMM_MUTANTS = ['mutant-put-frees-without-grace-period', 'mutant-unregister-calls-release'] as const;
+export type HmmMutant = (typeof HMM_MUTANTS)[number];
+
+/** The variants of the mutants, for the registry entries of the models that run these threads. */
+export const hmmMutantVariants: Record<HmmMutant, VariantDef> = {
+  'mutant-put-frees-without-grace-period': mutantVariant(
+    INV.UAF_H,
+    'mmu_notifier_put frees the notifier without waiting for SRCU readers',
+    'the fixed design, but the last mmu_notifier_put kfree()s the hmm at once instead of through call_srcu, so a release or an invalidation that dispatched to it before the unlink takes mirrors_sem in freed memory',
+  ),
+  'mutant-unregister-calls-release': mutantVariant(
+    INV.REL1,
+    'hmm_mirror_unregister calls ->release itself',
+    'the fixed design, but hmm_mirror_unregister calls mirror->ops->release on a mirror still on the list (as mmu_notifier_unregister does for notifiers); hmm_release, which leaves the mirrors on the list, has already called it',
+  ),
+};
 
 /** Schema fields of the mirror layer: threads `ids` take its locks, `readers` read the notifier SRCU. */
 export function hmmFields(ids: readonly string[], readers: readonly string[], n: number) {
@@ -84,8 +108,8 @@ function guarded<G, L>(step: StepDef<G, L, string>, extra: ((s: G) => boolean) |
 }
 
 /** The mirror layer's step factories for `n` mirrors, in the v5.2 (`v52`) or the v5.3–v5.4 form. */
-export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly v52: boolean; readonly hooks?: HmmHooks<G> }) {
-  const { n, v52 } = o;
+export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly v52: boolean; readonly hooks?: HmmHooks<G>; readonly mutant?: HmmMutant | null }) {
+  const { n, v52, mutant } = o;
   const hooks = o.hooks ?? {};
   const M = mutexSteps<G>();
   const R = rwsemSteps<G>();
@@ -195,6 +219,10 @@ export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly
   ]);
 
   // ---- Unreg[i]: hmm_mirror_unregister, then the driver frees the mirror; it ends at done
+  const unregisterReleases = mutant === 'mutant-unregister-calls-release';
+  const mu2Doc = unregisterReleases
+    ? 'mutant: MU2 down_write(&hmm->mirrors_sem); if on the list: mirror->ops->release(mirror); list_del_init(&mirror->list); mirror->hmm = NULL; up_write'
+    : 'MU2 down_write(&hmm->mirrors_sem); list_del_init(&mirror->list); mirror->hmm = NULL; up_write';
   const unreg: StepDef<G, unknown, string>[] = [
     {
       label: 'MU1',
@@ -204,10 +232,14 @@ export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly
         if (tch(d, m, 'UAF_MIRROR') && !m.hmmPtr) th.goto('MF');
       },
     },
-    andThen(R.downWrite('MU2', msem, { ...inHmm, doc: 'MU2 down_write(&hmm->mirrors_sem); list_del_init(&mirror->list); mirror->hmm = NULL; up_write' }), (d, th: Ctx<unknown>) => {
+    andThen(R.downWrite('MU2', msem, { ...inHmm, doc: mu2Doc }), (d, th: Ctx<unknown>) => {
       if (d.hmm.msem.writer !== th.id) return;
       const m = d.mirror[th.self]!;
       if (tch(d, m, 'UAF_MIRROR')) {
+        if (unregisterReleases && m.onList) {
+          m.rel++;
+          hooks.onRelease?.(d, th.self);
+        }
         m.onList = false;
         m.hmmPtr = false;
       }
@@ -219,9 +251,14 @@ export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly
           // mmu_notifier_put (§1.6): users-- under SUBS; the last user unlinks and frees via call_srcu.
           if (krefPut<HmmState>(d, d.hmm, 'UAF_HMM')) {
             d.hmm.node = 'UNHASHED';
-            srcuCall(d.srcu, 'free_notifier');
+            if (mutant === 'mutant-put-frees-without-grace-period') kfree<HmmState>(d, d.hmm, 'UAF_HMM');
+            else srcuCall(d.srcu, 'free_notifier');
           }
-        }, { doc: 'MU3 mmu_notifier_put(&hmm->mmu_notifier): last user → unlink, call_srcu(free)' }),
+        }, {
+          doc: mutant === 'mutant-put-frees-without-grace-period'
+            ? 'mutant: MU3 mmu_notifier_put(&hmm->mmu_notifier): last user → unlink, kfree(hmm) at once'
+            : 'MU3 mmu_notifier_put(&hmm->mmu_notifier): last user → unlink, call_srcu(free)',
+        }),
     { label: 'MF', doc: 'the driver frees its mirror (kfree(svmm))', effect: (d: G, th: Ctx<unknown>) => (kfree<HmmState>(d, d.mirror[th.self]!, 'UAF_MIRROR'), th.goto('done')) },
     ...(v52 ? hmmFree('MF') : []),
   ];

@@ -11,6 +11,9 @@
  * `hmm_mirror_destroy` X5–X7b, whose `mutex_unlock(&device->mutex)` is split into (a) ownership
  * released and (b) the slow path still touching the mutex (§1.1, Hairgrove 10 Jun 2015).
  *
+ * Mutants (not kernel bugs: they show that INV-UAF-M and INV-REL1 can fail): the driver freeing a
+ * mirror it never unregistered; hmm_mirror_unregister calling `->release` itself.
+ *
  * Abstracted away: the `hmm` object's own lifetime (Exit and Unreg only use `HRW`, which stays
  * valid: its refcount is not where H1 lives), the mm's pages and the rest of exit_mmap (the core's
  * unlink E3 and synchronize E5 come after the read section and touch no HMM object), the device's
@@ -29,6 +32,7 @@ import { andThen } from '../../../spec/kernel/steps';
 import { defineModel } from '../../../spec/model';
 import { leadsTo } from '../../../spec/temporal';
 import { t, type Infer, type RecordType } from '../../../spec/types';
+import { mutantVariant, selectMutant } from '../mutants';
 import { checkQuiesceConstant, exitReleaseSection, INV, notifierSync } from './common';
 
 const IDS = ['Unreg', 'Exit'] as const;
@@ -64,18 +68,26 @@ const M = mutexSteps<State>();
 const K = krefSteps<State>();
 const inDev = { in: (s: State) => s.dev, uaf: 'UAF_DEV' } as const;
 
-/** `hmm_mirror_destroy` (X5–X7b), run by whichever thread drops the last mirror reference. */
-function mirrorDestroy<L>(after: (d: State, th: ThreadCtx<L, string>) => void) {
+/** The mutants (see the module header), each named `mutant-<what>`. */
+const MUTANTS = ['mutant-driver-frees-registered-mirror', 'mutant-unregister-calls-release'] as const;
+
+/**
+ * `hmm_mirror_destroy` (X5–X7b), run by whichever thread drops the last mirror reference;
+ * `releaseFrees`: the driver frees the mirror in `->release` (else later, with its device).
+ */
+function mirrorDestroy<L>(after: (d: State, th: ThreadCtx<L, string>) => void, releaseFrees: boolean) {
   return [
     M.lock('X5', (s) => s.dev.mutex, { ...inDev, doc: 'X5 mutex_lock(&device->mutex)' }),
     {
       label: 'X6',
-      doc: 'X6 list_del_init(&mirror->dlist); device->ops->release(mirror) (the driver frees the mirror)',
+      doc: releaseFrees
+        ? 'X6 list_del_init(&mirror->dlist); device->ops->release(mirror) (the driver frees the mirror)'
+        : 'X6 list_del_init(&mirror->dlist); device->ops->release(mirror) (the driver keeps the mirror until its device goes)',
       effect: (d: State) => {
         if (!touch(d, d.dev, 'UAF_DEV') || !touch(d, d.mirror, 'UAF_MIRROR')) return;
         d.dev.mirrors--;
         d.mirror.released++;
-        kfree(d, d.mirror, 'UAF_MIRROR');
+        if (releaseFrees) kfree(d, d.mirror, 'UAF_MIRROR');
       },
     },
     ...M.unlock2('X7a', 'X7b', (s) => s.dev.mutex, { ...inDev, doc: 'X7 mutex_unlock(&device->mutex)' }),
@@ -83,20 +95,33 @@ function mirrorDestroy<L>(after: (d: State, th: ThreadCtx<L, string>) => void) {
 }
 
 function build(cfg: { readonly constants: { checkQuiesce: boolean }; readonly variant: string }) {
-  const fixed = cfg.variant === 'fixed';
+  const mutant = selectMutant(cfg.variant, MUTANTS);
+  // The mutants change the fixed design.
+  const fixed = cfg.variant === 'fixed' || mutant !== null;
+  const releaseFrees = mutant !== 'mutant-unregister-calls-release';
   /** K4 runs only if K2 unlinked the mirror. */
   const afterK3 = (_d: State, th: ThreadCtx<UnregLocals, string>) => th.goto(th.local.unlinked ? 'K4' : 'K5');
   const k3 = R.upWrite('K3', (s) => s.hrw, { doc: 'K3 up_write(&hmm->rwsem)' });
   const [ks1, ks2] = notifierSync<State, 'KS1', 'KS2'>('KS1', 'KS2', 'synchronize_srcu between unlinking and the final unref (H1 fix)');
 
   const unreg = [
-    R.downWrite('K1', (s) => s.hrw, { doc: 'K1 down_write(&hmm->rwsem)' }),
+    mutant === 'mutant-driver-frees-registered-mirror'
+      ? {
+          label: 'K1',
+          doc: 'mutant: the driver kfree()s its mirror without hmm_mirror_unregister (still on the hmm list, still referenced), then unregisters its device',
+          effect: (d: State, th: ThreadCtx<UnregLocals, string>) => (kfree(d, d.mirror, 'UAF_MIRROR'), th.goto('DV1')),
+        }
+      : R.downWrite('K1', (s) => s.hrw, { doc: 'K1 down_write(&hmm->rwsem)' }),
     {
       label: 'K2',
-      doc: 'K2 if (!hlist_unhashed(&mirror->mlist)) hlist_del_init(&mirror->mlist)',
+      doc:
+        mutant === 'mutant-unregister-calls-release'
+          ? 'mutant: K2 if (!hlist_unhashed(&mirror->mlist)) { hlist_del_init(&mirror->mlist); device->ops->release(mirror) }'
+          : 'K2 if (!hlist_unhashed(&mirror->mlist)) hlist_del_init(&mirror->mlist)',
       effect: (d: State, th: ThreadCtx<UnregLocals, string>) => {
         th.local.unlinked = touch(d, d.mirror, 'UAF_MIRROR') && d.mirror.linked;
         if (th.local.unlinked) d.mirror.linked = false;
+        if (th.local.unlinked && mutant === 'mutant-unregister-calls-release') d.mirror.released++;
       },
     },
     // v8: straight on to the unrefs. Fixed (Hairgrove's proposal): synchronize_srcu first.
@@ -119,7 +144,7 @@ function build(cfg: { readonly constants: { checkQuiesce: boolean }; readonly va
       if (th.local.busy) th.goto('DV1');
     }),
     { label: 'DVfree', doc: 'the driver frees the hmm_device', effect: (d: State, th: ThreadCtx<UnregLocals, string>) => (kfree(d, d.dev, 'UAF_DEV'), th.goto('done')) },
-    ...mirrorDestroy<UnregLocals>((_d, th) => th.goto(th.local.ret)),
+    ...mirrorDestroy<UnregLocals>((_d, th) => th.goto(th.local.ret), releaseFrees),
   ];
 
   const exit = exitReleaseSection<State, string, ExitLocals>([
@@ -141,7 +166,7 @@ function build(cfg: { readonly constants: { checkQuiesce: boolean }; readonly va
     ...mirrorDestroy<ExitLocals>((_d, th) => {
       th.local.m = false;
       th.goto('X1');
-    }),
+    }, releaseFrees),
   ]);
 
   let b = spec(fields)
@@ -198,6 +223,16 @@ export const m1Mirror2015 = defineModel<{ checkQuiesce: boolean }>({
       ref: '<alpine.DEB.2.00.1506081222270.27796@mdh-linux64-2.nvidia.com> + <alpine.DEB.2.00.1506101757580.8383@…> (Hairgrove, 8/10 Jun 2015)',
       expect: { verdict: 'violation', property: INV.UAF_D },
     },
+    'mutant-driver-frees-registered-mirror': mutantVariant(
+      INV.UAF_M,
+      'the driver frees a mirror it never unregistered',
+      "the fixed design, but the driver's close kfree()s its mirror without hmm_mirror_unregister, so exit's release walks the hmm list onto the freed mirror",
+    ),
+    'mutant-unregister-calls-release': mutantVariant(
+      INV.REL1,
+      'hmm_mirror_unregister calls ->release itself',
+      "the fixed design, but hmm_mirror_unregister calls device->ops->release on the mirror it unlinks (as mmu_notifier_unregister does for notifiers) and hmm_mirror_destroy calls it again; the driver's ->release here keeps the mirror until its device goes, so the second call is not also a use-after-free",
+    ),
   },
   build,
 });

@@ -20,6 +20,9 @@
  *   `mmu_notifier_get/put` (§1.6, v5.4): the last put unlinks the notifier under SUBS and frees it
  *   through call_srcu, after every SRCU reader that could still see it.
  *
+ * Mutants (not kernel bugs; ./hmm2019.ts): `mutant-put-frees-without-grace-period` (INV-UAF-H),
+ * `mutant-unregister-calls-release` (INV-REL1), both changing one step of `fixed`.
+ *
  * Abstracted away: ranges, `hmm->lock`, `notifiers`, `dead`, `range->valid` and the wait queue
  * (RL2, RL3, IS2–IS4, IE1–IE2: they matter to the fault path of M2, not to lifetimes), register
  * (GC1–GC5, MR1: every mirror starts registered), `invalidate_range_end`, the mm's pages and
@@ -34,8 +37,9 @@ import { srcuInit } from '../../../spec/kernel/srcu';
 import { constant, defineModel } from '../../../spec/model';
 import { leadsTo } from '../../../spec/temporal';
 import { t, type Infer, type RecordType } from '../../../spec/types';
+import { selectMutant } from '../mutants';
 import { checkQuiesceConstant, INV } from './common';
-import { freeNotifier, hmmFields, hmmInit, hmmThreads, type CursorLocals } from './hmm2019';
+import { freeNotifier, HMM_MUTANTS, hmmFields, hmmInit, hmmMutantVariants, hmmThreads, type CursorLocals } from './hmm2019';
 
 const MAX_MIRRORS = 2;
 
@@ -59,7 +63,7 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }) {
   const n = cfg.constants.mirrors;
   const v52 = cfg.variant === 'release-drops-mirrors-sem';
   const { unreg: unregIds } = threadIds(n);
-  const { exit, unreg, inv } = hmmThreads<State>({ n, v52 });
+  const { exit, unreg, inv } = hmmThreads<State>({ n, v52, mutant: selectMutant(cfg.variant, HMM_MUTANTS) });
 
   const fields = makeFields(n);
   let b = spec(fields)
@@ -134,6 +138,7 @@ export const m1Mirror2019 = defineModel<Consts>({
       ref: '14331726a3c4 (the fix; the race is in its commit message)',
       expect: { verdict: 'violation', property: INV.UAF_M },
     },
+    ...hmmMutantVariants,
   },
   build,
 });

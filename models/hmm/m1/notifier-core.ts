@@ -10,9 +10,12 @@
  *
  * Calibration, not a bug: the core calls `->release` twice when U1 reads LINKED before E3 unlinks
  * the node; this is accepted by design (§1.2) and drivers must tolerate it. So `fixed` — the only
- * variant — is expected to violate INV-REL1 ("release at most once"), while every use-after-free
- * and staleness invariant holds: run it with `checkRel1=false` to explore the whole state space
- * against them.
+ * kernel variant — is expected to violate INV-REL1 ("release at most once"), while every
+ * use-after-free and staleness invariant holds: run it with `checkRel1=false` to explore the whole
+ * state space against them.
+ *
+ * Mutants (not kernel bugs: they show that INV-NOSTALE, INV-QUIESCE and INV-NOERR can fail): exit
+ * freeing the pages before `->release`, an inverted U1 test, an unregister without U2's lock.
  *
  * Abstracted away: `mmgrab`/`mmdrop` (U7; the caller's mm_count reference keeps the subscriptions
  * alive, nothing here frees them), register (R1–R4 of §1.2; the notifier starts registered), the
@@ -20,11 +23,13 @@
  * (nothing reads the node under SUBS, only lock-free).
  */
 import { spec } from '../../../spec/builder';
+import { before } from '../../../spec/kernel/compose';
 import { errType, noError, raise, type ErrState } from '../../../spec/kernel/errors';
 import { mutexInit, mutexSteps, mutexType } from '../../../spec/kernel/mutex';
 import { srcuInit, srcuSteps, srcuType } from '../../../spec/kernel/srcu';
 import { constant, defineModel } from '../../../spec/model';
 import { t, type Infer, type RecordType } from '../../../spec/types';
+import { mutantVariant, selectMutant } from '../mutants';
 import { exitReleaseSection, INV, notifierSync } from './common';
 
 const IDS = ['E', 'U', 'R'] as const;
@@ -59,6 +64,15 @@ function release(d: State): void {
   d.relCount++;
 }
 
+/** exit_mmap's unmap_vmas + free_pgtables: the CPU PTE is zapped and the page freed. */
+function zapAndFree(d: State): void {
+  d.cpuPte = 'none';
+  d.page = 'freed';
+}
+
+/** The mutants (see the module header), each named `mutant-<what>`. */
+const MUTANTS = ['mutant-exit-frees-pages-before-release', 'mutant-unregister-inverted-unhashed-test', 'mutant-unregister-skips-srcu-read-lock'] as const;
+
 const M = mutexSteps<State>();
 const U = srcuSteps<State>();
 
@@ -68,6 +82,7 @@ function callbackPending(s: State & { E: { pc: string }[]; U: { pc: string }[]; 
 }
 
 function build(cfg: { readonly constants: { checkRel1: boolean }; readonly variant: string }) {
+  const mutant = selectMutant(cfg.variant, MUTANTS);
   const exit = exitReleaseSection<State, string, unknown>([
     {
       label: 'E2',
@@ -77,7 +92,12 @@ function build(cfg: { readonly constants: { checkRel1: boolean }; readonly varia
       },
     },
     M.critical('E3', (s) => s.subs, (d) => void (d.node = 'UNHASHED'), { doc: 'E3 SUBS: hlist_del_init_rcu of every notifier' }),
-  ]);
+  ]).map((st) =>
+    st.label === 'E1' && mutant === 'mutant-exit-frees-pages-before-release'
+      ? before(st, zapAndFree, 'mutant: exit_mmap zaps and frees the pages first, then E1 srcu_read_lock (__mmu_notifier_release)')
+      : st,
+  );
+  const inverted = mutant === 'mutant-unregister-inverted-unhashed-test';
   const b = spec(fields)
     .init(() => ({
       err: null,
@@ -94,21 +114,18 @@ function build(cfg: { readonly constants: { checkRel1: boolean }; readonly varia
       steps: [
         ...exit,
         ...notifierSync<State, 'E5a', 'E5b'>('E5a', 'E5b', 'E5 synchronize_srcu'),
-        {
-          label: 'E6',
-          doc: 'E6 exit_mmap zaps the page tables and frees the pages',
-          effect: (d) => {
-            d.cpuPte = 'none';
-            d.page = 'freed';
-          },
-        },
+        { label: 'E6', doc: 'E6 exit_mmap zaps the page tables and frees the pages', effect: zapAndFree },
       ],
     })
     .thread('U', {
       instances: ['U'],
       steps: [
-        { label: 'U1', doc: 'U1 if (!hlist_unhashed(&mn->hlist)) — a lock-free read', effect: (d, th) => void (d.node === 'LINKED' || th.goto('U6a')) },
-        U.readLock('U2', (s) => s.srcu, 'U2 srcu_read_lock'),
+        {
+          label: 'U1',
+          doc: inverted ? 'mutant: U1 if (hlist_unhashed(&mn->hlist)) — the lock-free test inverted' : 'U1 if (!hlist_unhashed(&mn->hlist)) — a lock-free read',
+          effect: (d, th) => void ((d.node === 'LINKED') !== inverted || th.goto('U6a')),
+        },
+        mutant === 'mutant-unregister-skips-srcu-read-lock' ? { label: 'U2', doc: 'mutant: U2 srcu_read_lock left out (U4 still unlocks)' } : U.readLock('U2', (s) => s.srcu, 'U2 srcu_read_lock'),
         { label: 'U3', doc: 'U3 ->release(mn)', effect: (d) => release(d) },
         U.readUnlock('U4', (s) => s.srcu, 'U4 srcu_read_unlock'),
         M.critical('U5', (s) => s.subs, (d) => void (d.node = 'UNHASHED'), { doc: 'U5 SUBS: hlist_del_init_rcu(&mn->hlist) (idempotent)' }),
@@ -148,6 +165,21 @@ export const m1NotifierCore = defineModel<{ checkRel1: boolean }>({
       ref: 'mm/mmu_notifier.c mmu_notifier_unregister ("->release may be called twice" behaviour, hmm-domain.md §1.2)',
       expect: { verdict: 'violation', property: INV.REL1 },
     },
+    'mutant-exit-frees-pages-before-release': mutantVariant(
+      INV.NOSTALE,
+      'exit_mmap frees the pages before calling ->release',
+      'exit_mmap zaps and frees the pages before __mmu_notifier_release, so the secondary MMU still maps a freed page',
+    ),
+    'mutant-unregister-inverted-unhashed-test': mutantVariant(
+      INV.QUIESCE,
+      'mmu_notifier_unregister with its unhashed test inverted',
+      'U1 tests hlist_unhashed instead of !hlist_unhashed, so unregistering a linked notifier skips ->release and the unlink and returns with callbacks to come',
+    ),
+    'mutant-unregister-skips-srcu-read-lock': mutantVariant(
+      INV.NOERR,
+      'mmu_notifier_unregister calls ->release without srcu_read_lock',
+      'U2 srcu_read_lock is left out but U4 still unlocks: an unbalanced SRCU read section',
+    ),
   },
   build,
 });

@@ -10,6 +10,10 @@
  * PTE over named pages. That part is a hook (`walk`, `program`, `zap`, `pteChange`); everything
  * about `subs`, the subscriptions, DLOCK and MMAP is here.
  *
+ * Mutants (not kernel bugs, ../mutants.ts; `INTERVAL_MUTANTS`), run by M4-now: a fault loop whose
+ * F7 does not call mmu_interval_read_retry, one whose F7 retry path up_reads MMAP again, and a
+ * release invalidation whose tree walk skips the first subscription.
+ *
  * Step granularity (§4). `subs.seq` has lock-free readers (RD2, Y2 as written), so I4 is split as
  * the doc's Appendix A.2: I4a ⟨SUBS; active--⟩, I4b ⟨seq++⟩, I4c ⟨apply the deferred list⟩,
  * I4d ⟨unlock; wake_up_all⟩ (a wait is a guard re-evaluated in every state, so the wake-up is
@@ -24,7 +28,7 @@ import { mutexFree, mutexSteps, mutexType, mutexUnlock, type Mutex } from '../..
 import { rwsemSteps, type Rwsem } from '../../../spec/kernel/rwsem';
 import { andThen } from '../../../spec/kernel/steps';
 import { t } from '../../../spec/types';
-import { mmapUpReadStep, type FaultPageHooks, type FaultRecord, type MmapState } from './common';
+import { mmapUpRead, mmapUpReadStep, type FaultPageHooks, type FaultRecord, type MmapState } from './common';
 
 /** One interval notifier subscription: its `invalidate_seq` (odd), in the tree, on the deferred list, freed. */
 export interface Subscription extends Freeable {
@@ -59,6 +63,10 @@ export function intervalFields<const S extends string>(ids: readonly string[], k
 
 const odd = (n: number) => n % 2 === 1;
 
+/** The protocol's mutants (see the module header). */
+export const INTERVAL_MUTANTS = ['mutant-fault-skips-read-retry', 'mutant-retry-unlocks-mmap-twice', 'mutant-release-walk-skips-first'] as const;
+export type IntervalMutant = (typeof INTERVAL_MUTANTS)[number];
+
 // ---- F: the driver fault loop (§1.8) ----------------------------------------------------------
 
 /**
@@ -69,7 +77,7 @@ export type FaultLocals<V> = FaultRecord<V, 'ok' | 'EBUSY' | 'EPERM'> & { r: num
 type FCtx<V> = ThreadCtx<FaultLocals<V>, string>;
 
 /** `sub`: the faulting driver's subscription; `insert`: F first inserts it (IN2, the driver's open); `timeouts`: the loop head F1 may time out on a retry. */
-export type FaultOpts<G, V> = FaultPageHooks<G, FCtx<V>, V> & { readonly sub: string; readonly insert: boolean; readonly timeouts: boolean };
+export type FaultOpts<G, V> = FaultPageHooks<G, FCtx<V>, V> & { readonly sub: string; readonly insert: boolean; readonly timeouts: boolean; readonly mutant?: IntervalMutant | null };
 
 /** F: (IN2), then the driver fault loop of §1.8 around hmm_range_fault; it ends at done. */
 export function faultLoopSteps<G extends IntervalState & MmapState, V>(o: FaultOpts<G, V>): StepDef<G, FaultLocals<V>, string>[] {
@@ -131,16 +139,19 @@ export function faultLoopSteps<G extends IntervalState & MmapState, V>(o: FaultO
       }
     }),
     M.lock('F6', (s) => s.dlock, { doc: 'F6 mutex_lock(DLOCK)' }),
-    {
-      label: 'F7',
-      doc: 'F7 if mmu_interval_read_retry(sF, r) (sF.seq != r, under DLOCK): unlock DLOCK, retry (F1)',
-      effect: (d, th) => {
-        if (d.sub[o.sub]!.seq === th.local.r) return;
-        mutexUnlock(d, d.dlock, th.id);
-        reset(th);
-        th.goto(retry);
-      },
-    },
+    o.mutant === 'mutant-fault-skips-read-retry'
+      ? { label: 'F7', doc: 'mutant: F7 mmu_interval_read_retry left out: the driver programs whatever the walk saw' }
+      : {
+          label: 'F7',
+          doc: `F7 if mmu_interval_read_retry(sF, r) (sF.seq != r, under DLOCK): unlock DLOCK, ${o.mutant === 'mutant-retry-unlocks-mmap-twice' ? 'mutant: up_read(MMAP) again (F5 dropped it), ' : ''}retry (F1)`,
+          effect: (d, th) => {
+            if (d.sub[o.sub]!.seq === th.local.r) return;
+            mutexUnlock(d, d.dlock, th.id);
+            if (o.mutant === 'mutant-retry-unlocks-mmap-twice') mmapUpRead(d, th.id);
+            reset(th);
+            th.goto(retry);
+          },
+        },
     { label: 'F8', doc: 'F8 program the device PTE of p from pfns[]', effect: (d, th) => o.program(d, th.local.snap) },
     andThen(M.unlock('F9', (s) => s.dlock, { doc: 'F9 mutex_unlock(DLOCK); the fault is done' }), (_d, th: FCtx<V>) => {
       reset(th);
@@ -179,6 +190,8 @@ export interface InvOpts<G> {
    * under its own label), run after the callbacks; it must continue to I4a (its successor here).
    */
   readonly announce?: StepDef<G, any, string>;
+  /** The mutant `mutant-release-walk-skips-first`: I1's walk starts after the first subscription in the tree. */
+  readonly skipFirst?: boolean;
 }
 
 /** The subscriptions of an invalidation's tree, in tree order. */
@@ -200,11 +213,11 @@ export function invalidationSteps<G extends IntervalState>(o: InvOpts<G>): StepD
   return [
     M.critical('I1', (s) => s.subs.lock, (d, th: ICtx) => {
       d.subs.active++;
-      const first = nextCallback(d, 0);
+      const first = nextCallback(d, o.skipFirst ? 1 : 0);
       if (first !== after) d.subs.seq |= 1;
       th.local.cur = d.subs.seq;
       th.goto(first);
-    }, { doc: 'I1 mn_itree_inv_start_range: ⟨SUBS; active++; if a subscription overlaps: seq |= 1; cur := seq; unlock⟩' }),
+    }, { doc: `I1 mn_itree_inv_start_range: ⟨SUBS; active++; ${o.skipFirst ? 'mutant: the walk starts after the first overlapping subscription; if one is left' : 'if a subscription overlaps'}: seq |= 1; cur := seq; unlock⟩` }),
     M.lock('I2a', (s) => s.dlock, { doc: `I2a dmirror_interval_invalidate(s${o.dlockSub}): mutex_lock(DLOCK)` }),
     {
       label: 'I2b',

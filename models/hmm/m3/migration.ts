@@ -27,6 +27,10 @@
  * reference, no fault_page); H10 uses a blocking lock_page in prepare. The `fixed` counterparts of
  * H6/H7/H8/H9/H10 are `fixed` run in the bug's configuration (`--const config=…`).
  *
+ * Mutant (not a kernel bug, ../mutants.ts): `mutant-device-map-unchecked`, `fixed` with the driver's
+ * MGdev mapping the device page without its sequence check (the `deviceMapCheck=false` switch), so
+ * that INV-DEVMAP, which no historical variant violates, is shown not to be vacuous.
+ *
  * Abstracted away, and why:
  * - The TLB (no tlb.ts): every CPU access goes through the PTE in one atomic step, and collect
  *   clears the PTE atomically (ptep_get_and_clear), so the dirty bit cannot be set behind it; H8 is
@@ -51,6 +55,7 @@
  */
 import { constant, defineModel } from '../../../spec/model';
 import type { Spec } from '../../../spec/spec';
+import { mutantVariant, selectMutant } from '../mutants';
 import { buildAbba } from './abba';
 import { CONFIGS, INV, type Config } from './common';
 import { buildPipeline, type PipelineConfig } from './pipeline';
@@ -66,6 +71,10 @@ export const DEFAULT_CONFIG: Readonly<Record<string, Config>> = {
   'migrate-lock-abba': 'abba',
 };
 
+/** The mutant (see the module header) and the configuration it runs by default. */
+const MUTANTS = ['mutant-device-map-unchecked'] as const;
+const MUTANT_CONFIG: Readonly<Record<(typeof MUTANTS)[number], Config>> = { 'mutant-device-map-unchecked': 'full' };
+
 /** The configurations a variant's step switch exists in. */
 const VARIANT_CONFIGS: Readonly<Record<string, readonly Config[]>> = {
   fixed: CONFIGS,
@@ -74,13 +83,15 @@ const VARIANT_CONFIGS: Readonly<Record<string, readonly Config[]>> = {
   'collect-drops-dirty-bit': ['full', 'unmap', 'dirty'],
   'swap-fault-no-page-ref': ['full', 'swapfault'],
   'migrate-lock-abba': ['abba'],
+  'mutant-device-map-unchecked': ['full', 'unmap', 'dirty', 'swapfault'],
 };
 
 type Consts = { config: string; deviceMapCheck: boolean };
 
 function build(cfg: { readonly constants: Consts; readonly variant: string }): Spec {
   const { variant } = cfg;
-  const config = (cfg.constants.config === 'variant' ? DEFAULT_CONFIG[variant] : cfg.constants.config) as Config;
+  const mutant = selectMutant(variant, MUTANTS);
+  const config = (cfg.constants.config === 'variant' ? (mutant ? MUTANT_CONFIG[mutant] : DEFAULT_CONFIG[variant]) : cfg.constants.config) as Config;
   if (!VARIANT_CONFIGS[variant]!.includes(config)) {
     throw new Error(`variant ${variant} exists only in config ${VARIANT_CONFIGS[variant]!.join(' | ')} (got config=${config})`);
   }
@@ -94,7 +105,7 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }): S
         dropDirty: variant === 'collect-drops-dirty-bit',
         skipUnmapRestore: variant === 'unmap-restore-skipped',
         oldFault: variant === 'swap-fault-no-page-ref',
-        mapCheck: cfg.constants.deviceMapCheck,
+        mapCheck: cfg.constants.deviceMapCheck && mutant !== 'mutant-device-map-unchecked',
       });
   }
 }
@@ -108,7 +119,7 @@ export const m3Migration = defineModel<Consts>({
     config: constant.enum(
       ['variant', ...CONFIGS],
       'variant',
-      "threads and pages: 'variant' = the variant's own (fixed → full, restore-page-shift → restore, unmap-restore-skipped → unmap, collect-drops-dirty-bit → dirty, swap-fault-no-page-ref → swapfault, migrate-lock-abba → abba)",
+      "threads and pages: 'variant' = the variant's own (fixed → full, restore-page-shift → restore, unmap-restore-skipped → unmap, collect-drops-dirty-bit → dirty, swap-fault-no-page-ref → swapfault, migrate-lock-abba → abba, mutant-device-map-unchecked → full)",
     ),
     deviceMapCheck: constant.bool(
       true,
@@ -146,6 +157,11 @@ export const m3Migration = defineModel<Consts>({
       ref: 'comment in migrate_vma_prepare ("there can be a deadlock between 2 concurrent migration where each are waiting on each other page lock"); HMM v13 hmm_migrate_lock_and_isolate',
       expect: { verdict: 'deadlock' },
     },
+    'mutant-device-map-unchecked': mutantVariant(
+      INV.DEVMAP,
+      'the driver maps its device page without mmu_interval_read_retry',
+      'fixed with deviceMapCheck=false: after migrate_vma_pages the driver maps the device page without checking its interval sequence, so a concurrent MADV_DONTNEED leaves the device mapping a freed page',
+    ),
   },
   build,
 });

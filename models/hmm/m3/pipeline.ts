@@ -21,6 +21,12 @@
  * is the variant (H7, H8, H9 and `fixed`). The PTL and the driver's DLOCK carry no state: every
  * critical section under them is one atomic step and none spans two steps (§4 granularity rule).
  *
+ * Mutants (not kernel bugs, ../mutants.ts) of these steps, run by M4's models (`PIPE_MUTANTS`,
+ * `EVICT_MUTANTS`): collect installing a migration entry without the folio lock (INV-MIG1), unmap
+ * relocking the page collect locked (INV-MIG2), remove_migration_ptes without the new mapping's
+ * reference (INV-REF), the driver's copy to device memory skipped (INV-DATA), and an unbind that frees
+ * its device page without evicting it (INV-TEARDOWN).
+ *
  * M4 (../m4) runs these same steps — the pipeline, the CPU thread, the eviction, the zap of `a` —
  * and the page invariants; what differs there is the driver's interval sequence (a hook:
  * `PipeDriver`), and that M4 makes the driver's sections wait for a DLOCK its fault thread holds.
@@ -37,6 +43,7 @@ import {
   pageGetUnlessZero,
   pageInit,
   pageInSwapCache,
+  pageLock,
   pageLocked,
   pageMap,
   pagePut,
@@ -61,8 +68,10 @@ import {
   pteType,
   type Pte,
 } from '../../../spec/kernel/pte';
+import type { VariantDef } from '../../../spec/model';
 import type { Spec } from '../../../spec/spec';
 import { t, type Infer, type RecordType } from '../../../spec/types';
+import { mutantVariant } from '../mutants';
 import { INV, quiescence } from './common';
 
 // ---- pages, values, error codes ----------------------------------------------------------------
@@ -224,6 +233,54 @@ export interface PipeDriver {
 /** M3's driver: its own sequence `devSeq`; it skips its own MIGRATE events. */
 const m3Driver: PipeDriver = { seq: (d) => (d as Sys).devSeq };
 
+/** The pipeline's mutants (see the module header), for M4's migrations. */
+export const PIPE_MUTANTS = [
+  'mutant-collect-skips-folio-lock',
+  'mutant-unmap-relocks-collected-page',
+  'mutant-restore-pte-without-ref',
+  'mutant-driver-skips-copy',
+] as const;
+export type PipeMutant = (typeof PIPE_MUTANTS)[number];
+/** The eviction's mutant (see the module header), for M4-now's unbind. */
+export const EVICT_MUTANTS = ['mutant-unbind-frees-mapped-device-page'] as const;
+export type EvictMutant = (typeof EVICT_MUTANTS)[number];
+
+/** The step each pipeline mutant changes, and what it does there. */
+const PIPE_MUTANT_STEP: Readonly<Record<PipeMutant, { readonly label: string; readonly note: string }>> = {
+  'mutant-collect-skips-folio-lock': { label: 'CO2', note: 'no folio_trylock: the migration entry points to an unlocked folio' },
+  'mutant-unmap-relocks-collected-page': { label: 'MG5', note: 'folio_lock(src) first, without testing MIGRATE_PFN_LOCKED (collect locked it: the thread sleeps on its own lock)' },
+  'mutant-restore-pte-without-ref': { label: 'MG8', note: "the new mapping's rmap is added without folio_get" },
+  'mutant-driver-skips-copy': { label: 'MG6', note: 'the copy into the device page is skipped (it holds zeros)' },
+};
+/** `doc` of the pipeline step `label`, with the note of `mutant` in front if the mutant changes that step. */
+export function pipeMutantDoc(mutant: PipeMutant | null | undefined, label: string, doc: string): string {
+  return mutant && PIPE_MUTANT_STEP[mutant].label === label ? `mutant: ${PIPE_MUTANT_STEP[mutant].note}; ${doc}` : doc;
+}
+
+/** The variants of the pipeline's mutants, for the registry entries of the models that run these steps (M4-now words the eviction's). */
+export const pipeMutantVariants: Record<PipeMutant, VariantDef> = {
+  'mutant-collect-skips-folio-lock': mutantVariant(
+    INV.MIG1,
+    'migrate_vma_collect installs a migration entry without folio_trylock',
+    'the fixed design, but collect replaces the PTE by a migration entry without locking the folio (as if a later phase took the lock), so the entry points to an unlocked page',
+  ),
+  'mutant-unmap-relocks-collected-page': mutantVariant(
+    INV.MIG2,
+    'the unmap phase lock_page()s a page collect already locked',
+    'the fixed design, but migrate_device_unmap locks the source with a blocking folio_lock without testing MIGRATE_PFN_LOCKED: collect locked it, so the migration sleeps for ever on its own lock, leaving the migration entry and the locked page behind',
+  ),
+  'mutant-restore-pte-without-ref': mutantVariant(
+    INV.REF,
+    'remove_migration_ptes adds the rmap of the new page without its reference',
+    'the fixed design, but finalize maps the destination (MG8) with folio_add_anon_rmap and no folio_get, so its refcount is one short of its mappings and holders',
+  ),
+  'mutant-driver-skips-copy': mutantVariant(
+    INV.DATA,
+    "the driver's alloc_and_copy does not copy into the device page",
+    "the fixed design, but the driver's copy to device memory is skipped (a failed DMA ignored): the device page holds zeros, and the CPU reads them back after migrating it to RAM",
+  ),
+};
+
 export interface PipeForm {
   readonly dir: 'toDevice' | 'toRam';
   /** Where the thread continues once the migration is over. */
@@ -237,6 +294,8 @@ export interface PipeForm {
   /** The driver maps the device page only if its interval sequence did not move (MGdev). */
   readonly mapCheck: boolean;
   readonly driver: PipeDriver;
+  /** A mutant of these steps, if any. */
+  readonly mutant?: PipeMutant | null;
 }
 
 /** `page == fault_page` for migrate_vma (the CPU thread's locked, referenced fault page). */
@@ -245,12 +304,27 @@ const isFault = (f: PipeForm, l: PL, x: PageName | null): boolean => f.faultPage
 export function pipelineSteps(f: PipeForm): Step<PL>[] {
   const toDev = f.dir === 'toDevice';
   const drv = f.driver;
+  const relock = f.mutant === 'mutant-unmap-relocks-collected-page';
+  const skipLock = f.mutant === 'mutant-collect-skips-folio-lock';
+  const skipCopy = toDev && f.mutant === 'mutant-driver-skips-copy';
+  /** The mutant's note in front of the doc of the step it changes (the copy mutant changes only migrations to the device). */
+  const mutant = f.mutant === 'mutant-driver-skips-copy' && !toDev ? null : f.mutant;
+  const noted = (steps: Step<PL>[]) => (mutant ? steps.map((st) => ({ ...st, doc: pipeMutantDoc(mutant, st.label, st.doc!) })) : steps);
+  /** remove_migration_ptes(src, migrated ? dst : src) ⟨PTL⟩; the REF mutant adds the rmap without the reference. */
+  const removeMigrationPtes = (d: PipeState, l: PL): void => {
+    const x = l.src!;
+    const target = l.mig ? l.dst! : x;
+    if (!isMigration(d.pte, x)) return;
+    d.pte = isDevice(target) ? pteDevicePrivate(target, l.w) : ptePresent(target, l.w, false);
+    if (f.mutant !== 'mutant-restore-pte-without-ref') pageMap(d, d.page[target], UAF[target]);
+    else if (touch(d, d.page[target], UAF[target])) d.page[target].map++;
+  };
   const co0 = drv.invalidate
     ? 'CO0 invalidate_range_start(MIGRATE): the driver callback sets its sequence and zaps its device PTE; '
     : toDev
       ? 'CO0 read_begin + invalidate_range_start(MIGRATE, owner: the driver skips it); '
       : 'migrate_to_ram → migrate_vma_setup: ';
-  return [
+  return noted([
     st<PL>(
       'CO2',
       toDev
@@ -266,7 +340,7 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
         if (!selected || x === null) return th.goto(f.after); // nothing collected (holes are not migrated here)
         const pg = d.page[x];
         hget(d, th, x);
-        if (!(isFault(f, l, x) || pageTrylock(pg, th.id))) {
+        if (!(isFault(f, l, x) || skipLock || pageTrylock(pg, th.id))) {
           hput(d, th, x); // folio_put: not migrating
           return th.goto(f.after);
         }
@@ -286,11 +360,13 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
         const x = l.src!;
         const pg = d.page[x];
         if (!touch(d, pg, UAF[x])) return th.goto('done');
+        if (relock) pageLock(pg, th.id);
         const ok = pg.map === 0 && migrateVmaCheckPage(pg, { faultPage: isFault(f, l, x), zoneDevice: isDevice(x), mapping: pageInSwapCache(pg) });
         if (ok) return th.goto('MG6');
         l.mig = false;
         if (f.skipUnmapRestore) th.goto('done'); // v13: the restore loop starts past the end; npages = 0 → return
       },
+      relock ? (s, th) => !pageLocked(s.page[th.local.src!]) : undefined,
     ),
     st<PL>('MGrestore', 'restore: remove_migration_ptes(folio, folio) ⟨PTL; migration entry → the original mapping⟩', (d, th) => {
       const { src, w } = th.local;
@@ -314,7 +390,7 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
       (d, th) => {
         const l = th.local;
         if (toDev && d.pgmapDead) return th.goto('MG7'); // no device memory: no destination
-        l.dst = halloc(d, th, toDev ? DEVICE : SYSTEM, d.page[l.src!].val, true);
+        l.dst = halloc(d, th, toDev ? DEVICE : SYSTEM, skipCopy ? 0 : d.page[l.src!].val, true);
       },
     ),
     st<PL>(
@@ -353,15 +429,7 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
         else if (l.mig && (!f.mapCheck || drv.seq(d) === l.r)) d.devPte = l.dst;
       },
     ),
-    st<PL>('MG8', 'migrate_vma_finalize: remove_migration_ptes(src, migrated ? dst : src) ⟨PTL; migration entry → the new (or the old) mapping⟩', (d, th) => {
-      const l = th.local;
-      const x = l.src!;
-      const target = l.mig ? l.dst! : x;
-      if (isMigration(d.pte, x)) {
-        d.pte = isDevice(target) ? pteDevicePrivate(target, l.w) : ptePresent(target, l.w, false);
-        pageMap(d, d.page[target], UAF[target]);
-      }
-    }),
+    st<PL>('MG8', 'migrate_vma_finalize: remove_migration_ptes(src, migrated ? dst : src) ⟨PTL; migration entry → the new (or the old) mapping⟩', (d, th) => removeMigrationPtes(d, th.local)),
     st<PL>('MG9', 'migrate_vma_finalize: unlock (unless the fault folio) and put the source; unlock and put the destination', (d, th) => {
       const l = th.local;
       const x = l.src!;
@@ -376,7 +444,7 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
       l.mig = false;
       th.goto(f.after);
     }),
-  ];
+  ]);
 }
 
 // ---- CPU accesses ------------------------------------------------------------------------------
@@ -609,9 +677,18 @@ const pinSteps: Step<PinL>[] = [
  * Ev: the driver evicts D0 at unbind (migrate_device_range → pages → finalize), then memunmap_pages.
  * `invalidate` is the try_to_migrate notifier as the driver sees it (M3: it zaps its device PTE).
  */
-export function evictSteps(invalidate: (d: PipeState) => void): Step<EvL>[] {
+export function evictSteps(invalidate: (d: PipeState) => void, mutant: EvictMutant | null = null): Step<EvL>[] {
+  const noEvict = st<EvL>(
+    'lock',
+    'mutant: no migrate_device_range: an unlocked live D0 (no migration holds it) is freed with the device memory, mapped or not; then memunmap_pages',
+    (d, th) => {
+      const pg = d.page.D0;
+      if (!pg.freed && !pageLocked(pg)) pageRelease(pg);
+      th.goto('memunmap');
+    },
+  );
   return [
-    st<EvL>('lock', 'migrate_device_range: migrate_device_pfn_lock(D0): folio_try_get + folio_trylock, else skip the page', (d, th) => {
+    mutant === 'mutant-unbind-frees-mapped-device-page' ? noEvict : st<EvL>('lock', 'migrate_device_range: migrate_device_pfn_lock(D0): folio_try_get + folio_trylock, else skip the page', (d, th) => {
       const pg = d.page.D0;
       if (!pageGetUnlessZero(pg)) return th.goto('memunmap');
       th.local.hold.D0++;
@@ -807,11 +884,19 @@ export interface NamedInvariant {
 }
 
 /**
- * Declares M3's page invariants (`pipelineInvariants`), then `extra`, INV-NOERR, and termination
- * under weak fairness per thread; builds the spec and binds the quiescence test `q` to it.
+ * Declares M3's page invariants (`pipelineInvariants`) but those named in `omit`, then `extra`,
+ * INV-NOERR, and termination under weak fairness per thread; builds the spec and binds the
+ * quiescence test `q` to it.
  */
-export function buildWithPageInvariants(b: SpecBuilder<any, any>, q: ReturnType<typeof quiescence>, holders: readonly string[], extra: readonly NamedInvariant[]): Spec {
-  for (const inv of [...pipelineInvariants(q, holders), ...extra]) b = b.invariant(inv.name, inv.check, inv.doc);
+export function buildWithPageInvariants(
+  b: SpecBuilder<any, any>,
+  q: ReturnType<typeof quiescence>,
+  holders: readonly string[],
+  extra: readonly NamedInvariant[],
+  omit: readonly string[] = [],
+): Spec {
+  const page = pipelineInvariants(q, holders).filter((inv) => !omit.includes(inv.name));
+  for (const inv of [...page, ...extra]) b = b.invariant(inv.name, inv.check, inv.doc);
   const built: Spec = b.invariant(INV.NOERR, noError).terminates(INV.TERMINATION).fair('weak', 'eachThread').build();
   q.bind(built.actions);
   return built;

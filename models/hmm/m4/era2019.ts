@@ -37,6 +37,12 @@
  * M1's threads to v5.2, `mmap-lock-ownership` (H4) switches M2's fault to the code as written. With
  * `--const fault=false` (no device fault, so no H3) `fixed` holds every invariant.
  *
+ * Mutants (not kernel bugs, ../mutants.ts; one or two steps of `fixed` changed, each found before
+ * H3's 21 steps): M1's `mutant-put-frees-without-grace-period` (INV-UAF-H) and
+ * `mutant-unregister-calls-release` (INV-REL1), M3's pipeline mutants for INV-MIG1, INV-MIG2 and
+ * INV-REF. INV-DATA and INV-PGMAP are not checked here: no thread of this era reads `a` or calls
+ * migrate_to_ram, so no variant could violate them.
+ *
  * Abstracted away, and why: `mm_count`, `hmm->dead` and RL2/RL3 (F cannot overlap Exit: it holds
  * an mm_users reference; Exit runs when there is none); register (the mirror starts registered);
  * the nouveau range's own refcount; non-blockable invalidations; MMAP for Mig (read side only, and
@@ -61,11 +67,12 @@ import { defineModel } from '../../../spec/model';
 import type { Spec } from '../../../spec/spec';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { INV as M1 } from '../m1/common';
-import { freeNotifier, hmmFields, hmmInit, hmmThreads, type CursorLocals } from '../m1/hmm2019';
+import { freeNotifier, HMM_MUTANTS, hmmFields, hmmInit, hmmMutantVariants, hmmThreads, type CursorLocals } from '../m1/hmm2019';
 import { INV as M2, mmapOwned } from '../m2/common';
 import { rangeFaultSteps, rangeFields, rangeInvalidateEnd, rangeInvalidateStart, type RangeFaultLocals } from '../m2/rangeValid';
-import { quiescence } from '../m3/common';
-import { PIPE_CODES, pipeInitLocals, pipelineSteps, pipeLocalsType, zapAddress, type PageName, type PL } from '../m3/pipeline';
+import { INV as M3, quiescence } from '../m3/common';
+import { PIPE_CODES, pipeInitLocals, pipelineSteps, pipeLocalsType, pipeMutantDoc, pipeMutantVariants, zapAddress, type PageName, type PL } from '../m3/pipeline';
+import { selectMutant } from '../mutants';
 import * as H from './harness';
 
 const IDS = ['C', 'Exit', 'Unreg', 'F', 'Mig'] as const;
@@ -96,6 +103,9 @@ export type Era2019Consts = { fault: boolean; migrate: boolean };
 
 const dlockFree = (s: State) => mutexFree(s.dlock);
 
+/** M3's pipeline mutants this era runs (no CPU access here, so not the INV-DATA one). */
+const PIPE_MUTANTS = ['mutant-collect-skips-folio-lock', 'mutant-unmap-relocks-collected-page', 'mutant-restore-pte-without-ref'] as const;
+
 /** F's page walk L3 over the real PTE of `a`. */
 const walk = {
   doc: 'L3 walk (lock-free): present → pfns[a] := pfn; device-private entry of the owner → its pfn; migration entry → migration_entry_wait (L3w), -EBUSY (L4)',
@@ -112,6 +122,7 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
   const hmm = hmmThreads<State>({
     n: N,
     v52,
+    mutant: selectMutant(cfg.variant, HMM_MUTANTS),
     hooks: {
       onRelease: H.zapDevice,
       releaseGuard: dlockFree,
@@ -151,6 +162,7 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
 
   // Mig: migrate_vma's collect between invalidate_range_start (M1's dispatch with M2's IS2) and
   // _end (M2's IE2); then, if a page was collected, M3's unmap … finalize.
+  const pipeMutant = selectMutant(cfg.variant, PIPE_MUTANTS);
   const [collect, ...migrate] = pipelineSteps({
     dir: 'toDevice',
     after: 'done',
@@ -159,6 +171,7 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
     faultPage: false,
     mapCheck: false,
     driver: { seq: () => 0 },
+    mutant: pipeMutant,
   });
   const rangeEnd: StepDef<State, ML, string>[] = [
     U.readLock('VE1', (s) => s.srcu, 'VE1 srcu_read_lock (__mmu_notifier_invalidate_range_end)'),
@@ -176,7 +189,11 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
     andThen(
       {
         ...collect!,
-        doc: 'CO2 migrate_vma_collect (v4.14, between invalidate_range_start and _end): ⟨PTL; get_page; trylock_page → clear the PTE, set_page_dirty if it was dirty, migration entry, remove rmap, put_page⟩; flush; PTL unlock',
+        doc: pipeMutantDoc(
+          pipeMutant,
+          'CO2',
+          'CO2 migrate_vma_collect (v4.14, between invalidate_range_start and _end): ⟨PTL; get_page; trylock_page → clear the PTE, set_page_dirty if it was dirty, migration entry, remove rmap, put_page⟩; flush; PTL unlock',
+        ),
       },
       (_d, th) => th.goto('VE1'),
     ),
@@ -223,10 +240,16 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
     .invariant(M1.REL1, (s) => s.mirror.every((m) => m.rel <= 1), '->release(mirror) at most once')
     .invariant(M2.MMAPOWN, mmapOwned, 'up_read(MMAP) only by a holder (H4)')
     .invariant(M2.NOSTALE, H.noStalePage, 'devPte[a] ∈ {none, the page the CPU maps (or, during a migration, its destination)} (H3)');
-  return H.buildM4(b, quiescence(), PAGE_THREADS, {
-    check: (s: State & { Exit: { pc: string }[] }) => H.releasedOnce(s.mirror[0]!.rel, s.relDue, s.Exit[0]!.pc === 'done'),
-    doc: 'the mirror gets at most one ->release, and exactly one if hmm_release found it registered',
-  });
+  return H.buildM4(
+    b,
+    quiescence(),
+    PAGE_THREADS,
+    {
+      check: (s: State & { Exit: { pc: string }[] }) => H.releasedOnce(s.mirror[0]!.rel, s.relDue, s.Exit[0]!.pc === 'done'),
+      doc: 'the mirror gets at most one ->release, and exactly one if hmm_release found it registered',
+    },
+    [M3.DATA, M3.PGMAP],
+  );
 }
 
 export const m4Era2019 = defineModel<Era2019Consts>({
@@ -255,6 +278,8 @@ export const m4Era2019 = defineModel<Era2019Consts>({
       ref: '2bcbeaefde2f; <20190703184502.16234-5-hch@lst.de>; <20190510195258.9930-3-Felix.Kuehling@amd.com>',
       expect: { verdict: 'violation', property: M2.MMAPOWN },
     },
+    ...hmmMutantVariants,
+    ...Object.fromEntries(PIPE_MUTANTS.map((m) => [m, pipeMutantVariants[m]])),
   },
   build,
 });

@@ -28,6 +28,12 @@
  * Variants: `fixed` (the current code); `swap-fault-no-page-ref` (H9: C's old device-private fault,
  * M3's switch); `interval-remove-lockless-wait` (H11: Unreg's lock-free Y2, M2's switch).
  *
+ * Mutants (not kernel bugs, ../mutants.ts; one or two steps of `fixed` changed): M3's pipeline
+ * mutants (INV-MIG1, INV-MIG2, INV-REF, INV-DATA), M2's fault loop without read_retry
+ * (INV-NOSTALE) or with a second up_read on its retry path (INV-MMAPOWN), a release walk that skips
+ * the first subscription (INV-RELEASE-ONCE), and an unbind that frees its device page without
+ * evicting it (INV-TEARDOWN, which otherwise fails only together with INV-NOSTALE, declared first).
+ *
  * Abstracted away, and why:
  * - The driver's callback runs for the migration's own MIGRATE events too (it sets sF's seq and
  *   zaps the device PTE). test_hmm's dmirror_interval_invalidate instead returns before
@@ -65,13 +71,45 @@ import { errType } from '../../../spec/kernel/errors';
 import { mutexFree, mutexInit, mutexType } from '../../../spec/kernel/mutex';
 import { rwsemInit, rwsemType } from '../../../spec/kernel/rwsem';
 import { andThen } from '../../../spec/kernel/steps';
-import { constant, defineModel } from '../../../spec/model';
+import { constant, defineModel, type VariantDef } from '../../../spec/model';
 import type { Spec } from '../../../spec/spec';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { INV as M2, mmapOwned } from '../m2/common';
-import { canInvalidateAtOnce, faultLoopSteps, intervalFields, invalidateAtOnce, invalidationSteps, removeSteps, renumberSeqs, subFree, type FaultLocals } from '../m2/interval';
+import {
+  canInvalidateAtOnce,
+  faultLoopSteps,
+  INTERVAL_MUTANTS,
+  intervalFields,
+  invalidateAtOnce,
+  invalidationSteps,
+  removeSteps,
+  renumberSeqs,
+  subFree,
+  type FaultLocals,
+  type IntervalMutant,
+} from '../m2/interval';
 import { quiescence } from '../m3/common';
-import { cpuSteps, evictSteps, evInitLocals, evLocals, PIPE_CODES, pipeInitLocals, pipelineSteps, pipeLocalsType, zapAddress, type Op, type PageName, type PipeDriver, type PL } from '../m3/pipeline';
+import {
+  cpuSteps,
+  EVICT_MUTANTS,
+  evictSteps,
+  evInitLocals,
+  evLocals,
+  PIPE_CODES,
+  PIPE_MUTANTS,
+  pipeInitLocals,
+  pipelineSteps,
+  pipeLocalsType,
+  pipeMutantDoc,
+  pipeMutantVariants,
+  zapAddress,
+  type EvictMutant,
+  type Op,
+  type PageName,
+  type PipeDriver,
+  type PL,
+} from '../m3/pipeline';
+import { mutantVariant, selectMutant } from '../mutants';
 import * as H from './harness';
 
 const IDS = ['C', 'Exit', 'Unreg', 'F', 'F2', 'Mig', 'Ev'] as const;
@@ -141,12 +179,39 @@ const walk = {
 
 const CPU_OPS: Readonly<Record<string, readonly Op[]>> = { none: [], r: ['r'], w: ['w'], wr: ['w', 'r'] };
 
+/** The variants of M2's and the eviction's mutants this model runs (M3's pipeline mutants word their own). */
+const mutantVariants: Record<IntervalMutant | EvictMutant, VariantDef> = {
+  'mutant-fault-skips-read-retry': mutantVariant(
+    M2.NOSTALE,
+    'the driver programs the device without mmu_interval_read_retry',
+    "the fixed design, but the fault's F7 does not check mmu_interval_read_retry under DLOCK: a walk taken before the migration's collect is programmed after it, onto the page being migrated",
+  ),
+  'mutant-retry-unlocks-mmap-twice': mutantVariant(
+    M2.MMAPOWN,
+    "the fault's retry path up_reads mmap_lock a second time",
+    'the fixed design, but when mmu_interval_read_retry fails the driver also calls mmap_read_unlock, which F5 already did',
+  ),
+  'mutant-release-walk-skips-first': mutantVariant(
+    H.INV.RELEASE_ONCE,
+    "mn_itree_release's tree walk skips the first subscription",
+    "the fixed design, but the release invalidation's walk starts after the first overlapping subscription (an off-by-one), so sF never gets its RELEASE callback",
+  ),
+  'mutant-unbind-frees-mapped-device-page': mutantVariant(
+    H.INV.TEARDOWN,
+    'the driver unbind frees its device memory without evicting it',
+    'the fixed design, but the unbind skips migrate_device_range: a device page no migration or fault holds is freed with the device memory while the process and the device still map it',
+  ),
+};
+
 function build(cfg: { readonly constants: NowConsts; readonly variant: string }): Spec {
   const c = cfg.constants;
   const h9 = cfg.variant === 'swap-fault-no-page-ref';
   const h11 = cfg.variant === 'interval-remove-lockless-wait';
+  const pipeMutant = selectMutant(cfg.variant, PIPE_MUTANTS);
+  const intervalMutant = selectMutant(cfg.variant, INTERVAL_MUTANTS);
+  const skipFirst = intervalMutant === 'mutant-release-walk-skips-first';
   const ops = CPU_OPS[c.cpu]!;
-  const pipe = { dropDirty: false, skipUnmapRestore: false, mapCheck: true, driver };
+  const pipe = { dropDirty: false, skipUnmapRestore: false, mapCheck: true, driver, mutant: pipeMutant };
 
   const cSteps = [
     ...(ops.length ? inline(driverSections(cpuSteps(ops, { oldFault: h9, pipe })), { exit: 'CX' }) : []),
@@ -160,7 +225,14 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
     dlockSub: 'F',
     zap: H.zapDevice,
     announce: andThen(
-      { ...collect!, doc: 'CO2 (after the callbacks of CO0 = I1–I2) read_begin; ⟨PTL; folio_get; folio_trylock → clear the PTE, folio_mark_dirty if it was dirty, migration entry, remove rmap, folio_put⟩; CO3 flush + PTL unlock; then CO4 = I4' },
+      {
+        ...collect!,
+        doc: pipeMutantDoc(
+          pipeMutant,
+          'CO2',
+          'CO2 (after the callbacks of CO0 = I1–I2) read_begin; ⟨PTL; folio_get; folio_trylock → clear the PTE, folio_mark_dirty if it was dirty, migration entry, remove rmap, folio_put⟩; CO3 flush + PTL unlock; then CO4 = I4',
+        ),
+      },
       (_d, th) => th.goto('I4a'),
     ),
   });
@@ -178,7 +250,10 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
 
   const fSteps = [
     H.mmgetNotZero<State>('F0', 'done'),
-    ...inline(faultLoopSteps<State, PageName | null>({ sub: 'F', insert: false, timeouts: false, walk, program: (d, snap) => void (d.devPte = snap), noSnap: null }), { exit: 'F10' }),
+    ...inline(
+      faultLoopSteps<State, PageName | null>({ sub: 'F', insert: false, timeouts: false, walk, program: (d, snap) => void (d.devPte = snap), noSnap: null, mutant: intervalMutant }),
+      { exit: 'F10' },
+    ),
     H.migrationEntryWait<State>('HFw', 'HF1', 'migration_entry_wait: sleep until the page is unlocked; hmm_range_fault returns -EBUSY internally and walks again (HF1)'),
     H.mmput<State>('F10'),
   ];
@@ -187,6 +262,7 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
   // last mm_users reference and records whether sF is due a RELEASE callback.
   const release = invalidationSteps<State>({
     dlockSub: 'F',
+    skipFirst,
     zap: (d) => {
       H.zapDevice(d);
       d.rel++;
@@ -197,7 +273,7 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
       H.redoc(
         release,
         'I1',
-        'I1 exit_mmap → mmu_notifier_release → mn_itree_release, once mm_users is 0: the RELEASE invalidation of [0, ULONG_MAX]: ⟨SUBS; active++; if a subscription: seq |= 1; cur := seq; unlock⟩',
+        `I1 exit_mmap → mmu_notifier_release → mn_itree_release, once mm_users is 0: the RELEASE invalidation of [0, ULONG_MAX]: ⟨SUBS; active++; ${skipFirst ? 'mutant: the walk starts after the first subscription; if one is left' : 'if a subscription'}: seq |= 1; cur := seq; unlock⟩`,
       ),
       { exit: 'X2' },
     ),
@@ -240,7 +316,7 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
       initLocals: () => ({ ...pipeInitLocals(), cur: 0 }),
       steps: migSteps,
     })
-    .thread('Ev', { instances: c.unbind ? ['Ev'] : [], locals: evLocals, initLocals: evInitLocals, steps: driverSections(evictSteps(driver.invalidate!)) })
+    .thread('Ev', { instances: c.unbind ? ['Ev'] : [], locals: evLocals, initLocals: evInitLocals, steps: driverSections(evictSteps(driver.invalidate!, selectMutant(cfg.variant, EVICT_MUTANTS))) })
     .invariant(M2.MMAPOWN, mmapOwned, 'up_read(MMAP) only by a holder (H4)')
     .invariant(M2.SUBFREE, subFree(SUBS), 'a freed subscription is in neither the tree nor the deferred list, and is never touched (H11); so no callback after remove returned')
     .invariant(M2.NOSTALE, H.noStalePage, 'devPte[a] ∈ {none, the page the CPU maps (or, during a migration, its destination)}');
@@ -276,6 +352,8 @@ export const m4Now = defineModel<NowConsts>({
       ref: '319561669a59 "mm/mmu_notifier.c: fix race in mmu_interval_notifier_remove()"; <20220420043734.476348-1-apopple@nvidia.com>',
       expect: { verdict: 'violation', property: M2.SUBFREE },
     },
+    ...pipeMutantVariants,
+    ...mutantVariants,
   },
   build,
 });

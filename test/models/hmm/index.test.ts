@@ -6,11 +6,11 @@ describe('models/hmm registry', () => {
   it('exports the models under the names and variant names of hmm-domain.md', () => {
     const names = Object.fromEntries(hmmModels.map((m) => [m.name, Object.keys(m.variants)]));
     expect(names).toMatchObject({
-      'hmm/m1-notifier-core': ['fixed'],
-      'hmm/m1-mirror-2015': ['fixed', 'v8-unregister-race'],
-      'hmm/m1-mirror-2019': ['fixed', 'release-drops-mirrors-sem'],
+      'hmm/m1-notifier-core': ['fixed', 'mutant-exit-frees-pages-before-release', 'mutant-unregister-inverted-unhashed-test', 'mutant-unregister-skips-srcu-read-lock'],
+      'hmm/m1-mirror-2015': ['fixed', 'v8-unregister-race', 'mutant-driver-frees-registered-mirror', 'mutant-unregister-calls-release'],
+      'hmm/m1-mirror-2019': ['fixed', 'release-drops-mirrors-sem', 'mutant-put-frees-without-grace-period', 'mutant-unregister-calls-release'],
       'hmm/m2-device-fault': ['fixed', 'range-valid-not-sticky', 'mmap-lock-ownership', 'write-fault-ro-vma-loop', 'interval-remove-lockless-wait'],
-      'hmm/m3-migration': ['fixed', 'restore-page-shift', 'unmap-restore-skipped', 'collect-drops-dirty-bit', 'swap-fault-no-page-ref', 'migrate-lock-abba'],
+      'hmm/m3-migration': ['fixed', 'restore-page-shift', 'unmap-restore-skipped', 'collect-drops-dirty-bit', 'swap-fault-no-page-ref', 'migrate-lock-abba', 'mutant-device-map-unchecked'],
     });
   });
 

@@ -15,7 +15,7 @@ const only = (sp: Spec, name: string): Spec => ({ ...sp, invariants: sp.invarian
 describe('hmm/m3-migration registration', () => {
   it('exports one model with the variant names of hmm-domain.md and a default configuration per variant', () => {
     expect(m3Models.map((m) => m.name)).toEqual(['hmm/m3-migration']);
-    expect(Object.keys(m3Migration.variants)).toEqual(['fixed', 'restore-page-shift', 'unmap-restore-skipped', 'collect-drops-dirty-bit', 'swap-fault-no-page-ref', 'migrate-lock-abba']);
+    expect(Object.keys(m3Migration.variants)).toEqual(['fixed', 'restore-page-shift', 'unmap-restore-skipped', 'collect-drops-dirty-bit', 'swap-fault-no-page-ref', 'migrate-lock-abba', 'mutant-device-map-unchecked']);
     expect(DEFAULT_CONFIG).toEqual({
       fixed: 'full',
       'restore-page-shift': 'restore',

@@ -20,7 +20,17 @@ const H3 = [
 
 describe('hmm/m4-2019 registration', () => {
   it('has the variants of hmm-domain.md for its era, each with its kernel reference', () => {
-    expect(Object.keys(m4Era2019.variants)).toEqual(['fixed', 'release-drops-mirrors-sem', 'range-valid-not-sticky', 'mmap-lock-ownership']);
+    expect(Object.keys(m4Era2019.variants)).toEqual([
+      'fixed',
+      'release-drops-mirrors-sem',
+      'range-valid-not-sticky',
+      'mmap-lock-ownership',
+      'mutant-put-frees-without-grace-period',
+      'mutant-unregister-calls-release',
+      'mutant-collect-skips-folio-lock',
+      'mutant-unmap-relocks-collected-page',
+      'mutant-restore-pte-without-ref',
+    ]);
     for (const v of Object.values(m4Era2019.variants)) expect(v.ref).toBeTruthy();
     // the era has no bug-free form for H3: `fixed` is expected to violate INV-NOSTALE
     expect(m4Era2019.variants.fixed!.expect).toEqual({ verdict: 'violation', property: 'INV-NOSTALE' });

@@ -16,7 +16,19 @@ const MIGRATE_TO_D0 = ['Mig.M0', 'Mig.I1', 'Mig.I2a', 'Mig.I2b', 'Mig.I2c', 'Mig
 describe('hmm/m4-now registration', () => {
   it('exports both M4 models; m4-now has the variants of hmm-domain.md for its era, each with its kernel reference', () => {
     expect(m4Models.map((m) => m.name)).toEqual(['hmm/m4-2019', 'hmm/m4-now']);
-    expect(Object.keys(m4Now.variants)).toEqual(['fixed', 'swap-fault-no-page-ref', 'interval-remove-lockless-wait']);
+    expect(Object.keys(m4Now.variants)).toEqual([
+      'fixed',
+      'swap-fault-no-page-ref',
+      'interval-remove-lockless-wait',
+      'mutant-collect-skips-folio-lock',
+      'mutant-unmap-relocks-collected-page',
+      'mutant-restore-pte-without-ref',
+      'mutant-driver-skips-copy',
+      'mutant-fault-skips-read-retry',
+      'mutant-retry-unlocks-mmap-twice',
+      'mutant-release-walk-skips-first',
+      'mutant-unbind-frees-mapped-device-page',
+    ]);
     for (const v of Object.values(m4Now.variants)) expect(v.ref).toBeTruthy();
     expect(m4Now.source).toMatch(/hmm-domain\.md/);
   });
