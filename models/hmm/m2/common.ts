@@ -6,8 +6,9 @@
  */
 import type { StepDef, ThreadCtx } from '../../../spec/builder';
 import { errType, raise, type ErrState } from '../../../spec/kernel/errors';
-import { mutexType } from '../../../spec/kernel/mutex';
-import { rwsemHeldForRead, rwsemType, rwsemUpRead, type Rwsem } from '../../../spec/kernel/rwsem';
+import { mutexInit, mutexType } from '../../../spec/kernel/mutex';
+import { rwsemHeldForRead, rwsemInit, rwsemType, rwsemUpRead, type Rwsem } from '../../../spec/kernel/rwsem';
+import type { ChoiceCtx } from '../../../spec/spec';
 import { constant, type ConstantDef } from '../../../spec/model';
 import { t } from '../../../spec/types';
 
@@ -96,6 +97,18 @@ export function accessChoices(access: string): { req: 'read' | 'write'; vmaWrite
   if (access === 'read') return [read];
   if (access === 'write-ro') return [writeRo];
   return [read, writeRo];
+}
+
+/** The initial values of baseFields shared by both eras (the access choice is nondeterministic). */
+export function baseInit(ctx: ChoiceCtx, c: M2Consts) {
+  return {
+    err: null,
+    cpuPte: 0,
+    devPte: null,
+    ...ctx.choose(accessChoices(c.access)),
+    dlock: mutexInit(),
+    mmap: rwsemInit(),
+  };
 }
 
 /** A write fault is needed but the VMA lacks VM_WRITE: handle_mm_fault cannot make the PTE writable. */

@@ -23,9 +23,8 @@ import type { StepDef } from '../../../spec/builder';
 import { spec } from '../../../spec/builder';
 import { noError } from '../../../spec/kernel/errors';
 import { mutexInit, mutexSteps } from '../../../spec/kernel/mutex';
-import { rwsemInit } from '../../../spec/kernel/rwsem';
 import { t, type Infer, type RecordType } from '../../../spec/types';
-import { accessChoices, baseFields, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
+import { baseFields, baseInit, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
 import { rangeFaultSteps, rangeFields, rangeInvalidateEnd, rangeInvalidateStart, type RangeFaultLocals } from './rangeValid';
 
 function legacyFields(ids: readonly string[], k: number) {
@@ -65,12 +64,7 @@ export function buildLegacy(c: M2Consts, h4: boolean) {
   const fields = legacyFields(ids, k);
   return spec(fields)
     .init((ctx) => ({
-      err: null,
-      cpuPte: 0,
-      devPte: null,
-      ...ctx.choose(accessChoices(c.access)),
-      dlock: mutexInit(),
-      mmap: rwsemInit(),
+      ...baseInit(ctx, c),
       hlock: mutexInit(),
       notifiers: 0,
       range: { onList: false, valid: false },

@@ -19,9 +19,8 @@
 import { spec } from '../../../spec/builder';
 import { noError } from '../../../spec/kernel/errors';
 import { mutexInit } from '../../../spec/kernel/mutex';
-import { rwsemInit } from '../../../spec/kernel/rwsem';
 import { t, type Infer, type RecordType } from '../../../spec/types';
-import { accessChoices, baseFields, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
+import { baseFields, baseInit, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
 import { faultLoopSteps, intervalFields, invalidationSteps, removeSteps, subFree, type FaultLocals, type InvLocals, type RemoveLocals } from './interval';
 
 /** Subscriptions of page p, in interval-tree order. */
@@ -60,12 +59,7 @@ export function buildSequence(c: M2Consts, opts: { h5: boolean; h11: boolean }) 
   const fields = seqFields(ids, k);
   return spec(fields)
     .init((ctx) => ({
-      err: null,
-      cpuPte: 0,
-      devPte: null,
-      ...ctx.choose(accessChoices(c.access)),
-      dlock: mutexInit(),
-      mmap: rwsemInit(),
+      ...baseInit(ctx, c),
       subs: { lock: mutexInit(), seq: 2, active: 0 },
       sub: {
         F: { seq: 1, inTree: !c.insert, deferred: false, freed: false },
