@@ -24,10 +24,7 @@
  * configuration derived from the base seed, reporting the union of what they found. Worker 0 runs
  * the base seed with the uniform configuration, i.e. exactly what a one-worker run does.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import seedrandom from 'seedrandom';
 import type { ConstValue } from '../../spec/model';
@@ -36,6 +33,7 @@ import { SchemaViolation } from '../state/codec';
 import { SeenSet } from '../store/seenSet';
 import type { Trace, TraceStep } from '../trace/trace';
 import { CompiledSpec } from './compiled';
+import { startTsWorker } from './workerBoot';
 import { ModelError, UsageError } from './errors';
 
 /** The seed used when none is given (printed with every run). */
@@ -486,33 +484,9 @@ function looksLikePath(arg: string): boolean {
   return /\.(m?[jt]s)$/.test(arg) || arg.startsWith('.') || arg.startsWith('/');
 }
 
-/**
- * How a worker thread is started. `new Worker(url-of-.ts, { execArgv: ['--import', 'tsx'] })` does
- * not load TypeScript on Node 20.20 (ERR_UNKNOWN_FILE_EXTENSION: the hooks that `--import tsx`
- * registers are not in place when the worker's entry is loaded), nor does importing tsx's loader
- * first. What works: a small ES module given as a data: URL that calls `register()` from
- * `tsx/esm/api` (resolved from this file, so any cwd works) and then imports the worker module.
- * Under plain JavaScript (a compiled build) the worker file is started directly.
- */
-function startWorker(input: WorkerInput): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./simulateWorker.js', here), { workerData: input });
-  const entry = new URL('./simulateWorker.ts', here).href;
-  const boot = `import { register } from ${JSON.stringify(tsxApiUrl(here))};\nregister();\nawait import(${JSON.stringify(entry)});\n`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: input });
-}
-
-/** The ES module entry of `tsx/esm/api` (require.resolve would give its CommonJS entry). */
-function tsxApiUrl(from: string): string {
-  const pkgPath = createRequire(from).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
-  const rel: unknown = pkg.exports?.['./esm/api']?.import?.default;
-  return pathToFileURL(join(dirname(pkgPath), typeof rel === 'string' ? rel : 'dist/esm/api/index.mjs')).href;
-}
-
 function runWorker(input: WorkerInput): Promise<SimulationResult> {
   return new Promise((resolvePromise, reject) => {
-    const w = startWorker(input);
+    const w = startTsWorker('simulateWorker', input);
     let settled = false;
     w.on('message', (m: WorkerMessage) => {
       settled = true;

@@ -1,0 +1,30 @@
+/**
+ * Starting a worker thread that runs TypeScript. `new Worker(url-of-.ts, { execArgv: ['--import',
+ * 'tsx'] })` does not load TypeScript on Node 20.20 (ERR_UNKNOWN_FILE_EXTENSION: the hooks that
+ * `--import tsx` registers are not in place when the worker's entry is loaded), nor does importing
+ * tsx's loader first. What works: a small ES module given as a data: URL that calls `register()`
+ * from `tsx/esm/api` (resolved from this file, so any cwd works) and then imports the worker
+ * module. Under plain JavaScript (a compiled build) the worker file is started directly.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/** Starts the worker module `name` (a file beside this one, without extension). */
+export function startTsWorker(name: string, workerData: unknown): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), { workerData });
+  const entry = new URL(`./${name}.ts`, here).href;
+  const boot = `import { register } from ${JSON.stringify(tsxApiUrl(here))};\nregister();\nawait import(${JSON.stringify(entry)});\n`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
+}
+
+/** The ES module entry of `tsx/esm/api` (require.resolve would give its CommonJS entry). */
+function tsxApiUrl(from: string): string {
+  const pkgPath = createRequire(from).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+  const rel: unknown = pkg.exports?.['./esm/api']?.import?.default;
+  return pathToFileURL(join(dirname(pkgPath), typeof rel === 'string' ? rel : 'dist/esm/api/index.mjs')).href;
+}
