@@ -5,6 +5,7 @@
  * where `rumur` is installed, Rumur on the same n_peterson in the same run, as a ratio.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +25,8 @@ interface Run {
   peakRssMiB: number;
 }
 
-function ours(model: string, consts: object, mode: 'fast' | 'immer', expect: { distinct: number; generated: number }): Run {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench/exploreOne.ts'), model, JSON.stringify(consts), mode], {
+function ours(model: string, consts: object, mode: 'fast' | 'immer', expect: { distinct: number; generated: number }, workers = 1): Run {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench/exploreOne.ts'), model, JSON.stringify(consts), mode, String(workers)], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -58,11 +59,15 @@ const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 export function runExploreBench(opts: { n6?: boolean } = {}) {
   const rows: { workload: string; engine: string; run: Run }[] = [];
+  const cores = availableParallelism();
   const np5 = { distinct: 628_868, generated: 3_144_341 };
+  const np6 = { distinct: 17_704_917, generated: 106_229_503 };
   rows.push({ workload: 'n_peterson N=5', engine: 'hmmcheck fast', run: ours('reference/n-peterson', { N: 5 }, 'fast', np5) });
+  rows.push({ workload: 'n_peterson N=5', engine: `hmmcheck fast, ${cores} workers`, run: ours('reference/n-peterson', { N: 5 }, 'fast', np5, cores) });
   rows.push({ workload: 'n_peterson N=5', engine: 'hmmcheck immer', run: ours('reference/n-peterson', { N: 5 }, 'immer', np5) });
   if (opts.n6 !== false) {
-    rows.push({ workload: 'n_peterson N=6', engine: 'hmmcheck fast', run: ours('reference/n-peterson', { N: 6 }, 'fast', { distinct: 17_704_917, generated: 106_229_503 }) });
+    rows.push({ workload: 'n_peterson N=6', engine: 'hmmcheck fast', run: ours('reference/n-peterson', { N: 6 }, 'fast', np6) });
+    rows.push({ workload: 'n_peterson N=6', engine: `hmmcheck fast, ${cores} workers`, run: ours('reference/n-peterson', { N: 6 }, 'fast', np6, cores) });
   }
   rows.push({ workload: 'TwoPhase RM=5', engine: 'hmmcheck fast', run: ours('reference/twophase', { RM: 5 }, 'fast', { distinct: 8_832, generated: 58_146 }) });
   rows.push({
@@ -76,7 +81,7 @@ export function runExploreBench(opts: { n6?: boolean } = {}) {
 
 export const workload: Workload = {
   name: 'explore',
-  title: 'Exhaustive exploration: states/s, bytes per state, peak RSS (1 worker)',
+  title: 'Exhaustive exploration: states/s, bytes per state, peak RSS (1 and N workers)',
   run(): WorkloadReport {
     const { rows, rumur5 } = runExploreBench({ n6: !process.argv.includes('--quick') });
     const fast5 = rows.find((r) => r.workload === 'n_peterson N=5' && r.engine === 'hmmcheck fast')!.run;
@@ -90,19 +95,21 @@ export const workload: Workload = {
       n(run.distinct / run.seconds),
       n(run.generated / run.seconds),
       run.bytesPerState.toFixed(1),
-      `${(run.loadFactor * 100).toFixed(0)}%`,
+      run.loadFactor == null || Number.isNaN(run.loadFactor) ? '-' : `${(run.loadFactor * 100).toFixed(0)}%`,
       n(run.peakRssMiB),
     ]);
     if (rumur5) table.push(['n_peterson N=5', 'rumur (C, 1 thread)', n(rumur5.states), n(3_144_340), rumur5.seconds.toFixed(1), n(rumur5.states / rumur5.seconds), n(3_144_340 / rumur5.seconds), '-', '-', '-']);
+    const n6 = rows.filter((r) => r.workload === 'n_peterson N=6');
     const notes = [
       `fast path / immer path on n_peterson N=5: ${(immer5.seconds / fast5.seconds).toFixed(1)}x faster`,
+      ...(n6.length === 2 ? [`workers on n_peterson N=6: ${(n6[0]!.run.seconds / n6[1]!.run.seconds).toFixed(2)}x with ${availableParallelism()} workers (target >= 1.7x on 2 cores)`] : []),
       rumur5
         ? `hmmcheck / Rumur on n_peterson N=5, same run: ${(fast5.distinct / fast5.seconds / (rumur5.states / rumur5.seconds)).toFixed(2)}x (target >= 3x)`
         : 'rumur not installed (apt-get install rumur): no comparison',
       'counts asserted: n_peterson N=5 628,868 / 3,144,341 (Murphi: 3,144,340 rules fired + 1 start state), N=6 17,704,917 / 106,229,503; TwoPhase RM=5 8,832',
     ];
     return {
-      summary: 'BFS, one worker, default reductions off; each run in its own process.',
+      summary: 'BFS, reductions off; each run in its own process (parallel runs: the search itself, after the workers load the model).',
       headers: ['workload', 'engine', 'distinct', 'generated', 'time (s)', 'distinct/s', 'generated/s', 'bytes/state', 'seen load', 'peak RSS (MiB)'],
       rows: table,
       notes,

@@ -71,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
           .option('effects', { choices: ['fast', 'immer'] as const, default: 'fast' as const, describe: 'run effects on generated copies (fast) or on immer drafts (reference)' })
           .option('coverage', { type: 'boolean', default: true, describe: 'print per-action coverage (--no-coverage hides it)' })
+          .option('workers', { type: 'number', describe: 'parallel BFS worker threads (default: all cores, or 1 for models with temporal properties, DFS and checkpoints)' })
           .option('symmetry', { type: 'boolean', describe: "symmetry reduction over the model's symmetric domains (scalarsets)" })
           .option('view', { type: 'boolean', describe: "fingerprint states by the model's VIEW (an abstraction: can hide bugs)" })
           .option('compare', { type: 'boolean', describe: 'also run without the reductions and report the reduction ratio' })

@@ -18,6 +18,12 @@ import type { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
 import type { ActionCoverage, Stats, TraceRef, Verdict } from './result';
 
+/** What deduplicates states: the seen set, or the set shared by parallel workers. */
+export interface FingerprintSet {
+  /** -1 if the fingerprint was new, else the stored index (0 for sets without indices). */
+  insert(hi: number, lo: number, at: number): number;
+}
+
 /** Where new states go: a packed queue or stack. */
 export interface Frontier {
   pushSlot(): void;
@@ -70,10 +76,13 @@ export class Explorer {
   private readonly scratch: Uint32Array;
   private readonly fp = new Uint32Array(2);
   private readonly nInstances: number;
+  /** Set when parallel workers share one deduplicating set (else the seen set is used). */
+  private readonly shared: FingerprintSet | undefined;
 
   constructor(
     readonly cs: CompiledSpec,
     readonly opts: ExploreOptions,
+    shared?: FingerprintSet,
   ) {
     this.words = cs.codec.words;
     this.scratch = new Uint32Array(this.words);
@@ -81,7 +90,8 @@ export class Explorer {
     this.coverage = cs.spec.actions.map((a) => ({ name: a.name, generated: 0, distinct: 0 }));
     this.checkDeadlock = opts.checkDeadlock ?? cs.spec.checkDeadlock;
     this.graph = opts.graph;
-    this.seen = new SeenSet(1 << 16, this.graph !== undefined);
+    this.seen = new SeenSet(shared ? 16 : 1 << 16, this.graph !== undefined);
+    this.shared = shared;
   }
 
   /** Generates, checks and stores the initial states. */
@@ -152,7 +162,7 @@ export class Explorer {
       }
     }
     cs.fingerprintPacked(t, scratch, fp);
-    const seenAt = this.seen.insert(fp[0]!, fp[1]!, this.log.size);
+    const seenAt = (this.shared ?? this.seen).insert(fp[0]!, fp[1]!, this.log.size);
     if (seenAt >= 0) {
       this.lastIndex = seenAt;
       return undefined;

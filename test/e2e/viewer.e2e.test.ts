@@ -32,7 +32,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'hmmcheck-viewer-e2e-'));
 /** Checks a model to an ITF trace, renders it with `view`, and returns the page path and trace. */
 async function tracePage(name: string, args: string[]): Promise<{ html: string; states: number }> {
   const itf = join(tmp, `${name}.json`);
-  const r = runCli(['check', ...args, '--out', itf, '--no-coverage']);
+  const r = runCli(['check', ...args, '--out', itf, '--no-coverage', '--workers', '1']);
   expect(r.code, r.stderr).toBe(12);
   const html = join(tmp, `${name}.html`);
   expect(await viewCommand({ file: itf, out: html }, () => {})).toBe(0);

@@ -4,7 +4,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { checkSpecAsync } from '../../check';
+import { ParallelPool } from '../../engine/parallel';
+import type { Stats } from '../../engine/result';
+import type { Instance } from '../../model/instantiate';
 import type { Verdict } from '../../engine/result';
 import { instantiate } from '../../model/instantiate';
 import { coverageLines, statsLines, verdictLine } from '../../report/summary';
@@ -47,6 +51,8 @@ export interface CheckArgs {
   view?: boolean;
   /** Also run without reductions and report the ratio. */
   compare?: boolean;
+  /** Parallel BFS worker threads (default: all cores when the run can use them, else 1). */
+  workers?: number;
   /** Record the result as a regression-corpus entry in this folder (default results/corpus). */
   save?: string | boolean;
 }
@@ -73,6 +79,31 @@ export function parseConstFlags(flags: readonly string[] = []): Record<string, s
   return out;
 }
 
+
+/**
+ * Worker threads for a run: as asked, else all cores for a BFS that can use them (not with
+ * temporal properties, which are checked over one worker's graph, nor DFS or checkpoints).
+ */
+function chooseWorkers(args: CheckArgs, hasLiveness: boolean): number {
+  const parallelOk = (args.strategy ?? 'bfs') === 'bfs' && !args.checkpoint && !args.resume;
+  if (args.workers === undefined) return parallelOk && !hasLiveness ? availableParallelism() : 1;
+  if (!Number.isInteger(args.workers) || args.workers < 1) throw new UsageError(`--workers must be a positive integer, got ${args.workers}`);
+  if (args.workers > 1 && !parallelOk) throw new UsageError('--workers > 1 works with --strategy bfs and without --checkpoint/--resume');
+  if (args.workers > 1 && hasLiveness) throw new UsageError('the model has temporal properties, which are checked with --workers 1 only');
+  return args.workers;
+}
+
+async function runParallel(args: CheckArgs, inst: Instance, workers: number, onProgress: (s: Stats) => void) {
+  const pool = new ParallelPool(workers);
+  try {
+    return await pool.run(
+      { model: args.model, variant: inst.variant, constants: inst.constants, effects: args.effects, reductions: { symmetry: args.symmetry, view: args.view }, checkDeadlock: args.deadlock },
+      { maxStates: args.maxStates, maxDepth: args.maxDepth, onProgress },
+    );
+  } finally {
+    await pool.close();
+  }
+}
 
 /** Reads a checkpoint to resume from, refusing one written by a different run. */
 function loadResume(path: string | undefined, runId: Record<string, unknown>) {
@@ -106,7 +137,10 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const checkpoint = args.checkpoint;
-  const { result, trace, compiled } = await checkSpecAsync(inst.spec, {
+  const workers = chooseWorkers(args, inst.spec.liveness.length > 0);
+  const { result, trace, compiled } = workers > 1
+    ? await runParallel(args, inst, workers, progress.onProgress)
+    : await checkSpecAsync(inst.spec, {
     resume,
     shouldStop: () => stop,
     onCheckpoint: checkpoint ? (parts) => writeCheckpoint(checkpoint, { run: runId, parts }) : undefined,
@@ -135,7 +169,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
     return exitCodeOf(v);
   }
   const consts = Object.entries(inst.constants).map(([k, x]) => `${k}=${x}`).join(' ');
-  print(`hmmcheck ${VERSION}: ${model.name} variant ${inst.variant}${consts ? ` (${consts})` : ''}, ${result.strategy}`);
+  print(`hmmcheck ${VERSION}: ${model.name} variant ${inst.variant}${consts ? ` (${consts})` : ''}, ${result.strategy}${workers > 1 ? `, ${workers} workers` : ''}`);
   print(verdictLine(v));
   if (trace) {
     const docs = new Map(compiled.spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));

@@ -29,7 +29,7 @@ describe('hmmcheck CLI', () => {
 
   it('finds a violation, saves it as ITF, and replays it', () => {
     const out = join(tmp, 'jugs.itf.json');
-    const r = runCli(['check', 'test/fixtures/jugs.ts', '--out', out]);
+    const r = runCli(['check', 'test/fixtures/jugs.ts', '--out', out, '--workers', '1']);
     expect(r.code).toBe(12);
     expect(r.stdout).toContain('Error: invariant NotSolved is violated.');
     expect(r.stdout).toContain('Counterexample (6 steps):');
@@ -59,6 +59,19 @@ describe('hmmcheck CLI', () => {
     expect(rp.code).toBe(12);
     expect(rp.stdout).toContain('Reproduced: invariant INV-UAF-D is violated at the last state.');
     expect(runCli(['check', 'hmm/m1-mirror-2015', '--no-coverage']).code).toBe(0);
+  });
+
+  it('runs parallel BFS with --workers and refuses it where it cannot apply', () => {
+    const r = runCli(['check', 'reference/twophase', '--const', 'RM=4', '--workers', '2', '--no-coverage']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('bfs, 2 workers');
+    expect(r.stdout).toContain('8,258 states generated, 1,568 distinct states found');
+    const live = runCli(['check', 'reference/dining', '--workers', '2']);
+    expect(live.code).toBe(150);
+    expect(live.stderr.trim()).toBe('hmmcheck: the model has temporal properties, which are checked with --workers 1 only');
+    expect(runCli(['check', 'reference/twophase', '--workers', '2', '--strategy', 'dfs']).stderr.trim()).toBe(
+      'hmmcheck: --workers > 1 works with --strategy bfs and without --checkpoint/--resume',
+    );
   });
 
   it('stops at --max-states with exit 20', () => {

@@ -1,0 +1,148 @@
+/**
+ * Parallel exhaustive search (`--workers N`): level-synchronous BFS over worker threads that share
+ * one lock-free seen set (store/sharedSeenSet.ts). Each level's records are split into N slices;
+ * every worker expands its slice and returns its new states; the coordinator appends them to the
+ * state log in worker order and builds the next level. Which worker stores a state found by two
+ * at once may vary between runs, but the set of states per level cannot, so distinct and generated
+ * counts, verdicts and shortest-trace lengths are the same for every N (the traces themselves may
+ * differ). The only serial part is the coordinator's append between levels.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { CheckOutcome } from '../check';
+import { loadModel } from '../cli/loadModel';
+import { instantiate } from '../model/instantiate';
+import { FlatFrontier } from '../store/flatFrontier';
+import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
+import { SharedSeenSet } from '../store/sharedSeenSet';
+import { rebuildTrace, type Trace } from '../trace/trace';
+import { CompiledSpec } from './compiled';
+import { ModelError, UsageError } from './errors';
+import { Explorer } from './explorer';
+import type { ParallelJob, ToCoordinator, ToWorker } from './parallelProtocol';
+import type { CheckResult, Stats, Verdict } from './result';
+import { startTsWorker } from './workerBoot';
+
+export interface ParallelOptions {
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly onProgress?: (stats: Stats) => void;
+  /** Initial seen-set capacity (slots); it doubles between levels when half full. */
+  readonly seenCapacity?: number;
+}
+
+type LevelResult = Extract<ToCoordinator, { type: 'level' }>;
+
+/** A pool of worker threads, reused across runs (a test checks many models with one pool). */
+export class ParallelPool {
+  private readonly workers: Worker[];
+  private pending: ((m: ToCoordinator) => void)[] = [];
+
+  constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new UsageError(`--workers must be a positive integer, got ${size}`);
+    this.workers = Array.from({ length: size }, () => startTsWorker('parallelWorker', undefined));
+    this.workers.forEach((w, i) => {
+      w.on('message', (m: ToCoordinator) => this.pending[i]!(m));
+      w.on('error', (e) => this.pending[i]?.({ type: 'error', name: 'Error', message: e.message, stack: e.stack }));
+    });
+  }
+
+  /** Sends one message to every worker (or `msgs[i]` to worker i) and waits for every reply. */
+  private async all(msgs: ToWorker | ToWorker[], transfer?: (i: number) => ArrayBuffer[]): Promise<ToCoordinator[]> {
+    const replies = this.workers.map(
+      (_, i) =>
+        new Promise<ToCoordinator>((resolve) => {
+          this.pending[i] = resolve;
+        }),
+    );
+    this.workers.forEach((w, i) => w.postMessage(Array.isArray(msgs) ? msgs[i]! : msgs, transfer?.(i) ?? []));
+    const out = await Promise.all(replies);
+    const err = out.find((m) => m.type === 'error');
+    if (err?.type === 'error') {
+      const E = err.name === 'ModelError' ? ModelError : err.name === 'UsageError' ? UsageError : Error;
+      const e = E === ModelError ? new ModelError(err.message, 'throw') : new (E as typeof Error)(err.message);
+      if (err.stack) e.stack = err.stack;
+      throw e;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /** Checks the safety properties of `job` exhaustively with every worker of the pool. */
+  async run(job: ParallelJob, opts: ParallelOptions = {}): Promise<CheckOutcome> {
+    const { model } = await loadModel(job.model);
+    const inst = instantiate(model, job.variant, job.constants);
+    const cs = new CompiledSpec(inst.spec, job.effects, job.reductions);
+    let shared = SharedSeenSet.create(opts.seenCapacity ?? 1 << 16);
+    await this.all({ type: 'job', job, seen: { table: shared.table, counter: shared.counter } });
+    const start = performance.now();
+    const ex = new Explorer(cs, { checkDeadlock: job.checkDeadlock }, shared);
+    const width = REC_WORDS + cs.codec.words;
+    let level = new FlatFrontier(width);
+    let verdict: Verdict | undefined = ex.addInitial(level);
+    const stats = ex.stats;
+    let pruned = false;
+    try {
+      while (!verdict && level.length > 0) {
+        const records = level.records();
+        const depth = records[REC_DEPTH]!;
+        if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
+          pruned = true;
+          break;
+        }
+        if (opts.maxStates !== undefined && stats.distinct >= opts.maxStates) {
+          verdict = { kind: 'incomplete', reason: 'max-states' };
+          break;
+        }
+        if (shared.wantsGrowth) {
+          shared = shared.grown();
+          await this.all({ type: 'seen', seen: { table: shared.table, counter: shared.counter } });
+        }
+        // Contiguous slices in level order: worker i takes records [cut(i), cut(i+1)).
+        const n = level.length;
+        const cut = (i: number) => Math.floor((n * i) / this.size) * width;
+        const slices = this.workers.map((_, i) => records.slice(cut(i), cut(i + 1)));
+        const results = (await this.all(
+          slices.map((r) => ({ type: 'level', records: r }) as ToWorker),
+          (i) => [slices[i]!.buffer as ArrayBuffer],
+        )) as LevelResult[];
+        const next = new FlatFrontier(width, Math.max(16, results.reduce((a, r) => a + r.parents.length, 0)));
+        for (const r of results) {
+          stats.generated += r.generated;
+          stats.expanded += r.expanded;
+          r.coverage.forEach(([g, d], a) => {
+            ex.coverage[a]!.generated += g;
+            ex.coverage[a]!.distinct += d;
+          });
+          verdict ??= r.verdict;
+          const base = ex.log.size;
+          for (let k = 0; k < r.parents.length; k++) ex.log.push(r.parents[k]!, r.transitions[k]!);
+          for (let off = 0; off < r.records.length; off += width) {
+            next.pushSlot();
+            next.buf.set(r.records.subarray(off, off + width), next.off);
+            next.buf[next.off + REC_INDEX] = base + r.records[off + REC_INDEX]!;
+          }
+        }
+        stats.distinct = ex.log.size;
+        if (next.length > 0) stats.depth = Math.max(stats.depth, depth + 1);
+        level = next;
+        stats.elapsedMs = performance.now() - start;
+        opts.onProgress?.(stats);
+      }
+      if (!verdict) verdict = pruned ? { kind: 'incomplete', reason: 'max-depth' } : { kind: 'holds' };
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      verdict = { kind: 'error', message: e.message };
+    }
+    stats.elapsedMs = performance.now() - start;
+    stats.storeBytes = shared.bytes + ex.log.bytes;
+    const warnings = cs.spec.liveness.length > 0 ? [`temporal properties are checked with --workers 1 only; they were not checked (${this.size} workers)`] : [];
+    const result: CheckResult = { verdict, stats, coverage: ex.coverage, strategy: 'bfs', warnings };
+    const at = verdict.kind === 'violation' || verdict.kind === 'deadlock' || verdict.kind === 'error' ? verdict.at : undefined;
+    let trace: Trace | undefined;
+    if (at) trace = rebuildTrace(cs, ex.log, at);
+    return { result, trace, compiled: cs };
+  }
+}

@@ -1,0 +1,43 @@
+/** Messages between the parallel BFS coordinator (parallel.ts) and its workers (parallelWorker.ts). */
+import type { ConstValue } from '../../spec/model';
+import type { EffectMode, Reductions } from './compiled';
+import type { Verdict } from './result';
+
+/** What a worker needs to rebuild the spec: a registry name or spec module path, and choices. */
+export interface ParallelJob {
+  readonly model: string;
+  readonly variant: string;
+  readonly constants: Readonly<Record<string, string | ConstValue>>;
+  readonly effects?: EffectMode;
+  readonly reductions?: Reductions;
+  readonly checkDeadlock?: boolean;
+}
+
+export interface SharedSeenBuffers {
+  readonly table: SharedArrayBuffer;
+  readonly counter: SharedArrayBuffer;
+}
+
+export type ToWorker =
+  | { readonly type: 'job'; readonly job: ParallelJob; readonly seen: SharedSeenBuffers }
+  | { readonly type: 'seen'; readonly seen: SharedSeenBuffers }
+  | { readonly type: 'level'; readonly records: Uint32Array }
+  | { readonly type: 'close' };
+
+export type ToCoordinator =
+  | { readonly type: 'ready' }
+  | {
+      readonly type: 'level';
+      /** New states' frontier records, their index field local to this worker (0, 1, …). */
+      readonly records: Uint32Array;
+      /** Per new state: the parent's global index and the transition. */
+      readonly parents: Uint32Array;
+      readonly transitions: Uint32Array;
+      readonly generated: number;
+      readonly expanded: number;
+      /** Per action: [generated, distinct]. */
+      readonly coverage: [number, number][];
+      /** A verdict with global indices (a violation, deadlock or model error). */
+      readonly verdict?: Verdict;
+    }
+  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack?: string };
