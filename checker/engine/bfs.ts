@@ -8,7 +8,7 @@ import type { ExploreOptions } from './explorer';
 import { runExhaustive } from './run';
 
 export function bfsFrontier(cs: CompiledSpec, opts: ExploreOptions): PackedQueue {
-  return opts.resume ? PackedQueue.load(opts.resume.frontier!, cs.codec.words) : new PackedQueue(cs.codec.words);
+  return opts.resume ? PackedQueue.load(opts.resume.frontier!, cs.codec.words, opts.frontierMemoryBytes) : new PackedQueue(cs.codec.words, opts.frontierMemoryBytes);
 }
 
 export function bfs(cs: CompiledSpec, opts: ExploreOptions = {}) {

@@ -47,6 +47,8 @@ export interface ExploreOptions {
   graph?: LiveGraph;
   /** Continue from a checkpoint's parts instead of the initial states (BFS only). */
   resume?: Readonly<Record<string, Parts>>;
+  /** BFS frontier memory budget in bytes; beyond it the frontier spills to temporary files. */
+  frontierMemoryBytes?: number;
   /** Called with the run's parts every `checkpointEveryMs` and when the run is interrupted. */
   onCheckpoint?: (parts: Record<string, Parts>) => void;
   checkpointEveryMs?: number;

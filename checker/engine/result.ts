@@ -39,6 +39,10 @@ export interface Stats {
   storeBytes: number;
   /** Liveness: edges recorded (0 when no temporal property was checked). */
   edges: number;
+  /** BFS frontier chunks written to disk because the frontier exceeded its memory budget. */
+  spilledChunks?: number;
+  /** Bytes of the seen set and trace records (parent + transition) per distinct state. */
+  bytesPerState?: number;
 }
 
 export interface CheckResult {

@@ -16,6 +16,8 @@ export interface PoppableFrontier extends Frontier {
   readonly length: number;
   readonly bytes: number;
   dump?(): Parts;
+  dispose?(): void;
+  readonly spills?: number;
 }
 
 export interface RunOutcome {
@@ -134,6 +136,9 @@ function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' |
   }
   ex.stats.elapsedMs = earlierMs + performance.now() - start;
   ex.stats.storeBytes = ex.storeBytes(frontier.bytes);
+  if (frontier.spills) ex.stats.spilledChunks = frontier.spills;
+  if (ex.stats.distinct > 0) ex.stats.bytesPerState = (ex.seen.bytes + ex.log.bytes) / ex.stats.distinct;
+  frontier.dispose?.();
   ex.stats.edges = ex.graph?.edges.edges ?? 0;
   return { result: { verdict, stats: ex.stats, coverage: ex.coverage, strategy, warnings }, explorer: ex };
 }

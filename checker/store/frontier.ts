@@ -2,8 +2,15 @@
  * HOT PATH. Frontiers of packed states: fixed-width records (state index, depth, packed words)
  * in typed-array chunks, with no JS object per queued state. `PackedQueue` is FIFO (BFS),
  * `PackedStack` is LIFO (DFS). A popped record is read in place from `buf` at `off`.
+ *
+ * A PackedQueue with a memory budget spills to disk: once its chunks exceed the budget, each
+ * chunk it has finished filling (never the one being read) goes to a temporary file, and is read
+ * back when the reading reaches it. BFS frontiers are read in order, so each spilled chunk is
+ * written once and read once.
  */
-
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Parts } from './checkpoint';
 
 const CHUNK_RECORDS = 1 << 14;
@@ -39,13 +46,30 @@ abstract class Chunked {
 export class PackedQueue extends Chunked {
   private head = 0; // record offset in chunks[0]
   private tail = 0; // record offset in the last chunk
+  /** Chunks written to disk, by position in `chunks` (their array slot holds an empty placeholder). */
+  private readonly spilled = new Map<Uint32Array, string>();
+  private spillDir: string | undefined;
+  /** Chunks spilled over the queue's life, for reports and tests. */
+  spills = 0;
 
-  dump(): Parts {
-    return { meta: { head: this.head, tail: this.tail, count: this.count, width: this.width }, arrays: this.chunks };
+  /** `memoryBudgetBytes`: keep at most this much in memory; spill the rest to a temporary folder. */
+  constructor(
+    stateWords: number,
+    private readonly memoryBudgetBytes = Infinity,
+  ) {
+    super(stateWords);
   }
 
-  static load(p: Parts, stateWords: number): PackedQueue {
-    const q = new PackedQueue(stateWords);
+  override get bytes(): number {
+    return (this.chunks.length - this.spilled.size) * this.chunkWords * 4;
+  }
+
+  dump(): Parts {
+    return { meta: { head: this.head, tail: this.tail, count: this.count, width: this.width }, arrays: this.chunks.map((c) => this.inMemory(c)) };
+  }
+
+  static load(p: Parts, stateWords: number, memoryBudgetBytes?: number): PackedQueue {
+    const q = new PackedQueue(stateWords, memoryBudgetBytes);
     if (p.meta.width !== q.width) throw new Error('checkpoint frontier has another record width');
     q.chunks = [...p.arrays];
     q.head = p.meta.head as number;
@@ -58,6 +82,8 @@ export class PackedQueue extends Chunked {
   pushSlot(): void {
     let last = this.chunks[this.chunks.length - 1];
     if (!last || this.tail === this.chunkWords) {
+      // The chunk just filled is not read before every chunk ahead of it: spill it if over budget.
+      if (last && this.chunks.length > 1 && this.bytes + this.chunkWords * 4 > this.memoryBudgetBytes) this.spill(this.chunks.length - 1);
       last = new Uint32Array(this.chunkWords);
       this.chunks.push(last);
       this.tail = 0;
@@ -73,6 +99,7 @@ export class PackedQueue extends Chunked {
     if (this.count === 0) return false;
     if (this.head === this.chunkWords) {
       this.chunks.shift();
+      this.chunks[0] = this.inMemory(this.chunks[0]!, true);
       this.head = 0;
     }
     this.buf = this.chunks[0]!;
@@ -86,6 +113,36 @@ export class PackedQueue extends Chunked {
       this.tail = 0;
     }
     return true;
+  }
+
+  /** Removes the spill folder (files of chunks never read back). */
+  dispose(): void {
+    if (this.spillDir) rmSync(this.spillDir, { recursive: true, force: true });
+    this.spilled.clear();
+  }
+
+  private spill(i: number): void {
+    this.spillDir ??= mkdtempSync(join(tmpdir(), 'hmmcheck-frontier-'));
+    const chunk = this.chunks[i]!;
+    const path = join(this.spillDir, `chunk-${this.spills++}`);
+    writeFileSync(path, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    const placeholder = new Uint32Array(0);
+    this.spilled.set(placeholder, path);
+    this.chunks[i] = placeholder;
+  }
+
+  /** The chunk's words, read back from disk if it was spilled (and its file removed if `consume`). */
+  private inMemory(chunk: Uint32Array, consume = false): Uint32Array {
+    const path = this.spilled.get(chunk);
+    if (path === undefined) return chunk;
+    const b = readFileSync(path);
+    const words = new Uint32Array(this.chunkWords);
+    new Uint8Array(words.buffer).set(b);
+    if (consume) {
+      this.spilled.delete(chunk);
+      rmSync(path, { force: true });
+    }
+    return words;
   }
 }
 

@@ -53,6 +53,8 @@ export interface CheckArgs {
   compare?: boolean;
   /** Parallel BFS worker threads (default: all cores when the run can use them, else 1). */
   workers?: number;
+  /** BFS frontier memory budget in MiB before it spills to temporary files. */
+  frontierMemory?: number;
   /** Record the result as a regression-corpus entry in this folder (default results/corpus). */
   save?: string | boolean;
 }
@@ -148,6 +150,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
     strategy,
     effects: args.effects,
     reductions: { symmetry: args.symmetry, view: args.view },
+    frontierMemoryBytes: (args.frontierMemory ?? 4096) * 2 ** 20,
     maxStates: args.maxStates,
     maxDepth: args.maxDepth,
     checkDeadlock: args.deadlock,

@@ -108,3 +108,16 @@ describe('explorer counting (TLC semantics)', () => {
     ]);
   });
 });
+
+describe('a BFS frontier over its memory budget', () => {
+  it('spills to disk and gives the same counts and verdict', async () => {
+    const { instantiate } = await import('../../../checker/model/instantiate');
+    const { findModel } = await import('../../../models');
+    const spec = instantiate(findModel('reference/n-peterson')!, 'fixed', { N: 5 }).spec;
+    const plain = checkSpec(spec).result;
+    const spilled = checkSpec(spec, { frontierMemoryBytes: 1 }).result;
+    expect(spilled.stats.spilledChunks).toBeGreaterThan(0);
+    expect(spilled.verdict).toEqual(plain.verdict);
+    expect({ ...spilled.stats, elapsedMs: 0, storeBytes: 0, spilledChunks: 0 }).toEqual({ ...plain.stats, elapsedMs: 0, storeBytes: 0, spilledChunks: 0 });
+  });
+});

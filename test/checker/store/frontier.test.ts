@@ -193,3 +193,24 @@ describe('frontiers against an array model (property)', () => {
     });
   }
 });
+
+describe('PackedQueue spilling to disk', () => {
+  it('keeps FIFO order across spilled chunks and reads each back once', () => {
+    const words = 3;
+    const q = new PackedQueue(words, 2 * (1 << 14) * (2 + words) * 4); // room for two chunks
+    const n = 5 * (1 << 14) + 123;
+    for (let i = 0; i < n; i++) {
+      q.pushSlot();
+      q.buf[q.off] = i;
+      q.buf[q.off + 2] = i * 7;
+    }
+    expect(q.spills).toBeGreaterThan(0);
+    expect(q.bytes).toBeLessThanOrEqual(3 * (1 << 14) * (2 + words) * 4);
+    for (let i = 0; i < n; i++) {
+      expect(q.pop()).toBe(true);
+      if (q.buf[q.off] !== i || q.buf[q.off + 2] !== i * 7) throw new Error(`record ${i} out of order`);
+    }
+    expect(q.pop()).toBe(false);
+    q.dispose();
+  });
+});
