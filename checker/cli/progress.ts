@@ -3,7 +3,15 @@
  */
 import type { Stats } from '../engine/result';
 
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr): { onProgress: (s: Stats) => void; done: () => void; progressMs: number } {
+export interface Progress<T> {
+  onProgress: (s: T) => void;
+  done: () => void;
+  /** How often callers should report (they may report more often: reports are throttled here). */
+  progressMs: number;
+}
+
+/** A progress reporter printing `format(stats)`, at most once a second on a TTY, every 10 s otherwise. */
+export function progress<T>(format: (s: T) => string, stream: NodeJS.WriteStream = process.stderr): Progress<T> {
   const tty = Boolean(stream.isTTY);
   const progressMs = tty ? 1000 : 10_000;
   let shown = false;
@@ -11,12 +19,10 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): {
   return {
     progressMs,
     onProgress: (s) => {
-      // Callers may report more often (the parallel search reports every level): throttle here.
       const now = performance.now();
       if (now - last < progressMs * 0.9) return;
       last = now;
-      const secs = s.elapsedMs / 1000;
-      const line = `progress: ${s.distinct.toLocaleString('en-US')} distinct, ${s.generated.toLocaleString('en-US')} generated, depth ${s.depth}, ${Math.round(s.distinct / secs).toLocaleString('en-US')} states/s, ${secs.toFixed(0)} s`;
+      const line = `progress: ${format(s)}`;
       if (tty) {
         stream.write(`\r${line}\x1b[K`);
         shown = true;
@@ -26,4 +32,13 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): {
       if (shown) stream.write('\r\x1b[K');
     },
   };
+}
+
+/** Progress of an exhaustive search. */
+export function progressReporter(stream?: NodeJS.WriteStream): Progress<Stats> {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return progress((s: Stats) => {
+    const secs = s.elapsedMs / 1000;
+    return `${n(s.distinct)} distinct, ${n(s.generated)} generated, depth ${s.depth}, ${n(Math.round(s.distinct / secs))} states/s, ${secs.toFixed(0)} s`;
+  }, stream);
 }

@@ -26,6 +26,7 @@ import { instantiate } from '../../model/instantiate';
 import { formatTrace } from '../../report/traceText';
 import { traceToItf, type TraceMeta } from '../../trace/itf';
 import { EXIT } from '../exitCodes';
+import { progress, type Progress } from '../progress';
 import { loadModel } from '../loadModel';
 import { VERSION } from '../version';
 import { parseConstFlags } from './check';
@@ -94,23 +95,13 @@ function statsLines(s: Pick<SimStats, 'traces' | 'steps' | 'generated'> & Partia
   ];
 }
 
-/** Progress on stderr for long runs (one worker): a live line on a TTY, every 10 s otherwise. */
-function progressLine(stream: NodeJS.WriteStream = process.stderr): { onProgress: (s: SimStats) => void; done: () => void; progressMs: number } {
-  const tty = Boolean(stream.isTTY);
-  let shown = false;
-  return {
-    progressMs: tty ? 1000 : 10_000,
-    onProgress: (s) => {
-      const line = `progress: ${fmt(s.traces)} traces, ${fmt(s.steps)} steps, ${fmt(s.distinct)} distinct states, ${fmt(Math.round(s.tracesPerSec))} traces/s, ${(s.elapsedMs / 1000).toFixed(0)} s`;
-      if (tty) {
-        stream.write(`\r${line}\x1b[K`);
-        shown = true;
-      } else stream.write(line + '\n');
-    },
-    done: () => {
-      if (shown) stream.write('\r\x1b[K');
-    },
-  };
+/** Progress on stderr for long runs (one worker). */
+function progressLine(stream?: NodeJS.WriteStream): Progress<SimStats> {
+  return progress(
+    (s: SimStats) =>
+      `${fmt(s.traces)} traces, ${fmt(s.steps)} steps, ${fmt(s.distinct)} distinct states, ${fmt(Math.round(s.tracesPerSec))} traces/s, ${(s.elapsedMs / 1000).toFixed(0)} s`,
+    stream,
+  );
 }
 
 export async function simulateCommand(args: SimulateArgs, print: (s: string) => void): Promise<number> {
