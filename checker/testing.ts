@@ -12,7 +12,7 @@ import type { ConstValue, ModelDef } from '../spec/model';
 import type { Spec } from '../spec/spec';
 import { checkSpec, type CheckOutcome } from './check';
 import { instantiate } from './model/instantiate';
-import { verdictLine } from './report/summary';
+import { verdictLine, violatedProperty } from './report/summary';
 import { formatTrace } from './report/traceText';
 import type { Trace } from './trace/trace';
 
@@ -38,7 +38,7 @@ function traceText(out: { spec: Spec; trace?: Trace }): string {
 export function expectViolation(target: ModelDef<any> | Spec, opts: TargetOptions & { property: string; maxSteps?: number }): Trace {
   const out = run(target, opts);
   const v = out.result.verdict;
-  const got = v.kind === 'violation' || v.kind === 'liveness' ? v.property : v.kind === 'deadlock' ? 'deadlock' : undefined;
+  const got = violatedProperty(v);
   if (got !== opts.property) {
     const what = v.kind === 'holds' ? `every property holds (${out.result.stats.distinct.toLocaleString('en-US')} distinct states)` : verdictLine(v);
     throw new Error(`${out.name}: expected a violation of ${opts.property}, but ${what}${traceText(out)}`);

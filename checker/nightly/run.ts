@@ -11,6 +11,7 @@ import { checkSpecAsync } from '../check';
 import { instantiate } from '../model/instantiate';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import { VERSION } from '../cli/version';
+import { verdictSummary, violatedProperty } from '../report/summary';
 import type { NightlyJob } from './jobs';
 
 export interface JobResult {
@@ -18,7 +19,7 @@ export interface JobResult {
   readonly model: string;
   readonly variant: string;
   readonly constants: Readonly<Record<string, unknown>>;
-  /** `holds`, `violates P`, `deadlock`, `model error`, or `incomplete`. */
+  /** As report/summary.ts verdictSummary: `holds`, `violates P`, `deadlock`, `model error: …`, `incomplete (why)`. */
   readonly verdict: string;
   readonly steps?: number;
   readonly distinct: number;
@@ -79,15 +80,14 @@ async function runJob(o: NightlyOptions, job: NightlyJob): Promise<JobResult | '
   if (v.kind === 'incomplete' && v.reason === 'interrupted' && !stopped) return 'interrupted';
   rmSync(ckpt, { force: true });
   const s = result.stats;
-  const verdict =
-    v.kind === 'violation' || v.kind === 'liveness' ? `violates ${v.property}` : v.kind === 'error' ? 'model error' : v.kind;
+  const verdict = verdictSummary(v);
   return {
     name: job.name,
     model: job.model,
     variant: job.variant,
     constants: inst.constants,
     verdict,
-    ...(trace && v.kind !== 'error' ? { steps: trace.steps.length - 1 } : {}),
+    ...(trace && violatedProperty(v) !== undefined ? { steps: trace.steps.length - 1 } : {}),
     distinct: s.distinct,
     generated: s.generated,
     depth: s.depth,

@@ -12,6 +12,7 @@ import { CompiledSpec } from '../engine/compiled';
 import { instantiate, type Instance } from '../model/instantiate';
 import { ItfError, parseItf } from '../trace/itf';
 import { itfOf } from '../trace/itfOf';
+import { verdictSummary, violatedProperty } from '../report/summary';
 import { replayTrace } from '../trace/replay';
 import { entryStem, readCorpus, writeEntry, type CorpusEntry, type EntryExpect } from './corpus';
 
@@ -82,7 +83,7 @@ function checkProblem(e: EntryExpect, out: CheckOutcome): string | undefined {
     return undefined;
   }
   if (v.kind === 'holds') return `the bug is gone: ${e.property} now holds`;
-  const prop = v.kind === 'violation' || v.kind === 'liveness' ? v.property : v.kind === 'deadlock' ? 'deadlock' : v.kind;
+  const prop = violatedProperty(v) ?? v.kind;
   if (v.kind !== e.verdict || prop !== e.property) return `expected ${e.verdict === 'deadlock' ? 'a deadlock' : `a violation of ${e.property}`}, got ${v.kind === 'deadlock' ? 'a deadlock' : v.kind === 'error' ? `a model error: ${v.message}` : `a violation of ${prop}`}`;
   const steps = out.trace!.steps.length - 1;
   if (steps > e.maxSteps) return `the shortest trace got longer: ${e.maxSteps} -> ${steps} steps`;
@@ -92,10 +93,7 @@ function checkProblem(e: EntryExpect, out: CheckOutcome): string | undefined {
 function gotText(out: CheckOutcome): string {
   const v = out.result.verdict;
   if (v.kind === 'holds') return `holds, ${out.result.stats.distinct.toLocaleString('en-US')} distinct`;
-  if (v.kind === 'violation' || v.kind === 'liveness' || v.kind === 'deadlock') {
-    return `${v.kind === 'deadlock' ? 'deadlock' : `violates ${v.property}`} in ${out.trace!.steps.length - 1} steps`;
-  }
-  return v.kind === 'error' ? `model error: ${v.message}` : v.kind;
+  return violatedProperty(v) !== undefined ? `${verdictSummary(v)} in ${out.trace!.steps.length - 1} steps` : verdictSummary(v);
 }
 
 export interface RegressOptions {

@@ -4,6 +4,23 @@
  */
 import { collisionProbability, type CheckResult, type Verdict } from '../engine/result';
 
+/** The property a verdict is about: an invariant, action or temporal property name, `deadlock`, or undefined. */
+export function violatedProperty(v: Verdict): string | undefined {
+  return v.kind === 'violation' || v.kind === 'liveness' ? v.property : v.kind === 'deadlock' ? 'deadlock' : undefined;
+}
+
+/** A verdict in a few words, for tables: `holds`, `violates P`, `deadlock`, `model error: …`, `incomplete (why)`. */
+export function verdictSummary(v: Verdict): string {
+  switch (v.kind) {
+    case 'holds': return 'holds';
+    case 'violation':
+    case 'liveness': return `violates ${v.property}`;
+    case 'deadlock': return 'deadlock';
+    case 'error': return `model error: ${v.message}`;
+    case 'incomplete': return `incomplete (${v.reason})`;
+  }
+}
+
 export function verdictLine(v: Verdict): string {
   switch (v.kind) {
     case 'holds': return 'No error has been found: every property holds.';

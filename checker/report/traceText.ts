@@ -2,6 +2,7 @@
  * A counterexample as numbered steps: the thread (or action) and its parameters, then only the
  * variables that changed (every variable with `full`). The first state is printed whole.
  */
+import type { Spec } from '../../spec/spec';
 import type { RecordType, Type } from '../../spec/types';
 import { diffValues, formatState } from '../state/format';
 import type { Trace } from '../trace/trace';
@@ -11,8 +12,13 @@ export interface TraceTextOptions {
   full?: boolean;
   /** Step docs by action name, shown after the step label. */
   docs?: ReadonlyMap<string, string>;
-  /** Marks the last step, e.g. `INV-UAF-D violated`. */
-  verdict?: string;
+  /** The property the last step violates (or `deadlock`): the step is marked. */
+  violated?: string;
+}
+
+/** Step docs by action name, from the spec, for `TraceTextOptions.docs`. */
+export function stepDocs(spec: Spec): Map<string, string> {
+  return new Map(spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));
 }
 
 export function formatTrace(schema: RecordType<Record<string, Type>>, trace: Trace, opts: TraceTextOptions = {}): string {
@@ -27,7 +33,7 @@ export function formatTrace(schema: RecordType<Record<string, Type>>, trace: Tra
       return;
     }
     const doc = opts.docs?.get(step.action);
-    const mark = opts.verdict && i === trace.steps.length - 1 ? `   <== ${opts.verdict}` : '';
+    const mark = opts.violated && i === trace.steps.length - 1 ? `   <== ${opts.violated === 'deadlock' ? 'deadlock' : `${opts.violated} violated`}` : '';
     lines.push(`${n}  ${step.label}${doc ? `   -- ${doc}` : ''}${loopMark}${mark}`);
     if (opts.full) {
       for (const l of formatState(schema, step.state)) lines.push(`${' '.repeat(width)}      ${l}`);

@@ -5,12 +5,14 @@
  */
 import type { Instance } from '../model/instantiate';
 import type { CheckResult, Verdict } from '../engine/result';
+import type { Finding } from '../engine/simulate';
 import { verdictLine } from '../report/summary';
 import { VERSION } from '../cli/version';
 import { traceToItf, type ItfTrace, type TraceMeta } from './itf';
 import type { Trace } from './trace';
 
-export function metaProperty(v: Verdict): Pick<TraceMeta, 'property' | 'propertyKind'> {
+/** What a trace file records as violated, for a check's verdict or a simulation's finding. */
+export function metaProperty(v: Verdict | Finding): Pick<TraceMeta, 'property' | 'propertyKind'> {
   if (v.kind === 'violation') return { property: v.property, propertyKind: v.propertyKind };
   if (v.kind === 'deadlock') return { property: 'deadlock', propertyKind: 'deadlock' };
   if (v.kind === 'liveness') return { property: v.property, propertyKind: 'liveness' };

@@ -11,8 +11,8 @@ import type { Stats } from '../../engine/result';
 import type { Instance } from '../../model/instantiate';
 import type { Verdict } from '../../engine/result';
 import { instantiate } from '../../model/instantiate';
-import { coverageLines, statsLines, verdictLine } from '../../report/summary';
-import { formatTrace } from '../../report/traceText';
+import { coverageLines, statsLines, verdictLine, violatedProperty } from '../../report/summary';
+import { formatTrace, stepDocs } from '../../report/traceText';
 import { itfOf } from '../../trace/itfOf';
 import { EXIT } from '../exitCodes';
 import { loadModel } from '../loadModel';
@@ -175,7 +175,6 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   print(`hmmcheck ${VERSION}: ${model.name} variant ${inst.variant}${consts ? ` (${consts})` : ''}, ${result.strategy}${workers > 1 ? `, ${workers} workers` : ''}`);
   print(verdictLine(v));
   if (trace) {
-    const docs = new Map(compiled.spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));
     const what =
       v.kind === 'error'
         ? 'The error happened in a successor of the last state of this trace'
@@ -183,8 +182,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
           ? `Counterexample: a lasso of ${trace.steps.length - 1} steps, the cycle from step ${trace.loop}`
           : `Counterexample (${trace.steps.length - 1} steps)`;
     print(`${what}:`);
-    const verdict = v.kind === 'violation' || v.kind === 'liveness' ? `${v.property} violated` : v.kind === 'deadlock' ? 'deadlock' : undefined;
-    print(formatTrace(inst.spec.schema, trace, { full: args.full, docs, verdict }));
+    print(formatTrace(inst.spec.schema, trace, { full: args.full, docs: stepDocs(compiled.spec), violated: violatedProperty(v) }));
   }
   if (args.out && itf) print(`Trace written to ${args.out}`);
   if (args.html && itf) print(`Trace page written to ${args.html}`);

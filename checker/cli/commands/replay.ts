@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { CompiledSpec } from '../../engine/compiled';
 import { UsageError } from '../../engine/errors';
 import { instantiate } from '../../model/instantiate';
-import { formatTrace } from '../../report/traceText';
+import { formatTrace, stepDocs } from '../../report/traceText';
 import { ItfError, parseItf } from '../../trace/itf';
 import { decodeStates, replayTrace } from '../../trace/replay';
 import { EXIT } from '../exitCodes';
@@ -35,11 +35,11 @@ export async function replayCommand(args: { file: string; full?: boolean; quiet?
             const m = doc.states[i]!['#meta'];
             return { label: m.action, action: m.action, params: m.params ?? {}, state };
           });
-          const docs = new Map(cs.spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));
           const byLabel = new Map(cs.instances.map((i) => [i.label, i.action.name]));
           const named = steps.map((st) => ({ ...st, action: byLabel.get(st.label) ?? st.action }));
-          const verdict = r.propertyKind === 'deadlock' ? 'deadlock' : r.propertyKind === 'liveness' ? undefined : `${r.property} violated`;
-          print(formatTrace(inst.spec.schema, { steps: named, loop: doc.loop }, { full: args.full, docs, verdict }));
+          // A lasso violates its property as a whole: no single step is marked.
+          const violated = r.propertyKind === 'liveness' ? undefined : r.property;
+          print(formatTrace(inst.spec.schema, { steps: named, loop: doc.loop }, { full: args.full, docs: stepDocs(cs.spec), violated }));
         }
         if (r.propertyKind === 'liveness') {
           print(`Replayed ${header}. Reproduced: temporal property ${r.property} is violated by this fair lasso.`);

@@ -13,17 +13,19 @@ import { CompiledSpec } from '../../engine/compiled';
 import { UsageError } from '../../engine/errors';
 import {
   DEFAULT_SEED,
+  findingKey,
   describeSwarmConfig,
   makeSwarmConfig,
   simulate,
   simulateSwarm,
-  type Finding,
   type SimStats,
   type SimulationResult,
+  type Finding,
   type SwarmFinding,
 } from '../../engine/simulate';
 import { instantiate } from '../../model/instantiate';
-import { formatTrace } from '../../report/traceText';
+import { formatTrace, stepDocs } from '../../report/traceText';
+import { metaProperty } from '../../trace/itfOf';
 import { traceToItf, type TraceMeta } from '../../trace/itf';
 import { EXIT } from '../exitCodes';
 import { progress, type Progress } from '../progress';
@@ -74,12 +76,6 @@ function exitCodeOfFinding(f: Finding): number {
     case 'deadlock': return EXIT.DEADLOCK;
     case 'error': return EXIT.MODEL_ERROR;
   }
-}
-
-function metaProperty(f: Finding): Pick<TraceMeta, 'property' | 'propertyKind'> {
-  if (f.kind === 'violation') return { property: f.property, propertyKind: f.propertyKind };
-  if (f.kind === 'deadlock') return { property: 'deadlock', propertyKind: 'deadlock' };
-  return { property: 'model-error', propertyKind: 'error' };
 }
 
 function statsLines(s: Pick<SimStats, 'traces' | 'steps' | 'generated'> & Partial<SimStats> & { workerTracesPerSec?: number }, elapsedMs: number, workers: number): string[] {
@@ -186,11 +182,9 @@ export async function simulateCommand(args: SimulateArgs, print: (s: string) => 
   print(`Found by trace #${first.traceIndex} of seed ${first.seed}${first.swarmConfig !== 0 ? `, swarm config ${first.swarmConfig}` : ''}; reproduce with: hmmcheck simulate ${args.model} ${flags.join(' ')}`);
   if (first.trace) {
     const trace = first.trace;
-    const docs = new Map(inst.spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));
     const what = first.kind === 'error' ? 'The error happened in a successor of the last state of this trace' : `Counterexample (${trace.steps.length - 1} steps)`;
     print(`${what}:`);
-    const verdict = first.kind === 'violation' ? `${first.property} violated` : first.kind === 'deadlock' ? 'deadlock' : undefined;
-    print(formatTrace(inst.spec.schema, trace, { full: args.full, docs, verdict }));
+    print(formatTrace(inst.spec.schema, trace, { full: args.full, docs: stepDocs(inst.spec), violated: first.kind === 'error' ? undefined : findingKey(first) }));
     if (args.out) {
       const meta: TraceMeta & { simulation: Record<string, number> } = {
         model: model.name,

@@ -6,9 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { registry } from '../../../models';
 import type { Expectation } from '../../../spec/model';
 import { checkSpec } from '../../check';
-import type { Verdict } from '../../engine/result';
 import { instantiate } from '../../model/instantiate';
 import { EXIT } from '../exitCodes';
+import { verdictSummary } from '../../report/summary';
 import { formatTable } from '../../report/table';
 
 export interface SuiteRow {
@@ -29,17 +29,6 @@ function expectationText(e: Expectation): string {
   return e.verdict === 'violation' || e.verdict === 'liveness' ? `violates ${e.property}` : e.verdict;
 }
 
-function verdictText(v: Verdict): string {
-  switch (v.kind) {
-    case 'violation': return `violates ${v.property}`;
-    case 'deadlock': return 'deadlock';
-    case 'liveness': return `violates ${v.property}`;
-    case 'holds': return 'holds';
-    case 'error': return `model error: ${v.message}`;
-    case 'incomplete': return `incomplete (${v.reason})`;
-  }
-}
-
 export function runSuite(filter?: (model: string) => boolean): SuiteRow[] {
   const rows: SuiteRow[] = [];
   for (const model of registry) {
@@ -48,7 +37,7 @@ export function runSuite(filter?: (model: string) => boolean): SuiteRow[] {
       const inst = instantiate(model, variant);
       const { result, trace } = checkSpec(inst.spec);
       const expected = expectationText(def.expect);
-      const verdict = verdictText(result.verdict);
+      const verdict = verdictSummary(result.verdict);
       rows.push({
         model: model.name,
         variant,
