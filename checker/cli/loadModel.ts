@@ -16,7 +16,8 @@ export interface LoadedModel {
   readonly path?: string;
 }
 
-function looksLikePath(arg: string): boolean {
+/** Whether a model argument names a spec module file rather than a registry model. */
+export function looksLikePath(arg: string): boolean {
   return /\.(m?[jt]s)$/.test(arg) || arg.startsWith('.') || arg.startsWith('/');
 }
 

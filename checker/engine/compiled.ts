@@ -102,7 +102,7 @@ export class CompiledSpec {
     try {
       this.initEnum.forEach((ctx) => this.spec.init(ctx), emit);
     } catch (e) {
-      throw wrap(e, 'Init');
+      throw asModelError(e, 'Init');
     }
   }
 
@@ -111,7 +111,7 @@ export class CompiledSpec {
     try {
       return inst.action.guard(s, inst.params);
     } catch (e) {
-      throw wrap(e, inst.label, 'guard');
+      throw asModelError(e, inst.label, 'guard');
     }
   }
 
@@ -121,7 +121,7 @@ export class CompiledSpec {
       try {
         this.codec.encode(s, this.parentScratch, 0);
       } catch (e) {
-        throw wrap(e, inst.label);
+        throw asModelError(e, inst.label);
       }
       this.successorsOfPacked(inst, s, this.parentScratch, 0, emit);
     } else this.successorsOfPacked(inst, s, undefined, 0, emit);
@@ -150,7 +150,7 @@ export class CompiledSpec {
         }, emit);
       }
     } catch (e) {
-      throw wrap(e, inst.label);
+      throw asModelError(e, inst.label);
     }
   }
 
@@ -191,7 +191,8 @@ export class CompiledSpec {
   }
 }
 
-function wrap(e: unknown, where: string, part = 'effect'): ModelError {
+/** `e`, thrown while running `where` (an init, guard or effect), as a ModelError naming it. */
+export function asModelError(e: unknown, where: string, part = 'effect'): ModelError {
   if (e instanceof ModelError) return e;
   if (e instanceof SchemaViolation) return new ModelError(`${where}: ${e.message}`, 'schema', e);
   if (e instanceof NondeterminismError) return new ModelError(`${where}: ${e.message}`, 'nondeterminism', e);

@@ -271,7 +271,8 @@ function checkSymmetric(cs: CompiledSpec, s: unknown, index: number, k: number):
   }
 }
 
-function evalPredicate(name: string, f: () => boolean): boolean {
+/** Runs a property's predicate; a predicate that throws is a model error naming the property. */
+export function evalPredicate(name: string, f: () => boolean): boolean {
   try {
     return f();
   } catch (e) {

@@ -20,7 +20,7 @@ import { ModelError, UsageError } from './errors';
 import { Explorer } from './explorer';
 import type { ParallelJob, ToCoordinator, ToWorker } from './parallelProtocol';
 import type { CheckResult, Stats, Verdict } from './result';
-import { startTsWorker } from './workerBoot';
+import { errorFromMessage, startTsWorker } from './workerBoot';
 
 export interface ParallelOptions {
   readonly maxStates?: number;
@@ -57,12 +57,7 @@ export class ParallelPool {
     this.workers.forEach((w, i) => w.postMessage(Array.isArray(msgs) ? msgs[i]! : msgs, transfer?.(i) ?? []));
     const out = await Promise.all(replies);
     const err = out.find((m) => m.type === 'error');
-    if (err?.type === 'error') {
-      const E = err.name === 'ModelError' ? ModelError : err.name === 'UsageError' ? UsageError : Error;
-      const e = E === ModelError ? new ModelError(err.message, 'throw') : new (E as typeof Error)(err.message);
-      if (err.stack) e.stack = err.stack;
-      throw e;
-    }
+    if (err?.type === 'error') throw errorFromMessage(err);
     return out;
   }
 

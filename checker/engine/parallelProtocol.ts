@@ -2,6 +2,7 @@
 import type { ConstValue } from '../../spec/model';
 import type { EffectMode, Reductions } from './compiled';
 import type { Verdict } from './result';
+import type { ErrorMessage } from './workerBoot';
 
 /** What a worker needs to rebuild the spec: a registry name or spec module path, and choices. */
 export interface ParallelJob {
@@ -40,4 +41,4 @@ export type ToCoordinator =
       /** A verdict with global indices (a violation, deadlock or model error). */
       readonly verdict?: Verdict;
     }
-  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack?: string };
+  | ErrorMessage;

@@ -14,6 +14,7 @@ import { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
 import { Explorer } from './explorer';
 import type { ToCoordinator, ToWorker } from './parallelProtocol';
+import { errorToMessage } from './workerBoot';
 import type { Verdict } from './result';
 
 let cs: CompiledSpec | undefined;
@@ -94,7 +95,6 @@ parentPort!.on('message', async (m: ToWorker) => {
         break;
     }
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    post({ type: 'error', name: err.constructor.name, message: err.message, stack: err.stack });
+    post(errorToMessage(e));
   }
 });

@@ -29,11 +29,12 @@ import { Worker } from 'node:worker_threads';
 import seedrandom from 'seedrandom';
 import type { ConstValue } from '../../spec/model';
 import type { Spec } from '../../spec/spec';
-import { SchemaViolation } from '../state/codec';
 import { SeenSet } from '../store/seenSet';
 import type { Trace, TraceStep } from '../trace/trace';
-import { CompiledSpec } from './compiled';
-import { startTsWorker } from './workerBoot';
+import { asModelError, CompiledSpec } from './compiled';
+import { evalPredicate } from './explorer';
+import { errorFromMessage, startTsWorker, type ErrorMessage } from './workerBoot';
+import { looksLikePath } from '../cli/loadModel';
 import { ModelError, UsageError } from './errors';
 
 /** The seed used when none is given (printed with every run). */
@@ -164,14 +165,6 @@ export type SimulationResult =
     }
   | { readonly kind: 'none'; readonly seed: number; readonly swarm: SwarmConfig; readonly stats: SimStats; readonly stoppedBy: Exclude<StopReason, 'found'> };
 
-function evalPredicate(name: string, f: () => boolean): boolean {
-  try {
-    return f();
-  } catch (e) {
-    throw new ModelError(`property ${name} threw: ${e instanceof Error ? e.message : String(e)}`, 'throw', e);
-  }
-}
-
 function checkSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`seed must be an integer 0..4294967295, got ${seed}`);
 }
@@ -229,8 +222,7 @@ export function simulate(spec: Spec | CompiledSpec, opts: SimulateOptions): Simu
     try {
       cs.codec.encode(s, words, 0);
     } catch (e) {
-      if (e instanceof SchemaViolation) throw new ModelError(`${where}: ${e.message}`, 'schema', e);
-      throw e;
+      throw asModelError(e, where);
     }
     if (stats.distinctCapped) return;
     cs.codec.hash(words, 0, fp);
@@ -465,7 +457,7 @@ export interface SwarmResult {
 /** The message a worker posts back. */
 export type WorkerMessage =
   | { readonly type: 'done'; readonly result: SimulationResult }
-  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack?: string };
+  | ErrorMessage;
 
 /** What a worker receives as workerData. */
 export interface WorkerInput {
@@ -480,10 +472,6 @@ export function workerShare(traces: number, workers: number, k: number): number 
   return Math.floor(traces / workers) + (k < traces % workers ? 1 : 0);
 }
 
-function looksLikePath(arg: string): boolean {
-  return /\.(m?[jt]s)$/.test(arg) || arg.startsWith('.') || arg.startsWith('/');
-}
-
 function runWorker(input: WorkerInput): Promise<SimulationResult> {
   return new Promise((resolvePromise, reject) => {
     const w = startTsWorker('simulateWorker', input);
@@ -491,12 +479,7 @@ function runWorker(input: WorkerInput): Promise<SimulationResult> {
     w.on('message', (m: WorkerMessage) => {
       settled = true;
       if (m.type === 'done') resolvePromise(m.result);
-      else {
-        const E = m.name === 'UsageError' ? UsageError : Error;
-        const err = m.name === 'ModelError' ? new ModelError(m.message, 'throw') : new E(m.message);
-        if (m.stack) err.stack = m.stack;
-        reject(err);
-      }
+      else reject(errorFromMessage(m));
     });
     w.on('error', (e) => {
       settled = true;

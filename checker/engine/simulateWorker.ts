@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runWorkerInline, type WorkerInput, type WorkerMessage } from './simulate';
+import { errorToMessage } from './workerBoot';
 
 const input = workerData as WorkerInput;
 
@@ -16,6 +17,5 @@ function post(m: WorkerMessage): void {
 try {
   post({ type: 'done', result: await runWorkerInline(input) });
 } catch (e) {
-  const err = e instanceof Error ? e : new Error(String(e));
-  post({ type: 'error', name: err.constructor.name, message: err.message, stack: err.stack });
+  post(errorToMessage(e));
 }

@@ -1,4 +1,7 @@
 /**
+ * Worker threads: starting one that runs TypeScript, and carrying errors across the thread
+ * boundary with their class (UsageError and ModelError decide the CLI's exit code).
+ *
  * Starting a worker thread that runs TypeScript. `new Worker(url-of-.ts, { execArgv: ['--import',
  * 'tsx'] })` does not load TypeScript on Node 20.20 (ERR_UNKNOWN_FILE_EXTENSION: the hooks that
  * `--import tsx` registers are not in place when the worker's entry is loaded), nor does importing
@@ -11,6 +14,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ModelError, UsageError } from './errors';
 
 /** Starts the worker module `name` (a file beside this one, without extension). */
 export function startTsWorker(name: string, workerData: unknown): Worker {
@@ -27,4 +31,24 @@ function tsxApiUrl(from: string): string {
   const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
   const rel: unknown = pkg.exports?.['./esm/api']?.import?.default;
   return pathToFileURL(join(dirname(pkgPath), typeof rel === 'string' ? rel : 'dist/esm/api/index.mjs')).href;
+}
+
+/** An error as a worker posts it. */
+export interface ErrorMessage {
+  readonly type: 'error';
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export function errorToMessage(e: unknown): ErrorMessage {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { type: 'error', name: err.constructor.name, message: err.message, stack: err.stack };
+}
+
+/** The error a worker posted, rebuilt with its class where that class matters. */
+export function errorFromMessage(m: ErrorMessage): Error {
+  const err = m.name === 'ModelError' ? new ModelError(m.message, 'throw') : m.name === 'UsageError' ? new UsageError(m.message) : new Error(m.message);
+  if (m.stack) err.stack = m.stack;
+  return err;
 }
