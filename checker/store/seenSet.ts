@@ -41,6 +41,22 @@ export class SeenSet {
     return this.table.byteLength + (this.index?.byteLength ?? 0);
   }
 
+  /** The slot holding (hi, lo), or the empty slot where it would go (both already unsigned). */
+  private slot(hi: number, lo: number): number {
+    const t = this.table;
+    let i = (lo ^ (hi >>> 7)) & this.mask;
+    for (;;) {
+      const h = t[2 * i]!;
+      const l = t[2 * i + 1]!;
+      if ((h === 0 && l === 0) || (h === hi && l === lo)) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private isEmpty(i: number): boolean {
+    return this.table[2 * i] === 0 && this.table[2 * i + 1] === 0;
+  }
+
   /**
    * Inserts the fingerprint with the state index `at` (kept if the set is indexed); returns -1 if
    * it was new, else the stored index (0 for a set without indices).
@@ -48,17 +64,10 @@ export class SeenSet {
   insert(hi: number, lo: number, at: number): number {
     hi >>>= 0;
     lo >>>= 0;
-    const t = this.table;
-    let i = (lo ^ (hi >>> 7)) & this.mask;
-    for (;;) {
-      const h = t[2 * i]!;
-      const l = t[2 * i + 1]!;
-      if (h === 0 && l === 0) break;
-      if (h === hi && l === lo) return this.index ? this.index[i]! : 0;
-      i = (i + 1) & this.mask;
-    }
-    t[2 * i] = hi;
-    t[2 * i + 1] = lo;
+    const i = this.slot(hi, lo);
+    if (!this.isEmpty(i)) return this.index ? this.index[i]! : 0;
+    this.table[2 * i] = hi;
+    this.table[2 * i + 1] = lo;
     if (this.index) this.index[i] = at;
     if (++this.count > this.limit) this.grow();
     return -1;
@@ -67,17 +76,8 @@ export class SeenSet {
   /** The index stored with a fingerprint, or -1 if absent (indexed sets only). */
   lookup(hi: number, lo: number): number {
     if (!this.index) throw new Error('SeenSet.lookup needs an indexed set');
-    hi >>>= 0;
-    lo >>>= 0;
-    const t = this.table;
-    let i = (lo ^ (hi >>> 7)) & this.mask;
-    for (;;) {
-      const h = t[2 * i]!;
-      const l = t[2 * i + 1]!;
-      if (h === 0 && l === 0) return -1;
-      if (h === hi && l === lo) return this.index[i]!;
-      i = (i + 1) & this.mask;
-    }
+    const i = this.slot(hi >>> 0, lo >>> 0);
+    return this.isEmpty(i) ? -1 : this.index[i]!;
   }
 
   /** Inserts the fingerprint; returns true if it was not present. */
@@ -86,17 +86,7 @@ export class SeenSet {
   }
 
   has(hi: number, lo: number): boolean {
-    hi >>>= 0;
-    lo >>>= 0;
-    const t = this.table;
-    let i = (lo ^ (hi >>> 7)) & this.mask;
-    for (;;) {
-      const h = t[2 * i]!;
-      const l = t[2 * i + 1]!;
-      if (h === 0 && l === 0) return false;
-      if (h === hi && l === lo) return true;
-      i = (i + 1) & this.mask;
-    }
+    return !this.isEmpty(this.slot(hi >>> 0, lo >>> 0));
   }
 
   dump(): Parts {
@@ -123,15 +113,13 @@ export class SeenSet {
     this.index = oldIndex ? new Uint32Array(cap) : undefined;
     this.mask = cap - 1;
     this.limit = Math.floor(cap * MAX_LOAD);
-    const t = this.table;
     for (let j = 0; j < old.length; j += 2) {
       const hi = old[j]!;
       const lo = old[j + 1]!;
       if (hi === 0 && lo === 0) continue;
-      let i = (lo ^ (hi >>> 7)) & this.mask;
-      while (t[2 * i] !== 0 || t[2 * i + 1] !== 0) i = (i + 1) & this.mask;
-      t[2 * i] = hi;
-      t[2 * i + 1] = lo;
+      const i = this.slot(hi, lo);
+      this.table[2 * i] = hi;
+      this.table[2 * i + 1] = lo;
       if (oldIndex) this.index![i] = oldIndex[j >>> 1]!;
     }
   }
