@@ -104,6 +104,25 @@ export function rwsemUpWrite<G extends ErrState>(d: G, r: Rwsem, id: string): vo
   r.writer = null;
 }
 
+/** A trylock step: `acquire` decides from the state; on failure the thread goes to `onFail`. */
+function trylockStep<G extends ErrState, const Label extends string, const Fail extends string>(
+  label: Label,
+  doc: string,
+  sel: (s: G) => Rwsem,
+  onFail: Fail,
+  opts: LockOpts<G> | undefined,
+  acquire: (r: Rwsem, id: string) => boolean,
+): StepDef<G, unknown, Label | Fail> {
+  return {
+    label,
+    doc: opts?.doc ?? doc,
+    effect: (d, th) => {
+      if (!touchHolder(d, opts)) return;
+      if (!acquire(sel(d), th.id)) th.goto(onFail);
+    },
+  };
+}
+
 /** Step factories over a model state `G`: each rwsem operation is one line in a step list. */
 export function rwsemSteps<G extends ErrState>() {
   return {
@@ -139,37 +158,13 @@ export function rwsemSteps<G extends ErrState>() {
     },
 
     /** down_read_trylock: on failure go to `onFail`. */
-    tryDownRead<const Label extends string, const Fail extends string>(
-      label: Label,
-      sel: (s: G) => Rwsem,
-      onFail: Fail,
-      opts?: LockOpts<G>,
-    ): StepDef<G, unknown, Label | Fail> {
-      return {
-        label,
-        doc: opts?.doc ?? 'down_read_trylock',
-        effect: (d, th) => {
-          if (!touchHolder(d, opts)) return;
-          if (!rwsemTryDownRead(sel(d), th.id)) th.goto(onFail);
-        },
-      };
+    tryDownRead<const Label extends string, const Fail extends string>(label: Label, sel: (s: G) => Rwsem, onFail: Fail, opts?: LockOpts<G>) {
+      return trylockStep(label, 'down_read_trylock', sel, onFail, opts, rwsemTryDownRead);
     },
 
     /** down_write_trylock: on failure go to `onFail`. */
-    tryDownWrite<const Label extends string, const Fail extends string>(
-      label: Label,
-      sel: (s: G) => Rwsem,
-      onFail: Fail,
-      opts?: LockOpts<G>,
-    ): StepDef<G, unknown, Label | Fail> {
-      return {
-        label,
-        doc: opts?.doc ?? 'down_write_trylock',
-        effect: (d, th) => {
-          if (!touchHolder(d, opts)) return;
-          if (!rwsemTryDownWrite(sel(d), th.id)) th.goto(onFail);
-        },
-      };
+    tryDownWrite<const Label extends string, const Fail extends string>(label: Label, sel: (s: G) => Rwsem, onFail: Fail, opts?: LockOpts<G>) {
+      return trylockStep(label, 'down_write_trylock', sel, onFail, opts, rwsemTryDownWrite);
     },
 
     /** up_read. */
