@@ -9,6 +9,7 @@ import { compileCodec, type Codec } from '../checker/state/codec';
 import { reflectFingerprint } from '../checker/state/reflect';
 import { t, type Type } from '../spec/types';
 import type { Workload, WorkloadReport } from './run';
+import { prng } from '../test/support/prng';
 
 const pc = t.enum('idle', 'lock', 'walk', 'fault', 'migrate', 'unlock', 'done');
 const Thread = t.record({ pc, tmp: t.int(0, 3), retry: t.bool() });
@@ -37,17 +38,6 @@ export const schema = t.record({
   done: t.bool(),
 });
 
-/** mulberry32: small deterministic PRNG in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random value of `type` (runtime representation of spec/types.ts). */
 export function randomValue(type: Type, rnd: () => number): any {

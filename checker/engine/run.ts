@@ -6,7 +6,7 @@ import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
 import type { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
 import { Explorer, type ExploreOptions, type Frontier } from './explorer';
-import type { CheckResult, TraceRef, Verdict } from './result';
+import type { CheckResult, Verdict } from './result';
 import type { Parts } from '../store/checkpoint';
 import { checkLiveness } from '../liveness/check';
 import { describeFairness } from '../liveness/fairness';
@@ -71,7 +71,8 @@ function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' |
   let nextProgress = start + progressMs;
   let nextCheckpoint = opts.checkpointEveryMs !== undefined ? start + opts.checkpointEveryMs : Infinity;
   let verdict: Verdict | undefined;
-  let current: TraceRef | undefined;
+  /** The state being expanded, for a model error's trace (-1 before the first expansion). */
+  let current = -1;
   let pruned = false;
   // Time already spent before a checkpoint this run resumes from.
   let earlierMs = 0;
@@ -95,7 +96,7 @@ function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' |
       const depth = buf[off + REC_DEPTH]!;
       for (let w = 0; w < parent.length; w++) parent[w] = buf[off + REC_WORDS + w]!;
       const s = cs.codec.decode(parent, 0);
-      current = { last: index };
+      current = index;
       if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
         pruned = true;
         continue;
@@ -132,7 +133,7 @@ function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' |
     }
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    verdict = { kind: 'error', message: e.message, at: current };
+    verdict = { kind: 'error', message: e.message, at: current >= 0 ? { last: current } : undefined };
   }
   ex.stats.elapsedMs = earlierMs + performance.now() - start;
   ex.stats.storeBytes = ex.storeBytes(frontier.bytes);

@@ -1,18 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SeenSet } from '../../../checker/store/seenSet';
+import { prngU32 as prng } from '../../support/prng';
 
-/** Deterministic PRNG (mulberry32) returning uint32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return (x ^ (x >>> 14)) >>> 0;
-  };
-}
 
 /** The oracle: a JS Set of lo per hi (a Set of `${hi}:${lo}` strings works too, but is slower). */
 class Oracle {
