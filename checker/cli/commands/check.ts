@@ -7,6 +7,8 @@ import { relative } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { checkSpecAsync } from '../../check';
 import { ParallelPool } from '../../engine/parallel';
+import type { Reductions } from '../../engine/compiled';
+import { interruptFlag } from '../interrupt';
 import type { Stats } from '../../engine/result';
 import type { Instance } from '../../model/instantiate';
 import type { Verdict } from '../../engine/result';
@@ -99,12 +101,16 @@ async function runParallel(args: CheckArgs, inst: Instance, workers: number, onP
   const pool = new ParallelPool(workers);
   try {
     return await pool.run(
-      { model: args.model, variant: inst.variant, constants: inst.constants, effects: args.effects, reductions: { symmetry: args.symmetry, view: args.view }, checkDeadlock: args.deadlock },
+      { model: args.model, variant: inst.variant, constants: inst.constants, effects: args.effects, reductions: reductionsOf(args), checkDeadlock: args.deadlock },
       { maxStates: args.maxStates, maxDepth: args.maxDepth, onProgress },
     );
   } finally {
     await pool.close();
   }
+}
+
+function reductionsOf(args: CheckArgs): Reductions {
+  return { symmetry: args.symmetry, view: args.view };
 }
 
 /** Reads a checkpoint to resume from, refusing one written by a different run. */
@@ -132,34 +138,29 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   const strategy = args.strategy ?? 'bfs';
   const runId = { model: model.name, variant: inst.variant, constants: inst.constants, strategy, effects: args.effects ?? 'fast', symmetry: Boolean(args.symmetry), view: Boolean(args.view), version: VERSION };
   const resume = args.resume ? loadResume(args.checkpoint, runId) : undefined;
-  let stop = false;
-  const onSignal = () => {
-    stop = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptFlag();
   const checkpoint = args.checkpoint;
   const workers = chooseWorkers(args, inst.spec.liveness.length > 0);
-  const { result, trace, compiled } = workers > 1
-    ? await runParallel(args, inst, workers, progress.onProgress)
-    : await checkSpecAsync(inst.spec, {
-    resume,
-    shouldStop: () => stop,
-    onCheckpoint: checkpoint ? (parts) => writeCheckpoint(checkpoint, { run: runId, parts }) : undefined,
-    checkpointEveryMs: checkpoint ? (args.checkpointEvery ?? 60) * 1000 : undefined,
-    strategy,
-    effects: args.effects,
-    reductions: { symmetry: args.symmetry, view: args.view },
-    frontierMemoryBytes: (args.frontierMemory ?? 4096) * 2 ** 20,
-    maxStates: args.maxStates,
-    maxDepth: args.maxDepth,
-    checkDeadlock: args.deadlock,
-    onProgress: progress.onProgress,
-    progressMs: progress.progressMs,
-  });
+  const { result, trace, compiled } =
+    workers > 1
+      ? await runParallel(args, inst, workers, progress.onProgress)
+      : await checkSpecAsync(inst.spec, {
+          resume,
+          shouldStop: interrupt.interrupted,
+          onCheckpoint: checkpoint ? (parts) => writeCheckpoint(checkpoint, { run: runId, parts }) : undefined,
+          checkpointEveryMs: checkpoint ? (args.checkpointEvery ?? 60) * 1000 : undefined,
+          strategy,
+          effects: args.effects,
+          reductions: reductionsOf(args),
+          frontierMemoryBytes: (args.frontierMemory ?? 4096) * 2 ** 20,
+          maxStates: args.maxStates,
+          maxDepth: args.maxDepth,
+          checkDeadlock: args.deadlock,
+          onProgress: progress.onProgress,
+          progressMs: progress.progressMs,
+        });
   progress.done();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  interrupt.dispose();
   const v = result.verdict;
   // The one-line error for scripts; the report on stdout still shows where it happened.
   if (v.kind === 'error') process.stderr.write(`hmmcheck: model error: ${v.message}\n`);

@@ -11,6 +11,7 @@ import { nightlyMarkdown } from '../../nightly/report';
 import { previousRun, runNightly } from '../../nightly/run';
 import { UsageError } from '../../engine/errors';
 import { EXIT } from '../exitCodes';
+import { interruptFlag } from '../interrupt';
 import { loadModel } from '../loadModel';
 
 export interface NightlyArgs {
@@ -28,12 +29,7 @@ export async function nightlyCommand(args: NightlyArgs, print: (s: string) => vo
   const outDir = args.out ?? 'results/nightly';
   const jobs = readJobs(args.jobs ?? 'results/nightly.jobs.json').filter((j) => !args.only || j.name === args.only);
   if (jobs.length === 0) throw new UsageError(`no nightly job${args.only ? ` named '${args.only}'` : ''}`);
-  let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptFlag();
   try {
     const out = await runNightly({
       jobs,
@@ -42,7 +38,7 @@ export async function nightlyCommand(args: NightlyArgs, print: (s: string) => vo
       resume: Boolean(args.resume),
       checkpointEveryMs: (args.checkpointEvery ?? 60) * 1000,
       resolve: async (m) => (await loadModel(m)).model,
-      interrupted: () => interrupted,
+      interrupted: interrupt.interrupted,
       log: (l) => process.stderr.write(`nightly: ${l}\n`),
     });
     if (out.status === 'interrupted') {
@@ -57,7 +53,6 @@ export async function nightlyCommand(args: NightlyArgs, print: (s: string) => vo
     print(`Results written to ${out.path} and ${join(outDir, `${date}.md`)}.`);
     return regressions.length === 0 ? EXIT.OK : EXIT.SUITE_MISMATCH;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
   }
 }
