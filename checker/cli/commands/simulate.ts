@@ -17,12 +17,11 @@ import {
   describeSwarmConfig,
   makeSwarmConfig,
   simulate,
-  simulateSwarm,
   type SimStats,
   type SimulationResult,
   type Finding,
-  type SwarmFinding,
 } from '../../engine/simulate';
+import { simulateSwarm, type SwarmFinding } from '../../engine/swarm';
 import { instantiate } from '../../model/instantiate';
 import { formatTrace, stepDocs } from '../../report/traceText';
 import { metaProperty } from '../../trace/itfOf';

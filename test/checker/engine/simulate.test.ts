@@ -5,16 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../checker/check';
 import { CompiledSpec } from '../../../checker/engine/compiled';
-import {
-  findingKey,
-  makeSwarmConfig,
-  simulate,
-  simulateSwarm,
-  workerPlan,
-  workerShare,
-  type Finding,
-  type SimulationResult,
-} from '../../../checker/engine/simulate';
+import { findingKey, makeSwarmConfig, simulate, type Finding, type SimulationResult } from '../../../checker/engine/simulate';
+import { simulateSwarm, workerPlan, workerShare } from '../../../checker/engine/swarm';
 import { instantiate } from '../../../checker/model/instantiate';
 import { traceToItf, type TraceMeta } from '../../../checker/trace/itf';
 import { replayTrace } from '../../../checker/trace/replay';
