@@ -7,7 +7,7 @@
  * - `<>[]P`: a reachable fair cycle visiting a ¬P state;
  * - `P ~> Q`: from a reachable P∧¬Q state, through ¬Q states, to a fair cycle in ¬Q.
  */
-import type { StatePred } from '../../spec/temporal';
+import type { LiveFormula, StatePred } from '../../spec/temporal';
 import type { CompiledSpec } from '../engine/compiled';
 import { NO_PARENT, type StateLog } from '../store/stateLog';
 import { findFairCycle } from './fairCycle';
@@ -67,7 +67,7 @@ function reachable(graph: LiveGraph, allowed: Uint8Array, from: readonly number[
 }
 
 function findLasso(
-  f: import('../../spec/temporal').LiveFormula,
+  f: LiveFormula,
   graph: LiveGraph,
   log: StateLog,
   units: readonly FairUnit[],
