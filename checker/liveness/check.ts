@@ -10,7 +10,7 @@
 import type { LiveFormula, StatePred } from '../../spec/temporal';
 import type { CompiledSpec } from '../engine/compiled';
 import { NO_PARENT, type StateLog } from '../store/stateLog';
-import { findFairCycle } from './fairCycle';
+import { findFairCycle, minNode } from './fairCycle';
 import { compileFairness, type FairUnit } from './fairness';
 import type { LiveGraph } from './graph';
 import { fairWalk, shortestPath, type Lasso } from './lasso';
@@ -118,7 +118,7 @@ function findLasso(
     const tail = shortestPath(edges, bad, starts, (s) => inCycle.has(s))!;
     prefix = [...log.pathTo(tail[0]!).slice(0, -1), ...tail];
   } else {
-    prefix = log.pathTo(Math.min(...cycle.nodes));
+    prefix = log.pathTo(minNode(cycle.nodes));
   }
   const entry = prefix[prefix.length - 1]!;
   const walk = fairWalk(edges, cycle, entry, accept, units, n);

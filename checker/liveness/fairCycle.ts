@@ -38,30 +38,33 @@ export function unitTaken(edges: EdgeStore, u: FairUnit, nodes: readonly number[
   return false;
 }
 
+/** The smallest state index of a component (a loop: components can be too large to spread). */
+export function minNode(nodes: readonly number[]): number {
+  let m = Infinity;
+  for (const s of nodes) if (s < m) m = s;
+  return m;
+}
+
 /**
- * Finds a fair cycle within `mask` that visits a state with accept[s] = 1. `order` gives the
- * preferred entry order (lower first) so counterexamples stay short.
+ * Finds a fair cycle within `mask` that visits an accepting state, trying the components that
+ * contain the earliest (shallowest) states first, so counterexamples stay short.
  */
 export function findFairCycle(edges: EdgeStore, mask: Uint8Array, accept: (s: number) => boolean, units: readonly FairUnit[]): FairCycle | undefined {
   const roots: number[] = [];
   for (let s = 0; s < mask.length; s++) if (mask[s]) roots.push(s);
   const work: number[][] = [];
   forEachScc(edges, mask, roots, (c) => void work.push(c));
-  // Components containing low (early, shallow) states first: shorter lassos.
-  work.sort((a, b) => Math.min(...b) - Math.min(...a));
+  // Popped from the end: sorted so that the component with the smallest state comes last.
+  work.sort((a, b) => minNode(b) - minNode(a));
   const inC = new Uint8Array(mask.length);
-  let best: FairCycle | undefined;
   while (work.length > 0) {
     const comp = work.pop()!;
     for (const s of comp) inC[s] = 1;
     const found = examine(edges, comp, inC, accept, units, work);
     for (const s of comp) inC[s] = 0;
-    if (found && (!best || Math.min(...found.nodes) < Math.min(...best.nodes))) {
-      best = found;
-      break;
-    }
+    if (found) return found;
   }
-  return best;
+  return undefined;
 }
 
 function examine(

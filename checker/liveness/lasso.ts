@@ -53,7 +53,7 @@ export function fairWalk(edges: EdgeStore, cycle: FairCycle, entry: number, acce
   const walk = [entry];
   const extend = (to: (s: number) => boolean) => {
     const p = shortestPath(edges, inC, [walk[walk.length - 1]!], to)!;
-    walk.push(...p.slice(1));
+    for (let k = 1; k < p.length; k++) walk.push(p[k]!);
   };
   /** A state of the cycle with an edge of unit u to another state of the cycle. */
   const takenFrom = (u: FairUnit, s: number) => {
@@ -90,7 +90,7 @@ export function fairWalk(edges: EdgeStore, cycle: FairCycle, entry: number, acce
   // Close the cycle with at least one step, back to the entry.
   const here = walk[walk.length - 1]!;
   const back = shortestPath(edges, inC, walk.length === 1 ? successorsIn(edges, here, inC) : [here], (s) => s === entry)!;
-  walk.push(...(walk.length === 1 ? back : back.slice(1)));
+  for (let k = walk.length === 1 ? 0 : 1; k < back.length; k++) walk.push(back[k]!);
   return walk;
 }
 function successorsIn(edges: EdgeStore, s: number, inC: Uint8Array): number[] {

@@ -132,3 +132,19 @@ describe('liveness: replay validates lassos', () => {
     expect(r).toMatchObject({ kind: 'diverged', reason: 'the cycle is not fair: WF(T) is enabled throughout and never taken' });
   });
 });
+
+describe('liveness: large components', () => {
+  it('finds a fair cycle through one 200,000-state component (no argument-spread limits)', () => {
+    const n = 200_000;
+    const ring = spec({ i: t.int(0, n - 1) })
+      .init(() => ({ i: 0 }))
+      .action('Next', {}, { effect: (d) => void (d.i = (d.i + 1) % n) })
+      .liveness('ReachesNothing', alwaysEventually(() => false))
+      .fair('weak', { action: 'Next' })
+      .build();
+    const { result, trace } = checkSpec(ring);
+    expect(result.verdict).toMatchObject({ kind: 'liveness', property: 'ReachesNothing' });
+    expect(trace!.steps).toHaveLength(n + 1);
+    expect(trace!.loop).toBe(0);
+  }, 60_000);
+});
