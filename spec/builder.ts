@@ -13,7 +13,8 @@
 import type { ActionSpec, ChoiceCtx, NamedPredicate, Params, Spec, ThreadSpec } from './spec';
 import { DONE } from './spec';
 import { eventually, type FairnessDecl, type FairTarget, type LiveFormula } from './temporal';
-import { t, type Infer, type Key, type RecordType, type Type } from './types';
+import { threadDomain, withThreadSymmetry } from './threadSymmetry';
+import { t, type Infer, type Key, type RecordType, type SymDomain, type Type } from './types';
 
 type Fields = Record<string, Type>;
 
@@ -57,6 +58,14 @@ export interface ThreadOptions<S, LF extends Fields, Label extends string> {
   initLocals?: NoInfer<(self: number) => Infer<RecordType<LF>>>;
   /** Steps in program order. */
   steps: readonly StepDef<S, Infer<RecordType<LF>>, Label>[];
+  /**
+   * The instances are interchangeable (`--symmetry`): a symmetric domain named after the kind,
+   * over its ids, permutes the kind's thread records together with every enum, map and set of the
+   * schema that holds all of its ids (spec/threadSymmetry.ts). Sound only if no guard, effect,
+   * invariant or other thread tells the instances apart (`th.self`, a particular id, per-instance
+   * locals); `--symmetry` samples this and stops with a model error naming the kind if not.
+   */
+  symmetric?: boolean;
 }
 
 /** The state record of one thread instance. */
@@ -68,6 +77,8 @@ interface ThreadDecl {
   labels: string[];
   recordType: RecordType<Fields>;
   initLocal: (self: number) => Record<string, unknown>;
+  /** The kind's symmetric domain (`symmetric: true` with at least one instance). */
+  sym?: SymDomain<string>;
 }
 
 /** Thread ids for a thread kind declared with `instances`. */
@@ -130,7 +141,8 @@ export class SpecBuilder<S, V = S> {
     if (dup) throw new Error(`thread ${kind}: step label ${dup} is repeated or reserved`);
     const recordType = t.record({ pc: t.enum(...labels, DONE), ...(opts.locals ?? {}) });
     const initLocal = (opts.initLocals ?? (() => ({}))) as (self: number) => Record<string, unknown>;
-    this.threads.push({ kind, ids, labels, recordType, initLocal });
+    const sym = opts.symmetric ? threadDomain(kind, ids) : undefined;
+    this.threads.push({ kind, ids, labels, recordType, initLocal, ...(sym ? { sym } : {}) });
     const selfDomain = ids.map((_, i) => i);
     opts.steps.forEach((step, i) => {
       const label = step.label as string;
@@ -232,10 +244,14 @@ export class SpecBuilder<S, V = S> {
     const initFn = this.initFn;
     const threads = this.threads;
     const schemaFields: Fields = { ...this.fields };
-    for (const th of threads) schemaFields[th.kind] = t.array(th.recordType, th.ids.length);
+    for (const th of threads) {
+      const arr = t.array(th.recordType, th.ids.length);
+      schemaFields[th.kind] = th.sym ? { ...arr, sym: th.sym } : arr;
+    }
     const threadSpecs: ThreadSpec[] = threads.map(({ kind, ids, labels }) => ({ kind, ids, labels }));
+    const symDomains = threads.flatMap((th) => (th.sym ? [th.sym] : []));
     return {
-      schema: t.record(schemaFields),
+      schema: withThreadSymmetry(t.record(schemaFields), symDomains),
       init: (ctx) => {
         const s = initFn(ctx) as Record<string, unknown>;
         for (const th of threads) {

@@ -28,6 +28,10 @@ export interface BoolType { readonly kind: 'bool' }
  * A symmetric domain (Murphi's scalarset): its values are interchangeable, so states that differ
  * only by a permutation of them are explored once (`--symmetry`). Maps and sets over it, and
  * values drawn from it (`t.symValue`), are permuted together.
+ *
+ * A type's `sym` may also be partial (thread-instance symmetry, spec/threadSymmetry.ts): an enum,
+ * map or set that holds every value of the domain and others besides permutes just the domain's
+ * values and keeps the others fixed (e.g. a lock owner `none | F | Inv1 | Inv2` over `{Inv1, Inv2}`).
  */
 export interface SymDomain<K extends Key = Key> {
   readonly name: string;
@@ -37,7 +41,8 @@ export interface SymDomain<K extends Key = Key> {
 export interface IntType { readonly kind: 'int'; readonly min: number; readonly max: number; readonly sym?: SymDomain<number> }
 export interface EnumType<V extends string> { readonly kind: 'enum'; readonly values: readonly V[]; readonly sym?: SymDomain<V> }
 export interface RecordType<F extends Record<string, Type>> { readonly kind: 'record'; readonly fields: F }
-export interface ArrayType<E extends Type> { readonly kind: 'array'; readonly elem: E; readonly length: number }
+/** `sym` (its values as many as the elements): element i belongs to `sym.values[i]` and moves with it. */
+export interface ArrayType<E extends Type> { readonly kind: 'array'; readonly elem: E; readonly length: number; readonly sym?: SymDomain }
 export interface TupleType<E extends readonly Type[]> { readonly kind: 'tuple'; readonly elems: E }
 export interface MapType<K extends Key, V extends Type> {
   readonly kind: 'map';

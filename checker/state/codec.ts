@@ -64,11 +64,17 @@ interface GenCtx {
   consts: unknown[];
   constName: string;
   n: number; // fresh-name counter
+  /** Constants shared by reference (a domain's values), one slot each. */
+  memo?: Map<unknown, string>;
 }
 
 function constRef(ctx: GenCtx, value: unknown): string {
+  const known = ctx.memo?.get(value);
+  if (known) return known;
   ctx.consts.push(value);
-  return `${ctx.constName}[${ctx.consts.length - 1}]`;
+  const ref = `${ctx.constName}[${ctx.consts.length - 1}]`;
+  ctx.memo?.set(value, ref);
+  return ref;
 }
 
 function fresh(ctx: GenCtx, prefix: string): string {
@@ -164,25 +170,40 @@ function genEncode(ctx: GenCtx, type: Type, v: string, path: string): string {
   }
 }
 
-/** The symmetric domains a type mentions, in first-seen order (identity by name). */
+/**
+ * The symmetric domains a type mentions, in first-seen order (identity by name). Throws if a type
+ * cannot be permuted by its domain (a permuted value would leave the type).
+ */
 export function symDomainsOf(type: Type, out: SymDomain[] = []): SymDomain[] {
-  const add = (d?: SymDomain) => {
-    if (d && !out.some((x) => x.name === d.name)) out.push(d);
+  const add = (d: SymDomain | undefined, holds: (k: Key) => boolean) => {
+    if (!d) return;
+    if (!d.values.every(holds)) throw new Error(`${describeType(type)} is declared symmetric over ${d.name} but lacks some of its values`);
+    if (!out.some((x) => x.name === d.name)) out.push(d);
   };
   switch (type.kind) {
     case 'int':
+      // An int is permuted as a whole (t.symValue): its range must be the domain exactly.
+      if (type.sym && type.sym.values.length !== type.max - type.min + 1) throw new Error(`${describeType(type)} is not its symmetric domain ${type.sym.name}`);
+      add(type.sym, (k) => typeof k === 'number' && k >= type.min && k <= type.max);
+      break;
     case 'enum':
+      add(type.sym, (k) => (type.values as readonly Key[]).includes(k));
+      break;
     case 'set':
-      add(type.sym);
+      add(type.sym, (k) => type.domain.includes(k));
       break;
     case 'map':
-      add(type.sym);
+      add(type.sym, (k) => type.domain.includes(k));
       symDomainsOf(type.value, out);
       break;
     case 'record':
       Object.values(type.fields).forEach((f) => symDomainsOf(f, out));
       break;
     case 'array':
+      if (type.sym && type.sym.values.length !== type.length) throw new Error(`${describeType(type)}: its symmetric domain ${type.sym.name} has ${type.sym.values.length} values`);
+      add(type.sym, () => true);
+      symDomainsOf(type.elem, out);
+      break;
     case 'seq':
       symDomainsOf(type.elem, out);
       break;
@@ -197,9 +218,10 @@ export function symDomainsOf(type: Type, out: SymDomain[] = []): SymDomain[] {
 }
 
 /**
- * Encoder of the permuted state: the same bit layout as genEncode (same traversal order), with
- * each map/set over a symmetric domain read through the inverse permutation and each symmetric
- * value written through the permutation.
+ * Encoder of the permuted state: the same bit layout as genEncode (same traversal order). A
+ * permutation moves the domain's values only: a symmetric value is written through the
+ * permutation, an entry of a map, set or array over the domain is read from its preimage (through
+ * the inverse); values and keys outside the domain (a partial `sym`) stay where they are.
  */
 function genEncodePerm(ctx: GenCtx, type: Type, v: string, doms: readonly SymDomain[]): string {
   const put = (x: string, bits: number) => {
@@ -207,21 +229,35 @@ function genEncodePerm(ctx: GenCtx, type: Type, v: string, doms: readonly SymDom
     const { word, shift } = ctx.alloc.alloc(bits);
     return `a${word} |= ${shift === 0 ? x : `${x} << ${shift}`};`;
   };
-  const di = (d: SymDomain) => doms.findIndex((x) => x.name === d.name);
+  /** P[fwd] / P[inv] of domain d. */
+  const fwd = (d: SymDomain) => `P[${2 * doms.findIndex((x) => x.name === d.name)}]`;
+  const inv = (d: SymDomain) => `P[${2 * doms.findIndex((x) => x.name === d.name) + 1}]`;
+  /** The key at map/set position k in the permuted state is read at this key of the state. */
+  const preimage = (d: SymDomain | undefined, k: Key) => {
+    const i = d ? d.values.indexOf(k) : -1;
+    return i < 0 ? lit(k) : `${constRef(ctx, d!.values)}[${inv(d!)}[${i}]]`;
+  };
   switch (type.kind) {
     case 'bool':
       return `if (${v} === true) { ${put('1', 1)} }`;
     case 'int': {
       const bits = bitsFor(type.max - type.min + 1);
-      if (type.sym) return `x = P[${2 * di(type.sym)}][${v} - ${type.min}]; ${put('x', bits)}`;
+      if (type.sym) return `x = ${fwd(type.sym)}[${v} - ${type.min}]; ${put('x', bits)}`;
       return `x = ${v} - ${type.min}; ${put('x', bits)}`;
     }
     case 'enum': {
       const table: Record<string, number> = Object.create(null);
       type.values.forEach((val, i) => (table[val] = i));
       const bits = bitsFor(type.values.length);
-      if (type.sym) return `x = P[${2 * di(type.sym)}][${constRef(ctx, table)}[${v}]]; ${put('x', bits)}`;
-      return `x = ${constRef(ctx, table)}[${v}]; ${put('x', bits)}`;
+      const d = type.sym;
+      if (!d) return `x = ${constRef(ctx, table)}[${v}]; ${put('x', bits)}`;
+      if (d.values.length === type.values.length && d.values.every((x, i) => x === type.values[i])) {
+        return `x = ${fwd(d)}[${constRef(ctx, table)}[${v}]]; ${put('x', bits)}`;
+      }
+      // Partial: ki[x] is the domain index of enum value x (-1 outside the domain), back[k] the enum index of domain value k.
+      const ki = constRef(ctx, Int32Array.from(type.values, (x) => d.values.indexOf(x)));
+      const back = constRef(ctx, Int32Array.from(d.values, (x) => type.values.indexOf(x as string)));
+      return `x = ${constRef(ctx, table)}[${v}]; k = ${ki}[x]; if (k >= 0) x = ${back}[${fwd(d)}[k]]; ${put('x', bits)}`;
     }
     case 'record':
       return Object.entries(type.fields)
@@ -233,29 +269,24 @@ function genEncodePerm(ctx: GenCtx, type: Type, v: string, doms: readonly SymDom
     case 'array':
     case 'tuple': {
       const elems = type.kind === 'array' ? Array.from({ length: type.length }, () => type.elem) : type.elems;
+      const sym = type.kind === 'array' ? type.sym : undefined;
       return elems
         .map((et, i) => {
           const c = fresh(ctx, 'e');
-          return `{ const ${c} = ${v}[${i}]; ${genEncodePerm(ctx, et, c, doms)} }`;
+          return `{ const ${c} = ${v}[${sym ? `${inv(sym)}[${i}]` : i}]; ${genEncodePerm(ctx, et, c, doms)} }`;
         })
         .join('\n');
     }
-    case 'map': {
-      const keys = constRef(ctx, type.domain);
+    case 'map':
       return type.domain
-        .map((k, j) => {
+        .map((k) => {
           const c = fresh(ctx, 'm');
-          const read = type.sym ? `${v}[${keys}[P[${2 * di(type.sym) + 1}][${j}]]]` : readKey(v, k);
+          const read = type.sym && type.sym.values.includes(k) ? `${v}[${preimage(type.sym, k)}]` : readKey(v, k);
           return `{ const ${c} = ${read}; ${genEncodePerm(ctx, type.value, c, doms)} }`;
         })
         .join('\n');
-    }
-    case 'set': {
-      const keys = constRef(ctx, type.domain);
-      return type.domain
-        .map((k, j) => `if (${v}.has(${type.sym ? `${keys}[P[${2 * di(type.sym) + 1}][${j}]]` : lit(k)})) { ${put('1', 1)} }`)
-        .join('\n');
-    }
+    case 'set':
+      return type.domain.map((k) => `if (${v}.has(${preimage(type.sym, k)})) { ${put('1', 1)} }`).join('\n');
     case 'seq': {
       const out = [put(`${v}.length`, bitsFor(type.maxLength + 1))];
       for (let i = 0; i < type.maxLength; i++) {
@@ -349,10 +380,10 @@ export function compileCodec(type: Type, root = 'state'): Codec {
   const symDomains = symDomainsOf(type);
   let permSrc = 'const encodePerm = undefined;';
   if (symDomains.length > 0) {
-    const permCtx: GenCtx = { alloc: new BitAllocator(), consts: encCtx.consts, constName: 'EC', n: encCtx.n };
+    const permCtx: GenCtx = { alloc: new BitAllocator(), consts: encCtx.consts, constName: 'EC', n: encCtx.n, memo: new Map() };
     const permBody = genEncodePerm(permCtx, type, 's', symDomains);
     if (permCtx.alloc.words !== words) throw new Error('codec layout mismatch between encoder and permuted encoder');
-    permSrc = `function encodePerm(s, w, o, P) { let ${acc}, x = 0;\n${permBody}\n${store} }`;
+    permSrc = `function encodePerm(s, w, o, P) { let ${acc}, x = 0, k = 0;\n${permBody}\n${store} }`;
   }
   const decodeSrc = `function decode(w, o) {\n${dec.stmts}\nreturn ${dec.expr}; }`;
   const hashSrc = `function hash(w, o, out) {\n${hashSource(words)}\n}`;

@@ -81,6 +81,8 @@ export function buildSequence(c: M2Consts, opts: { h5: boolean; h11: boolean }) 
     })
     .thread('Inv', {
       instances: inv,
+      // Identical invalidations, never told apart: --symmetry permutes them.
+      symmetric: true,
       locals: { cur: t.int(0, maxSeq) },
       initLocals: (): InvLocals => ({ cur: 0 }),
       steps: invalidationSteps<State>({

@@ -306,6 +306,8 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
     .thread('Unreg', { instances: ['Unreg'], locals: { w: t.int(0, MAX_SEQ) }, initLocals: () => ({ w: 0 }), steps: unregSteps })
     .thread('F', {
       instances: c.fault ? ['F', 'F2'].slice(0, c.faults) : [],
+      // Identical faults (sub.F is the subscription, not the thread): --symmetry permutes them.
+      symmetric: true,
       locals: { r: t.int(0, MAX_SEQ), ret: t.enum('ok', 'EBUSY', 'EPERM'), ...H.faultPageLocals },
       initLocals: (): FL => ({ r: 0, snap: null, ret: 'ok', wait: null }),
       steps: fSteps,

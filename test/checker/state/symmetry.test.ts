@@ -4,10 +4,14 @@ import { checkSpec } from '../../../checker/check';
 import { CompiledSpec } from '../../../checker/engine/compiled';
 import { instantiate } from '../../../checker/model/instantiate';
 import { compileCodec } from '../../../checker/state/codec';
+import { DomainOrder } from '../../../checker/state/symSignature';
 import { Canonicalizer, permutations } from '../../../checker/state/symmetry';
 import { findModel } from '../../../models';
 import { spec } from '../../../spec/builder';
-import { symmetric, t } from '../../../spec/types';
+import { withThreadSymmetry } from '../../../spec/threadSymmetry';
+import { symmetric, t, type Type } from '../../../spec/types';
+import { valueArb } from '../../support/arbitraries';
+import { allPerms, classKey, packed, permArg, permuteValue } from '../../support/symmetry';
 
 const nPeterson = findModel('reference/n-peterson')!;
 const symCount = (N: number) => checkSpec(instantiate(nPeterson, 'fixed', { N }).spec, { reductions: { symmetry: true } }).result;
@@ -101,5 +105,83 @@ describe('symmetry reduction', () => {
     const r = checkSpec(new CompiledSpec(unfair, 'fast', { symmetry: true })).result.verdict;
     expect(r).toMatchObject({ kind: 'error' });
     expect((r as { message: string }).message).toMatch(/^symmetry over proc is unsound: state #1 and a permutation of it have different successors/);
+  });
+});
+
+describe('symmetry over thread instances: symmetric arrays and partially symmetric enums, maps and sets', () => {
+  const T = symmetric('T', ['T0', 'T1', 'T2']);
+  const E = symmetric('E', ['e1', 'e2']);
+  // Other values ('M', 'x', 'none') are fixed; enum, set and map orders differ from the domain's on purpose.
+  const owner = t.optional(t.enum('M', 'T2', 'T0', 'T1'));
+  const thread = (locals: Record<string, Type>) => ({ ...t.array(t.record({ pc: t.enum('a', 'b', 'done'), n: t.int(0, 1), ...locals }), 3), sym: T });
+  const common = {
+    lock: t.record({ owner }),
+    readers: t.set(['T2', 'M', 'T0', 'T1']),
+    visits: t.map(['T1', 'x', 'T0', 'T2'], t.int(0, 2)),
+    tags: t.map(E, t.bool()),
+    n: t.int(0, 2),
+  };
+  const schemas: [string, Type][] = [
+    // Everything about a thread is where its signature reads it: ties need no enumeration.
+    ['exact signatures', withThreadSymmetry(t.record({ T: thread({}), ...common }), [T])],
+    // A thread id in a local and in a seq, and E values in a map over T: ties are enumerated.
+    ['inexact signatures', withThreadSymmetry(t.record({ T: thread({ peer: owner }), q: t.seq(t.enum('T0', 'T1', 'T2', 'none'), 2), ...common, pick: t.map(['T0', 'T1', 'T2'], t.symValue(E)) }), [T])],
+  ];
+
+  describe.each(schemas)('%s', (name, schema) => {
+    const codec = compileCodec(schema);
+    const canon = new Canonicalizer(codec, codec.symDomains, schema);
+    const perms = allPerms(codec.symDomains);
+    const state = valueArb(schema);
+    const perm = fc.constantFrom(...perms);
+
+    it('encodePerm packs exactly the state permuted value by value', () => {
+      expect(codec.symDomains.map((d) => d.name).sort()).toEqual(['E', 'T']);
+      expect(codec.symDomains.map((d) => new DomainOrder(d, schema).exact)).toEqual(codec.symDomains.map(() => name === 'exact signatures'));
+      const w = new Uint32Array(codec.words);
+      fc.assert(
+        fc.property(state, perm, (s, p) => {
+          codec.encodePerm!(s, w, 0, permArg(codec, p));
+          expect(w.join(',')).toBe(packed(codec, permuteValue(schema, s, p)));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('canonicalizing a permuted state gives the packed words of canonicalizing the original', () => {
+      const a = new Uint32Array(codec.words);
+      const b = new Uint32Array(codec.words);
+      fc.assert(
+        fc.property(state, perm, (s, p) => {
+          canon.canonical(s, a);
+          canon.canonical(permuteValue(schema, s, p), b);
+          expect([...b]).toEqual([...a]);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('gives two states the same canonical form exactly when a permutation maps one onto the other', () => {
+      const a = new Uint32Array(codec.words);
+      const b = new Uint32Array(codec.words);
+      // Pairs often related: the second is a permutation of the first, or a state near it.
+      const pair = fc.oneof(
+        fc.tuple(state, state),
+        fc.tuple(state, perm).map(([s, p]) => [s, permuteValue(schema, s, p)] as const),
+      );
+      fc.assert(
+        fc.property(pair, ([s1, s2]) => {
+          canon.canonical(s1, a);
+          canon.canonical(s2, b);
+          expect(a.join(',') === b.join(',')).toBe(classKey(codec, schema, s1, perms) === classKey(codec, schema, s2, perms));
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+
+  it('rejects a type declared symmetric that lacks some of its domain values', () => {
+    expect(() => compileCodec(t.record({ o: { ...t.enum('T0', 'T1'), sym: T } }))).toThrow(/declared symmetric over T but lacks some of its values/);
+    expect(() => compileCodec(t.record({ a: { ...t.array(t.bool(), 2), sym: T } }))).toThrow(/its symmetric domain T has 3 values/);
   });
 });
