@@ -38,7 +38,9 @@ function prepare(spec: Spec | CompiledSpec, opts: CheckOptions) {
   const compiled = spec instanceof CompiledSpec ? spec : new CompiledSpec(spec, opts.effects, opts.reductions);
   const strategy = opts.strategy ?? 'bfs';
   const wantLive = (opts.liveness ?? true) && compiled.spec.liveness.length > 0;
-  const graph = wantLive && strategy === 'bfs' ? new LiveGraph(livenessPredicates(compiled)) : undefined;
+  // Ample sets preserve invariants and deadlocks, not temporal properties (that needs a stronger
+  // cycle proviso and stutter-invariant properties).
+  const graph = wantLive && strategy === 'bfs' && !compiled.por ? new LiveGraph(livenessPredicates(compiled)) : undefined;
   const runOpts = { ...opts, graph };
   const frontier = strategy === 'dfs' ? dfsFrontier(compiled, runOpts) : bfsFrontier(compiled, runOpts);
   return { compiled, strategy, wantLive, graph, runOpts, frontier };
@@ -46,7 +48,10 @@ function prepare(spec: Spec | CompiledSpec, opts: CheckOptions) {
 
 function finish(p: ReturnType<typeof prepare>, { result: raw, explorer }: RunOutcome): CheckOutcome {
   const { compiled, wantLive, graph } = p;
-  const result = wantLive && !graph ? { ...raw, warnings: [...raw.warnings, 'temporal properties are checked only with --strategy bfs; they were not checked'] } : raw;
+  const skipped = compiled.por
+    ? 'temporal properties are not checked under --por, a reduction for invariants and deadlock; they were not checked'
+    : 'temporal properties are checked only with --strategy bfs; they were not checked';
+  const result = wantLive && !graph ? { ...raw, warnings: [...raw.warnings, skipped] } : raw;
   const v = result.verdict;
   if (v.kind === 'liveness') {
     const trace = rebuildIndexPath(compiled, explorer.log, explorer.seen, graph!.edges, v.lasso.path, v.lasso.loop);

@@ -75,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('workers', { type: 'number', describe: 'parallel BFS worker threads (default: all cores, or 1 for models with temporal properties, DFS and checkpoints)' })
           .option('symmetry', { type: 'boolean', describe: "symmetry reduction over the model's symmetric domains (scalarsets)" })
           .option('view', { type: 'boolean', describe: "fingerprint states by the model's VIEW (an abstraction: can hide bugs)" })
+          .option('por', { type: 'boolean', describe: 'partial-order reduction (ample sets from recorded accesses); checks invariants and deadlock, not temporal properties' })
           .option('compare', { type: 'boolean', describe: 'also run without the reductions and report the reduction ratio' })
           .option('checkpoint', { type: 'string', describe: 'checkpoint file, written periodically and on SIGINT/SIGTERM (bfs)' })
           .option('checkpoint-every', { type: 'number', default: 60, describe: 'seconds between checkpoints' })

@@ -13,6 +13,7 @@ import { DONE } from '../../spec/spec';
 import type { Key } from '../../spec/types';
 import { compileCodec, SchemaViolation, type Codec } from '../state/codec';
 import { Canonicalizer } from '../state/symmetry';
+import { PartialOrder } from '../por/independence';
 import { NondeterminismError, OutcomeEnumerator } from './choices';
 import { ModelError, UsageError } from './errors';
 
@@ -51,6 +52,8 @@ export interface Reductions {
   readonly symmetry?: boolean;
   /** Fingerprint states by the spec's VIEW projection. */
   readonly view?: boolean;
+  /** Partial-order reduction (ample sets over recorded accesses; safety and deadlock only). */
+  readonly por?: boolean;
 }
 
 export class CompiledSpec {
@@ -65,6 +68,8 @@ export class CompiledSpec {
   readonly view: { readonly codec: Codec; readonly project: (s: any) => unknown; readonly words: Uint32Array } | undefined;
   private readonly fpScratch: Uint32Array;
   readonly instances: readonly ActionInstance[];
+  /** Present when partial-order reduction is on. */
+  readonly por: PartialOrder | undefined;
   /** Index of the first instance of each thread kind's steps, for the all-done test. */
   private readonly threadKinds: readonly string[];
 
@@ -95,6 +100,12 @@ export class CompiledSpec {
     });
     this.instances = instances;
     this.threadKinds = spec.threads.map((t) => t.kind);
+    if (reductions.por) {
+      if (reductions.view) throw new UsageError('--por and --view cannot be combined');
+      const props = spec.actionProperties.map((p) => p.name);
+      if (props.length) throw new UsageError(`--por covers invariants and deadlock; the model has action properties (${props.join(', ')})`);
+      this.por = PartialOrder.of(this);
+    }
   }
 
   /** Calls emit(state, ordinal) for each initial state. */

@@ -122,7 +122,19 @@ export class Explorer {
     let verdict: Verdict | undefined;
     if (cs.canon && this.stats.expanded < SYMMETRY_SAMPLE) checkSymmetric(cs, s, index, this.stats.expanded);
     this.stats.expanded++;
-    for (let i = 0; i < instances.length; i++) {
+    // Partial-order reduction: first the ample instance alone (k = -1); the full expansion follows
+    // unless it had successors and all were new (the cycle proviso: then no cycle of the reduced
+    // graph avoids a fully expanded state).
+    const ample = cs.por ? cs.por.ample(s) : -1;
+    let allNew = true;
+    for (let k = ample >= 0 ? -1 : 0; k < instances.length; k++) {
+      const i = k < 0 ? ample : k;
+      if (k === 0 && ample >= 0) {
+        if (allNew && successors > 0) {
+          this.stats.reduced = (this.stats.reduced ?? 0) + 1;
+          return undefined;
+        }
+      } else if (k >= 0 && i === ample) continue;
       const inst = instances[i]!;
       if (!cs.enabled(inst, s)) continue;
       const cov = this.coverage[inst.actionIndex]!;
@@ -139,7 +151,9 @@ export class Explorer {
             return;
           }
         }
+        const stored = this.log.size;
         verdict = this.visit(t, index, transition, depth + 1, frontier, inst.actionIndex);
+        if (ample >= 0 && this.log.size === stored) allNew = false;
         edges?.add(this.lastIndex, inst.id);
       });
       if (verdict) return verdict;

@@ -41,6 +41,8 @@ export interface Stats {
   edges: number;
   /** BFS frontier chunks written to disk because the frontier exceeded its memory budget. */
   spilledChunks?: number;
+  /** Partial-order reduction: states expanded by an ample set alone, not by every enabled action. */
+  reduced?: number;
   /** Bytes of the seen set and trace records (parent + transition) per distinct state. */
   bytesPerState?: number;
 }

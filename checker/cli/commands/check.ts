@@ -26,6 +26,7 @@ import { DEFAULT_CORPUS } from './regress';
 import { UsageError } from '../../engine/errors';
 import { describeFairness } from '../../liveness/fairness';
 import { CheckpointError, readCheckpoint, writeCheckpoint } from '../../store/checkpoint';
+import type { PorSummary } from '../../por/independence';
 
 export interface CheckArgs {
   model: string;
@@ -51,6 +52,8 @@ export interface CheckArgs {
   symmetry?: boolean;
   /** Fingerprint by the model's VIEW. */
   view?: boolean;
+  /** Partial-order reduction (invariants and deadlock; temporal properties are then not checked). */
+  por?: boolean;
   /** Also run without reductions and report the ratio. */
   compare?: boolean;
   /** Parallel BFS worker threads (default: all cores when the run can use them, else 1). */
@@ -59,6 +62,15 @@ export interface CheckArgs {
   frontierMemory?: number;
   /** Record the result as a regression-corpus entry in this folder (default results/corpus). */
   save?: string | boolean;
+}
+
+/** What the partial-order reduction found it could do, and did. */
+function porLine(p: PorSummary, stats: Stats): string {
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const analysis = `${fmt(p.runs)} probe runs, ${(p.ms / 1000).toFixed(1)} s`;
+  const blind = p.unanalysed.length ? `; not analysable within budget, so taken to touch everything: ${p.unanalysed.slice(0, 6).join(', ')}${p.unanalysed.length > 6 ? ', …' : ''}` : '';
+  if (p.safe === 0) return `partial-order (inactive: no thread step is invisible and independent${blind}; ${analysis})`;
+  return `partial-order (${p.safe} of ${p.transitions} transitions can form an ample set; ${fmt(stats.reduced ?? 0)} of ${fmt(stats.expanded)} states expanded by one${blind}; ${analysis})`;
 }
 
 export function exitCodeOf(v: Verdict): number {
@@ -89,10 +101,10 @@ export function parseConstFlags(flags: readonly string[] = []): Record<string, s
  * temporal properties, which are checked over one worker's graph, nor DFS or checkpoints).
  */
 function chooseWorkers(args: CheckArgs, hasLiveness: boolean): number {
-  const parallelOk = (args.strategy ?? 'bfs') === 'bfs' && !args.checkpoint && !args.resume;
+  const parallelOk = (args.strategy ?? 'bfs') === 'bfs' && !args.checkpoint && !args.resume && !args.por;
   if (args.workers === undefined) return parallelOk && !hasLiveness ? availableParallelism() : 1;
   if (!Number.isInteger(args.workers) || args.workers < 1) throw new UsageError(`--workers must be a positive integer, got ${args.workers}`);
-  if (args.workers > 1 && !parallelOk) throw new UsageError('--workers > 1 works with --strategy bfs and without --checkpoint/--resume');
+  if (args.workers > 1 && !parallelOk) throw new UsageError('--workers > 1 works with --strategy bfs and without --checkpoint/--resume/--por');
   if (args.workers > 1 && hasLiveness) throw new UsageError('the model has temporal properties, which are checked with --workers 1 only');
   return args.workers;
 }
@@ -110,7 +122,7 @@ async function runParallel(args: CheckArgs, inst: Instance, workers: number, onP
 }
 
 function reductionsOf(args: CheckArgs): Reductions {
-  return { symmetry: args.symmetry, view: args.view };
+  return { symmetry: args.symmetry, view: args.view, por: args.por };
 }
 
 /** Reads a checkpoint to resume from, refusing one written by a different run. */
@@ -136,11 +148,11 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   if (args.maxDepth !== undefined && !(args.maxDepth > 0)) throw new UsageError('--max-depth must be a positive number');
   const progress = progressReporter();
   const strategy = args.strategy ?? 'bfs';
-  const runId = { model: model.name, variant: inst.variant, constants: inst.constants, strategy, effects: args.effects ?? 'fast', symmetry: Boolean(args.symmetry), view: Boolean(args.view), version: VERSION };
+  const runId = { model: model.name, variant: inst.variant, constants: inst.constants, strategy, effects: args.effects ?? 'fast', symmetry: Boolean(args.symmetry), view: Boolean(args.view), por: Boolean(args.por), version: VERSION };
   const resume = args.resume ? loadResume(args.checkpoint, runId) : undefined;
   const interrupt = interruptFlag();
   const checkpoint = args.checkpoint;
-  const workers = chooseWorkers(args, inst.spec.liveness.length > 0);
+  const workers = chooseWorkers(args, inst.spec.liveness.length > 0 && !args.por);
   const { result, trace, compiled } =
     workers > 1
       ? await runParallel(args, inst, workers, progress.onProgress)
@@ -200,10 +212,12 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   const reductions = [
     ...(compiled.canon ? [`symmetry over ${compiled.canon.domains.map((d) => `${d.name} (${d.values.length} values)`).join(', ')}`] : []),
     ...(compiled.view ? ['VIEW (states with the same view are one state: an abstraction that can hide bugs)'] : []),
+    ...(compiled.por ? [porLine(compiled.por.summary, result.stats)] : []),
   ];
   print(`Reductions: ${reductions.length ? reductions.join('; ') : 'none'}.`);
   if (args.compare && reductions.length) {
-    const plain = await checkSpecAsync(inst.spec, { strategy, effects: args.effects, checkDeadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth });
+    // The same properties as the reduced run: under --por, temporal properties are left out.
+    const plain = await checkSpecAsync(inst.spec, { strategy, effects: args.effects, checkDeadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth, liveness: !compiled.por });
     const same = plain.result.verdict.kind === v.kind;
     print(`Without reductions: ${plain.result.stats.distinct.toLocaleString('en-US')} distinct states, verdict ${plain.result.verdict.kind}${same ? '' : ' (DIFFERENT)'}; reduction ratio ${(plain.result.stats.distinct / result.stats.distinct).toFixed(2)}x.`);
   }

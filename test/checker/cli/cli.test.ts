@@ -70,8 +70,22 @@ describe('hmmcheck CLI', () => {
     expect(live.code).toBe(150);
     expect(live.stderr.trim()).toBe('hmmcheck: the model has temporal properties, which are checked with --workers 1 only');
     expect(runCli(['check', 'reference/twophase', '--workers', '2', '--strategy', 'dfs']).stderr.trim()).toBe(
-      'hmmcheck: --workers > 1 works with --strategy bfs and without --checkpoint/--resume',
+      'hmmcheck: --workers > 1 works with --strategy bfs and without --checkpoint/--resume/--por',
     );
+    expect(runCli(['check', 'reference/twophase', '--workers', '2', '--por']).code).toBe(150);
+  });
+
+  it('--por: reports what the partial-order reduction did, refuses what it does not cover, and --compare checks the same properties', () => {
+    const r = runCli(['check', 'hmm/m2-device-fault', '--variant', 'write-fault-ro-vma-loop', '--por', '--compare', '--no-coverage']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Warning: temporal properties are not checked under --por');
+    expect(r.stdout).toMatch(/Reductions: partial-order \(15 of 34 transitions can form an ample set; 559 of 10,745 states expanded by one; [\d,]+ probe runs/);
+    expect(r.stdout).toContain('Without reductions: 10,974 distinct states, verdict holds; reduction ratio 1.02x.');
+    const blind = runCli(['check', 'hmm/m4-now', '--por', '--no-coverage']);
+    expect(blind.stdout).toContain('partial-order (inactive: no thread step is invisible and independent; not analysable within budget, so taken to touch everything: INV-MIG2;');
+    const paxos = runCli(['check', 'reference/paxos', '--por']);
+    expect(paxos.code).toBe(150);
+    expect(paxos.stderr.trim()).toBe('hmmcheck: --por covers invariants and deadlock; the model has action properties (VotingSpecBar)');
   });
 
   it('stops at --max-states with exit 20', () => {

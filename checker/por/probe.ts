@@ -1,0 +1,306 @@
+/**
+ * Records what a guard, an effect or a predicate can read and write, over every state of the
+ * schema, by running it: the state it gets is a stand-in whose scalars are chosen on first read,
+ * and the function is re-run once per combination of the values it actually read (an odometer
+ * over the choice points, as checker/engine/choices.ts does for `ctx.choose`). A function is
+ * deterministic in what it reads, so the union of the leaves touched over all runs is exactly what
+ * it touches over all states — reachable or not, which only over-approximates. A function that
+ * needs more than `maxRuns` runs (it reads too many scalars with large domains) is reported
+ * incomplete, and the reduction then treats it as touching everything.
+ *
+ * The stand-in mimics the runtime representation of states (spec/types.ts): records, maps and
+ * fixed arrays are proxies over their fields, seqs are proxied arrays whose length is a choice,
+ * sets are objects with Set's methods, and optionals are null or their value.
+ */
+import type { ChoiceCtx } from '../../spec/spec';
+import type { Key } from '../../spec/types';
+import { LeafSet, type LeafNode } from './leaves';
+
+export interface Access {
+  readonly reads: LeafSet;
+  readonly writes: LeafSet;
+  /** False when the enumeration was cut by its budget: reads and writes are then everything. */
+  readonly complete: boolean;
+  readonly runs: number;
+  /** Values written to the watched leaf (a thread step's own pc: where it goes next). */
+  readonly watched: Set<unknown>;
+}
+
+export interface ProbeOptions {
+  readonly watch?: number;
+  readonly maxRuns?: number;
+}
+
+const NO_OPTION = Symbol('no option');
+const OVER_BUDGET = Symbol('over budget');
+/** Reads per run beyond which a run is abandoned (a loop that does not end on some state). */
+const MAX_READS_PER_RUN = 100_000;
+
+const ints = (min: number, max: number) => Array.from({ length: max - min + 1 }, (_, i) => min + i);
+
+/** The values a leaf can take, per leaf id (made once per probe: reads are the hot loop). */
+function domains(root: LeafNode, count: number): (readonly unknown[])[] {
+  const out: (readonly unknown[])[] = new Array(count);
+  const walk = (n: LeafNode): void => {
+    const ty = n.type;
+    if (ty.kind === 'bool') out[n.lo] = BOOLS;
+    else if (ty.kind === 'int') out[n.lo] = ints(ty.min, ty.max);
+    else if (ty.kind === 'enum') out[n.lo] = ty.values;
+    if (n.presence !== undefined) out[n.presence] = BOOLS;
+    if (n.length !== undefined) out[n.length] = ints(0, (ty as { maxLength: number }).maxLength);
+    if (n.members) for (const id of n.members.values()) out[id] = BOOLS;
+    if (n.inner) walk(n.inner);
+    if (n.children) for (const c of n.children.values()) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+const BOOLS = [false, true] as const;
+const domainCache = new WeakMap<LeafNode, (readonly unknown[])[]>();
+
+/**
+ * Runs `fn(state, ctx)` over every state of the schema whose leaf tree is `root` (with `count`
+ * leaves) and returns the union of what it read and wrote.
+ */
+export function probe(root: LeafNode, count: number, fn: (state: any, ctx: ChoiceCtx) => void, opts: ProbeOptions = {}): Access {
+  const maxRuns = opts.maxRuns ?? 10_000;
+  const reads = new LeafSet(count);
+  const writes = new LeafSet(count);
+  const watched = new Set<unknown>();
+  const path: number[] = [];
+  const arity: number[] = [];
+  let pos = 0;
+  let readsThisRun = 0;
+  // The current run's state: each leaf's value once read or written, and one stand-in per node.
+  let values = new Map<number, unknown>();
+  let standIns = new Map<LeafNode, unknown>();
+
+  const choose = (n: number): number => {
+    if (pos < path.length) return path[pos++]!;
+    path.push(0);
+    arity.push(n);
+    pos++;
+    if (n === 0) throw NO_OPTION;
+    return 0;
+  };
+  const ctx: ChoiceCtx = {
+    choose<T>(options: readonly T[]): T {
+      return options[choose(options.length)]!;
+    },
+  };
+
+  const domainOf = domainCache.get(root) ?? domainCache.set(root, domains(root, count)).get(root)!;
+  const readLeaf = (id: number): unknown => {
+    if (values.has(id)) return values.get(id);
+    if (++readsThisRun > MAX_READS_PER_RUN) throw OVER_BUDGET;
+    reads.add(id);
+    const domain = domainOf[id]!;
+    const v = domain[choose(domain.length)];
+    values.set(id, v);
+    return v;
+  };
+  const writeLeaf = (id: number, v: unknown): void => {
+    writes.add(id);
+    values.set(id, v);
+    if (id === opts.watch) watched.add(v);
+  };
+  /** Marks a sub-value as written away (a seq element past the new length, an optional set to null). */
+  const clear = (node: LeafNode): void => {
+    for (let i = node.lo; i < node.hi; i++) writeLeaf(i, undefined);
+  };
+
+  const valueOf = (node: LeafNode): unknown => {
+    const ty = node.type;
+    switch (ty.kind) {
+      case 'bool':
+      case 'int':
+      case 'enum':
+        return readLeaf(node.lo);
+      case 'optional':
+        return readLeaf(node.presence!) ? valueOf(node.inner!) : null;
+      default: {
+        let x = standIns.get(node);
+        if (x === undefined) standIns.set(node, (x = ty.kind === 'set' ? probeSet(node) : proxyOf(node)));
+        return x;
+      }
+    }
+  };
+
+  const write = (node: LeafNode, v: any): void => {
+    const ty = node.type;
+    switch (ty.kind) {
+      case 'bool':
+      case 'int':
+      case 'enum':
+        return writeLeaf(node.lo, v);
+      case 'optional':
+        if (v === null || v === undefined) {
+          writeLeaf(node.presence!, false);
+          clear(node.inner!);
+        } else {
+          writeLeaf(node.presence!, true);
+          write(node.inner!, v);
+        }
+        return;
+      case 'set':
+        for (const [k, id] of node.members!) writeLeaf(id, Boolean(v?.has?.(keyOf(ty.domain, k))));
+        return;
+      case 'seq': {
+        const n = Array.isArray(v) || isProxied(v) ? (v.length as number) : 0;
+        writeLeaf(node.length!, n);
+        let i = 0;
+        for (const child of node.children!.values()) {
+          if (i < n) write(child, v[i]);
+          else clear(child);
+          i++;
+        }
+        return;
+      }
+      default:
+        for (const [k, child] of node.children!) write(child, v?.[k]);
+    }
+  };
+
+  const proxied = new WeakSet<object>();
+  const isProxied = (v: unknown): boolean => typeof v === 'object' && v !== null && proxied.has(v);
+
+  const proxyOf = (node: LeafNode): unknown => {
+    const ty = node.type;
+    const isSeq = ty.kind === 'seq';
+    const isArray = isSeq || ty.kind === 'array' || ty.kind === 'tuple';
+    const children = node.children!;
+    const target: any = isArray ? new Array(isSeq ? 0 : children.size) : {};
+    const seqLength = (): number => {
+      const n = readLeaf(node.length!) as number;
+      target.length = n;
+      return n;
+    };
+    const child = (key: string | symbol): LeafNode | undefined => {
+      if (typeof key !== 'string') return undefined;
+      const c = children.get(key);
+      if (c && isSeq && Number(key) >= seqLength()) return undefined;
+      return c;
+    };
+    const p = new Proxy(target, {
+      get(t, key, receiver) {
+        if (isSeq && key === 'length') return seqLength();
+        const c = child(key);
+        if (c) return valueOf(c);
+        if (typeof key === 'string' && children.has(key)) return undefined; // past a seq's end
+        return Reflect.get(t, key, receiver);
+      },
+      set(t, key, v) {
+        if (isSeq && key === 'length') {
+          const n = Number(v);
+          writeLeaf(node.length!, n);
+          target.length = n;
+          [...children.values()].forEach((c, i) => i >= n && clear(c));
+          return true;
+        }
+        const c = typeof key === 'string' ? children.get(key) : undefined;
+        if (!c) return Reflect.set(t, key, v);
+        write(c, v);
+        if (isSeq && Number(key) >= seqLength()) {
+          writeLeaf(node.length!, Number(key) + 1);
+          target.length = Number(key) + 1;
+        }
+        return true;
+      },
+      deleteProperty(t, key) {
+        const c = typeof key === 'string' ? children.get(key) : undefined;
+        if (c) clear(c);
+        return c ? true : Reflect.deleteProperty(t, key);
+      },
+      has(t, key) {
+        return child(key) !== undefined || Reflect.has(t, key);
+      },
+      ownKeys(t) {
+        const keys = [...children.keys()].filter((k) => child(k) !== undefined);
+        return isArray ? [...keys, 'length'] : keys;
+      },
+      getOwnPropertyDescriptor(t, key) {
+        const c = child(key);
+        if (c) return { value: valueOf(c), writable: true, enumerable: true, configurable: true };
+        return Reflect.getOwnPropertyDescriptor(t, key);
+      },
+    });
+    proxied.add(p);
+    return p;
+  };
+
+  const probeSet = (node: LeafNode) => {
+    const domain = (node.type as { domain: readonly Key[] }).domain;
+    const idOf = (k: unknown) => node.members!.get(String(k));
+    const has = (k: unknown): boolean => {
+      const id = idOf(k);
+      return id !== undefined && (readLeaf(id) as boolean);
+    };
+    const members = () => domain.filter((k) => has(k));
+    const set = {
+      has,
+      add(k: unknown) {
+        const id = idOf(k);
+        if (id !== undefined) writeLeaf(id, true);
+        return set;
+      },
+      delete(k: unknown) {
+        const was = has(k);
+        const id = idOf(k);
+        if (id !== undefined) writeLeaf(id, false);
+        return was;
+      },
+      clear() {
+        for (const id of node.members!.values()) writeLeaf(id, false);
+      },
+      get size() {
+        return members().length;
+      },
+      forEach(cb: (v: Key, k: Key, s: unknown) => void) {
+        for (const k of members()) cb(k, k, set);
+      },
+      values: () => members()[Symbol.iterator](),
+      keys: () => members()[Symbol.iterator](),
+      entries: () => members().map((k) => [k, k] as const)[Symbol.iterator](),
+      [Symbol.iterator]: () => members()[Symbol.iterator](),
+    };
+    return set;
+  };
+
+  let runs = 0;
+  for (;;) {
+    if (runs++ >= maxRuns) return everything(count, runs);
+    pos = 0;
+    readsThisRun = 0;
+    values = new Map();
+    standIns = new Map();
+    try {
+      fn(valueOf(root), ctx);
+    } catch (e) {
+      if (e === OVER_BUDGET) return everything(count, runs);
+      // NO_OPTION: this path has no outcome. Anything else: the function fails on this state, so
+      // it has no transition there; what it touched up to the throw is recorded all the same.
+    }
+    path.length = Math.min(path.length, pos);
+    arity.length = path.length;
+    let k = path.length - 1;
+    while (k >= 0 && path[k]! + 1 >= arity[k]!) k--;
+    if (k < 0) return { reads, writes, complete: true, runs, watched };
+    path[k]!++;
+    path.length = k + 1;
+    arity.length = k + 1;
+  }
+}
+
+function keyOf(domain: readonly Key[], k: string): Key {
+  return domain.find((d) => String(d) === k)!;
+}
+
+/** What is assumed of a function that was not (or could not be) enumerated: it touches every leaf. */
+export function everything(count: number, runs = 0): Access {
+  const reads = new LeafSet(count);
+  const writes = new LeafSet(count);
+  reads.fill();
+  writes.fill();
+  return { reads, writes, complete: false, runs, watched: new Set() };
+}
