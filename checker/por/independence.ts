@@ -20,6 +20,8 @@ import { everything, probe, type Access } from './probe';
 import type { ChoiceCtx } from '../../spec/spec';
 
 interface ThreadRef {
+  /** `kind#self`, as `key` gives for the thread's steps. */
+  readonly key: string;
   readonly kind: string;
   readonly self: number;
   /** Step instance id by label. */
@@ -56,7 +58,7 @@ export class PartialOrder {
   private readonly enabled: (inst: ActionInstance, s: any) => boolean;
   private readonly instances: readonly ActionInstance[];
 
-  constructor(cs: CompiledSpec, maxRuns?: number) {
+  private constructor(cs: CompiledSpec) {
     const start = performance.now();
     const { root, count } = leafTree(cs.spec.schema);
     const instances = (this.instances = cs.instances);
@@ -70,23 +72,23 @@ export class PartialOrder {
     };
 
     this.threads = cs.spec.threads.flatMap((th) =>
-      th.ids.map((_, self) => ({ kind: th.kind, self, steps: new Map<string, number>() })),
+      th.ids.map((_, self) => ({ key: `${th.kind}#${self}`, kind: th.kind, self, steps: new Map<string, number>() })),
     );
-    const threadOf = new Map(this.threads.map((t) => [`${t.kind}#${t.self}`, t]));
+    const threadOf = new Map(this.threads.map((t) => [t.key, t]));
     const pcLeaf = (kind: string, self: number) => node(root, [kind, String(self), 'pc']).lo;
 
     // Invariants and constraints first: a transition writing what they read is visible, and when
     // every thread step is, there is nothing to reduce and the other probes are skipped.
     const visible = new LeafSet(count);
     for (const p of [...cs.spec.invariants, ...cs.spec.constraints]) {
-      visible.union(record(p.name, probe(root, count, (s) => void p.check(s), { maxRuns })).reads);
+      visible.union(record(p.name, probe(root, count, (s) => void p.check(s))).reads);
       if (unanalysed.length) break;
     }
     const probeInstance = (inst: ActionInstance): Access => {
       const th = inst.action.thread;
       const watch = th ? pcLeaf(th.kind, inst.params.self as number) : undefined;
       const run = (s: any, ctx: ChoiceCtx) => void (inst.action.guard(s, inst.params) && inst.action.effect(s, inst.params, ctx));
-      return record(inst.label, probe(root, count, run, { watch, maxRuns }));
+      return record(inst.label, probe(root, count, run, { watch }));
     };
     // An invariant that could not be analysed makes every transition visible.
     const blind = unanalysed.length > 0;
@@ -114,7 +116,7 @@ export class PartialOrder {
     for (const t of this.threads) {
       const labels = [...t.steps.keys()];
       const pc = pcLeaf(t.kind, t.self);
-      const foreign = access.some((a, i) => key(instances[i]!) !== `${t.kind}#${t.self}` && a.writes.has(pc));
+      const foreign = access.some((a, i) => key(instances[i]!) !== t.key && a.writes.has(pc));
       const next = (l: string): string[] => {
         const a = access[t.steps.get(l)!]!;
         return foreign || !a.complete ? labels : [...a.watched].filter((x): x is string => typeof x === 'string' && t.steps.has(x));
@@ -135,7 +137,7 @@ export class PartialOrder {
       if (plain.some((b) => dependent(a, b))) return undefined;
       const ok = new Uint8Array(instances.length);
       for (const t of this.threads) {
-        if (`${t.kind}#${t.self}` === key(inst)) continue;
+        if (t.key === key(inst)) continue;
         for (const [label, future] of reach.get(t)!) ok[t.steps.get(label)!] = future.every((b) => !dependent(a, b)) ? 1 : 0;
       }
       return ok;
