@@ -95,9 +95,6 @@ export class LeafSet {
     for (let i = 0; i < this.bits.length; i++) if ((this.bits[i]! & o.bits[i]!) !== 0) return true;
     return false;
   }
-  get empty(): boolean {
-    return this.bits.every((w) => w === 0);
-  }
   ids(): number[] {
     const out: number[] = [];
     for (let i = 0; i < this.size; i++) if (this.has(i)) out.push(i);

@@ -147,7 +147,8 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
         for (const [k, id] of node.members!) writeLeaf(id, Boolean(v?.has?.(keyOf(ty.domain, k))));
         return;
       case 'seq': {
-        const n = Array.isArray(v) || isProxied(v) ? (v.length as number) : 0;
+        // A seq stand-in is a proxied array, so Array.isArray holds for it too.
+        const n = Array.isArray(v) ? (v.length as number) : 0;
         writeLeaf(node.length!, n);
         let i = 0;
         for (const child of node.children!.values()) {
@@ -161,9 +162,6 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
         for (const [k, child] of node.children!) write(child, v?.[k]);
     }
   };
-
-  const proxied = new WeakSet<object>();
-  const isProxied = (v: unknown): boolean => typeof v === 'object' && v !== null && proxied.has(v);
 
   const proxyOf = (node: LeafNode): unknown => {
     const ty = node.type;
@@ -182,7 +180,7 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
       if (c && isSeq && Number(key) >= seqLength()) return undefined;
       return c;
     };
-    const p = new Proxy(target, {
+    return new Proxy(target, {
       get(t, key, receiver) {
         if (isSeq && key === 'length') return seqLength();
         const c = child(key);
@@ -225,8 +223,6 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
         return Reflect.getOwnPropertyDescriptor(t, key);
       },
     });
-    proxied.add(p);
-    return p;
   };
 
   const probeSet = (node: LeafNode) => {

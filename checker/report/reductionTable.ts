@@ -12,6 +12,7 @@ import { instantiate, type Instance } from '../model/instantiate';
 import { verdictSummary, violatedProperty } from './summary';
 import { formatTable } from './table';
 import { itfOf } from '../trace/itfOf';
+import { symDomainsOf } from '../state/codec';
 import { replayTrace } from '../trace/replay';
 
 export interface ReductionCell {
@@ -50,7 +51,7 @@ export function runReductionRows(filter: (model: string) => boolean): ReductionR
         const r = run(reductions);
         return { distinct: r.result.stats.distinct, agrees: agrees(inst, plain, r) };
       };
-      const symmetric = new CompiledSpec(inst.spec).codec.symDomains.some((d) => d.values.length > 1);
+      const symmetric = symDomainsOf(inst.spec.schema).some((d) => d.values.length > 1);
       rows.push({
         model: model.name,
         variant,
