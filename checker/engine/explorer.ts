@@ -136,7 +136,8 @@ export class Explorer {
         }
       } else if (k >= 0 && i === ample) continue;
       const inst = instances[i]!;
-      if (!cs.enabled(inst, s)) continue;
+      // The ample instance was found enabled when it was chosen.
+      if (k >= 0 && !cs.enabled(inst, s)) continue;
       const cov = this.coverage[inst.actionIndex]!;
       cs.successorsOfPacked(inst, s, words, 0, (t, ordinal) => {
         if (verdict) return;
