@@ -16,3 +16,10 @@ export class ModelError extends Error {
 
 /** The user's input is at fault: unknown model/variant/constant, a malformed trace file, bad flags. */
 export class UsageError extends Error {}
+
+/**
+ * A limit of the checker itself was reached (a table's maximum size): never the model's fault, so
+ * it passes through the wrapping that turns a throw inside an effect into a ModelError, and the CLI
+ * reports it as an internal error (exit 255). The message says which limit and how to get past it.
+ */
+export class InternalLimitError extends Error {}

@@ -3,9 +3,15 @@
  * one lock-free seen set (store/sharedSeenSet.ts). Each level's records are split into N slices;
  * every worker expands its slice and returns its new states; the coordinator appends them to the
  * state log in worker order and builds the next level. Which worker stores a state found by two
- * at once may vary between runs, but the set of states per level cannot, so distinct and generated
- * counts, verdicts and shortest-trace lengths are the same for every N (the traces themselves may
- * differ). The only serial part is the coordinator's append between levels.
+ * at once may vary between runs, but the set of states per level cannot, so a complete search has
+ * the same distinct and generated counts for every N, and a search stops at a verdict in the same
+ * level. A worker stops at its first verdict while the others finish their slices, so the counts at
+ * a violation, and which counterexample is found, depend on N (README, `--workers`). The only
+ * serial part is the coordinator's append between levels.
+ *
+ * The shared seen set grows within a level too: once it is half full the workers stop before their
+ * next state and return the rest of their slices; the coordinator appends what they found, rehashes
+ * into a table twice the size and splits the rest of the level among the workers again.
  */
 import type { Worker } from 'node:worker_threads';
 import type { CheckOutcome } from '../check';
@@ -26,7 +32,7 @@ export interface ParallelOptions {
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly onProgress?: (stats: Stats) => void;
-  /** Initial seen-set capacity (slots); it doubles between levels when half full. */
+  /** Initial seen-set capacity (slots, at least 2^10); it doubles whenever it is half full. */
   readonly seenCapacity?: number;
 }
 
@@ -70,7 +76,10 @@ export class ParallelPool {
     const { model } = await loadModel(job.model);
     const inst = instantiate(model, job.variant, job.constants);
     const cs = new CompiledSpec(inst.spec, job.effects, job.reductions);
-    let shared = SharedSeenSet.create(opts.seenCapacity ?? 1 << 16);
+    // The initial states go in before any worker runs, so the table starts with room for them.
+    let initial = 0;
+    cs.forEachInit(() => initial++);
+    let shared = SharedSeenSet.create(Math.max(opts.seenCapacity ?? 1 << 16, 4 * initial));
     await this.all({ type: 'job', job, seen: { table: shared.table, counter: shared.counter } });
     const start = performance.now();
     const ex = new Explorer(cs, { checkDeadlock: job.checkDeadlock }, shared);
@@ -91,34 +100,16 @@ export class ParallelPool {
           verdict = { kind: 'incomplete', reason: 'max-states' };
           break;
         }
-        if (shared.wantsGrowth) {
-          shared = shared.grown();
-          await this.all({ type: 'seen', seen: { table: shared.table, counter: shared.counter } });
-        }
-        // Contiguous slices in level order: worker i takes records [cut(i), cut(i+1)).
-        const n = level.length;
-        const cut = (i: number) => Math.floor((n * i) / this.size) * width;
-        const slices = this.workers.map((_, i) => records.slice(cut(i), cut(i + 1)));
-        const results = (await this.all(
-          slices.map((r) => ({ type: 'level', records: r }) as ToWorker),
-          (i) => [slices[i]!.buffer as ArrayBuffer],
-        )) as LevelResult[];
-        const next = new FlatFrontier(width, Math.max(16, results.reduce((a, r) => a + r.parents.length, 0)));
-        for (const r of results) {
-          stats.generated += r.generated;
-          stats.expanded += r.expanded;
-          r.coverage.forEach(([g, d], a) => {
-            ex.coverage[a]!.generated += g;
-            ex.coverage[a]!.distinct += d;
-          });
-          verdict ??= r.verdict;
-          const base = ex.log.size;
-          for (let k = 0; k < r.parents.length; k++) ex.log.push(r.parents[k]!, r.transitions[k]!);
-          for (let off = 0; off < r.records.length; off += width) {
-            next.pushSlot();
-            next.buf.set(r.records.subarray(off, off + width), next.off);
-            next.buf[next.off + REC_INDEX] = base + r.records[off + REC_INDEX]!;
+        const next = new FlatFrontier(width, Math.max(16, level.length));
+        // Rounds: all of the level, then what the workers left when they stopped for growth.
+        for (let todo = records; todo.length > 0 && !verdict; ) {
+          if (shared.wantsGrowth) {
+            shared = shared.grown();
+            await this.all({ type: 'seen', seen: { table: shared.table, counter: shared.counter } });
           }
+          const results = await this.expandRound(todo, width);
+          todo = concatWords(results.map((r) => r.rest));
+          verdict = this.appendRound(results, ex, next, width);
         }
         stats.distinct = ex.log.size;
         if (next.length > 0) stats.depth = Math.max(stats.depth, depth + 1);
@@ -140,4 +131,48 @@ export class ParallelPool {
     if (at) trace = rebuildTrace(cs, ex.log, at);
     return { result, trace, compiled: cs };
   }
+
+  /** Splits `records` into contiguous slices in level order (worker i takes the i-th) and expands them. */
+  private async expandRound(records: Uint32Array, width: number): Promise<LevelResult[]> {
+    const n = records.length / width;
+    const cut = (i: number) => Math.floor((n * i) / this.size) * width;
+    const slices = this.workers.map((_, i) => records.slice(cut(i), cut(i + 1)));
+    return (await this.all(
+      slices.map((r) => ({ type: 'level', records: r }) as ToWorker),
+      (i) => [slices[i]!.buffer as ArrayBuffer],
+    )) as LevelResult[];
+  }
+
+  /** Appends the workers' new states to the log and the next level, in worker order; returns the first verdict. */
+  private appendRound(results: readonly LevelResult[], ex: Explorer, next: FlatFrontier, width: number): Verdict | undefined {
+    let verdict: Verdict | undefined;
+    for (const r of results) {
+      ex.stats.generated += r.generated;
+      ex.stats.expanded += r.expanded;
+      r.coverage.forEach(([g, d], a) => {
+        ex.coverage[a]!.generated += g;
+        ex.coverage[a]!.distinct += d;
+      });
+      verdict ??= r.verdict;
+      const base = ex.log.size;
+      for (let k = 0; k < r.parents.length; k++) ex.log.push(r.parents[k]!, r.transitions[k]!);
+      for (let off = 0; off < r.records.length; off += width) {
+        next.pushSlot();
+        next.buf.set(r.records.subarray(off, off + width), next.off);
+        next.buf[next.off + REC_INDEX] = base + r.records[off + REC_INDEX]!;
+      }
+    }
+    return verdict;
+  }
+}
+
+/** The arrays one after another in one array. */
+function concatWords(parts: readonly Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -40,5 +40,7 @@ export type ToCoordinator =
       readonly coverage: [number, number][];
       /** A verdict with global indices (a violation, deadlock or model error). */
       readonly verdict?: Verdict;
+      /** The records of the slice not expanded: the worker stopped for the seen set to grow. */
+      readonly rest: Uint32Array;
     }
   | ErrorMessage;

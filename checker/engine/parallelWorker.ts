@@ -2,7 +2,9 @@
  * A parallel BFS worker thread (started by ParallelPool in parallel.ts). For each job it rebuilds
  * the spec from the model name (or spec module path); for each BFS level it expands its slice of
  * the level's records with an Explorer that deduplicates through the shared seen set, and hands
- * back its new states (packed records, parents, transitions) and counters in one message.
+ * back its new states (packed records, parents, transitions) and counters in one message. When the
+ * shared set passes half full it stops before its next state and hands back the rest of its slice
+ * too, so that the coordinator can grow the set (the grow barrier).
  */
 import { parentPort } from 'node:worker_threads';
 import { loadModel } from '../cli/loadModel';
@@ -35,8 +37,9 @@ function expandLevel(records: Uint32Array): ToCoordinator {
   const parent = new Uint32Array(words);
   let verdict: Verdict | undefined;
   let current = 0;
+  let off = 0;
   try {
-    for (let off = 0; off < records.length && !verdict; off += width) {
+    for (; off < records.length && !verdict && !shared!.wantsGrowth; off += width) {
       current = records[off + REC_INDEX]!;
       for (let w = 0; w < words; w++) parent[w] = records[off + REC_WORDS + w]!;
       verdict = ex.expand(spec.codec.decode(parent, 0), current, records[off + REC_DEPTH]!, next, parent);
@@ -66,6 +69,7 @@ function expandLevel(records: Uint32Array): ToCoordinator {
     expanded: ex.stats.expanded,
     coverage: ex.coverage.map((c) => [c.generated, c.distinct] as [number, number]),
     verdict,
+    rest: verdict ? new Uint32Array(0) : records.slice(off),
   };
 }
 
@@ -87,7 +91,7 @@ parentPort!.on('message', async (m: ToWorker) => {
         break;
       case 'level': {
         const r = expandLevel(m.records);
-        if (r.type === 'level') post(r, [r.records.buffer as ArrayBuffer, r.parents.buffer as ArrayBuffer, r.transitions.buffer as ArrayBuffer]);
+        if (r.type === 'level') post(r, [r.records.buffer, r.parents.buffer, r.transitions.buffer, r.rest.buffer] as ArrayBuffer[]);
         break;
       }
       case 'close':

@@ -6,6 +6,7 @@
  */
 
 import type { Parts } from './checkpoint';
+import { InternalLimitError } from '../engine/errors';
 
 const MAX_LOAD = 0.7;
 
@@ -107,7 +108,7 @@ export class SeenSet {
   private grow(): void {
     const old = this.table;
     const cap = (this.mask + 1) * 2;
-    if (cap * 2 > 0xffffffff) throw new RangeError('seen set is full (2^31 slots)');
+    if (cap * 2 > 0xffffffff) throw new InternalLimitError(`the seen set reached its largest size (2^31 slots) at ${this.count} states; make the state space smaller (--symmetry, --view, --por or smaller constants)`);
     const oldIndex = this.index;
     this.table = new Uint32Array(cap * 2);
     this.index = oldIndex ? new Uint32Array(cap) : undefined;

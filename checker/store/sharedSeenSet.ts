@@ -6,16 +6,23 @@
  * in a stored fingerprint (0 is mapped to 1, a negligible loss), so 0 marks empty and
  * unpublished. No global lock: threads contend only on the same slot.
  *
- * The table does not grow during a BFS level; the coordinator grows it between levels (doubling
- * when half full), so a level may add as many states as the table already holds.
+ * Growth is a barrier, not a lock: once the table is half full, each worker stops before its next
+ * state and hands back the rest of its slice (parallelWorker.ts); when all have stopped, the
+ * coordinator rehashes into a table twice the size and hands the rest out again (parallel.ts).
+ * So a level may add any number of states. The only limit left is the room above half full for
+ * the successors of the one state each worker is expanding when the table passes it.
  */
+import { InternalLimitError } from '../engine/errors';
 
 const GROW_AT = 0.5;
-const FULL_AT = 0.9;
+const MIN_CAPACITY = 1 << 10;
+const MAX_CAPACITY = 1 << 30;
 
 export class SharedSeenSet {
   private t: Int32Array;
   private mask: number;
+  private growAt: number;
+  /** Inserts beyond this fail: the slots above it keep probing finite for every worker still inserting. */
   private limit: number;
   /** [count] in its own shared buffer. */
   private readonly count: Int32Array;
@@ -25,14 +32,18 @@ export class SharedSeenSet {
     readonly counter: SharedArrayBuffer,
   ) {
     this.t = new Int32Array(table);
-    this.mask = this.t.length / 2 - 1;
-    this.limit = Math.floor((this.mask + 1) * FULL_AT);
+    const cap = this.t.length / 2;
+    this.mask = cap - 1;
+    this.growAt = Math.floor(cap * GROW_AT);
+    // Each worker claims at most one slot past the limit before it throws: 256 spare slots at least.
+    this.limit = cap - Math.max(256, cap >>> 4);
     this.count = new Int32Array(counter);
   }
 
+  /** A table of at least `capacity` slots (a power of two, 2^10 to 2^30). */
   static create(capacity: number): SharedSeenSet {
-    let cap = 1 << 10;
-    while (cap < capacity && cap < 1 << 30) cap *= 2;
+    let cap = MIN_CAPACITY;
+    while (cap < capacity && cap < MAX_CAPACITY) cap *= 2;
     return new SharedSeenSet(new SharedArrayBuffer(cap * 8), new SharedArrayBuffer(4));
   }
 
@@ -62,7 +73,7 @@ export class SharedSeenSet {
         h = Atomics.compareExchange(t, 2 * i, 0, hi);
         if (h === 0) {
           Atomics.store(t, 2 * i + 1, lo);
-          if (Atomics.add(this.count, 0, 1) + 1 > this.limit) throw new RangeError('the shared seen set is full within one BFS level');
+          if (Atomics.add(this.count, 0, 1) + 1 > this.limit) throw this.fullError();
           return -1;
         }
       }
@@ -77,14 +88,24 @@ export class SharedSeenSet {
     }
   }
 
-  /** Whether the coordinator should grow the table before the next level. */
-  get wantsGrowth(): boolean {
-    return this.size > (this.mask + 1) * GROW_AT;
+  private fullError(): InternalLimitError {
+    return new InternalLimitError(
+      `the shared seen set (${this.capacity.toLocaleString('en-US')} slots) filled up while the workers were expanding one state each ` +
+        `(it grows only between states, so the new successors of the states being expanded must fit); run with --workers 1, whose seen set grows at any time`,
+    );
   }
 
-  /** A table of twice the capacity with the same contents (coordinator only, between levels). */
+  /** Whether the table is past half full: workers stop before their next state, and the coordinator grows it. */
+  get wantsGrowth(): boolean {
+    return Atomics.load(this.count, 0) > this.growAt;
+  }
+
+  /** A table of twice the capacity with the same contents (coordinator only, while no worker inserts). */
   grown(): SharedSeenSet {
-    const next = SharedSeenSet.create((this.mask + 1) * 2);
+    if (this.capacity >= MAX_CAPACITY) {
+      throw new InternalLimitError(`the shared seen set reached its largest size (2^30 slots, 8 GiB) at ${this.size.toLocaleString('en-US')} states; run with --workers 1, whose seen set holds up to 2^31 slots`);
+    }
+    const next = SharedSeenSet.create(this.capacity * 2);
     const old = this.t;
     for (let j = 0; j < old.length; j += 2) if (old[j] !== 0) next.insert(old[j]!, old[j + 1]!);
     return next;

@@ -9,6 +9,7 @@ const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 
 import type { Parts } from './checkpoint';
+import { InternalLimitError } from '../engine/errors';
 
 /** Parent of an initial state. */
 export const NO_PARENT = 0xffffffff;
@@ -29,7 +30,7 @@ export class StateLog {
   /** Appends a record and returns the new state's index. */
   push(parent: number, transition: number): number {
     const i = this.n;
-    if (i === 0xffffffff) throw new RangeError('state log is full (2^32 - 1 states)');
+    if (i === 0xffffffff) throw new InternalLimitError('the state log holds at most 2^32 - 1 states; make the state space smaller (--symmetry, --view, --por or smaller constants)');
     const c = i >>> CHUNK_BITS;
     if (c === this.parents.length) {
       this.parents.push(new Uint32Array(CHUNK));

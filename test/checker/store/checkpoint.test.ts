@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { CompiledSpec } from '../../../checker/engine/compiled';
 import type { Parts } from '../../../checker/store/checkpoint';
 import { CheckpointError, readCheckpoint, writeCheckpoint } from '../../../checker/store/checkpoint';
 import { instantiate } from '../../../checker/model/instantiate';
+import { UsageError } from '../../../checker/engine/errors';
 import { findModel } from '../../../models';
 
 const dir = mkdtempSync(join(tmpdir(), 'hmmcheck-ckpt-'));
@@ -50,14 +52,81 @@ describe('checkpoint and resume', () => {
     expect(b.trace?.steps.map((s) => s.label)).toEqual(a.trace?.steps.map((s) => s.label));
   });
 
-  it('rejects a file that is not a checkpoint, or is truncated', () => {
+  it('rejects a file that is not a checkpoint, of format 1, truncated or extended', () => {
     const bad = join(dir, 'bad.ckpt');
     writeCheckpoint(bad, { run: {}, parts: { x: { meta: {}, arrays: [new Uint32Array([1, 2, 3])] } } });
     expect(readCheckpoint(bad).parts.x!.arrays[0]).toEqual(new Uint32Array([1, 2, 3]));
-    const fs = require('node:fs') as typeof import('node:fs');
-    fs.writeFileSync(bad, fs.readFileSync(bad).subarray(0, -4));
-    expect(() => readCheckpoint(bad)).toThrow(new CheckpointError(`checkpoint ${bad} is truncated`));
-    fs.writeFileSync(bad, 'hello');
-    expect(() => readCheckpoint(bad)).toThrow(CheckpointError);
+    const good = readFileSync(bad);
+    const refusal = (what: string) => new CheckpointError(`checkpoint ${bad} is damaged: ${what}; it cannot be resumed`);
+    writeFileSync(bad, good.subarray(0, -4));
+    expect(() => readCheckpoint(bad)).toThrow(refusal(`truncated (${good.length - 4} of ${good.length} bytes)`));
+    writeFileSync(bad, Buffer.concat([good, Buffer.alloc(4)]));
+    expect(() => readCheckpoint(bad)).toThrow(refusal('4 unexpected bytes after the last part'));
+    writeFileSync(bad, Buffer.concat([Buffer.from('HMMCKPT1'), good.subarray(8)]));
+    expect(() => readCheckpoint(bad)).toThrow(new CheckpointError(`checkpoint ${bad} has format 1 (no checksums), written by an older hmmcheck; it cannot be resumed: start the run again`));
+    writeFileSync(bad, 'hello');
+    expect(() => readCheckpoint(bad)).toThrow(new CheckpointError(`${bad} is not an hmmcheck checkpoint`));
+    expect(new CheckpointError('x')).toBeInstanceOf(UsageError);
+  });
+
+  it('refuses every single flipped bit of a checkpoint, naming the damaged part', () => {
+    const path = join(dir, 'small.ckpt');
+    writeCheckpoint(path, sample);
+    const good = readFileSync(path);
+    const named = new Set<string>();
+    for (let at = 0; at < good.length; at++) {
+      for (const bit of [0x01, 0x80]) {
+        const b = Buffer.from(good);
+        b[at]! ^= bit;
+        writeFileSync(path, b);
+        let refusal: unknown;
+        try {
+          readCheckpoint(path);
+        } catch (e) {
+          refusal = e;
+        }
+        expect(refusal, `byte ${at}`).toBeInstanceOf(CheckpointError);
+        const m = /is damaged: (.*?) checksum mismatch/.exec((refusal as Error).message);
+        if (m) named.add(m[1]!);
+      }
+    }
+    expect([...named].sort()).toEqual(['header (run identity, counters, layout)', 'seen table', 'state log']);
+  });
+
+  it('fuzz: a mutated checkpoint (flips, truncation, appended bytes) is refused or reads back unchanged', () => {
+    const path = join(dir, 'fuzz.ckpt');
+    writeCheckpoint(path, sample);
+    const good = readFileSync(path);
+    const mutation = fc.oneof(
+      fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 }).map((flips) => (b: Buffer) => {
+        for (const [at, x] of flips) b[at]! ^= x;
+        return b;
+      }),
+      fc.integer({ min: 0, max: good.length - 1 }).map((n) => (b: Buffer) => b.subarray(0, n)),
+      fc.uint8Array({ minLength: 1, maxLength: 64 }).map((tail) => (b: Buffer) => Buffer.concat([b, tail])),
+    );
+    fc.assert(
+      fc.property(mutation, (mutate) => {
+        writeFileSync(path, mutate(Buffer.from(good)));
+        try {
+          const back = readCheckpoint(path);
+          expect(back).toEqual(sample);
+        } catch (e) {
+          expect(e).toBeInstanceOf(CheckpointError);
+          expect((e as Error).message).not.toContain('\n');
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
+
+/** A small checkpoint: two stores and a counters part whose numbers live in the header. */
+const sample = {
+  run: { model: 'm', constants: { N: 3 } },
+  parts: {
+    seen: { meta: { count: 3 }, arrays: [new Uint32Array([0, 0, 7, 9, 0, 0, 4, 2])] },
+    log: { meta: { n: 3, chunks: 1 }, arrays: [new Uint32Array([0xffffffff, 0, 1]), new Uint32Array([0, 5, 6])] },
+    counters: { meta: { stats: { distinct: 3, generated: 11 } }, arrays: [] },
+  },
+};
