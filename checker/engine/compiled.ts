@@ -15,7 +15,7 @@ import { compileCodec, SchemaViolation, type Codec } from '../state/codec';
 import { Canonicalizer } from '../state/symmetry';
 import { PartialOrder } from '../por/independence';
 import { NondeterminismError, OutcomeEnumerator } from './choices';
-import { ModelError, UsageError } from './errors';
+import { InternalLimitError, ModelError, UsageError } from './errors';
 
 enableMapSet();
 // States are never mutated after they are made; freezing them would only cost time.
@@ -150,13 +150,15 @@ export class CompiledSpec {
       if (words) {
         this.succEnum.forEach((ctx) => {
           const d = codec.decode(words, off);
-          effect(d, params, ctx);
+          const returned: unknown = effect(d, params, ctx);
+          if (returned !== undefined) throw effectReturned(inst, returned);
           return d;
         }, emit);
       } else {
         this.succEnum.forEach((ctx) => {
           const d = createDraft(s);
-          effect(d, params, ctx);
+          const returned: unknown = effect(d, params, ctx);
+          if (returned !== undefined) throw effectReturned(inst, returned);
           return finishDraft(d);
         }, emit);
       }
@@ -202,9 +204,21 @@ export class CompiledSpec {
   }
 }
 
-/** `e`, thrown while running `where` (an init, guard or effect), as a ModelError naming it. */
-export function asModelError(e: unknown, where: string, part = 'effect'): ModelError {
-  if (e instanceof ModelError) return e;
+/**
+ * An effect returned a value: a new state object is ignored (and `d => (d.x = 1)` returns 1), so
+ * the author's intent is lost silently. Immer's rule, as a model error.
+ */
+function effectReturned(inst: ActionInstance, value: unknown): ModelError {
+  const what = value !== null && typeof value === 'object' ? 'an object' : JSON.stringify(value) ?? String(value);
+  return new ModelError(`${inst.label}: effects mutate the draft; return nothing (the effect returned ${what})`, 'throw');
+}
+
+/**
+ * `e`, thrown while running `where` (an init, guard or effect), as a ModelError naming it; a limit
+ * of the checker reached while storing a successor is the checker's, and is returned unchanged.
+ */
+export function asModelError(e: unknown, where: string, part = 'effect'): ModelError | InternalLimitError {
+  if (e instanceof ModelError || e instanceof InternalLimitError) return e;
   if (e instanceof SchemaViolation) return new ModelError(`${where}: ${e.message}`, 'schema', e);
   if (e instanceof NondeterminismError) return new ModelError(`${where}: ${e.message}`, 'nondeterminism', e);
   const msg = e instanceof Error ? e.message : String(e);

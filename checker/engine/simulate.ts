@@ -208,6 +208,7 @@ export function simulate(spec: Spec | CompiledSpec, opts: SimulateOptions): Simu
   const enter = (s: any, where: string): void => {
     try {
       cs.codec.encode(s, words, 0);
+      cs.codec.checkKeys(s);
     } catch (e) {
       throw asModelError(e, where);
     }

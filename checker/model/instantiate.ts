@@ -4,6 +4,7 @@
  */
 import type { ConstantDef, ConstValue, ModelDef } from '../../spec/model';
 import type { Spec } from '../../spec/spec';
+import { SpecError } from '../../spec/specError';
 import { UsageError } from '../engine/errors';
 
 export interface Instance {
@@ -23,7 +24,9 @@ function describeConstant(name: string, def: ConstantDef): string {
 
 /** Parses a constant's textual value (from the CLI or a trace file) against its definition. */
 export function parseConstant(model: ModelDef<any>, name: string, raw: string | ConstValue): ConstValue {
-  const def = (model.constants as Record<string, ConstantDef>)[name];
+  // Own properties only: a name from the CLI or a file must not reach Object.prototype (`toString`).
+  const defs = model.constants as Record<string, ConstantDef>;
+  const def = Object.hasOwn(defs, name) ? defs[name] : undefined;
   const names = Object.entries(model.constants as Record<string, ConstantDef>).map(([k, d]) => describeConstant(k, d));
   if (!def) {
     throw new UsageError(`model ${model.name} has no constant '${name}'; valid: ${names.length ? names.join(', ') : '(none)'}`);
@@ -46,18 +49,29 @@ export function parseConstant(model: ModelDef<any>, name: string, raw: string | 
   }
 }
 
-/** Builds the spec of `model` for a variant and constant overrides (raw strings or values). */
+/**
+ * Builds the spec of `model` for a variant and constant overrides (raw strings or values), over the
+ * model's defaults and the variant's bound (`expect.at`).
+ */
 export function instantiate(
   model: ModelDef<any>,
   variant = 'fixed',
   overrides: Readonly<Record<string, string | ConstValue>> = {},
 ): Instance {
-  if (!(variant in model.variants)) {
+  if (!Object.hasOwn(model.variants, variant)) {
     throw new UsageError(`model ${model.name} has no variant '${variant}'; valid: ${Object.keys(model.variants).join(', ')}`);
   }
   const constants: Record<string, ConstValue> = {};
   for (const [k, def] of Object.entries(model.constants as Record<string, ConstantDef>)) constants[k] = def.default;
-  for (const [k, raw] of Object.entries(overrides)) constants[k] = parseConstant(model, k, raw);
-  const spec = model.build({ constants, variant });
+  // The variant's own bound (its expectation's `at`), then the caller's overrides.
+  for (const [k, raw] of Object.entries({ ...model.variants[variant]!.expect.at, ...overrides })) constants[k] = parseConstant(model, k, raw);
+  let spec: Spec;
+  try {
+    spec = model.build({ constants, variant });
+  } catch (e) {
+    // A spec that cannot be built as declared is a configuration error, not a checker fault.
+    if (e instanceof SpecError) throw new UsageError(`model ${model.name}: ${e.message}`);
+    throw e;
+  }
   return { model, variant, constants, spec };
 }

@@ -15,7 +15,11 @@ export interface NightlyJob {
   readonly memoryBudgetMiB: number;
 }
 
-export function readJobs(path: string): NightlyJob[] {
+/**
+ * Reads and validates the job list. The file is code-equivalent (a job may name a spec module):
+ * `vetModel` checks each job's model name before anything runs (see checker/cli/trustBoundary.ts).
+ */
+export function readJobs(path: string, vetModel: (model: string, owner: string) => void): NightlyJob[] {
   let doc: { jobs?: unknown };
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
@@ -28,6 +32,7 @@ export function readJobs(path: string): NightlyJob[] {
     if (typeof j?.name !== 'string' || typeof j.model !== 'string') throw new UsageError(`${path}: job ${i} needs a name and a model`);
     if (names.has(j.name)) throw new UsageError(`${path}: job name ${j.name} is used twice`);
     names.add(j.name);
+    vetModel(j.model, `${path}: job ${j.name}`);
     return {
       name: j.name,
       model: j.model,

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { ModelDef } from '../../spec/model';
 import { checkSpecAsync } from '../check';
+import { UsageError } from '../engine/errors';
 import { instantiate } from '../model/instantiate';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import { VERSION } from '../cli/version';
@@ -54,7 +55,9 @@ async function runJob(o: NightlyOptions, job: NightlyJob): Promise<JobResult | '
   const ckpt = checkpointPath(o, job);
   const runId = { job: job.name, model: job.model, variant: job.variant, constants: inst.constants, version: VERSION };
   const resume = o.resume && existsSync(ckpt) ? readCheckpoint(ckpt) : undefined;
-  if (resume && JSON.stringify(resume.run) !== JSON.stringify(runId)) throw new Error(`checkpoint ${ckpt} belongs to another job definition`);
+  if (resume && JSON.stringify(resume.run) !== JSON.stringify(runId)) {
+    throw new UsageError(`checkpoint ${ckpt} belongs to another definition of job ${job.name} (model, variant, constants or version changed); delete it to start the job afresh`);
+  }
   if (resume) o.log(`${job.name}: resuming from ${ckpt}`);
   const started = performance.now();
   let peakRss = process.memoryUsage.rss();

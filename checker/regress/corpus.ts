@@ -2,8 +2,10 @@
  * The counterexample regression corpus (results/corpus/): one JSON file per expectation — a model,
  * variant, constants and strategy, and what checking it must give: "violates P with a trace of at
  * most L steps" (the saved ITF trace beside it) or "holds with exactly D distinct states".
+ * An entry may name a spec module, which regress loads and runs: the corpus is code-equivalent,
+ * and only modules inside the project are accepted (checker/cli/trustBoundary.ts).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConstantDef, ConstValue, ModelDef } from '../../spec/model';
 import { UsageError } from '../engine/errors';
@@ -38,21 +40,57 @@ export function entryStem(model: ModelDef<any>, variant: string, constants: Read
   return `${model.name.replace(/[/\\]/g, '_')}--${variant}${consts ? `--${consts}` : ''}`.replace(/[^\w.,=@+-]/g, '_');
 }
 
-export function readCorpus(dir: string): { file: string; entry: CorpusEntry }[] {
-  if (!existsSync(dir)) return [];
+/** A corpus file: its entry, or why it is not a valid entry (the field at fault). */
+export type CorpusFile = { readonly file: string; readonly entry: CorpusEntry; readonly problem?: undefined } | { readonly file: string; readonly entry?: Partial<CorpusEntry>; readonly problem: string };
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+const VERDICTS = ['holds', 'violation', 'deadlock', 'liveness'] as const;
+
+/** Why `x` is not a valid corpus entry (naming the field), or undefined if it is one. */
+export function entryProblem(x: unknown): string | undefined {
+  if (!isObj(x)) return 'not a JSON object';
+  const show = (v: unknown) => (v === undefined ? 'missing' : `got ${JSON.stringify(v)?.slice(0, 40)}`);
+  if (typeof x.model !== 'string' || x.model === '') return `field model must name a model (${show(x.model)})`;
+  if (typeof x.variant !== 'string' || x.variant === '') return `field variant must name a variant (${show(x.variant)})`;
+  if (!isObj(x.constants)) return `field constants must be an object (${show(x.constants)})`;
+  for (const [k, v] of Object.entries(x.constants)) {
+    if (!['number', 'string', 'boolean'].includes(typeof v)) return `field constants.${k} must be a number, string or boolean (${show(v)})`;
+  }
+  if (x.strategy !== 'bfs') return `field strategy must be "bfs" (${show(x.strategy)})`;
+  const e = x.expect;
+  if (!isObj(e)) return `field expect must be an object (${show(e)})`;
+  if (!VERDICTS.includes(e.verdict as never)) return `field expect.verdict must be one of ${VERDICTS.join(', ')} (${show(e.verdict)})`;
+  if (e.verdict === 'holds') {
+    for (const f of ['distinct', 'generated']) if (!isCount(e[f])) return `field expect.${f} must be a non-negative integer (${show(e[f])})`;
+    return undefined;
+  }
+  if (typeof e.property !== 'string' || e.property === '') return `field expect.property must name the violated property (${show(e.property)})`;
+  if (!isCount(e.maxSteps)) return `field expect.maxSteps must be a non-negative integer (${show(e.maxSteps)})`;
+  // A file name beside the entry: no folders, so a trace cannot be read from elsewhere.
+  if (typeof e.trace !== 'string' || !/^[^/\\]+\.itf\.json$/.test(e.trace)) return `field expect.trace must be the name of an .itf.json file beside the entry (${show(e.trace)})`;
+  return undefined;
+}
+
+/**
+ * The corpus files in `dir`, in name order, each parsed and validated on its own: a bad entry
+ * is reported (to fail alone), never a reason to stop the others. A missing folder is a UsageError.
+ */
+export function readCorpus(dir: string): CorpusFile[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`corpus folder ${dir} does not exist`);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json') && !f.endsWith('.itf.json'))
     .sort()
-    .map((f) => {
-      const path = join(dir, f);
-      let entry: CorpusEntry;
+    .map((f): CorpusFile => {
+      const file = join(dir, f);
+      let x: unknown;
       try {
-        entry = JSON.parse(readFileSync(path, 'utf8'));
+        x = JSON.parse(readFileSync(file, 'utf8'));
       } catch (e) {
-        throw new UsageError(`corpus entry ${path} is not valid JSON: ${(e as Error).message}`);
+        return { file, problem: `not valid JSON: ${(e as Error).message.split('\n')[0]}` };
       }
-      if (typeof entry.model !== 'string' || typeof entry.variant !== 'string' || !entry.expect) throw new UsageError(`corpus entry ${path} lacks model, variant or expect`);
-      return { file: path, entry };
+      const problem = entryProblem(x);
+      return problem ? { file, entry: isObj(x) ? (x as Partial<CorpusEntry>) : undefined, problem } : { file, entry: x as CorpusEntry };
     });
 }
 

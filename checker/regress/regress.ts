@@ -100,6 +100,11 @@ export interface RegressOptions {
   readonly dir: string;
   /** Resolve a model name as recorded in an entry (registry or path). */
   readonly resolve: (name: string) => Promise<ModelDef<any>>;
+  /**
+   * Called for every valid entry before any entry runs; throws to refuse the whole corpus (the
+   * trust boundary: a corpus naming a spec module outside the project is not run at all).
+   */
+  readonly vet?: (entry: CorpusEntry, name: string) => void;
   /** Re-record every entry from a fresh check instead of comparing. */
   readonly update?: boolean;
   readonly filter?: (entry: CorpusEntry) => boolean;
@@ -107,9 +112,16 @@ export interface RegressOptions {
 
 export async function runRegress(opts: RegressOptions): Promise<RegressRow[]> {
   const rows: RegressRow[] = [];
-  for (const { file, entry } of readCorpus(opts.dir)) {
-    if (opts.filter && !opts.filter(entry)) continue;
-    const name = basename(file, '.json');
+  // An invalid entry is filtered by its model name when it has one, else always reported.
+  const selected = readCorpus(opts.dir).filter(({ entry }) => !opts.filter || typeof entry?.model !== 'string' || opts.filter(entry as CorpusEntry));
+  for (const c of selected) if (c.problem === undefined) opts.vet?.(c.entry, basename(c.file, '.json'));
+  for (const c of selected) {
+    const name = basename(c.file, '.json');
+    if (c.problem !== undefined) {
+      rows.push({ entry: name, expected: '-', got: '-', failure: `invalid entry: ${c.problem}` });
+      continue;
+    }
+    const entry = c.entry;
     const expected = describeExpect(entry.expect);
     let inst: Instance;
     try {
@@ -125,7 +137,7 @@ export async function runRegress(opts: RegressOptions): Promise<RegressRow[]> {
       rows.push({ entry: name, expected: describeExpect(expectOf(inst, out)), got: gotText(out) });
       continue;
     }
-    const failure = (entry.expect.verdict !== 'holds' ? replayProblem(file, entry.expect, cs) : undefined) ?? checkProblem(entry.expect, out);
+    const failure = (entry.expect.verdict !== 'holds' ? replayProblem(c.file, entry.expect, cs) : undefined) ?? checkProblem(entry.expect, out);
     rows.push({ entry: name, expected, got: gotText(out), failure });
   }
   return rows;

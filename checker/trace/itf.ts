@@ -10,7 +10,7 @@ import type { Trace } from './trace';
 
 export interface TraceMeta {
   readonly model: string;
-  /** Set when the model was loaded from a file rather than the registry. */
+  /** Set when the model was loaded from a file rather than the registry: compared with `--spec`, never loaded. */
   readonly modelPath?: string;
   readonly variant: string;
   readonly constants: Readonly<Record<string, ConstValue>>;
@@ -32,6 +32,8 @@ export interface ItfTrace {
   readonly states: ItfState[];
   readonly loop?: number;
 }
+
+const PROPERTY_KINDS: readonly TraceMeta['propertyKind'][] = ['invariant', 'action', 'deadlock', 'liveness', 'error'];
 
 /** A malformed or mismatching ITF document. */
 export class ItfError extends Error {}
@@ -63,6 +65,11 @@ function isObj(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/** Field `k` of a parsed object, own properties only (a file's `constructor` is not Object's). */
+function own(x: Record<string, unknown>, k: string): unknown {
+  return Object.hasOwn(x, k) ? x[k] : undefined;
+}
+
 /** Decodes an ITF value of `type`; structural problems throw ItfError naming the path. */
 export function fromItfValue(type: Type, x: unknown, path: string): any {
   const bad = (what: string): never => {
@@ -78,28 +85,32 @@ export function fromItfValue(type: Type, x: unknown, path: string): any {
       return typeof x === 'string' ? x : bad('a string');
     case 'record':
       if (!isObj(x)) return bad('a record');
-      return Object.fromEntries(Object.entries(type.fields).map(([k, ft]) => [k, fromItfValue(ft, x[k], `${path}.${k}`)]));
+      return Object.fromEntries(Object.entries(type.fields).map(([k, ft]) => [k, fromItfValue(ft, own(x, k), `${path}.${k}`)]));
     case 'array':
     case 'seq':
       if (!Array.isArray(x)) return bad('a list');
       return x.map((e, i) => fromItfValue(type.elem, e, `${path}[${i}]`));
     case 'tuple': {
-      const items = isObj(x) ? x['#tup'] : undefined;
+      const items = isObj(x) ? own(x, '#tup') : undefined;
       if (!Array.isArray(items)) return bad('a #tup');
       return type.elems.map((et, i) => fromItfValue(et, items[i], `${path}[${i}]`));
     }
     case 'set': {
-      const items = isObj(x) ? x['#set'] : undefined;
+      const items = isObj(x) ? own(x, '#set') : undefined;
       if (!Array.isArray(items)) return bad('a #set');
       return new Set(items);
     }
     case 'map': {
-      const pairs = isObj(x) ? x['#map'] : undefined;
+      const pairs = isObj(x) ? own(x, '#map') : undefined;
       if (!Array.isArray(pairs)) return bad('a #map');
       const out: Record<string, unknown> = {};
       for (const p of pairs) {
         if (!Array.isArray(p) || p.length !== 2) return bad('#map pairs');
-        out[String(p[0])] = fromItfValue(type.value, p[1], `${path}[${p[0]}]`);
+        const key = String(p[0]);
+        if (!type.domain.some((k) => String(k) === key)) throw new ItfError(`${path}: key ${JSON.stringify(p[0])?.slice(0, 40)} is not in the map's domain`);
+        if (Object.hasOwn(out, key)) throw new ItfError(`${path}: key ${JSON.stringify(p[0])} appears twice`);
+        // defineProperty: a `__proto__` key is an own entry, never the prototype.
+        Object.defineProperty(out, key, { value: fromItfValue(type.value, p[1], `${path}[${key}]`), enumerable: true, writable: true, configurable: true });
       }
       return out;
     }
@@ -147,13 +158,20 @@ export function parseItf(text: string): ItfTrace {
   if (typeof hm.model !== 'string' || typeof hm.variant !== 'string' || !isObj(hm.constants) || typeof hm.property !== 'string') {
     throw new ItfError('#meta.hmmcheck must name model, variant, constants and property');
   }
+  if (hm.modelPath !== undefined && typeof hm.modelPath !== 'string') throw new ItfError('#meta.hmmcheck.modelPath must be a string');
+  if (!PROPERTY_KINDS.includes(hm.propertyKind as never)) throw new ItfError(`#meta.hmmcheck.propertyKind must be one of ${PROPERTY_KINDS.join(', ')}`);
   if (!Array.isArray(doc.vars) || !doc.vars.every((v) => typeof v === 'string')) throw new ItfError('missing vars');
   if (!Array.isArray(doc.states) || doc.states.length === 0) throw new ItfError('no states');
   doc.states.forEach((s, i) => {
     if (!isObj(s) || !isObj(s['#meta']) || typeof s['#meta'].action !== 'string') throw new ItfError(`state ${i}: missing #meta.action`);
+    const params = s['#meta'].params;
+    if (params !== undefined && (!isObj(params) || !Object.values(params).every((v) => typeof v === 'string' || typeof v === 'number'))) {
+      throw new ItfError(`state ${i}: #meta.params must map parameter names to strings or numbers`);
+    }
   });
-  if (doc.loop !== undefined && (typeof doc.loop !== 'number' || doc.loop < 0 || doc.loop >= doc.states.length)) {
-    throw new ItfError(`loop index ${String(doc.loop)} is outside the trace`);
+  const loop = doc.loop;
+  if (loop !== undefined && !(Number.isInteger(loop) && (loop as number) >= 0 && (loop as number) < doc.states.length)) {
+    throw new ItfError(`loop must be the index of a state of the trace, an integer 0..${doc.states.length - 1}; found ${JSON.stringify(loop)?.slice(0, 40)}`);
   }
   return doc as unknown as ItfTrace;
 }

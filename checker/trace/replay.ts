@@ -31,7 +31,7 @@ export function decodeStates(cs: CompiledSpec, doc: ItfTrace): any[] {
   if (missing.length) throw new ItfError(`trace lacks variables of the model: ${missing.join(', ')}`);
   return doc.states.map((st, i) => {
     const s: Record<string, unknown> = {};
-    for (const [v, ft] of Object.entries(fields)) s[v] = fromItfValue(ft, st[v], `state ${i}: ${v}`);
+    for (const [v, ft] of Object.entries(fields)) s[v] = fromItfValue(ft, Object.hasOwn(st, v) ? st[v] : undefined, `state ${i}: ${v}`);
     try {
       packed(cs, s);
     } catch (e) {

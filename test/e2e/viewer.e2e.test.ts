@@ -35,7 +35,9 @@ async function tracePage(name: string, args: string[]): Promise<{ html: string; 
   const r = runCli(['check', ...args, '--out', itf, '--no-coverage', '--workers', '1']);
   expect(r.code, r.stderr).toBe(12);
   const html = join(tmp, `${name}.html`);
-  expect(await viewCommand({ file: itf, out: html }, () => {})).toBe(0);
+  // A trace of a spec module (not a registry name) views only with that module named.
+  const spec = /\.[cm]?[jt]s$/.test(args[0]!) ? args[0] : undefined;
+  expect(await viewCommand({ file: itf, out: html, spec }, () => {})).toBe(0);
   return { html, states: JSON.parse(readFileSync(itf, 'utf8')).states.length };
 }
 

@@ -1,6 +1,7 @@
 /**
  * `hmmcheck replay <file>`: re-executes a saved ITF trace against its model and reports whether
- * the recorded violation is reproduced, or the first step where the trace diverges and why.
+ * the recorded violation is reproduced, or the first step where the trace diverges and why. The
+ * model comes from the registry, or from `--spec` (see ../trustBoundary.ts), never from the file.
  */
 import { readFileSync } from 'node:fs';
 import { CompiledSpec } from '../../engine/compiled';
@@ -10,9 +11,17 @@ import { formatTrace, stepDocs } from '../../report/traceText';
 import { ItfError, parseItf } from '../../trace/itf';
 import { decodeStates, replayTrace } from '../../trace/replay';
 import { EXIT } from '../exitCodes';
-import { loadModel } from '../loadModel';
+import { modelOfTrace } from '../trustBoundary';
 
-export async function replayCommand(args: { file: string; full?: boolean; quiet?: boolean }, print: (s: string) => void): Promise<number> {
+export interface ReplayArgs {
+  file: string;
+  /** The spec module a trace of a user's own spec was recorded from (a trace never loads code). */
+  spec?: string;
+  full?: boolean;
+  quiet?: boolean;
+}
+
+export async function replayCommand(args: ReplayArgs, print: (s: string) => void): Promise<number> {
   let text: string;
   try {
     text = readFileSync(args.file, 'utf8');
@@ -22,7 +31,7 @@ export async function replayCommand(args: { file: string; full?: boolean; quiet?
   try {
     const doc = parseItf(text);
     const meta = doc['#meta'].hmmcheck;
-    const { model } = await loadModel(meta.modelPath ?? meta.model);
+    const model = await modelOfTrace(meta, args.file, args.spec);
     const inst = instantiate(model, meta.variant, meta.constants as Record<string, string>);
     const cs = new CompiledSpec(inst.spec);
     const r = replayTrace(cs, doc);

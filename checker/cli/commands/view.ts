@@ -1,7 +1,8 @@
 /**
  * `hmmcheck view <trace.json>`: draws a saved ITF counterexample as a self-contained HTML page
  * (one lane per thread, one row per step, the locks each thread holds, the state at every step),
- * or with `--text` as columns in the terminal.
+ * or with `--text` as columns in the terminal. The model comes from the registry, or from `--spec`
+ * (see ../trustBoundary.ts), never from the file.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../../engine/errors';
@@ -11,10 +12,12 @@ import { renderTraceHtml } from '../../view/html';
 import { formatTraceViewText } from '../../view/text';
 import { buildTraceView } from '../../view/traceView';
 import { EXIT } from '../exitCodes';
-import { loadModel } from '../loadModel';
+import { modelOfTrace } from '../trustBoundary';
 
 export interface ViewArgs {
   file: string;
+  /** The spec module a trace of a user's own spec was recorded from (a trace never loads code). */
+  spec?: string;
   /** HTML output path (default: the trace's path with .html for .json). */
   out?: string;
   /** Print the text view instead of writing HTML. */
@@ -39,7 +42,7 @@ export async function viewCommand(args: ViewArgs, print: (s: string) => void): P
   try {
     const doc = parseItf(text);
     const meta = doc['#meta'].hmmcheck;
-    const { model } = await loadModel(meta.modelPath ?? meta.model);
+    const model = await modelOfTrace(meta, args.file, args.spec);
     const inst = instantiate(model, meta.variant, meta.constants as Record<string, string>);
     const view = buildTraceView(doc, inst.spec);
     if (args.text) {

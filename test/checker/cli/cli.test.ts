@@ -36,14 +36,14 @@ describe('hmmcheck CLI', () => {
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     expect(doc['#meta'].hmmcheck).toMatchObject({ property: 'NotSolved', propertyKind: 'invariant', variant: 'fixed' });
     expect(doc.states).toHaveLength(7);
-    const rp = runCli(['replay', out, '--quiet']);
+    const rp = runCli(['replay', out, '--spec', 'test/fixtures/jugs.ts', '--quiet']);
     expect(rp.code).toBe(12);
     expect(rp.stdout.trim()).toBe('Replayed test/fixtures/jugs.ts variant fixed: 6 steps. Reproduced: invariant NotSolved is violated at the last state.');
 
     doc.states[4].big = 1;
     const edited = join(tmp, 'edited.json');
     writeFileSync(edited, JSON.stringify(doc));
-    const rd = runCli(['replay', edited]);
+    const rd = runCli(['replay', edited, '--spec', 'test/fixtures/jugs.ts']);
     expect(rd.code).toBe(21);
     expect(rd.stdout).toContain('diverges at step 4: BigToSmall does not produce the recorded state (big: model gives 0, trace has 1)');
   });
@@ -70,7 +70,7 @@ describe('hmmcheck CLI', () => {
     expect(live.code).toBe(150);
     expect(live.stderr.trim()).toBe('hmmcheck: the model has temporal properties, which are checked with --workers 1 only');
     expect(runCli(['check', 'reference/twophase', '--workers', '2', '--strategy', 'dfs']).stderr.trim()).toBe(
-      'hmmcheck: --workers > 1 works with --strategy bfs and without --checkpoint/--resume/--por',
+      'hmmcheck: --workers > 1 works with --strategy bfs and without --checkpoint/--resume/--por/--step-timeout',
     );
     expect(runCli(['check', 'reference/twophase', '--workers', '2', '--por']).code).toBe(150);
   });

@@ -21,7 +21,7 @@ describe('hmmcheck simulate', () => {
     expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
     const doc = JSON.parse(readFileSync(a, 'utf8'));
     expect(doc['#meta'].hmmcheck).toMatchObject({ property: 'NotSolved', propertyKind: 'invariant', strategy: 'simulate', simulation: { seed: 42, swarmConfig: 0 } });
-    const rp = runCli(['replay', a, '--quiet']);
+    const rp = runCli(['replay', a, '--spec', 'test/fixtures/jugs.ts', '--quiet']);
     expect(rp.code).toBe(12);
     expect(rp.stdout).toContain('Reproduced: invariant NotSolved is violated at the last state.');
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileCodec, SchemaViolation, type Codec } from '../../../checker/state/codec';
+import { compileCodec, SchemaViolation, UnknownKey, type Codec } from '../../../checker/state/codec';
 import { hashWords } from '../../../checker/state/hash';
 import { reflectEncode, reflectFingerprint } from '../../../checker/state/reflect';
 import { t, type Type } from '../../../spec/types';
@@ -209,6 +209,36 @@ describe('codec: validation errors name the field path', () => {
   });
 });
 
+describe('codec: checkKeys finds keys outside the schema', () => {
+  const c = compileCodec(t.record({ a: t.bool(), r: t.optional(t.record({ x: t.int(0, 1) })), m: t.map(['p', 'q'], t.bool()), th: t.array(t.record({ pc: t.enum('a', 'done') }), 2), nm: t.map([0, 1], t.bool()) }));
+  const ok = () => ({ a: true, r: { x: 0 }, m: { p: true, q: false }, th: [{ pc: 'a' }, { pc: 'done' }], nm: { 0: true, 1: false } });
+  const unknown = (s: unknown) => {
+    try {
+      c.checkKeys(s);
+    } catch (e) {
+      expect(e).toBeInstanceOf(UnknownKey);
+      expect(e).toBeInstanceOf(SchemaViolation);
+      return (e as Error).message;
+    }
+    return undefined;
+  };
+
+  it('accepts states with exactly their keys, decoded ones included', () => {
+    expect(unknown(ok())).toBeUndefined();
+    expect(unknown({ ...ok(), r: null })).toBeUndefined();
+    expect(unknown(c.decode(encode(c, ok()), 0))).toBeUndefined();
+  });
+
+  it('names the record or map and the extra keys, at any depth', () => {
+    expect(unknown({ ...ok(), extra: 1 })).toBe('state has a field "extra" not in its schema (record {a, r, m, th, nm})');
+    expect(unknown({ ...ok(), r: { x: 0, y: 1, z: 2 } })).toBe('state.r has fields "y", "z" not in its schema (record {x})');
+    expect(unknown({ ...ok(), m: { p: true, q: false, z: true } })).toBe('state.m has a field "z" not in its schema (map over {p, q})');
+    const s = ok();
+    (s.th[1] as Record<string, unknown>).local = 0;
+    expect(unknown(s)).toBe('state.th[1] has a field "local" not in its schema (record {pc})');
+  });
+});
+
 describe('codec: properties over random schemas', () => {
   const schemaAndValue = schemaArb().chain((type) => fc.tuple(fc.constant(type), valueArb(type)));
 
@@ -221,6 +251,9 @@ describe('codec: properties over random schemas', () => {
         expect(d).toEqual(v);
         expect(structEqual(d, v)).toBe(true);
         expect([...encode(c, d)]).toEqual([...w]);
+        // Values of the schema have no key outside it.
+        c.checkKeys(v);
+        c.checkKeys(d);
       }),
       { numRuns: 300 },
     );
