@@ -17,6 +17,7 @@ import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
 import type { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
 import type { ActionCoverage, Stats, TraceRef, Verdict } from './result';
+import { HB_ACTION, HB_IDLE, HB_INIT, HB_STATE, newHeartbeat } from './heartbeat';
 
 /** What deduplicates states: the seen set, or the set shared by parallel workers. */
 export interface FingerprintSet {
@@ -52,6 +53,13 @@ export interface ExploreOptions {
   /** Called with the run's parts every `checkpointEveryMs` and when the run is interrupted. */
   onCheckpoint?: (parts: Record<string, Parts>) => void;
   checkpointEveryMs?: number;
+  /** Where the explorer publishes the state and action it is evaluating (see heartbeat.ts). */
+  heartbeat?: Int32Array;
+  /**
+   * Report an expansion still running after this many ms as a model error naming its action
+   * (--step-timeout; the exhaustive loop runs under a watchdog, see deadline.ts).
+   */
+  stepTimeoutMs?: number;
 }
 
 /** Packs an action instance id and successor ordinal into one word. */
@@ -80,6 +88,8 @@ export class Explorer {
   private readonly nInstances: number;
   /** Set when parallel workers share one deduplicating set (else the seen set is used). */
   private readonly shared: FingerprintSet | undefined;
+  /** The state and action instance being evaluated, for another thread to read (heartbeat.ts). */
+  readonly heartbeat: Int32Array;
 
   constructor(
     readonly cs: CompiledSpec,
@@ -94,16 +104,19 @@ export class Explorer {
     this.graph = opts.graph;
     this.seen = new SeenSet(shared ? 16 : 1 << 16, this.graph !== undefined);
     this.shared = shared;
+    this.heartbeat = opts.heartbeat ?? newHeartbeat(false);
   }
 
   /** Generates, checks and stores the initial states. */
   addInitial(frontier: Frontier): Verdict | undefined {
     let verdict: Verdict | undefined;
+    this.heartbeat[HB_ACTION] = HB_INIT;
     this.cs.forEachInit((s, ordinal) => {
       if (verdict) return;
       this.stats.generated++;
       verdict = this.visit(s, NO_PARENT, ordinal, 1, frontier, -1);
     });
+    this.heartbeat[HB_ACTION] = HB_IDLE;
     return verdict;
   }
 
@@ -112,7 +125,16 @@ export class Explorer {
    * if new stored and pushed. Returns a verdict when a property fails.
    */
   expand(s: any, index: number, depth: number, frontier: Frontier, packed?: Uint32Array): Verdict | undefined {
+    const hb = this.heartbeat;
+    hb[HB_STATE] = index;
+    const v = this.expandState(s, index, depth, frontier, packed);
+    hb[HB_ACTION] = HB_IDLE;
+    return v;
+  }
+
+  private expandState(s: any, index: number, depth: number, frontier: Frontier, packed: Uint32Array | undefined): Verdict | undefined {
     const { cs } = this;
+    const hb = this.heartbeat;
     const words = cs.mode === 'fast' ? packed : undefined;
     const edges = this.graph?.edges;
     edges?.open(index);
@@ -136,6 +158,7 @@ export class Explorer {
         }
       } else if (k >= 0 && i === ample) continue;
       const inst = instances[i]!;
+      hb[HB_ACTION] = i;
       // The ample instance was found enabled when it was chosen.
       if (k >= 0 && !cs.enabled(inst, s)) continue;
       const cov = this.coverage[inst.actionIndex]!;
@@ -184,6 +207,8 @@ export class Explorer {
       this.lastIndex = seenAt;
       return undefined;
     }
+    // A key outside the schema (an effect added a field) is looked for on new states only: cost.
+    cs.codec.checkKeys(t);
     const index = this.log.push(parent, transition);
     this.lastIndex = index;
     this.graph?.label(t);

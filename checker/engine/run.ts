@@ -10,6 +10,8 @@ import type { CheckResult, Verdict } from './result';
 import type { Parts } from '../store/checkpoint';
 import { checkLiveness } from '../liveness/check';
 import { describeFairness } from '../liveness/fairness';
+import { DeadlineExceeded, runWithin, SLICE_MS, stepTimeoutMessage } from './deadline';
+import { HB_STATE, heartbeatAction } from './heartbeat';
 
 export interface PoppableFrontier extends Frontier {
   pop(): boolean;
@@ -25,9 +27,13 @@ export interface RunOutcome {
   explorer: Explorer;
 }
 
+/** Yielded before a phase that runs no model code (a checkpoint write, the liveness check): it is not timed. */
+const UNTIMED = 'untimed';
+type Steps = Generator<typeof UNTIMED | undefined, RunOutcome>;
+
 /** Runs a search to the end without yielding (library use, tests). */
 export function runExhaustive(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' | 'dfs', frontier: PoppableFrontier): RunOutcome {
-  const steps = exploreSteps(cs, opts, strategy, frontier);
+  const steps = exploreSteps(new Explorer(cs, opts), opts, strategy, frontier);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -35,25 +41,58 @@ export function runExhaustive(cs: CompiledSpec, opts: ExploreOptions, strategy: 
 }
 
 /**
- * Runs a search, returning to the event loop about every 50 ms so that signal handlers
- * (SIGINT/SIGTERM: checkpoint and stop) and timers run during long searches.
+ * Runs a search in slices of about SLICE_MS, returning to the event loop between them so that
+ * messages, signal handlers and timers run during long searches. With `stepTimeoutMs`, each slice
+ * runs under a watchdog (deadline.ts) and one that overruns ends the run with a model error naming
+ * the action the heartbeat says was being evaluated, at the state being expanded.
  */
 export async function runExhaustiveAsync(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' | 'dfs', frontier: PoppableFrontier): Promise<RunOutcome> {
-  const steps = exploreSteps(cs, opts, strategy, frontier);
-  let last = performance.now();
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    if (performance.now() - last > 50) {
-      await new Promise((resolve) => setImmediate(resolve));
-      last = performance.now();
+  const ex = new Explorer(cs, opts);
+  const steps = exploreSteps(ex, opts, strategy, frontier);
+  const slice = (): IteratorResult<typeof UNTIMED | undefined, RunOutcome> => {
+    const start = performance.now();
+    for (;;) {
+      const r = steps.next();
+      if (r.done || r.value === UNTIMED || performance.now() - start > SLICE_MS) return r;
     }
+  };
+  const limit = opts.stepTimeoutMs;
+  const start = performance.now();
+  let untimedNext = false;
+  for (;;) {
+    let r;
+    try {
+      r = limit === undefined ? slice() : untimedNext ? steps.next() : runWithin(limit, slice);
+    } catch (e) {
+      if (!(e instanceof DeadlineExceeded)) throw e;
+      ex.stats.elapsedMs = performance.now() - start;
+      return timedOut(ex, strategy, frontier, limit!);
+    }
+    if (r.done) return r.value;
+    untimedNext = r.value === UNTIMED;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
-/** The search, as a generator that yields at its polling points (every 256 expansions). */
-function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' | 'dfs', frontier: PoppableFrontier): Generator<void, RunOutcome> {
-  const ex = new Explorer(cs, opts);
+/** The outcome of a run whose slice overran --step-timeout: the search was abandoned mid-expansion. */
+function timedOut(ex: Explorer, strategy: 'bfs' | 'dfs', frontier: PoppableFrontier, limitMs: number): RunOutcome {
+  const what = heartbeatAction(ex.heartbeat, (i) => ex.cs.instances[i]!.label);
+  const state = ex.heartbeat[HB_STATE]!;
+  ex.stats.storeBytes = ex.storeBytes(frontier.bytes);
+  frontier.dispose?.();
+  const verdict: Verdict = { kind: 'error', message: stepTimeoutMessage(what, limitMs), at: state >= 0 ? { last: state } : undefined };
+  return { result: { verdict, stats: ex.stats, coverage: ex.coverage, strategy, warnings: [] }, explorer: ex };
+}
+
+/**
+ * The search, as a generator that yields at its polling points (every 256 expansions, or every
+ * 16 when a step timeout needs the slices short), and yields UNTIMED before phases that run no
+ * model code.
+ */
+function* exploreSteps(ex: Explorer, opts: ExploreOptions, strategy: 'bfs' | 'dfs', frontier: PoppableFrontier): Steps {
+  const cs = ex.cs;
+  // Short slices keep a step timeout exact to within SLICE_MS plus 16 expansions.
+  const pollMask = opts.stepTimeoutMs === undefined ? 255 : 15;
   const warnings: string[] = [];
   if (ex.graph && cs.canon) {
     warnings.push('liveness under symmetry reduction can be unsound: a fair cycle of the quotient graph need not be one of the model (as in TLC)');
@@ -82,6 +121,7 @@ function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' |
   };
   try {
     if (opts.resume) {
+      yield UNTIMED;
       ex.restore(opts.resume);
       pruned = Boolean(opts.resume.run?.meta.pruned);
       earlierMs = ex.stats.elapsedMs;
@@ -107,17 +147,22 @@ function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' |
         verdict = { kind: 'incomplete', reason: 'max-states' };
         break;
       }
-      if ((++n & 255) === 0) {
+      if ((++n & pollMask) === 0) {
         yield;
         const now = performance.now();
         if (opts.shouldStop?.()) {
           verdict = { kind: 'incomplete', reason: 'interrupted' };
-          opts.onCheckpoint?.(dump());
+          if (opts.onCheckpoint) {
+            yield UNTIMED;
+            opts.onCheckpoint(dump());
+          }
           break;
         }
         if (opts.onCheckpoint && now >= nextCheckpoint) {
+          yield UNTIMED;
           opts.onCheckpoint(dump());
           nextCheckpoint = performance.now() + opts.checkpointEveryMs!;
+          yield;
         }
         if (opts.onProgress && now >= nextProgress) {
           ex.stats.elapsedMs = earlierMs + now - start;
@@ -128,6 +173,7 @@ function* exploreSteps(cs: CompiledSpec, opts: ExploreOptions, strategy: 'bfs' |
     }
     if (!verdict) verdict = pruned ? { kind: 'incomplete', reason: 'max-depth' } : { kind: 'holds' };
     if (verdict.kind === 'holds' && ex.graph) {
+      yield UNTIMED;
       const live = checkLiveness(cs, ex.graph, ex.log);
       if (live) verdict = { kind: 'liveness', property: live.property, lasso: live.lasso, fairness: describeFairness(cs.spec.fairness) };
     }

@@ -17,12 +17,13 @@ import { Worker } from 'node:worker_threads';
 import { ModelError, UsageError } from './errors';
 
 /** Starts the worker module `name` (a file beside this one, without extension). */
-export function startTsWorker(name: string, workerData: unknown): Worker {
+export function startTsWorker(name: string, workerData: unknown, transferList?: readonly ArrayBuffer[]): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), { workerData });
+  const options = { workerData, transferList: transferList as ArrayBuffer[] | undefined };
+  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), options);
   const entry = new URL(`./${name}.ts`, here).href;
   const boot = `import { register } from ${JSON.stringify(tsxApiUrl(here))};\nregister();\nawait import(${JSON.stringify(entry)});\n`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), options);
 }
 
 /** The ES module entry of `tsx/esm/api` (require.resolve would give its CommonJS entry). */
@@ -43,7 +44,9 @@ export interface ErrorMessage {
 
 export function errorToMessage(e: unknown): ErrorMessage {
   const err = e instanceof Error ? e : new Error(String(e));
-  return { type: 'error', name: err.constructor.name, message: err.message, stack: err.stack };
+  // Subclasses (CheckpointError is a UsageError) travel as the class that decides the exit code.
+  const name = e instanceof ModelError ? 'ModelError' : e instanceof UsageError ? 'UsageError' : err.constructor.name;
+  return { type: 'error', name, message: err.message, stack: err.stack };
 }
 
 /** The error a worker posted, rebuilt with its class where that class matters. */

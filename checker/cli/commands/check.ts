@@ -5,13 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { checkSpecAsync } from '../../check';
-import { ParallelPool } from '../../engine/parallel';
 import type { Reductions } from '../../engine/compiled';
-import { interruptFlag } from '../interrupt';
 import type { Stats } from '../../engine/result';
-import type { Instance } from '../../model/instantiate';
 import type { Verdict } from '../../engine/result';
+import { runSearch, type SearchPlan } from '../runSearch';
+import { assertWritable } from '../writablePath';
 import { instantiate } from '../../model/instantiate';
 import { coverageLines, statsLines, verdictLine, violatedProperty } from '../../report/summary';
 import { formatTrace, stepDocs } from '../../report/traceText';
@@ -25,7 +23,7 @@ import { recordEntry } from '../../regress/regress';
 import { DEFAULT_CORPUS } from './regress';
 import { UsageError } from '../../engine/errors';
 import { describeFairness } from '../../liveness/fairness';
-import { CheckpointError, readCheckpoint, writeCheckpoint } from '../../store/checkpoint';
+import { readCheckpoint } from '../../store/checkpoint';
 import type { PorSummary } from '../../por/independence';
 
 export interface CheckArgs {
@@ -62,6 +60,8 @@ export interface CheckArgs {
   frontierMemory?: number;
   /** Record the result as a regression-corpus entry in this folder (default results/corpus). */
   save?: string | boolean;
+  /** Seconds an expansion may run before it is reported as a model error naming its action. */
+  stepTimeout?: number;
 }
 
 /** What the partial-order reduction found it could do, and did. */
@@ -84,13 +84,20 @@ export function exitCodeOf(v: Verdict): number {
   }
 }
 
-/** Parses repeated `--const k=v` flags. */
-export function parseConstFlags(flags: readonly string[] = []): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of flags) {
-    const m = /^([A-Za-z_][\w-]*)=(.+)$/.exec(f);
-    if (!m) throw new UsageError(`--const expects name=value, got '${f}'`);
-    out[m[1]!] = m[2]!;
+/**
+ * Parses repeated `--const k=v` flags, strictly: no spaces, a value for every flag (a bare `--const`
+ * is an error, not nothing), and a name given twice only with the same value.
+ */
+export function parseConstFlags(flags?: readonly string[]): Record<string, string> {
+  if (flags !== undefined && flags.length === 0) throw new UsageError('--const expects name=value, got nothing');
+  // No prototype: `--const __proto__=1` must be an own (and then unknown) name, not a prototype write.
+  const out: Record<string, string> = Object.create(null);
+  for (const f of flags ?? []) {
+    const m = /^([A-Za-z_][\w-]*)=(\S+)$/.exec(f);
+    if (!m) throw new UsageError(`--const expects name=value${/\s/.test(f) ? ' without spaces' : ''}, got '${f}'`);
+    const [, name, value] = m as unknown as [string, string, string];
+    if (name in out && out[name] !== value) throw new UsageError(`--const ${name} is given twice with different values ('${out[name]}' and '${value}')`);
+    out[name] = value;
   }
   return out;
 }
@@ -98,43 +105,32 @@ export function parseConstFlags(flags: readonly string[] = []): Record<string, s
 
 /**
  * Worker threads for a run: as asked, else all cores for a BFS that can use them (not with
- * temporal properties, which are checked over one worker's graph, nor DFS or checkpoints).
+ * temporal properties, which are checked over one worker's graph, nor DFS, checkpoints or --step-timeout);
+ * never more than the cores, which would only cost start-up time and memory.
  */
 function chooseWorkers(args: CheckArgs, hasLiveness: boolean): number {
-  const parallelOk = (args.strategy ?? 'bfs') === 'bfs' && !args.checkpoint && !args.resume && !args.por;
+  const parallelOk = (args.strategy ?? 'bfs') === 'bfs' && !args.checkpoint && !args.resume && !args.por && args.stepTimeout === undefined;
   if (args.workers === undefined) return parallelOk && !hasLiveness ? availableParallelism() : 1;
   if (!Number.isInteger(args.workers) || args.workers < 1) throw new UsageError(`--workers must be a positive integer, got ${args.workers}`);
-  if (args.workers > 1 && !parallelOk) throw new UsageError('--workers > 1 works with --strategy bfs and without --checkpoint/--resume/--por');
+  if (args.workers > 1 && !parallelOk) throw new UsageError('--workers > 1 works with --strategy bfs and without --checkpoint/--resume/--por/--step-timeout');
   if (args.workers > 1 && hasLiveness) throw new UsageError('the model has temporal properties, which are checked with --workers 1 only');
-  return args.workers;
-}
-
-async function runParallel(args: CheckArgs, inst: Instance, workers: number, onProgress: (s: Stats) => void) {
-  const pool = new ParallelPool(workers);
-  try {
-    return await pool.run(
-      { model: args.model, variant: inst.variant, constants: inst.constants, effects: args.effects, reductions: reductionsOf(args), checkDeadlock: args.deadlock },
-      { maxStates: args.maxStates, maxDepth: args.maxDepth, onProgress },
-    );
-  } finally {
-    await pool.close();
+  // More threads than cores only add start-up time and memory (the counts do not depend on N).
+  const cores = availableParallelism();
+  if (args.workers > cores) {
+    process.stderr.write(`hmmcheck: warning: --workers ${args.workers} is more than the ${cores} cores; using ${cores}\n`);
+    return cores;
   }
+  return args.workers;
 }
 
 function reductionsOf(args: CheckArgs): Reductions {
   return { symmetry: args.symmetry, view: args.view, por: args.por };
 }
 
-/** Reads a checkpoint to resume from, refusing one written by a different run. */
+/** Reads and verifies a checkpoint to resume from (damage is a CheckpointError, exit 150), refusing one written by a different run. */
 function loadResume(path: string | undefined, runId: Record<string, unknown>) {
   if (!path) throw new UsageError('--resume needs --checkpoint FILE');
-  let ck;
-  try {
-    ck = readCheckpoint(path);
-  } catch (e) {
-    if (e instanceof CheckpointError) throw new UsageError(e.message);
-    throw e;
-  }
+  const ck = readCheckpoint(path);
   if (JSON.stringify(ck.run) !== JSON.stringify(runId)) {
     throw new UsageError(`checkpoint ${path} belongs to another run (${JSON.stringify(ck.run)}); resume with the same model, variant, constants, strategy and version`);
   }
@@ -142,6 +138,8 @@ function loadResume(path: string | undefined, runId: Record<string, unknown>) {
 }
 
 export async function checkCommand(args: CheckArgs, print: (s: string) => void): Promise<number> {
+  // Before any work: a path that cannot be written would otherwise lose the result at the end.
+  for (const [flag, file] of [['--out', args.out], ['--html', args.html], ['--checkpoint', args.checkpoint]] as const) if (file) assertWritable(flag, file);
   const { model, path } = await loadModel(args.model);
   const inst = instantiate(model, args.variant ?? 'fixed', parseConstFlags(args.const));
   if (args.maxStates !== undefined && !(args.maxStates > 0)) throw new UsageError('--max-states must be a positive number');
@@ -150,29 +148,29 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   const strategy = args.strategy ?? 'bfs';
   const runId = { model: model.name, variant: inst.variant, constants: inst.constants, strategy, effects: args.effects ?? 'fast', symmetry: Boolean(args.symmetry), view: Boolean(args.view), por: Boolean(args.por), version: VERSION };
   const resume = args.resume ? loadResume(args.checkpoint, runId) : undefined;
-  const interrupt = interruptFlag();
   const checkpoint = args.checkpoint;
   const workers = chooseWorkers(args, inst.spec.liveness.length > 0 && !args.por);
-  const { result, trace, compiled } =
-    workers > 1
-      ? await runParallel(args, inst, workers, progress.onProgress)
-      : await checkSpecAsync(inst.spec, {
-          resume,
-          shouldStop: interrupt.interrupted,
-          onCheckpoint: checkpoint ? (parts) => writeCheckpoint(checkpoint, { run: runId, parts }) : undefined,
-          checkpointEveryMs: checkpoint ? (args.checkpointEvery ?? 60) * 1000 : undefined,
-          strategy,
-          effects: args.effects,
-          reductions: reductionsOf(args),
-          frontierMemoryBytes: (args.frontierMemory ?? 4096) * 2 ** 20,
-          maxStates: args.maxStates,
-          maxDepth: args.maxDepth,
-          checkDeadlock: args.deadlock,
-          onProgress: progress.onProgress,
-          progressMs: progress.progressMs,
-        });
+  const plan: SearchPlan = {
+    model: args.model,
+    inst,
+    strategy,
+    workers,
+    effects: args.effects,
+    reductions: reductionsOf(args),
+    checkDeadlock: args.deadlock,
+    maxStates: args.maxStates,
+    maxDepth: args.maxDepth,
+    frontierMemoryBytes: (args.frontierMemory ?? 4096) * 2 ** 20,
+    stepTimeoutMs: args.stepTimeout === undefined ? undefined : args.stepTimeout * 1000,
+  };
+  const searched = await runSearch({ ...plan, resume, checkpoint: checkpoint ? { path: checkpoint, run: runId, everyMs: (args.checkpointEvery ?? 60) * 1000 } : undefined }, progress);
   progress.done();
-  interrupt.dispose();
+  // Stopped while stuck in model code: there is no result to report, only where it was.
+  if (searched.kind === 'abandoned') {
+    process.stderr.write(`hmmcheck: ${searched.message}\n`);
+    return EXIT.INCOMPLETE;
+  }
+  const { result, trace, compiled, por } = searched;
   const v = result.verdict;
   // The one-line error for scripts; the report on stdout still shows where it happened.
   if (v.kind === 'error') process.stderr.write(`hmmcheck: model error: ${v.message}\n`);
@@ -190,7 +188,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   if (trace) {
     const what =
       v.kind === 'error'
-        ? 'The error happened in a successor of the last state of this trace'
+        ? 'The error happened while expanding the last state of this trace (in a guard, an effect or a successor)'
         : v.kind === 'liveness'
           ? `Counterexample: a lasso of ${trace.steps.length - 1} steps, the cycle from step ${trace.loop}`
           : `Counterexample (${trace.steps.length - 1} steps)`;
@@ -212,12 +210,17 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   const reductions = [
     ...(compiled.canon ? [`symmetry over ${compiled.canon.domains.map((d) => `${d.name} (${d.values.length} values)`).join(', ')}`] : []),
     ...(compiled.view ? ['VIEW (states with the same view are one state: an abstraction that can hide bugs)'] : []),
-    ...(compiled.por ? [porLine(compiled.por.summary, result.stats)] : []),
+    ...(por ? [porLine(por, result.stats)] : []),
   ];
   print(`Reductions: ${reductions.length ? reductions.join('; ') : 'none'}.`);
   if (args.compare && reductions.length) {
     // The same properties as the reduced run: under --por, temporal properties are left out.
-    const plain = await checkSpecAsync(inst.spec, { strategy, effects: args.effects, checkDeadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth, liveness: !compiled.por });
+    const unreduced = await runSearch({ ...plan, workers: 1, reductions: {}, liveness: !args.por }, { ...progress, onProgress: () => {} });
+    if (unreduced.kind === 'abandoned') {
+      process.stderr.write(`hmmcheck: --compare: ${unreduced.message}\n`);
+      return EXIT.INCOMPLETE;
+    }
+    const plain = unreduced;
     const same = plain.result.verdict.kind === v.kind;
     print(`Without reductions: ${plain.result.stats.distinct.toLocaleString('en-US')} distinct states, verdict ${plain.result.verdict.kind}${same ? '' : ' (DIFFERENT)'}; reduction ratio ${(plain.result.stats.distinct / result.stats.distinct).toFixed(2)}x.`);
   }

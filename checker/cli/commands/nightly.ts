@@ -12,7 +12,8 @@ import { previousRun, runNightly } from '../../nightly/run';
 import { UsageError } from '../../engine/errors';
 import { EXIT } from '../exitCodes';
 import { interruptFlag } from '../interrupt';
-import { loadModel } from '../loadModel';
+import { assertWritableFolder } from '../writablePath';
+import { loadProjectModel, vetProjectModel } from '../trustBoundary';
 
 export interface NightlyArgs {
   jobs?: string;
@@ -27,7 +28,8 @@ export async function nightlyCommand(args: NightlyArgs, print: (s: string) => vo
   const date = args.date ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date must be YYYY-MM-DD, got '${date}'`);
   const outDir = args.out ?? 'results/nightly';
-  const jobs = readJobs(args.jobs ?? 'results/nightly.jobs.json').filter((j) => !args.only || j.name === args.only);
+  assertWritableFolder('--out', outDir);
+  const jobs = readJobs(args.jobs ?? 'results/nightly.jobs.json', vetProjectModel).filter((j) => !args.only || j.name === args.only);
   if (jobs.length === 0) throw new UsageError(`no nightly job${args.only ? ` named '${args.only}'` : ''}`);
   const interrupt = interruptFlag();
   try {
@@ -37,7 +39,7 @@ export async function nightlyCommand(args: NightlyArgs, print: (s: string) => vo
       date,
       resume: Boolean(args.resume),
       checkpointEveryMs: (args.checkpointEvery ?? 60) * 1000,
-      resolve: async (m) => (await loadModel(m)).model,
+      resolve: (m) => loadProjectModel(m, `nightly job model ${m}`),
       interrupted: interrupt.interrupted,
       log: (l) => process.stderr.write(`nightly: ${l}\n`),
     });

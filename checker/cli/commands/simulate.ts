@@ -31,6 +31,7 @@ import { progress, type Progress } from '../progress';
 import { loadModel } from '../loadModel';
 import { VERSION } from '../version';
 import { parseConstFlags } from './check';
+import { assertWritable } from '../writablePath';
 
 export interface SimulateArgs {
   model: string;
@@ -100,6 +101,7 @@ function progressLine(stream?: NodeJS.WriteStream): Progress<SimStats> {
 }
 
 export async function simulateCommand(args: SimulateArgs, print: (s: string) => void): Promise<number> {
+  if (args.out) assertWritable('--out', args.out);
   const { model, path } = await loadModel(args.model);
   const consts = parseConstFlags(args.const);
   const inst = instantiate(model, args.variant ?? 'fixed', consts);

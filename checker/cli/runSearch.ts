@@ -1,0 +1,119 @@
+/**
+ * How `check` runs a search: on one worker thread (engine/searchThread.ts) or on N parallel BFS
+ * workers (engine/parallel.ts); either way off the main thread, so that SIGINT/SIGTERM always
+ * stop it, even when a guard or effect never returns.
+ */
+import type { CheckOutcome } from '../check';
+import { CompiledSpec, type EffectMode, type Reductions } from '../engine/compiled';
+import { ParallelPool } from '../engine/parallel';
+import type { ParallelJob } from '../engine/parallelProtocol';
+import type { Stats } from '../engine/result';
+import { searchInThread, type SearchJob } from '../engine/searchThread';
+import type { Instance } from '../model/instantiate';
+import type { PorSummary } from '../por/independence';
+import type { Parts } from '../store/checkpoint';
+
+/** What to search and how. */
+export interface SearchPlan {
+  /** The model argument as given (registry name or spec module path): the threads load it again. */
+  readonly model: string;
+  readonly inst: Instance;
+  readonly strategy: 'bfs' | 'dfs';
+  readonly workers: number;
+  readonly effects?: EffectMode;
+  readonly reductions: Reductions;
+  /** Check temporal properties (default: when the spec has any). */
+  readonly liveness?: boolean;
+  readonly checkDeadlock?: boolean;
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly frontierMemoryBytes?: number;
+  readonly stepTimeoutMs?: number;
+  readonly checkpoint?: { readonly path: string; readonly run: Record<string, unknown>; readonly everyMs: number };
+  readonly resume?: Readonly<Record<string, Parts>>;
+}
+
+export type SearchResult =
+  | (CheckOutcome & { readonly kind: 'done'; readonly por?: PorSummary })
+  /** Stopped while stuck: nothing to report but `message` (where it was, what was saved). */
+  | { readonly kind: 'abandoned'; readonly message: string };
+
+export interface SearchProgress {
+  readonly onProgress: (stats: Stats) => void;
+  readonly progressMs: number;
+}
+
+export async function runSearch(plan: SearchPlan, progress: SearchProgress): Promise<SearchResult> {
+  return plan.workers > 1 ? runParallel(plan, progress.onProgress) : runInThread(plan, progress);
+}
+
+function jobOf(plan: SearchPlan): ParallelJob {
+  const { inst } = plan;
+  return { model: plan.model, variant: inst.variant, constants: inst.constants, effects: plan.effects, reductions: plan.reductions, checkDeadlock: plan.checkDeadlock };
+}
+
+/**
+ * The spec compiled on the main thread for the report (step docs, reductions) and to name actions:
+ * without partial-order reduction, whose analysis runs model code (the thread reports its summary).
+ */
+function reportSpec(plan: SearchPlan): CompiledSpec {
+  return new CompiledSpec(plan.inst.spec, plan.effects, { ...plan.reductions, por: false });
+}
+
+async function runInThread(plan: SearchPlan, progress: SearchProgress): Promise<SearchResult> {
+  const compiled = reportSpec(plan);
+  const job: SearchJob = {
+    job: jobOf(plan),
+    strategy: plan.strategy,
+    liveness: plan.liveness,
+    maxStates: plan.maxStates,
+    maxDepth: plan.maxDepth,
+    frontierMemoryBytes: plan.frontierMemoryBytes,
+    stepTimeoutMs: plan.stepTimeoutMs,
+    progressMs: progress.progressMs,
+    checkpoint: plan.checkpoint,
+    resume: plan.resume,
+  };
+  const out = await searchInThread(job, { onProgress: progress.onProgress, labelOf: (i) => compiled.instances[i]?.label ?? `#${i}` });
+  return out.kind === 'abandoned' ? out : { kind: 'done', result: out.result, trace: out.trace, por: out.por, compiled };
+}
+
+/**
+ * The parallel search, abandoned on SIGINT/SIGTERM: the workers are terminated mid-level (stuck or
+ * not; parallel runs keep no checkpoint) and the counts reported are those of the last complete level.
+ */
+async function runParallel(plan: SearchPlan, onProgress: (s: Stats) => void): Promise<SearchResult> {
+  const pool = new ParallelPool(plan.workers);
+  let last: Stats = { distinct: 0, generated: 0, depth: 0, expanded: 0, elapsedMs: 0, storeBytes: 0, edges: 0 };
+  let onSignal = () => {};
+  const interrupted = new Promise<undefined>((resolve) => {
+    onSignal = () => resolve(undefined);
+  });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const run = pool.run(jobOf(plan), {
+      maxStates: plan.maxStates,
+      maxDepth: plan.maxDepth,
+      onProgress: (s) => {
+        last = { ...s };
+        onProgress(s);
+      },
+    });
+    run.catch(() => {}); // once abandoned, its outcome no longer matters
+    const done = await Promise.race([run, interrupted]);
+    if (done) return { kind: 'done', ...done };
+    const result = {
+      verdict: { kind: 'incomplete', reason: 'interrupted' } as const,
+      stats: last,
+      coverage: [],
+      strategy: 'bfs' as const,
+      warnings: ['interrupted mid-level: the counts are those of the last complete level'],
+    };
+    return { kind: 'done', result, compiled: reportSpec(plan) };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await pool.close();
+  }
+}
