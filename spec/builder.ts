@@ -10,8 +10,10 @@
  *   .invariant('NotSolved', (s) => s.big !== 4)
  *   .build();
  */
+import type { AccessDecls, Discipline } from './access';
 import type { ActionSpec, ChoiceCtx, NamedPredicate, Params, Spec, ThreadSpec } from './spec';
 import { DONE } from './spec';
+import { SpecError } from './specError';
 import { eventually, type FairnessDecl, type FairTarget, type LiveFormula } from './temporal';
 import { threadDomain, withThreadSymmetry } from './threadSymmetry';
 import { t, type Infer, type Key, type RecordType, type SymDomain, type Type } from './types';
@@ -48,10 +50,18 @@ export interface StepDef<S, L, Label extends string> {
   readonly guard?: (s: S, th: ThreadView<L>) => boolean;
   readonly effect?: (d: S, th: ThreadCtx<L, Label>) => void;
   readonly doc?: string;
+  /** Locks held for the whole step that the state does not show before or after it (`hmmcheck lint`). */
+  readonly holds?: readonly ((s: S) => unknown)[];
+  /** Why this step may be atomic despite the granularity rule; `hmmcheck lint` prints it. */
+  readonly atomic?: string;
 }
 
 export interface ThreadOptions<S, LF extends Fields, Label extends string> {
-  /** Number of instances, or their ids. Ids default to the kind (one instance) or kind + index. */
+  /**
+   * Number of instances (at least 1: a kind that never runs would make every property hold
+   * vacuously, so 0 is a SpecError), or their ids; an empty list of ids switches the kind off on
+   * purpose (e.g. `flag ? ['Inv'] : []`). Ids default to the kind (one instance) or kind + index.
+   */
   instances: number | readonly string[];
   /** Thread-local variables and their initial values. */
   locals?: LF;
@@ -100,6 +110,7 @@ export class SpecBuilder<S, V = S> {
   private readonly liveProps: NamedPredicate<LiveFormula>[] = [];
   private readonly fairness: FairnessDecl[] = [];
   private viewDecl?: Spec['view'];
+  private readonly accessDecls: Record<string, Discipline> = {};
 
   constructor(fields: Fields) {
     this.fields = { ...fields };
@@ -133,12 +144,16 @@ export class SpecBuilder<S, V = S> {
     kind: K,
     opts: ThreadOptions<S & { [k in K]: ThreadRecord<LF, Label>[] }, LF, Label>,
   ): SpecBuilder<S & { [k in K]: ThreadRecord<LF, Label>[] }, V> {
-    if (kind in this.fields || this.threads.some((th) => th.kind === kind)) throw new Error(`thread ${kind}: name already used`);
+    if (Object.hasOwn(this.fields, kind) || this.threads.some((th) => th.kind === kind)) throw new SpecError(`thread ${kind}: name already used`);
+    const n = opts.instances;
+    if (typeof n === 'number' ? !(Number.isInteger(n) && n >= 1) : new Set(n).size !== n.length) {
+      throw new SpecError(`thread ${kind}: instances must be a positive integer count or a list of distinct ids, got ${JSON.stringify(n)} (an empty list [] switches the kind off on purpose)`);
+    }
     const ids = threadIds(kind, opts.instances);
     const labels = opts.steps.map((s) => s.label as string);
-    if (labels.length === 0) throw new Error(`thread ${kind}: no steps`);
+    if (labels.length === 0) throw new SpecError(`thread ${kind}: no steps`);
     const dup = labels.find((l, i) => labels.indexOf(l) !== i || l === DONE);
-    if (dup) throw new Error(`thread ${kind}: step label ${dup} is repeated or reserved`);
+    if (dup) throw new SpecError(`thread ${kind}: step label ${dup} is repeated or reserved`);
     const recordType = t.record({ pc: t.enum(...labels, DONE), ...(opts.locals ?? {}) });
     const initLocal = (opts.initLocals ?? (() => ({}))) as (self: number) => Record<string, unknown>;
     const sym = opts.symmetric ? threadDomain(kind, ids) : undefined;
@@ -155,6 +170,9 @@ export class SpecBuilder<S, V = S> {
         params: [['self', selfDomain]],
         thread: { kind, label, ids },
         doc: step.doc,
+        ...(step.holds || step.atomic !== undefined
+          ? { atomicity: { ...(step.holds ? { holds: step.holds as readonly ((s: any) => unknown)[] } : {}), ...(step.atomic !== undefined ? { atomic: step.atomic } : {}) } }
+          : {}),
         guard: (s, p) => {
           const self = p.self as number;
           const rec = s[kind][self];
@@ -168,8 +186,10 @@ export class SpecBuilder<S, V = S> {
           const self = p.self as number;
           const rec = d[kind][self];
           let target = next;
+          // The step's return value is passed on: the checker reports a value as a model error.
+          let returned: unknown;
           if (userEffect) {
-            userEffect(d, {
+            returned = userEffect(d, {
               self,
               id: ids[self]!,
               local: rec,
@@ -181,6 +201,7 @@ export class SpecBuilder<S, V = S> {
             });
           }
           d[kind][self].pc = target;
+          return returned as void;
         },
       });
     });
@@ -217,7 +238,10 @@ export class SpecBuilder<S, V = S> {
     return this.liveness(name, eventually((s: any) => threads.every((th) => s[th.kind].every((r: { pc: string }) => r.pc === DONE))), doc);
   }
 
-  /** A fairness assumption: weak (WF) or strong (SF) fairness of an action or of threads. */
+  /**
+   * A fairness assumption: weak (WF) or strong (SF) fairness of an action, of threads, or of
+   * threads bound to a CPU, observed only while the CPU is free (`cpuFair` in spec/kernel/cpu.ts).
+   */
   fair(kind: 'weak' | 'strong', target: FairTarget): this {
     this.fairness.push({ kind, target });
     return this;
@@ -233,6 +257,15 @@ export class SpecBuilder<S, V = S> {
     return this;
   }
 
+  /**
+   * How shared fields are accessed, for `hmmcheck lint` (spec/access.ts): paths to `'lockless'`,
+   * `'atomic'` or `{ guardedBy: lock }`. Repeatable; later declarations of a path win.
+   */
+  access(decls: AccessDecls): this {
+    Object.assign(this.accessDecls, decls);
+    return this;
+  }
+
   /** Switch deadlock detection (on by default). */
   checkDeadlock(on: boolean): this {
     this.deadlock = on;
@@ -240,7 +273,7 @@ export class SpecBuilder<S, V = S> {
   }
 
   build(): Spec {
-    if (!this.initFn) throw new Error('spec has no init');
+    if (!this.initFn) throw new SpecError('spec has no init');
     const initFn = this.initFn;
     const threads = this.threads;
     const schemaFields: Fields = { ...this.fields };
@@ -268,11 +301,12 @@ export class SpecBuilder<S, V = S> {
       liveness: [...this.liveProps],
       fairness: [...this.fairness],
       ...(this.viewDecl ? { view: this.viewDecl } : {}),
+      ...(Object.keys(this.accessDecls).length ? { access: { ...this.accessDecls } } : {}),
     };
   }
 
   private checkName(name: string): void {
-    if (this.actions.some((a) => a.name === name)) throw new Error(`action ${name} declared twice`);
+    if (this.actions.some((a) => a.name === name)) throw new SpecError(`action ${name} declared twice`);
   }
 }
 

@@ -2,6 +2,7 @@
  * The built form of a specification: what the checker consumes. Models do not construct this by
  * hand; they use `SpecBuilder` (spec/builder.ts). Nothing here imports the checker.
  */
+import type { AccessDecls, StepAtomicity } from './access';
 import type { FairnessDecl, LiveFormula } from './temporal';
 import type { Key, RecordType, Type } from './types';
 
@@ -38,6 +39,8 @@ export interface ActionSpec {
   readonly effect: (d: any, p: Params, ctx: ChoiceCtx) => void;
   /** Kernel step label, source reference or note shown with the step. */
   readonly doc?: string;
+  /** A thread step's locks held for the whole step and its atomicity justification (`hmmcheck lint`). */
+  readonly atomicity?: StepAtomicity;
 }
 
 export interface NamedPredicate<F> {
@@ -77,6 +80,8 @@ export interface Spec {
    * (`--view`): states with the same view are one state. An abstraction that can hide bugs.
    */
   readonly view?: { readonly schema: RecordType<Record<string, Type>>; readonly project: (s: any) => unknown; readonly doc?: string };
+  /** How shared fields are accessed (`.access(...)`), for `hmmcheck lint`. */
+  readonly access?: AccessDecls;
 }
 
 /** Thread pc value of a finished thread. */

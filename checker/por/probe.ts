@@ -11,6 +11,10 @@
  * The stand-in mimics the runtime representation of states (spec/types.ts): records, maps and
  * fixed arrays are proxies over their fields, seqs are proxied arrays whose length is a choice,
  * sets are objects with Set's methods, and optionals are null or their value.
+ *
+ * Given `state` (a leaf's value in one concrete state), the same stand-in runs the function on that
+ * state alone — reads make no choice, only `ctx.choose` does — and `onRun` gets each run's exact
+ * accesses: `hmmcheck lint` audits the steps of reachable states this way (checker/lint/).
  */
 import type { ChoiceCtx } from '../../spec/spec';
 import type { Key } from '../../spec/types';
@@ -29,6 +33,10 @@ export interface Access {
 export interface ProbeOptions {
   readonly watch?: number;
   readonly maxRuns?: number;
+  /** Probe one concrete state instead of every state of the schema: the value of each leaf. */
+  readonly state?: (id: number) => unknown;
+  /** Called after each run with the leaves it read (in first-read order) and wrote. */
+  readonly onRun?: (reads: readonly number[], writes: ReadonlySet<number>) => void;
 }
 
 const NO_OPTION = Symbol('no option');
@@ -75,6 +83,9 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
   // The current run's state: each leaf's value once read or written, and one stand-in per node.
   let values = new Map<number, unknown>();
   let standIns = new Map<LeafNode, unknown>();
+  const { state: fixed, onRun } = opts;
+  let runReads: number[] = [];
+  let runWrites = new Set<number>();
 
   const choose = (n: number): number => {
     if (pos < path.length) return path[pos++]!;
@@ -95,13 +106,19 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
     if (values.has(id)) return values.get(id);
     if (++readsThisRun > MAX_READS_PER_RUN) throw OVER_BUDGET;
     reads.add(id);
-    const domain = domainOf[id]!;
-    const v = domain[choose(domain.length)];
+    if (onRun) runReads.push(id);
+    let v: unknown;
+    if (fixed) v = fixed(id);
+    else {
+      const domain = domainOf[id]!;
+      v = domain[choose(domain.length)];
+    }
     values.set(id, v);
     return v;
   };
   const writeLeaf = (id: number, v: unknown): void => {
     writes.add(id);
+    if (onRun) runWrites.add(id);
     values.set(id, v);
     if (id === opts.watch) watched.add(v);
   };
@@ -270,8 +287,13 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
     readsThisRun = 0;
     values = new Map();
     standIns = new Map();
+    if (onRun) {
+      runReads = [];
+      runWrites = new Set();
+    }
     try {
       fn(valueOf(root), ctx);
+      onRun?.(runReads, runWrites);
     } catch (e) {
       if (e === OVER_BUDGET) return everything(count, runs);
       // NO_OPTION: this path has no outcome. Anything else: the function fails on this state, so

@@ -1,7 +1,10 @@
 /**
- * Which locks each thread holds in a state, found generically rather than from lock types: the
- * kernel primitives record their holder by thread id, so any part of the state that names a
- * thread counts as "held by that thread". The heuristic:
+ * Which locks each thread holds in a state. A lock whose schema type the kernel primitives mark
+ * (mutex, spinlock, rwsem, seqcount, owner locks: spec/kernel/lockdep.ts) is read from its
+ * lockdep record: the lock's path, its mode (`read`, `write`, `read×2` for a recursive reader) and
+ * queued writers as waiting. Everything else is found generically: the primitives record their
+ * holder by thread id, so any other part of the state that names a thread counts as "held by that
+ * thread". The heuristic:
  *
  * - a leaf (enum, optional enum) whose value is a thread id: a mutex or spinlock `owner`, an
  *   rwsem `writer` → that thread holds the path (`dev.mutex.owner`);
@@ -17,6 +20,7 @@
  * up, e.g. "last writer"), which is why the view always shows the path, never a guessed lock name.
  */
 import type { ThreadSpec } from '../../spec/spec';
+import { holdersOf, lockClassOf, type LockHolder } from '../../spec/kernel/lockdep';
 import type { RecordType, Type } from '../../spec/types';
 import { displayPaths } from './stateRows';
 import type { Holding } from './types';
@@ -28,21 +32,33 @@ function lastName(path: string): string {
   return names[names.length - 1] ?? path;
 }
 
+function modeText(h: LockHolder): string | undefined {
+  if (h.mode === 'exclusive' || h.mode === 'waits') return undefined;
+  return h.depth > 1 ? `${h.mode}×${h.depth}` : h.mode;
+}
+
 /** Per thread id, what it holds in `state` (threads holding nothing are absent), in schema order. */
 export function lockHolders(schema: RecordType<Record<string, Type>>, state: any, threads: readonly ThreadSpec[]): Record<string, Holding[]> {
   const ids = new Set(threads.flatMap((th) => th.ids));
   const kinds = new Set(threads.map((th) => th.kind));
   const display = displayPaths(threads);
   const out: Record<string, Holding[]> = {};
-  const hold = (id: string, path: string, lock = path) => {
+  const hold = (id: string, path: string, lock = path, marked?: LockHolder) => {
     const list = (out[id] ??= []);
     const shown = display(path);
     if (list.some((h) => h.path === shown)) return;
-    list.push({ path: shown, lock: display(lock), waits: WAITS.test(lastName(lock)) });
+    if (!marked) return void list.push({ path: shown, lock: display(lock), waits: WAITS.test(lastName(lock)) });
+    const mode = modeText(marked);
+    list.push({ path: shown, lock: display(lock), waits: marked.mode === 'waits', ...(mode ? { mode } : {}) });
   };
   const isId = (x: unknown): x is string => typeof x === 'string' && ids.has(x);
 
   const walk = (type: Type, v: any, path: string): void => {
+    const cls = lockClassOf(type);
+    if (cls) {
+      if (v !== null && v !== undefined) for (const h of holdersOf(cls, v)) if (ids.has(h.id)) hold(h.id, path, path, h);
+      return;
+    }
     switch (type.kind) {
       case 'bool':
       case 'int':

@@ -62,7 +62,7 @@ function lockEvents(view: TraceView, prev: ViewStep | undefined, step: ViewStep)
   return view.lanes.flatMap((l) => {
     const before = holdsOf(prev, l.id);
     const after = holdsOf(step, l.id);
-    const same = (a: Holding, b: Holding) => a.path === b.path && a.waits === b.waits;
+    const same = (a: Holding, b: Holding) => a.path === b.path && a.waits === b.waits && a.mode === b.mode;
     return [
       ...after.filter((h) => !before.some((b) => same(b, h))).map((holding) => ({ lane: l.id, holding, take: true })),
       ...before.filter((b) => !after.some((h) => same(b, h))).map((holding) => ({ lane: l.id, holding, take: false })),
@@ -79,7 +79,7 @@ function lockMarks(events: readonly LockEvent[], lane: string, colors: PageColor
   const mine = events.filter((e) => e.lane === lane);
   if (mine.length === 0) return '';
   const marks = mine.map((e) => {
-    const title = `${lane} ${eventVerb(e)} ${e.holding.path}`;
+    const title = `${lane} ${eventVerb(e)} ${e.holding.path}${e.holding.mode ? ` (${e.holding.mode})` : ''}`;
     return `<span class="lk${e.take ? '' : ' drop'}${e.holding.waits ? ' waits' : ''}" style="--lock:${colors.locks[e.holding.lock]}" title="${escapeHtml(title)}">${e.take ? '+' : '−'}</span>`;
   });
   return `<span class="marks">${marks.join('')}</span>`;

@@ -36,7 +36,8 @@ function holdsText(view: TraceView, holds: ViewStep['holds']): string {
 }
 
 function holdingText(h: Holding): string {
-  return h.waits ? `waits for ${h.path}` : h.path;
+  if (h.waits) return `waits for ${h.path}`;
+  return h.mode ? `${h.path} (${h.mode})` : h.path;
 }
 
 function sameHolds(a: ViewStep['holds'], b: ViewStep['holds']): boolean {

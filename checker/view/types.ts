@@ -52,6 +52,8 @@ export interface Holding {
   readonly lock: string;
   /** The path's name says the thread waits for it (`waiting`, `queue`) rather than holds it. */
   readonly waits: boolean;
+  /** For a lock the primitives mark (spec/kernel/lockdep.ts): `read`, `write`, `read×2`; absent when exclusive. */
+  readonly mode?: string;
 }
 
 export interface ViewStep {

@@ -1,7 +1,13 @@
 /**
- * Spinlock / mutex (hmm-domain.md §1.1): `owner ∈ {free} ∪ Threads`; acquire is one step enabled
- * iff free, trylock is one step whose result the state decides, and release is one step — or two
- * for a mutex whose unlock slow path still touches the lock's memory after handing it over (H1).
+ * Mutex (hmm-domain.md §1.1): `owner ∈ {free} ∪ Threads`; acquire is one step enabled iff free,
+ * trylock is one step whose result the state decides, and release is one step — or two for a
+ * mutex whose unlock slow path still touches the lock's memory after handing it over (H1).
+ * Follows kernel/locking/mutex.c: `mutex_lock` (waits while owned), `mutex_trylock`,
+ * `mutex_unlock` / `__mutex_unlock_slowpath` (which with CONFIG_DEBUG_MUTEXES warns when the
+ * owner is not `current`: here UNLOCK_NOT_HELD). A lock taken twice by its owner simply never
+ * becomes free: the checker reports the self-deadlock. `mutexType` marks the type for lockdep
+ * (./lockdep.ts), so holders show in the viewer and in `hmmcheck lint`. spinlock.ts reuses these
+ * steps for spin_lock.
  *
  * @example
  * const M = mutexSteps<State>();
@@ -14,15 +20,16 @@
 import type { StepDef, ThreadCtx } from '../builder';
 import { t, type EnumType, type OptionalType, type RecordType } from '../types';
 import { raise, touch, type ErrCode, type ErrState, type Freeable } from './errors';
+import { lockType, type LockMarked } from './lockdep';
 
 /** Runtime state of a mutex or spinlock. */
 export interface Mutex {
   owner: string | null;
 }
 
-/** Schema type of a mutex that `owners` (thread ids) may hold. */
-export function mutexType<const O extends string>(owners: readonly O[]): RecordType<{ owner: OptionalType<EnumType<O>> }> {
-  return t.record({ owner: t.optional(t.enum(...owners)) });
+/** Schema type of a mutex that `owners` (thread ids) may hold (marked `mutex` for lockdep). */
+export function mutexType<const O extends string>(owners: readonly O[]): LockMarked<RecordType<{ owner: OptionalType<EnumType<O>> }>> {
+  return lockType(t.record({ owner: t.optional(t.enum(...owners)) }), 'mutex');
 }
 
 /** A free mutex (its owner type is taken from the context: the model's thread ids). */
@@ -166,7 +173,8 @@ export function mutexSteps<G extends ErrState>() {
     /**
      * A whole critical section as one atomic step `⟨lock; body; unlock⟩` (allowed by the
      * granularity rule of §4 when no lock-free reader observes the fields): enabled iff the lock
-     * is free; the lock is free again afterwards.
+     * is free; the lock is free again afterwards. `hmmcheck lint` counts the lock as held for the
+     * whole step (`holds`).
      */
     critical<const Label extends string, L = unknown>(
       label: Label,
@@ -177,6 +185,7 @@ export function mutexSteps<G extends ErrState>() {
       return {
         label,
         doc: opts?.doc ?? 'critical section',
+        holds: [sel],
         guard: (s) => mutexFree(sel(s)),
         effect: (d, th) => {
           if (touchHolder(d, opts)) body(d, th);

@@ -8,13 +8,26 @@
  * the lock is free. A writer that finds the lock free acquires in one step. down_read needs no
  * registration (a blocked reader blocks nobody): its step is simply disabled while it must wait.
  *
+ * Recursive read acquisition is allowed, as in the kernel, when the type is declared with a read
+ * depth (`rwsemType(ids, { readDepth: 2 })`, `rwsemInit(ids)`): `nested[id]` counts the extra
+ * holds. And it deadlocks as in the kernel when a writer queued in between: kernel/locking/rwsem.c
+ * `rwsem_down_read_slowpath` (read at torvalds/linux 0f9368b5bf6d and a later mainline copy after
+ * 1a728dff855a "locking/rwsem: Enable reader optimistic lock stealing") sends a reader to the
+ * wait queue, behind the writer, when the lock is reader-owned (`rcnt > 1`, which counts the
+ * caller's own first hold) — no stealing then — so the second down_read of a reader waits for a
+ * writer that waits for that reader. `rwsem_try_write_lock` / `rwsem_down_write_slowpath` give
+ * the writer's side. Not modelled: a reader stealing a *free* lock from a queued writer before the
+ * handoff bit is set (the model blocks it, as writer preference says).
+ *
  * @example
  * const R = rwsemSteps<State>();
- * steps: [R.downWrite('X1', (s) => s.hrw), ..., R.upWrite('X3', (s) => s.hrw)]
+ * steps: [R.downRead('F1', (s) => s.mmap), R.downRead('F2', (s) => s.mmap), R.upRead('F3', (s) => s.mmap), R.upRead('F4', (s) => s.mmap)]
+ * // with { mmap: rwsemType(IDS, { readDepth: 2 }) }; a writer W queued between F1 and F2 deadlocks (exit 11)
  */
 import type { StepDef } from '../builder';
-import { t, type EnumType, type OptionalType, type RecordType, type SetType } from '../types';
+import { t, type EnumType, type IntType, type MapType, type OptionalType, type RecordType, type SetType, type Type } from '../types';
 import { raise, type ErrState } from './errors';
+import { lockType, type LockMarked } from './lockdep';
 import { touchHolder, type LockOpts } from './mutex';
 
 /** Runtime state of an rwsem. */
@@ -23,18 +36,38 @@ export interface Rwsem {
   writer: string | null;
   /** Writers that found the lock taken and wait for it (they block new readers). */
   waiting: Set<string>;
+  /** Per reader, read holds beyond its first (only with `rwsemType(ids, { readDepth })`). */
+  nested?: Record<string, number>;
 }
 
-/** Schema type of an rwsem used by threads `ids`. */
-export function rwsemType<const O extends string>(
-  ids: readonly O[],
-): RecordType<{ readers: SetType<O>; writer: OptionalType<EnumType<O>>; waiting: SetType<O> }> {
-  return t.record({ readers: t.set(ids), writer: t.optional(t.enum(...ids)), waiting: t.set(ids) });
+type RwsemFields<O extends string> = { readers: SetType<O>; writer: OptionalType<EnumType<O>>; waiting: SetType<O> };
+
+/** Options of `rwsemType`. */
+export interface RwsemOpts {
+  /** Read holds one thread may nest (≥ 2 allows recursive down_read; default 1: refused). */
+  readonly readDepth?: number;
 }
 
-/** A free rwsem (its id type is taken from the context: the model's thread ids). */
-export function rwsemInit<O extends string = never>(): { readers: Set<O>; writer: O | null; waiting: Set<O> } {
-  return { readers: new Set(), writer: null, waiting: new Set() };
+/** Schema type of an rwsem used by threads `ids` (marked `rwsem` for lockdep). */
+export function rwsemType<const O extends string>(ids: readonly O[]): LockMarked<RecordType<RwsemFields<O>>>;
+export function rwsemType<const O extends string>(ids: readonly O[], opts: RwsemOpts): LockMarked<RecordType<RwsemFields<O> & { nested: MapType<O, IntType> }>>;
+export function rwsemType(ids: readonly string[], opts: RwsemOpts = {}): LockMarked<RecordType<Record<string, Type>>> {
+  const fields: Record<string, Type> = { readers: t.set(ids), writer: t.optional(t.enum(...ids)), waiting: t.set(ids) };
+  const depth = opts.readDepth ?? 1;
+  if (depth > 1) fields.nested = t.map(ids, t.int(0, depth - 1));
+  return lockType(t.record(fields), 'rwsem');
+}
+
+/**
+ * A free rwsem (its id type is taken from the context: the model's thread ids); given the ids,
+ * with the per-reader nesting counts that `rwsemType(ids, { readDepth })` declares.
+ */
+export function rwsemInit<O extends string = never>(): { readers: Set<O>; writer: O | null; waiting: Set<O> };
+export function rwsemInit<const O extends string>(ids: readonly O[]): { readers: Set<O>; writer: O | null; waiting: Set<O>; nested: Record<O, number> };
+export function rwsemInit(ids?: readonly string[]): Rwsem {
+  const r: Rwsem = { readers: new Set(), writer: null, waiting: new Set() };
+  if (ids) r.nested = Object.fromEntries(ids.map((id) => [id, 0]));
+  return r;
 }
 
 /** down_read may proceed: no writer holds the lock and none waits (writer preference). */
@@ -55,11 +88,23 @@ export function rwsemHeldForWrite(r: Rwsem, id: string): boolean {
   return r.writer === id;
 }
 
-/** Acquires for read; the step's guard must have checked `rwsemCanRead`. */
+/**
+ * Acquires for read; the step's guard must have checked `rwsemCanRead` (which a recursive
+ * acquisition needs too: behind a queued writer it waits, see the module header).
+ */
 export function rwsemDownRead(r: Rwsem, id: string): void {
   if (!rwsemCanRead(r)) throw new Error(`down_read by ${id} while it must wait: guard the step with rwsemCanRead`);
-  if (r.readers.has(id)) throw new Error(`down_read by ${id}: recursive read locks are not modelled`);
-  r.readers.add(id);
+  if (!r.readers.has(id)) {
+    r.readers.add(id);
+    return;
+  }
+  if (!r.nested) throw new Error(`down_read by ${id}: a recursive read acquisition needs rwsemType(ids, { readDepth: 2 }) and rwsemInit(ids)`);
+  r.nested[id] = (r.nested[id] ?? 0) + 1;
+}
+
+/** How many read holds `id` has (0, 1, or more when nested). */
+export function rwsemReadDepth(r: Rwsem, id: string): number {
+  return r.readers.has(id) ? 1 + (r.nested?.[id] ?? 0) : 0;
 }
 
 /** down_read_trylock: acquires and returns true iff down_read would not wait. */
@@ -90,8 +135,12 @@ export function rwsemDownWriteStep(r: Rwsem, id: string): boolean {
   return false;
 }
 
-/** up_read; by a thread that is not a reader it records UNLOCK_NOT_HELD. */
+/** up_read (drops one hold of a nested reader); by a thread that is not a reader it records UNLOCK_NOT_HELD. */
 export function rwsemUpRead<G extends ErrState>(d: G, r: Rwsem, id: string): void {
+  if (r.nested && (r.nested[id] ?? 0) > 0) {
+    r.nested[id]!--;
+    return;
+  }
   if (!r.readers.delete(id)) raise(d, 'UNLOCK_NOT_HELD');
 }
 

@@ -99,3 +99,23 @@ describe('probe', () => {
     expect(a.writes.ids()).toHaveLength(w.count);
   });
 });
+
+describe('probe on one concrete state (what hmmcheck lint uses)', () => {
+  it('reads take the state\'s values, only ctx.choose branches, and each run reports its own accesses in order', () => {
+    const values = new Map<string, unknown>([['state.a', 3], ['state.c', 'z'], ['state.b', true]]);
+    const runs: { reads: string[]; writes: string[] }[] = [];
+    const a = probe(
+      root,
+      count,
+      (s, ctx) => {
+        if (s.a === 3 && s.c === 'z' && s.b) s.arr[ctx.choose([0, 1])].n = 1;
+      },
+      { state: (id) => values.get(names[id]!), onRun: (reads, writes) => void runs.push({ reads: named([...reads]), writes: named([...writes]) }) },
+    );
+    expect(a.runs).toBe(2);
+    expect(runs).toEqual([
+      { reads: ['state.a', 'state.c', 'state.b'], writes: ['state.arr.0.n'] },
+      { reads: ['state.a', 'state.c', 'state.b'], writes: ['state.arr.1.n'] },
+    ]);
+  });
+});

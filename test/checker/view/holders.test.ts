@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lockHolders } from '../../../checker/view/holders';
+import { mutexType } from '../../../spec/kernel/mutex';
+import { rwsemType } from '../../../spec/kernel/rwsem';
 import type { ThreadSpec } from '../../../spec/spec';
 import { t } from '../../../spec/types';
 
@@ -61,6 +63,31 @@ describe('lock holders', () => {
         { path: 'last', lock: 'last', waits: false },
         { path: 'pairs[0][0]', lock: 'pairs[0][0]', waits: false },
       ],
+    });
+  });
+});
+
+describe('lock holders of locks the primitives mark (lockdep)', () => {
+  const marked = t.record({
+    dev: t.record({ mutex: mutexType(IDS) }),
+    mmap: rwsemType(IDS, { readDepth: 2 }),
+    Fault: t.array(t.record({ pc: t.enum('F1', 'done') }), 2),
+    Exit: t.array(t.record({ pc: t.enum('Exit', 'E2', 'done'), peer: t.optional(t.enum(...IDS)) }), 1),
+  });
+  it('names the lock, not its owner field, with the mode and a recursive reader\'s depth', () => {
+    const s = {
+      dev: { mutex: { owner: 'Exit' } },
+      mmap: { readers: new Set(['Fault0', 'Fault1']), writer: null, waiting: new Set(['Exit']), nested: { Fault0: 1, Fault1: 0, Exit: 0 } },
+      Fault: [{ pc: 'F1' }, { pc: 'F1' }],
+      Exit: [{ pc: 'E2', peer: null }],
+    };
+    expect(lockHolders(marked, s, threads)).toEqual({
+      Exit: [
+        { path: 'dev.mutex', lock: 'dev.mutex', waits: false },
+        { path: 'mmap', lock: 'mmap', waits: true },
+      ],
+      Fault0: [{ path: 'mmap', lock: 'mmap', waits: false, mode: 'read×2' }],
+      Fault1: [{ path: 'mmap', lock: 'mmap', waits: false, mode: 'read' }],
     });
   });
 });

@@ -7,7 +7,9 @@ import {
   rwsemCanWrite,
   rwsemDownRead,
   rwsemDownWriteStep,
+  rwsemHeldForRead,
   rwsemInit,
+  rwsemReadDepth,
   rwsemSteps,
   rwsemTryDownRead,
   rwsemTryDownWrite,
@@ -137,5 +139,61 @@ describe('rwsem in a spec', () => {
     const { result, trace } = checkSpec(sp);
     expect(result.verdict.kind).toBe('deadlock');
     expect(labels(trace)).toEqual(['W.W1']);
+  });
+});
+
+describe('rwsem recursive read acquisition (rwsem_down_read_slowpath)', () => {
+  const rIds = ['A', 'W'] as const;
+  type Id = (typeof rIds)[number];
+  const rFields = { err: errType(), rw: rwsemType(rIds, { readDepth: 2 }) };
+  type RS = Infer<RecordType<typeof rFields>>;
+  const RR = rwsemSteps<RS>();
+  // A takes the lock for read twice (nested), then releases both; W takes it for write once.
+  const nested = (withWriter: boolean) => {
+    const b = spec(rFields)
+      .init(() => ({ err: null, rw: rwsemInit(rIds) }))
+      .thread('A', {
+        instances: ['A'],
+        steps: [RR.downRead('A1', (s) => s.rw), RR.downRead('A2', (s) => s.rw), RR.upRead('A3', (s) => s.rw), RR.upRead('A4', (s) => s.rw)],
+      })
+      .invariant('INV-NOERR', noError);
+    return withWriter
+      ? b.thread('W', { instances: ['W'], steps: [RR.downWrite('W1', (s) => s.rw), RR.upWrite('W2', (s) => s.rw)] }).build()
+      : b.build();
+  };
+
+  it('is allowed: a second down_read by the same reader nests, and needs two up_reads', () => {
+    const d = { err: null as string | null, r: rwsemInit(rIds) };
+    rwsemDownRead(d.r, 'A');
+    rwsemDownRead(d.r, 'A');
+    expect(rwsemReadDepth(d.r, 'A')).toBe(2);
+    rwsemUpRead(d, d.r, 'A');
+    expect(rwsemHeldForRead(d.r, 'A')).toBe(true);
+    rwsemUpRead(d, d.r, 'A');
+    expect(rwsemHeldForRead(d.r, 'A')).toBe(false);
+    expect(d.r).toEqual(rwsemInit(rIds));
+    rwsemUpRead(d, d.r, 'A');
+    expect(d.err).toBe('UNLOCK_NOT_HELD');
+  });
+
+  it('without a declared read depth it is a modelling error naming the declaration to add', () => {
+    const r = rwsemInit<Id>();
+    rwsemDownRead(r, 'A');
+    expect(() => rwsemDownRead(r, 'A')).toThrow('down_read by A: a recursive read acquisition needs rwsemType(ids, { readDepth: 2 }) and rwsemInit(ids)');
+  });
+
+  it('alone, the nested reader finishes: 5 states, no deadlock', () => {
+    const { result } = checkSpec(nested(false));
+    expect(result.verdict.kind).toBe('holds');
+    expect(result.stats.distinct).toBe(5);
+  });
+
+  it('deadlocks when a writer queues between the two down_reads (the writer waits for A, A waits behind the writer)', () => {
+    const { result, trace } = checkSpec(nested(true));
+    expect(result.verdict.kind).toBe('deadlock');
+    expect(labels(trace)).toEqual(['A.A1', 'W.W1']);
+    const last = trace!.steps.at(-1)!.state as RS & { A: { pc: string }[]; W: { pc: string }[] };
+    expect([last.A[0]!.pc, last.W[0]!.pc]).toEqual(['A2', 'W1']);
+    expect(last.rw.waiting.has('W')).toBe(true);
   });
 });
