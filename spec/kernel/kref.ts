@@ -1,5 +1,6 @@
 /**
- * kref (hmm-domain.md §1.1): `count ∈ 0..N` plus the `freed` flag of the object that embeds it.
+ * kref (hmm-domain.md §1.1): `count ∈ 0..N` plus the `freed` flag of the object that embeds it —
+ * a refcount_t (refcount.ts) in the kernel too (include/linux/kref.h).
  * get_unless_zero is one step; a put that reaches 0 returns true so that the model runs the
  * release function (often several steps, ending in `kfree`); any access to a freed object is a
  * use-after-free error naming the object.
@@ -13,7 +14,8 @@
  */
 import type { StepDef } from '../builder';
 import { t, type BoolType, type IntType } from '../types';
-import { raise, touch, type ErrCode, type ErrState, type Freeable } from './errors';
+import type { ErrCode, ErrState, Freeable } from './errors';
+import { refcountDecAndTest, refcountInc, refcountIncNotZero } from './refcount';
 
 /** Runtime state of a refcounted object. */
 export interface Kref extends Freeable {
@@ -30,36 +32,22 @@ export function krefInit(count: number): Kref {
   return { count, freed: false };
 }
 
-/** kref_get: the caller must already hold a reference; a get on zero records REF_GET_ZERO. */
+/** kref_get (refcount_inc): the caller must already hold a reference; a get on zero records REF_GET_ZERO. */
 export function krefGet<G extends ErrState>(d: G, k: Kref, uaf: ErrCode<G>): void {
-  if (!touch(d, k, uaf)) return;
-  if (k.count === 0) {
-    raise(d, 'REF_GET_ZERO');
-    return;
-  }
-  k.count++;
+  void refcountInc(d, k, { uaf });
 }
 
-/** kref_get_unless_zero: takes a reference and returns true unless the count is already zero. */
+/** kref_get_unless_zero (refcount_inc_not_zero): takes a reference and returns true unless the count is already zero. */
 export function krefGetUnlessZero<G extends ErrState>(d: G, k: Kref, uaf: ErrCode<G>): boolean {
-  if (!touch(d, k, uaf)) return false;
-  if (k.count === 0) return false;
-  k.count++;
-  return true;
+  return refcountIncNotZero(d, k, { uaf });
 }
 
 /**
- * kref_put: drops a reference and returns true when it was the last one — the caller then runs
- * the release function. A put on zero records REF_UNDERFLOW and returns false.
+ * kref_put (refcount_dec_and_test): drops a reference and returns true when it was the last one —
+ * the caller then runs the release function. A put on zero records REF_UNDERFLOW and returns false.
  */
 export function krefPut<G extends ErrState>(d: G, k: Kref, uaf: ErrCode<G>): boolean {
-  if (!touch(d, k, uaf)) return false;
-  if (k.count === 0) {
-    raise(d, 'REF_UNDERFLOW');
-    return false;
-  }
-  k.count--;
-  return k.count === 0;
+  return refcountDecAndTest(d, k, { uaf });
 }
 
 /** Step factories over a model state `G`. */

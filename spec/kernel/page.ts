@@ -29,6 +29,7 @@
 import type { StepDef } from '../builder';
 import { t, type BoolType, type EnumType, type IntType, type OptionalType, type RecordType } from '../types';
 import { raise, touch, type ErrCode, type ErrState, type Freeable } from './errors';
+import { refcountDecAndTest, refcountInc, refcountSubAndTest } from './refcount';
 
 /** Runtime state of a page whose lock owners are `O` (thread ids). */
 export interface Page<O extends string = string> extends Freeable {
@@ -125,15 +126,9 @@ export function pageRelease(p: Page): void {
   p.freed = true;
 }
 
-/** get_page / folio_get: the caller already holds a reference; UAF if freed, REF_GET_ZERO on 0. */
+/** get_page / folio_get (refcount.ts refcount_inc on `ref`): UAF if freed, REF_GET_ZERO on 0. */
 export function pageGet<G extends ErrState>(d: G, p: Page, uaf: ErrCode<G>): boolean {
-  if (!touch(d, p, uaf)) return false;
-  if (p.ref === 0) {
-    raise(d, 'REF_GET_ZERO');
-    return false;
-  }
-  p.ref++;
-  return true;
+  return refcountInc(d, p, { field: 'ref', uaf });
 }
 
 /**
@@ -151,13 +146,7 @@ export function pageGetUnlessZero(p: Page): boolean {
  * released to its allocator). UAF if already freed, REF_UNDERFLOW on 0.
  */
 export function pagePut<G extends ErrState>(d: G, p: Page, uaf: ErrCode<G>): boolean {
-  if (!touch(d, p, uaf)) return false;
-  if (p.ref === 0) {
-    raise(d, 'REF_UNDERFLOW');
-    return false;
-  }
-  p.ref--;
-  if (p.ref > 0) return false;
+  if (!refcountDecAndTest(d, p, { field: 'ref', uaf })) return false;
   pageRelease(p);
   return true;
 }
@@ -174,12 +163,7 @@ export function pageMap<G extends ErrState>(d: G, p: Page, uaf: ErrCode<G>): voi
  * separately (`pagePut`), as in the kernel (often later, or kept by the caller as its own).
  */
 export function pageUnmapRmap<G extends ErrState>(d: G, p: Page, uaf: ErrCode<G>): void {
-  if (!touch(d, p, uaf)) return;
-  if (p.map === 0) {
-    raise(d, 'REF_UNDERFLOW');
-    return;
-  }
-  p.map--;
+  void refcountSubAndTest(d, p, 1, { field: 'map', uaf });
 }
 
 // ---- PGL: the page lock ----------------------------------------------------------------------

@@ -75,14 +75,28 @@ export function pteMaps(e: Pte, pfn: string): boolean {
   return (e.kind === 'present' || e.kind === 'devpriv') && e.pfn === pfn;
 }
 
+/**
+ * pte_same / pmd_same for any flat entry record (a `Pte`, a pageTable.ts `PtEntry`): the same value
+ * in every field. Lockless walkers compare their snapshot with the slot this way.
+ */
+export function entrySame<E extends object>(a: E, b: E): boolean {
+  const keys = Object.keys(a) as (keyof E)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/** A copy of a flat entry record (states must not share objects between fields). */
+export function entryCopy<E extends object>(e: E): E {
+  return { ...e };
+}
+
 /** pte_same: the same entry, field by field. */
 export function pteSame(a: Pte, b: Pte): boolean {
-  return a.kind === b.kind && a.pfn === b.pfn && a.writable === b.writable && a.dirty === b.dirty;
+  return entrySame(a, b);
 }
 
 /** A copy (states must not share objects between fields). */
 export function pteCopy<P extends string>(e: Pte<P>): Pte<P> {
-  return { kind: e.kind, pfn: e.pfn, writable: e.writable, dirty: e.dirty };
+  return entryCopy(e);
 }
 
 /**

@@ -3,12 +3,8 @@
  * section). srcu_read_lock records the epoch, synchronize_srcu is two steps — record
  * `target := epoch; epoch++`, then wait until no thread has `readEpoch ≤ target` — and
  * call_srcu(cb) queues cb with a target that an environment step fires under the same condition.
- *
- * Epochs stay tiny: after every operation the live values (epoch, read epochs, targets) are
- * renumbered densely from 0 in order. Only their order matters to the semantics (read epochs are
- * compared with targets; new values are the epoch, which is the largest), so the renumbering
- * changes no behaviour and merges states that differ only by how many grace periods have passed.
- * The srcu is global (§4 "SRCU is global"): use one per model, never one per mm.
+ * The epochs, their dense renumbering and the grace-period test are the core in gracePeriod.ts,
+ * shared with rcu.ts. The srcu is global (§4 "SRCU is global"): use one per model, never one per mm.
  *
  * @example
  * const U = srcuSteps<State>();
@@ -16,42 +12,48 @@
  * steps: [...U.synchronize('U6a', 'U6b', (s) => s.srcu)]
  */
 import type { StepDef } from '../builder';
-import { t, type IntType, type MapType, type OptionalType, type RecordType, type Type } from '../types';
+import { t, type RecordType, type Type } from '../types';
 import { raise, type ErrState } from './errors';
+import { lockType, type LockMarked } from './lockdep';
+import {
+  gpCall,
+  gpCallbackDone,
+  gpCallbackQueued,
+  gpCallbackReady,
+  gpFields,
+  gpInit,
+  gpNormalize,
+  gpOver,
+  gpReaderEnter,
+  gpReaderExit,
+  gpSyncEnd,
+  gpSyncReady,
+  gpSyncStart,
+  gpKnown,
+  type EpochMap,
+  type GpFields,
+  type GpFlavor,
+  type GracePeriod,
+} from './gracePeriod';
 
-/** Runtime state of the SRCU domain. */
-export interface Srcu {
-  epoch: number;
-  /** Per thread: the epoch its read section started in, or null. */
-  reader: Record<string, number | null>;
-  /** Per thread: the target of its synchronize_srcu in progress, or null. */
-  target: Record<string, number | null>;
-  /** Per call_srcu callback tag: the target it waits for, or null when not queued (only with callbacks). */
-  pending?: Record<string, number | null>;
-}
+/** Runtime state of the SRCU domain (the grace-period core of gracePeriod.ts, nothing more). */
+export type Srcu = GracePeriod;
 
-type EpochMap<K extends string> = MapType<K, OptionalType<IntType>>;
-type SrcuFields<O extends string> = { epoch: IntType; reader: EpochMap<O>; target: EpochMap<O> };
+const SRCU: GpFlavor = { name: 'srcu', synchronize: 'synchronize_srcu', call: 'call_srcu' };
 
 /**
  * Schema type of the SRCU domain used by threads `ids`; with `callbacks`, also the call_srcu
  * callbacks (tags) that may be queued, each at most once at a time.
  */
-export function srcuType<const O extends string>(ids: readonly O[]): RecordType<SrcuFields<O>>;
+export function srcuType<const O extends string>(ids: readonly O[]): LockMarked<RecordType<GpFields<O>>>;
 export function srcuType<const O extends string, const C extends string>(
   ids: readonly O[],
   callbacks: readonly C[],
-): RecordType<SrcuFields<O> & { pending: EpochMap<C> }>;
-export function srcuType(ids: readonly string[], callbacks: readonly string[] = []): RecordType<Record<string, Type>> {
-  // Dense renumbering bounds every value by the number of distinct live values minus one.
-  const max = 2 * ids.length + callbacks.length;
-  const e = t.optional(t.int(0, max));
-  const fields: Record<string, Type> = { epoch: t.int(0, max), reader: t.map(ids, e), target: t.map(ids, e) };
-  if (callbacks.length) fields.pending = t.map(callbacks, e);
-  return t.record(fields);
+): LockMarked<RecordType<GpFields<O> & { pending: EpochMap<C> }>>;
+export function srcuType(ids: readonly string[], callbacks: readonly string[] = []): LockMarked<RecordType<Record<string, Type>>> {
+  // Marked for lockdep (./lockdep.ts): a read section is a shared hold of the domain.
+  return lockType(t.record(gpFields(ids, callbacks)), 'rcu');
 }
-
-const none = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, null])) as Record<K, number | null>;
 
 /** The initial SRCU state: epoch 0, nobody reading or synchronizing, no callbacks queued. */
 export function srcuInit<const O extends string>(ids: readonly O[]): { epoch: number; reader: Record<O, number | null>; target: Record<O, number | null> };
@@ -60,117 +62,54 @@ export function srcuInit<const O extends string, const C extends string>(
   callbacks: readonly C[],
 ): { epoch: number; reader: Record<O, number | null>; target: Record<O, number | null>; pending: Record<C, number | null> };
 export function srcuInit(ids: readonly string[], callbacks: readonly string[] = []): Srcu {
-  const sp: Srcu = { epoch: 0, reader: none(ids), target: none(ids) };
-  if (callbacks.length) sp.pending = none(callbacks);
-  return sp;
+  return gpInit(ids, callbacks);
 }
 
-function known(map: Record<string, number | null>, key: string, what: string): void {
-  if (!(key in map)) throw new Error(`srcu: ${what} ${key} is not in the srcu's domain (list it in srcuType/srcuInit)`);
-}
-
-function callbacks(sp: Srcu, tag: string): Record<string, number | null> {
-  if (!sp.pending) throw new Error(`srcu: callback ${tag}: this srcu has no callbacks (list them in srcuType/srcuInit)`);
-  known(sp.pending, tag, 'callback');
-  return sp.pending;
-}
-
-/** Renumbers the live epoch values densely, preserving their order (see the module header). */
-export function srcuNormalize(sp: Srcu): void {
-  const maps = sp.pending ? [sp.reader, sp.target, sp.pending] : [sp.reader, sp.target];
-  const vals = new Set<number>([sp.epoch]);
-  for (const m of maps) for (const v of Object.values(m)) if (v !== null) vals.add(v);
-  const sorted = [...vals].sort((a, b) => a - b);
-  if (sorted.every((v, i) => v === i)) return;
-  const rank = new Map(sorted.map((v, i) => [v, i]));
-  sp.epoch = rank.get(sp.epoch)!;
-  for (const m of maps) {
-    for (const k of Object.keys(m)) {
-      const v = m[k]!;
-      if (v !== null) m[k] = rank.get(v)!;
-    }
-  }
-}
+/** Renumbers the live epoch values densely, preserving their order (see gracePeriod.ts). */
+export const srcuNormalize: (sp: Srcu) => void = gpNormalize;
 
 export function srcuInReadSection(sp: Srcu, id: string): boolean {
-  known(sp.reader, id, 'thread');
+  gpKnown(sp.reader, id, 'thread', SRCU);
   return sp.reader[id] !== null;
 }
 
 /** srcu_read_lock. Nested read sections of one thread are not modelled. */
 export function srcuReadLock(sp: Srcu, id: string): void {
-  known(sp.reader, id, 'thread');
-  if (sp.reader[id] !== null) throw new Error(`srcu_read_lock by ${id}: nested read sections are not modelled`);
-  sp.reader[id] = sp.epoch;
-  srcuNormalize(sp);
+  if (srcuInReadSection(sp, id)) throw new Error(`srcu_read_lock by ${id}: nested read sections are not modelled`);
+  gpReaderEnter(sp, id, SRCU);
 }
 
 /** srcu_read_unlock; outside a read section it records UNLOCK_NOT_HELD. */
 export function srcuReadUnlock<G extends ErrState>(d: G, sp: Srcu, id: string): void {
-  known(sp.reader, id, 'thread');
-  if (sp.reader[id] === null) {
+  if (!srcuInReadSection(sp, id)) {
     raise(d, 'UNLOCK_NOT_HELD');
     return;
   }
-  sp.reader[id] = null;
-  srcuNormalize(sp);
+  gpReaderExit(sp, id, SRCU);
 }
 
 /** True when no read section that started at or before `target` is still open. */
-export function srcuGracePeriodOver(sp: Srcu, target: number): boolean {
-  for (const v of Object.values(sp.reader)) if (v !== null && v <= target) return false;
-  return true;
-}
+export const srcuGracePeriodOver: (sp: Srcu, target: number) => boolean = gpOver;
 
 /** synchronize_srcu, step 1: `target := epoch; epoch++`. */
-export function srcuSyncStart(sp: Srcu, id: string): void {
-  known(sp.target, id, 'thread');
-  if (sp.target[id] !== null) throw new Error(`synchronize_srcu by ${id}: already synchronizing`);
-  sp.target[id] = sp.epoch;
-  sp.epoch++;
-  srcuNormalize(sp);
-}
+export const srcuSyncStart = (sp: Srcu, id: string): void => gpSyncStart(sp, id, SRCU);
 
 /** synchronize_srcu, step 2's guard: every reader that could predate step 1 has left. */
-export function srcuSyncReady(sp: Srcu, id: string): boolean {
-  known(sp.target, id, 'thread');
-  const target = sp.target[id];
-  if (target === null || target === undefined) throw new Error(`synchronize_srcu by ${id}: step 2 without step 1`);
-  return srcuGracePeriodOver(sp, target);
-}
+export const srcuSyncReady = (sp: Srcu, id: string): boolean => gpSyncReady(sp, id, SRCU);
 
 /** synchronize_srcu, step 2's effect: the call returns. */
-export function srcuSyncEnd(sp: Srcu, id: string): void {
-  if (!srcuSyncReady(sp, id)) throw new Error(`synchronize_srcu by ${id} returned early: guard the step with srcuSyncReady`);
-  sp.target[id] = null;
-  srcuNormalize(sp);
-}
+export const srcuSyncEnd = (sp: Srcu, id: string): void => gpSyncEnd(sp, id, SRCU);
 
 /** call_srcu(cb): queue callback `tag` behind the current readers. */
-export function srcuCall(sp: Srcu, tag: string): void {
-  const pending = callbacks(sp, tag);
-  if (pending[tag] !== null) throw new Error(`call_srcu: callback ${tag} is already queued`);
-  pending[tag] = sp.epoch;
-  sp.epoch++;
-  srcuNormalize(sp);
-}
+export const srcuCall = (sp: Srcu, tag: string): void => gpCall(sp, tag, SRCU);
 
-export function srcuCallbackQueued(sp: Srcu, tag: string): boolean {
-  return callbacks(sp, tag)[tag] !== null;
-}
+export const srcuCallbackQueued = (sp: Srcu, tag: string): boolean => gpCallbackQueued(sp, tag, SRCU);
 
 /** The environment may run callback `tag` now: it is queued and its grace period is over. */
-export function srcuCallbackReady(sp: Srcu, tag: string): boolean {
-  const target = callbacks(sp, tag)[tag]!;
-  return target !== null && srcuGracePeriodOver(sp, target);
-}
+export const srcuCallbackReady = (sp: Srcu, tag: string): boolean => gpCallbackReady(sp, tag, SRCU);
 
 /** Dequeues callback `tag` (the environment step that runs it calls this). */
-export function srcuCallbackDone(sp: Srcu, tag: string): void {
-  if (!srcuCallbackReady(sp, tag)) throw new Error(`srcu callback ${tag} ran early: guard the step with srcuCallbackReady`);
-  callbacks(sp, tag)[tag] = null;
-  srcuNormalize(sp);
-}
+export const srcuCallbackDone = (sp: Srcu, tag: string): void => gpCallbackDone(sp, tag, SRCU);
 
 /** Step factories over a model state `G`. */
 export function srcuSteps<G extends ErrState>() {
