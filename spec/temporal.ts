@@ -46,14 +46,37 @@ export function leadsTo<S>(p: (s: S) => boolean, q: (s: S) => boolean): LiveForm
  *   over those actions (TLA+ `\A self: WF_vars(A(self) \/ B(self))`, a process written as actions);
  * - `{ thread: 'Kind' }`: any step of any instance of a thread kind (one assumption for the kind);
  * - `{ eachThreadOf: 'Kind' }`: one assumption per instance of the kind (`\A self: WF_vars(step(self))`);
- * - `'eachThread'`: one assumption per instance of every thread kind (PlusCal's `fair process`).
+ * - `'eachThread'`: one assumption per instance of every thread kind (PlusCal's `fair process`);
+ * - `{ cpu, threads, free }`: per-CPU scheduling fairness (build it with `cpuFair` from
+ *   spec/kernel/cpu.ts): one assumption per thread id in `threads` (all bound to CPU `cpu`) over the
+ *   steps of that thread instance, observed only in the states where `free(s, id)` holds (the CPU is
+ *   not held by another thread's non-preemptible section). See `CpuFairTarget`.
  */
 export type FairTarget =
   | { readonly action: string }
   | { readonly actions: readonly string[]; readonly eachValueOf: string }
   | { readonly thread: string }
   | { readonly eachThreadOf: string }
-  | 'eachThread';
+  | 'eachThread'
+  | CpuFairTarget;
+
+/**
+ * Per-CPU fairness: "a CPU that is not held by a non-preemptible section eventually runs each
+ * runnable thread bound to it". Fairness of thread `id`'s steps is evaluated on the subsequence of
+ * states where `free(s, id)` holds (TLA+: WF is `(<>[](free => ENABLED <<A>>_v) /\ []<>free) =>
+ * []<><<A>>_v`, SF is `[]<>(free /\ ENABLED <<A>>_v) => []<><<A>>_v`). A behaviour in which the
+ * CPU is never free again (a thread spins with preemption off for ever) owes the thread nothing, so
+ * starvation by a same-CPU spinner is a liveness violation; a spinner that reaches a free state in
+ * every iteration (cond_resched, sleeping) must let the runnable thread run. When `free` always
+ * holds this is exactly WF / SF.
+ */
+export interface CpuFairTarget {
+  readonly cpu: string;
+  /** Thread ids bound to `cpu` (kworkers, or every thread on it). */
+  readonly threads: readonly string[];
+  /** Whether thread `thread` may be scheduled on the CPU in state `s`. */
+  readonly free: (s: any, thread: string) => boolean;
+}
 
 export interface FairnessDecl {
   /** Weak (`WF`: continuously enabled ⇒ eventually taken) or strong (`SF`: infinitely often enabled ⇒ taken). */
@@ -63,6 +86,7 @@ export interface FairnessDecl {
 
 export function describeFairTarget(t: FairTarget): string {
   if (t === 'eachThread') return 'each thread instance';
+  if ('cpu' in t) return `${t.threads.join(', ')} on CPU ${t.cpu} while it is free`;
   if ('action' in t) return `action ${t.action}`;
   if ('actions' in t) return `${t.actions.join(' \\/ ')} for each ${t.eachValueOf}`;
   if ('thread' in t) return `thread kind ${t.thread}`;

@@ -11,17 +11,25 @@ import type { LiveFormula, StatePred } from '../../spec/temporal';
 import type { CompiledSpec } from '../engine/compiled';
 import { NO_PARENT, type StateLog } from '../store/stateLog';
 import { findFairCycle, minNode } from './fairCycle';
-import { compileFairness, type FairUnit } from './fairness';
+import { compileFairness, fairnessPredicates, type FairUnit } from './fairness';
 import type { LiveGraph } from './graph';
 import { fairWalk, shortestPath, type Lasso } from './lasso';
 
-/** The distinct state predicates of a spec's temporal properties, in a fixed order. */
+function compileUnits(cs: CompiledSpec): FairUnit[] {
+  return compileFairness(cs.spec.fairness, cs.instances, cs.spec.threads.map((t) => t.kind));
+}
+
+/**
+ * The distinct state predicates of a spec's temporal properties and of its per-CPU fairness (the
+ * states where each such unit is observed), in a fixed order.
+ */
 export function livenessPredicates(cs: CompiledSpec): StatePred[] {
   const preds: StatePred[] = [];
   for (const prop of cs.spec.liveness) {
     const f = prop.check;
     for (const p of f.kind === 'leadsTo' ? [f.p, f.q] : [f.p]) if (!preds.includes(p)) preds.push(p);
   }
+  for (const p of fairnessPredicates(compileUnits(cs))) if (!preds.includes(p)) preds.push(p);
   return preds;
 }
 
@@ -31,12 +39,17 @@ export interface LivenessViolation {
 }
 
 export function checkLiveness(cs: CompiledSpec, graph: LiveGraph, log: StateLog): LivenessViolation | undefined {
-  const units = compileFairness(cs.spec.fairness, cs.instances, cs.spec.threads.map((t) => t.kind));
+  const bit = (p: StatePred) => graph.preds.indexOf(p);
+  // A unit observed only in some states reads them from the graph's labels.
+  const units = compileUnits(cs).map((u): FairUnit => {
+    if (!u.only) return u;
+    const b = bit(u.only);
+    return { ...u, counts: (s) => graph.holds(s, b) };
+  });
   const n = graph.states;
   graph.edges.close(n);
   const inits: number[] = [];
   for (let s = 0; s < n && log.parent(s) === NO_PARENT; s++) inits.push(s);
-  const bit = (p: StatePred) => graph.preds.indexOf(p);
   for (const prop of cs.spec.liveness) {
     const lasso = findLasso(prop.check, graph, log, units, inits, bit);
     if (lasso) return { property: prop.name, lasso };

@@ -2,10 +2,11 @@
  * Search for a fair cycle (TLA+ semantics) inside a node set: the Emerson–Lei refinement over
  * SCCs. A cycle C is fair for WF(A) if A is taken in C or disabled in some state of C, and for
  * SF(A) if A is taken in C or disabled in every state of C. Every state may also stutter for ever;
- * that "cycle" is fair when every fairness unit is disabled there.
+ * that "cycle" is fair when every fairness unit is disabled there. A unit observed only in some
+ * states (fairness.ts, `only`) applies these rules to the cycle's observed states alone.
  */
 import { OUTSIDE, type EdgeStore } from '../store/edgeStore';
-import type { FairUnit } from './fairness';
+import { unitCounts, type FairUnit } from './fairness';
 import { forEachScc } from './scc';
 
 export interface FairCycle {
@@ -23,8 +24,13 @@ export function unitEnabled(edges: EdgeStore, u: FairUnit, s: number): boolean {
   return false;
 }
 
+/** Unit `u` demands to be taken in state `s`: it is observed and enabled there. */
+export function unitDemanded(edges: EdgeStore, u: FairUnit, s: number): boolean {
+  return unitCounts(u, s) && unitEnabled(edges, u, s);
+}
+
 export function stutterFair(edges: EdgeStore, units: readonly FairUnit[], s: number): boolean {
-  return units.every((u) => !unitEnabled(edges, u, s));
+  return units.every((u) => !unitDemanded(edges, u, s));
 }
 
 /** Whether unit `u` is taken on an edge between two distinct states of the member set. */
@@ -80,20 +86,37 @@ function examine(
   for (const s of comp) if (accept(s) && stutterFair(edges, units, s) && (stutterAt < 0 || s < stutterAt)) stutterAt = s;
   if (stutterAt >= 0) return { nodes: [stutterAt], stutter: true };
   if (comp.length < 2 || !comp.some(accept)) return undefined;
-  const sfAvoid: FairUnit[] = [];
+  // States a fair sub-cycle must avoid, one test per untaken unit that forbids this component.
+  const avoid: ((s: number) => boolean)[] = [];
   for (const u of units) {
     if (unitTaken(edges, u, comp, inC)) continue;
-    const enabledIn = comp.filter((s) => unitEnabled(edges, u, s)).length;
-    // WF: continuously enabled and never taken here, so no sub-cycle can be fair either.
-    if (u.kind === 'weak' && enabledIn === comp.length) return undefined;
-    if (u.kind === 'strong' && enabledIn > 0) sfAvoid.push(u);
+    if (u.kind === 'strong') {
+      // SF: a fair sub-cycle must avoid every state where the untaken unit is demanded.
+      if (comp.some((s) => unitDemanded(edges, u, s))) avoid.push((s) => unitDemanded(edges, u, s));
+      continue;
+    }
+    // WF: disabled in an observed state (or never observed) is fair for the whole component.
+    let observed = 0;
+    let disabled = false;
+    for (const s of comp) {
+      if (!unitCounts(u, s)) continue;
+      observed++;
+      if (!unitEnabled(edges, u, s)) {
+        disabled = true;
+        break;
+      }
+    }
+    if (disabled || observed === 0) continue;
+    // Enabled in every state and never taken: no sub-cycle can be fair either.
+    if (observed === comp.length) return undefined;
+    // Observed only in some states, enabled in all of them: a fair sub-cycle must stay out of them.
+    avoid.push((s) => unitCounts(u, s));
   }
-  if (sfAvoid.length === 0) return { nodes: comp, stutter: false };
-  // SF: a fair sub-cycle must avoid every state where an untaken unit is enabled.
+  if (avoid.length === 0) return { nodes: comp, stutter: false };
   const sub = new Uint8Array(inC.length);
   const kept: number[] = [];
   for (const s of comp) {
-    if (!sfAvoid.some((u) => unitEnabled(edges, u, s))) {
+    if (!avoid.some((a) => a(s))) {
       sub[s] = 1;
       kept.push(s);
     }

@@ -3,8 +3,13 @@
  * strong fairness (TLA+ WF_vars / SF_vars). A unit is enabled in a state when one of its instances
  * has a successor *different* from the state (ENABLED <<A>>_vars: stuttering steps do not count),
  * and taken on an edge u -> v with u != v.
+ *
+ * A unit may be observed only in some states (`only`, from per-CPU fairness): its fairness then
+ * constrains the subsequence of states where `only` holds — WF: a cycle whose `only` states all
+ * have the unit enabled, and that has at least one, must take it; SF: a cycle with an `only` state
+ * where the unit is enabled must take it.
  */
-import type { FairnessDecl } from '../../spec/temporal';
+import type { CpuFairTarget, FairnessDecl, StatePred } from '../../spec/temporal';
 import { describeFairTarget } from '../../spec/temporal';
 import type { ActionInstance } from '../engine/compiled';
 import { UsageError } from '../engine/errors';
@@ -14,11 +19,39 @@ export interface FairUnit {
   readonly kind: 'weak' | 'strong';
   /** Membership by action instance id. */
   readonly member: Uint8Array;
+  /** The unit is observed only in states satisfying this predicate (per-CPU fairness). */
+  readonly only?: StatePred;
+  /** `only` read from the labels of a recorded graph, by state index (set by checkLiveness). */
+  readonly counts?: (s: number) => boolean;
+}
+
+// One predicate object per (declaration, thread), so the graph labels it once and finds it again.
+const freePreds = new WeakMap<CpuFairTarget, Map<string, StatePred>>();
+
+/** The state predicate "thread `id` may run on its CPU" of a per-CPU fairness declaration. */
+function freePredicate(t: CpuFairTarget, id: string): StatePred {
+  let byThread = freePreds.get(t);
+  if (!byThread) freePreds.set(t, (byThread = new Map()));
+  let p = byThread.get(id);
+  if (!p) byThread.set(id, (p = (s) => t.free(s, id)));
+  return p;
+}
+
+/** The `only` predicates of the units, each once, in a fixed order (the graph records them). */
+export function fairnessPredicates(units: readonly FairUnit[]): StatePred[] {
+  const preds: StatePred[] = [];
+  for (const u of units) if (u.only && !preds.includes(u.only)) preds.push(u.only);
+  return preds;
+}
+
+/** Whether unit `u` is observed in state `s` (always, unless it has an `only` predicate). */
+export function unitCounts(u: FairUnit, s: number): boolean {
+  return u.counts ? u.counts(s) : true;
 }
 
 export function compileFairness(decls: readonly FairnessDecl[], instances: readonly ActionInstance[], threadKinds: readonly string[]): FairUnit[] {
   const units: FairUnit[] = [];
-  const unit = (name: string, kind: 'weak' | 'strong', pick: (i: ActionInstance) => boolean) => {
+  const unit = (name: string, kind: 'weak' | 'strong', pick: (i: ActionInstance) => boolean, only?: StatePred) => {
     const member = new Uint8Array(instances.length);
     let any = false;
     instances.forEach((i) => {
@@ -28,7 +61,7 @@ export function compileFairness(decls: readonly FairnessDecl[], instances: reado
       }
     });
     if (!any) throw new UsageError(`fairness on ${name}: no such action or thread`);
-    units.push({ name, kind, member });
+    units.push(only ? { name, kind, member, only } : { name, kind, member });
   };
   const prefix = (k: 'weak' | 'strong') => (k === 'weak' ? 'WF' : 'SF');
   for (const d of decls) {
@@ -40,6 +73,12 @@ export function compileFairness(decls: readonly FairnessDecl[], instances: reado
         // A kind instantiated zero times (a constant set to 0) has no steps and needs no fairness.
         const ids = instances.find((i) => i.action.thread?.kind === kind)?.action.thread?.ids ?? [];
         ids.forEach((id, self) => unit(`${prefix(d.kind)}(${id})`, d.kind, (i) => i.action.thread?.kind === kind && i.params.self === self));
+      }
+    } else if ('cpu' in t) {
+      for (const id of t.threads) {
+        const ofThread = (i: ActionInstance) => i.action.thread !== undefined && i.action.thread.ids[i.params.self as number] === id;
+        if (!instances.some(ofThread)) throw new UsageError(`fairness on CPU ${t.cpu}: no thread ${id}`);
+        unit(`${prefix(d.kind)}(${id} on CPU ${t.cpu} while free)`, d.kind, ofThread, freePredicate(t, id));
       }
     } else if ('actions' in t) {
       const chosen = instances.filter((i) => t.actions.includes(i.action.name));

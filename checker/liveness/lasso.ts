@@ -6,7 +6,7 @@
 import { OUTSIDE, type EdgeStore } from '../store/edgeStore';
 import type { FairCycle } from './fairCycle';
 import { unitEnabled, unitTaken } from './fairCycle';
-import type { FairUnit } from './fairness';
+import { unitCounts, type FairUnit } from './fairness';
 
 export interface Lasso {
   /** State indices from an initial state; the last equals path[loop] unless `stutter`. */
@@ -69,7 +69,9 @@ export function fairWalk(edges: EdgeStore, cycle: FairCycle, entry: number, acce
   };
   if (!walk.some(accept)) extend(accept);
   const takenOnWalk = (u: FairUnit) => walk.some((a, k) => k + 1 < walk.length && stepTaken(u, a, walk[k + 1]!));
-  const disabledOnWalk = (u: FairUnit) => walk.some((s) => !unitEnabled(edges, u, s));
+  /** A state where u is observed and disabled (what WF accepts instead of taking u). */
+  const excuses = (u: FairUnit, s: number) => unitCounts(u, s) && !unitEnabled(edges, u, s);
+  const disabledOnWalk = (u: FairUnit) => walk.some((s) => excuses(u, s));
   const takeOne = (u: FairUnit) => {
     extend((s) => takenFrom(u, s) >= 0);
     walk.push(takenFrom(u, walk[walk.length - 1]!));
@@ -82,10 +84,11 @@ export function fairWalk(edges: EdgeStore, cycle: FairCycle, entry: number, acce
       if (taken && !takenOnWalk(u)) takeOne(u);
       continue;
     }
-    // WF: a state where u is disabled, or a step taking it, is enough.
+    // WF: a state where u is (observed and) disabled, or a step taking it, is enough; a unit never
+    // observed in the component asks for nothing.
     if (takenOnWalk(u) || disabledOnWalk(u)) continue;
-    if (cycle.nodes.some((s) => !unitEnabled(edges, u, s))) extend((s) => !unitEnabled(edges, u, s));
-    else takeOne(u);
+    if (cycle.nodes.some((s) => excuses(u, s))) extend((s) => excuses(u, s));
+    else if (taken) takeOne(u);
   }
   // Close the cycle with at least one step, back to the entry.
   const here = walk[walk.length - 1]!;

@@ -1,8 +1,9 @@
 /**
  * Independent validation of a lasso (used by replay): the cycle closes (or the lasso ends by
- * stuttering), the cycle is fair under every fairness unit, and the temporal property fails on
- * the infinite behaviour prefix · cycle^ω. Enabledness is recomputed by executing the model, not
- * taken from the checker's graph.
+ * stuttering), the cycle is fair under every fairness unit (per-CPU units judged on the states
+ * where they are observed), and the temporal property fails on the infinite behaviour
+ * prefix · cycle^ω. Enabledness is recomputed by executing the model, not taken from the checker's
+ * graph.
  */
 import type { LiveFormula } from '../../spec/temporal';
 import type { CompiledSpec } from '../engine/compiled';
@@ -42,8 +43,10 @@ export function lassoProblem(cs: CompiledSpec, states: readonly unknown[], actio
       return id !== undefined && u.member[id] === 1 && packed(cs, states[k]) !== packed(cs, states[k + 1]);
     });
     if (taken) continue;
-    const on = cycle.map((k) => enabled(cs, u, states[k]));
-    if (u.kind === 'weak' && on.every(Boolean)) return `the cycle is not fair: ${u.name} is enabled throughout and never taken`;
+    // A per-CPU unit is observed only where its `only` predicate holds (fairness.ts).
+    const observed = cycle.filter((k) => !u.only || u.only(states[k]));
+    const on = observed.map((k) => enabled(cs, u, states[k]));
+    if (u.kind === 'weak' && on.length > 0 && on.every(Boolean)) return `the cycle is not fair: ${u.name} is enabled throughout and never taken`;
     if (u.kind === 'strong' && on.some(Boolean)) return `the cycle is not fair: ${u.name} is enabled infinitely often and never taken`;
   }
   const holdsAt = (p: (s: any) => boolean) => states.map((s) => p(s));

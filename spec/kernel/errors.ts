@@ -23,6 +23,26 @@ export const PRIMITIVE_ERRORS = [
   'REF_UNDERFLOW',
   /** kref_get on a zero count (refcount_t "addition on 0; use-after-free", class REF). */
   'REF_GET_ZERO',
+  /** A decrement that must not reach 0 did (refcount_dec "decrement hit 0; leaking memory", BUG_ON(dec_and_test)). */
+  'REF_HIT_ZERO',
+  /** rcu_dereference outside an RCU read-side section (lockdep: "suspicious rcu_dereference_check() usage"). */
+  'RCU_UNLOCKED_DEREF',
+  /** An RCU-protected object freed while a reader that dereferenced it is still inside its read section. */
+  'RCU_FREE_IN_GP',
+  /** An operation that requires a lock the thread does not hold (lockdep_assert_held, VM_BUG_ON_FOLIO(!folio_test_locked)). */
+  'LOCK_NOT_HELD',
+  /** A page table lost: pmd_populate over a populated entry, or a table freed while it still has entries. */
+  'PT_LEAK',
+  /** A struct page dereferenced for a pfn that has none (VRAM, iomem: vm_normal_page would have said NULL). */
+  'NO_STRUCT_PAGE',
+  /** folio_putback_lru / folio_add_lru of a folio already on an LRU list or batch (VM_BUG_ON_FOLIO(folio_test_lru)). */
+  'LRU_STATE',
+  /** Sleeping (schedule, cond_resched, flush_work, mutex_lock) in atomic context (might_sleep: "BUG: sleeping function called from invalid context"). */
+  'SLEEP_IN_ATOMIC',
+  /** preempt_enable / local_irq_restore / spin_unlock without the matching disable (preempt count underflow, unbalanced IRQ state). */
+  'PREEMPT_IMBALANCE',
+  /** A TLB flush (an IPI to other CPUs) started with IRQs disabled (VM_WARN_ON(irqs_disabled()) in flush_tlb_mm_range: it can deadlock). */
+  'FLUSH_IRQS_OFF',
 ] as const;
 export type PrimitiveError = (typeof PRIMITIVE_ERRORS)[number];
 
