@@ -11,18 +11,33 @@ export type ConstantDef =
   | { readonly kind: 'enum'; readonly values: readonly string[]; readonly default: string; readonly doc?: string }
   | { readonly kind: 'bool'; readonly default: boolean; readonly doc?: string };
 
-/** What the checker must report for a variant at default constants (used by tests and the suite table). */
-export type Expectation =
+/**
+ * What the checker must report for a variant (used by tests and the suite table), at the model's
+ * default constants overridden by `at`: the bound the variant is checked at, e.g. the smallest one
+ * that shows its bug. `instantiate` applies `at` before any `--const`, so `hmmcheck check` and the
+ * suite run a variant at its bound unless told otherwise.
+ *
+ * @example
+ * expect: { verdict: 'violation', property: 'INV-REACH', at: { populators: 2 } }
+ */
+export type Expectation = (
   | { readonly verdict: 'holds' }
   | { readonly verdict: 'violation'; readonly property: string }
   | { readonly verdict: 'deadlock' }
-  | { readonly verdict: 'liveness'; readonly property: string };
+  | { readonly verdict: 'liveness'; readonly property: string }
+) & { readonly at?: Readonly<Record<string, ConstValue>> };
 
 export interface VariantDef {
   readonly doc: string;
   /** Kernel commit, mail or source the variant follows. */
   readonly ref?: string;
   readonly expect: Expectation;
+}
+
+/** One entry of a model's abstraction ledger (hmm-domain.md §4): what is left out, and what that could hide. */
+export interface Abstraction {
+  readonly what: string;
+  readonly couldHide: string;
 }
 
 export interface ModelDef<C extends Record<string, ConstValue> = Record<string, ConstValue>> {
@@ -35,6 +50,8 @@ export interface ModelDef<C extends Record<string, ConstValue> = Record<string, 
   /** Variants; `fixed` is the default. A model with no variants has just `fixed`. */
   readonly variants: Readonly<Record<string, VariantDef>>;
   readonly build: (cfg: { readonly constants: C; readonly variant: string }) => Spec;
+  /** The abstraction ledger, rendered into models/README.md by `hmmcheck suite --write`. */
+  readonly abstractions?: readonly Abstraction[];
 }
 
 /** Typed helper so that `build` sees the constants with their value types. */

@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ModelError, UsageError } from '../engine/errors';
 import { checkCommand } from './commands/check';
+import { lintCommand } from './commands/lint';
 import { listCommand } from './commands/list';
 import { nightlyCommand } from './commands/nightly';
 import { regressCommand } from './commands/regress';
@@ -17,6 +18,7 @@ import { suiteCommand } from './commands/suite';
 import { viewCommand } from './commands/view';
 import { EXIT } from './exitCodes';
 import { VERSION } from './version';
+import { integerFlag, positiveFlag } from './numbers';
 
 const print = (s: string) => process.stdout.write(s + '\n');
 
@@ -49,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('hmmcheck')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'name a command: list, check, simulate, replay, view, graph, regress, nightly or suite')
+    .demandCommand(1, 'name a command: list, check, simulate, replay, view, graph, lint, regress, nightly or suite')
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors' })
     .command('list', 'list the models, their variants and constants', {}, (a) => run(() => (print(listCommand()), EXIT.OK))())
     .command(
@@ -61,8 +63,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('variant', { type: 'string', default: 'fixed', describe: 'model variant' })
           .option('const', { type: 'string', array: true, describe: 'override a constant: --const name=value (repeatable)' })
           .option('strategy', { choices: ['bfs', 'dfs'] as const, default: 'bfs' as const, describe: 'bfs gives shortest counterexamples' })
-          .option('max-states', { type: 'number', describe: 'stop after this many distinct states (exit 20)' })
-          .option('max-depth', { type: 'number', describe: 'do not expand states at this depth (exit 20 if any were cut)' })
+          .option('max-states', { type: 'string', coerce: integerFlag('--max-states'), describe: 'stop after this many distinct states (exit 20)' })
+          .option('max-depth', { type: 'string', coerce: integerFlag('--max-depth'), describe: 'do not expand states at this depth (exit 20 if any were cut)' })
           .option('deadlock', { type: 'boolean', describe: 'check for deadlock (default: the model\'s setting); --no-deadlock switches it off' })
           .option('out', { type: 'string', describe: 'write the counterexample as an ITF JSON trace' })
           .option('html', { type: 'string', describe: 'write the counterexample as a self-contained HTML trace page (see view)' })
@@ -71,15 +73,16 @@ export async function main(argv: string[]): Promise<number> {
           .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
           .option('effects', { choices: ['fast', 'immer'] as const, default: 'fast' as const, describe: 'run effects on generated copies (fast) or on immer drafts (reference)' })
           .option('coverage', { type: 'boolean', default: true, describe: 'print per-action coverage (--no-coverage hides it)' })
-          .option('frontier-memory', { type: 'number', describe: 'MiB of BFS frontier kept in memory before it spills to temporary files (default 4096)' })
-          .option('workers', { type: 'number', describe: 'parallel BFS worker threads (default: all cores, or 1 for models with temporal properties, DFS and checkpoints)' })
+          .option('frontier-memory', { type: 'string', coerce: positiveFlag('--frontier-memory', 'MiB'), describe: 'MiB of BFS frontier kept in memory before it spills to temporary files (default 4096)' })
+          .option('workers', { type: 'string', coerce: integerFlag('--workers'), describe: 'parallel BFS worker threads (default: all cores, or 1 for models with temporal properties, DFS, checkpoints and --step-timeout; at most the number of cores)' })
           .option('symmetry', { type: 'boolean', describe: "symmetry reduction over the model's symmetric domains (scalarsets)" })
           .option('view', { type: 'boolean', describe: "fingerprint states by the model's VIEW (an abstraction: can hide bugs)" })
           .option('por', { type: 'boolean', describe: 'partial-order reduction (ample sets from recorded accesses); checks invariants and deadlock, not temporal properties' })
           .option('compare', { type: 'boolean', describe: 'also run without the reductions and report the reduction ratio' })
           .option('checkpoint', { type: 'string', describe: 'checkpoint file, written periodically and on SIGINT/SIGTERM (bfs)' })
-          .option('checkpoint-every', { type: 'number', default: 60, describe: 'seconds between checkpoints' })
-          .option('resume', { type: 'boolean', describe: 'continue from --checkpoint' }),
+          .option('checkpoint-every', { type: 'string', default: 60, coerce: positiveFlag('--checkpoint-every', 'seconds'), describe: 'seconds between checkpoints' })
+          .option('resume', { type: 'boolean', describe: 'continue from --checkpoint' })
+          .option('step-timeout', { type: 'string', coerce: positiveFlag('--step-timeout', 'seconds'), describe: 'seconds an expansion may run before it is a model error naming the action that did not return (one worker)' }),
       (a) => run(() => checkCommand({ ...a, model: a.model! }, print))(),
     )
     .command(
@@ -90,13 +93,13 @@ export async function main(argv: string[]): Promise<number> {
           .positional('model', { type: 'string', demandOption: true, describe: 'registry name (see list) or path of a .ts/.js spec module' })
           .option('variant', { type: 'string', default: 'fixed', describe: 'model variant' })
           .option('const', { type: 'string', array: true, describe: 'override a constant: --const name=value (repeatable)' })
-          .option('seed', { type: 'number', describe: `random seed 0..4294967295 (default ${DEFAULT_SEED}); the same seed gives the same traces` })
-          .option('traces', { type: 'number', default: 10000, describe: 'number of traces (split between the workers)' })
-          .option('depth', { type: 'number', default: 100, describe: 'maximum steps per trace' })
-          .option('frontier-memory', { type: 'number', describe: 'MiB of BFS frontier kept in memory before it spills to temporary files (default 4096)' })
-          .option('workers', { type: 'number', default: 1, describe: 'swarm: K independent simulations in worker threads, each with its own seed and action weights' })
-          .option('swarm-config', { type: 'number', describe: 'the action weights of a swarm worker, to reproduce its finding (with --workers 1)' })
-          .option('time-budget', { type: 'number', describe: 'stop starting new traces after this many seconds' })
+          .option('seed', { type: 'string', coerce: integerFlag('--seed', 0, 0xffffffff), describe: `random seed 0..4294967295 (default ${DEFAULT_SEED}); the same seed gives the same traces` })
+          .option('traces', { type: 'string', default: 10000, coerce: integerFlag('--traces'), describe: 'number of traces (split between the workers)' })
+          .option('depth', { type: 'string', default: 100, coerce: integerFlag('--depth'), describe: 'maximum steps per trace' })
+          .option('frontier-memory', { type: 'string', coerce: positiveFlag('--frontier-memory', 'MiB'), describe: 'MiB of BFS frontier kept in memory before it spills to temporary files (default 4096)' })
+          .option('workers', { type: 'string', default: 1, coerce: integerFlag('--workers', 1, 1024), describe: 'swarm: K independent simulations in worker threads, each with its own seed and action weights' })
+          .option('swarm-config', { type: 'string', coerce: integerFlag('--swarm-config', 0, 0xffffffff), describe: 'the action weights of a swarm worker, to reproduce its finding (with --workers 1)' })
+          .option('time-budget', { type: 'string', coerce: positiveFlag('--time-budget', 'seconds'), describe: 'stop starting new traces after this many seconds' })
           .option('continue', { type: 'boolean', describe: 'keep simulating after a violation to find other properties violated' })
           .option('deadlock', { type: 'boolean', describe: "check for deadlock (default: the model's setting); --no-deadlock switches it off" })
           .option('out', { type: 'string', describe: 'write the first counterexample as an ITF JSON trace (replay it with hmmcheck replay)' })
@@ -109,9 +112,10 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('file', { type: 'string', demandOption: true })
+          .option('spec', { type: 'string', describe: 'the spec module a trace of your own spec was recorded from (a trace never loads code)' })
           .option('full', { type: 'boolean', describe: 'print full states' })
           .option('quiet', { type: 'boolean', describe: 'print only the verdict line' }),
-      (a) => run(() => replayCommand({ file: a.file!, full: a.full, quiet: a.quiet }, print))(),
+      (a) => run(() => replayCommand({ file: a.file!, spec: a.spec, full: a.full, quiet: a.quiet }, print))(),
     )
     .command(
       'view <file>',
@@ -119,10 +123,11 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'ITF trace written by check --out' })
+          .option('spec', { type: 'string', describe: 'the spec module a trace of your own spec was recorded from (a trace never loads code)' })
           .option('out', { alias: 'o', type: 'string', describe: 'HTML file to write (default: the trace path with .html for .json)' })
           .option('text', { type: 'boolean', describe: 'print the trace as text instead (lanes as columns when they fit)' })
-          .option('width', { type: 'number', describe: 'line width for --text (default 100)' }),
-      (a) => run(() => viewCommand({ file: a.file!, out: a.out, text: a.text, width: a.width }, print))(),
+          .option('width', { type: 'string', coerce: integerFlag('--width', 40), describe: 'line width for --text (default 100)' }),
+      (a) => run(() => viewCommand({ file: a.file!, spec: a.spec, out: a.out, text: a.text, width: a.width }, print))(),
     )
     .command(
       'graph <model>',
@@ -134,7 +139,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('const', { type: 'string', array: true, describe: 'override a constant: --const name=value (repeatable)' })
           .option('format', { choices: ['dot', 'json'] as const, describe: 'output format (default: json if --out ends in .json, else dot)' })
           .option('out', { alias: 'o', type: 'string', describe: 'file to write (default: stdout)' })
-          .option('max-states', { type: 'number', default: 10_000, describe: 'refuse state spaces with more states than this' })
+          .option('max-states', { type: 'string', default: 10_000, coerce: integerFlag('--max-states'), describe: 'refuse state spaces with more states than this' })
           .option('highlight-trace', { type: 'boolean', describe: 'draw the counterexample BFS finds (as check reports it) in red' })
           .option('deadlock', { type: 'boolean', describe: "mark deadlocks (default: the model's setting); --no-deadlock switches it off" }),
       (a) =>
@@ -153,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('dir', { type: 'string', default: 'results/corpus', describe: 'corpus folder' })
           .option('update', { type: 'boolean', describe: 're-record every entry from a fresh check' })
           .option('add-missing', { type: 'boolean', describe: 'record an entry for every registry model variant that has none' })
-          .option('filter', { type: 'string', describe: 'only entries whose model name contains this' }),
+          .option('filter', { type: 'string', describe: 'only entries (and, with --add-missing, models) whose model name contains this' }),
       (a) => run(() => regressCommand({ dir: a.dir, update: a.update, addMissing: a.addMissing, filter: a.filter }, print))(),
     )
     .command(
@@ -166,8 +171,21 @@ export async function main(argv: string[]): Promise<number> {
           .option('date', { type: 'string', describe: 'run date (YYYY-MM-DD; default today)' })
           .option('resume', { type: 'boolean', describe: 'continue an interrupted run of that date' })
           .option('only', { type: 'string', describe: 'run only the job with this name' })
-          .option('checkpoint-every', { type: 'number', default: 60, describe: 'seconds between checkpoints' }),
+          .option('checkpoint-every', { type: 'string', default: 60, coerce: positiveFlag('--checkpoint-every', 'seconds'), describe: 'seconds between checkpoints' }),
       (a) => run(() => nightlyCommand({ jobs: a.jobs, out: a.out, date: a.date, resume: a.resume, only: a.only, checkpointEvery: a.checkpointEvery }, print))(),
+    )
+    .command(
+      'lint [model]',
+      'atomicity audit: report thread steps with more than one lock-free access to shared state (every registry model and variant without a model)',
+      (y) =>
+        y
+          .positional('model', { type: 'string', describe: 'registry name (see list) or path of a .ts/.js spec module; default: every registry model' })
+          .option('variant', { type: 'string', describe: 'only this variant (default: every variant)' })
+          .option('const', { type: 'string', array: true, describe: 'override a constant: --const name=value (repeatable)' })
+          .option('max-states', { type: 'number', describe: 'audit at most this many reachable states per variant (default 200,000)' })
+          .option('strict', { type: 'boolean', describe: 'count accesses to undeclared fields as lock-free (their warnings become findings)' })
+          .option('json', { type: 'boolean', describe: 'print the report as one JSON document' }),
+      (a) => run(() => lintCommand({ model: a.model, variant: a.variant, const: a.const, maxStates: a.maxStates, strict: a.strict, json: a.json }, print))(),
     )
     .command(
       'suite',
@@ -178,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('write', { type: 'string', describe: 'also write the models table as Markdown to this file (models/README.md)' }),
       (a) => run(() => suiteCommand({ filter: a.filter, write: a.write }, print))(),
     )
-    .epilogue('Exit codes: 0 holds, 1 suite/regress/nightly mismatch, 11 deadlock, 12 safety violation, 13 liveness violation, 20 incomplete (bound or interrupt), 21 trace does not replay, 75 model error, 150 usage error, 255 internal error.')
+    .epilogue('Exit codes: 0 holds, 1 suite/regress/nightly mismatch or lint findings, 11 deadlock, 12 safety violation, 13 liveness violation, 20 incomplete (bound or interrupt), 21 trace does not replay, 75 model error, 150 usage error, 255 internal error.')
     .fail((msg, err) => {
       // Throwing stops yargs before any command handler runs.
       throw new UsageError(`${(msg ?? err?.message ?? 'usage error').split('\n')[0]} (see hmmcheck --help)`);

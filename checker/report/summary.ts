@@ -21,6 +21,13 @@ export function verdictSummary(v: Verdict): string {
   }
 }
 
+/** A variant's bound (`expect.at`) as `levels=3, populators=2`; empty when it runs at the defaults. */
+export function boundText(at: Readonly<Record<string, string | number | boolean>> | undefined): string {
+  return Object.entries(at ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
 export function verdictLine(v: Verdict): string {
   switch (v.kind) {
     case 'holds': return 'No error has been found: every property holds.';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readmeCells, REDUCTIONS_HEADING, runSuite } from '../../checker/cli/commands/suite';
+import { LEDGER_HEADING, readmeCells, REDUCTIONS_HEADING, runSuite } from '../../checker/cli/commands/suite';
+import { registry } from '../../models';
 import { tableRows } from '../support/markdown';
 
 describe('models/README.md', () => {
@@ -9,5 +10,13 @@ describe('models/README.md', () => {
     expect(rows.every((r) => r.ok)).toBe(true);
     const [verdicts] = readFileSync('models/README.md', 'utf8').split(REDUCTIONS_HEADING);
     expect(tableRows(verdicts!, 6)).toEqual(rows.map(readmeCells));
+  });
+
+  it("has every model's abstraction ledger (its `abstractions`), one bullet each", () => {
+    const [, ledger] = readFileSync('models/README.md', 'utf8').split(LEDGER_HEADING);
+    for (const m of registry.filter((x) => x.abstractions?.length)) {
+      const part = ledger!.split(`\`${m.name}\`:`)[1]!.split('\n`')[0]!;
+      expect(part.split('\n').filter((l) => l.startsWith('- ')), m.name).toEqual(m.abstractions!.map((a) => `- ${a.what} Could hide: ${a.couldHide}`));
+    }
   });
 });

@@ -1,6 +1,7 @@
 /** `hmmcheck list`: the models, their variants (with expected verdicts) and constants. */
 import { registry } from '../../../models';
 import type { ConstantDef } from '../../../spec/model';
+import { boundText } from '../../report/summary';
 
 function constantText(name: string, c: ConstantDef): string {
   switch (c.kind) {
@@ -19,7 +20,8 @@ export function listCommand(): string {
     for (const [v, def] of Object.entries(m.variants)) {
       const e = def.expect;
       const expect = e.verdict === 'violation' || e.verdict === 'liveness' ? `violates ${e.property}` : e.verdict;
-      out.push(`    ${v.padEnd(30)} expect: ${expect}`);
+      const bound = boundText(e.at);
+      out.push(`    ${v.padEnd(30)} expect: ${expect}${bound ? ` at ${bound}` : ''}`);
     }
   }
   return out.join('\n');

@@ -9,7 +9,8 @@ import { writeTraceHtml } from '../../../checker/view/writeHtml';
 import { hmmModels } from '../../../models/hmm';
 
 const dir = mkdtempSync(join(tmpdir(), 'hmmcheck-views-'));
-const bugs = hmmModels.flatMap((m) => Object.keys(m.variants).filter((v) => v !== 'fixed').map((v) => [m, v] as const));
+// Every variant expected to fail (a design that holds, such as M6's rfc-devmap-trick, has no counterexample to draw).
+const bugs = hmmModels.flatMap((m) => Object.keys(m.variants).filter((v) => v !== 'fixed' && m.variants[v]!.expect.verdict !== 'holds').map((v) => [m, v] as const));
 
 describe('hmmcheck view draws the counterexample of every HMM bug variant', () => {
   it.each(bugs.map(([m, v]) => [`${m.name} ${v}`, m, v] as const))('%s', (_name, model, variant) => {
