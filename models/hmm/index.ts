@@ -6,5 +6,7 @@ import { m1NotifierCore } from './m1/notifier-core';
 import { m2Models } from './m2';
 import { m3Models } from './m3';
 import { m4Models } from './m4';
+import { m5HmmPt } from './m5';
+import { m6Models } from './m6';
 
-export const hmmModels: readonly ModelDef<any>[] = [m1NotifierCore, m1Mirror2015, m1Mirror2019, ...m2Models, ...m3Models, ...m4Models];
+export const hmmModels: readonly ModelDef<any>[] = [m1NotifierCore, m1Mirror2015, m1Mirror2019, ...m2Models, ...m3Models, ...m4Models, m5HmmPt, ...m6Models];
