@@ -18,6 +18,7 @@
  * the device page table under DLOCK), as are the steps an invalidation runs before taking
  * `mirrors_sem` (M4: the HLOCK section IS2–IS4 of the range protocol, ../m2/rangeValid.ts).
  */
+import type { AccessDecls } from '../../../spec/access';
 import type { StepDef, ThreadCtx, ThreadView } from '../../../spec/builder';
 import { errType, kfree, touch, type ErrCode, type ErrState } from '../../../spec/kernel/errors';
 import { krefFields, krefGetUnlessZero, krefPut } from '../../../spec/kernel/kref';
@@ -102,14 +103,51 @@ export interface HmmHooks<G> {
   readonly preSync?: readonly StepDef<G, CursorLocals, string>[];
 }
 
+/** `step`, telling lint that it holds `lock` throughout (it takes and releases it itself). */
+function withHolds<G, L>(step: StepDef<G, L, string>, lock: (s: G) => unknown): StepDef<G, L, string> {
+  return { ...step, holds: [lock] };
+}
+
+/**
+ * The access discipline of the mirror layer's fields (spec/access.ts), in the v5.2 (`v52`) or the
+ * v5.3–v5.4 form, for `hmmcheck lint`: mm->hmm is written under mm->page_table_lock and read by
+ * v5.2's mm_get_hmm with READ_ONCE; the hmm's kref is an atomic (v5.2), its notifier `users` count
+ * (v5.4) is guarded by SUBS (mmu_notifier_put); the notifier's hlist node is written under SUBS and
+ * walked lock-free under SRCU; `hmm->mirrors` and `mirror->hmm` are written under MSEM for write,
+ * and `mirror->hmm` is read lock-free by hmm_mirror_unregister (MU1). The `->release` count is the
+ * invariants' bookkeeping.
+ */
+export function hmmAccess(v52: boolean): AccessDecls {
+  return {
+    mmHmm: { guardedBy: 'mmptl', lockfreeReads: true },
+    'hmm.count': v52 ? 'atomic' : { guardedBy: 'subs' },
+    'hmm.node': { guardedBy: 'subs', lockfreeReads: true },
+    'mirror[*].onList': { guardedBy: 'hmm.msem' },
+    'mirror[*].hmmPtr': { guardedBy: 'hmm.msem', lockfreeReads: true },
+    'mirror[*].rel': 'ghost',
+  };
+}
+
 /** `step` enabled only when `extra` (if any) also holds. */
 function guarded<G, L>(step: StepDef<G, L, string>, extra: ((s: G) => boolean) | undefined): StepDef<G, L, string> {
   return extra ? { ...step, guard: (s: G, th: ThreadView<L>) => extra(s) && (step.guard ? step.guard(s, th) : true) } : step;
 }
 
 /** The mirror layer's step factories for `n` mirrors, in the v5.2 (`v52`) or the v5.3–v5.4 form. */
-export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly v52: boolean; readonly hooks?: HmmHooks<G>; readonly mutant?: HmmMutant | null }) {
+export function hmmThreads<G extends HmmState>(o: {
+  readonly n: number;
+  readonly v52: boolean;
+  /**
+   * v5.2 with 6d7c3cde93c1 applied (the first patch of the v5.3 hmm series, before 14331726a3c4):
+   * the callbacks take the hmm by container_of + kref_get_unless_zero, and hmm_free frees it through
+   * mmu_notifier_call_srcu, so mm_get_hmm's use-after-free is gone and H2 is left alone.
+   */
+  readonly srcuFreedHmm?: boolean;
+  readonly hooks?: HmmHooks<G>;
+  readonly mutant?: HmmMutant | null;
+}) {
   const { n, v52, mutant } = o;
+  const srcuFreed = v52 && o.srcuFreedHmm === true;
   const hooks = o.hooks ?? {};
   const M = mutexSteps<G>();
   const R = rwsemSteps<G>();
@@ -130,14 +168,42 @@ export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly
       doc: 'FR1 hmm_free: mmu_notifier_unregister_no_release (unlink the node, no release, no SRCU wait)',
     }),
     M.critical(`${prefix}FR2`, (s) => s.mmptl, (d) => void (d.mmHmm = false), { doc: 'FR2 MMPTL: if (mm->hmm == hmm) mm->hmm = NULL' }),
-    { label: `${prefix}FR3`, doc: 'FR3 kfree(hmm)', effect: (d: G, th: Ctx<unknown>) => (kfree<HmmState>(d, d.hmm, 'UAF_HMM'), th.goto(next)) },
+    srcuFreed
+      ? {
+          label: `${prefix}FR3`,
+          doc: 'FR3 mmu_notifier_call_srcu(&hmm->rcu, hmm_free_rcu): kfree(hmm) after the SRCU grace period (6d7c3cde93c1)',
+          effect: (d: G, th: Ctx<unknown>) => (srcuCall(d.srcu, 'free_notifier'), th.goto(next)),
+        }
+      : { label: `${prefix}FR3`, doc: 'FR3 kfree(hmm)', effect: (d: G, th: Ctx<unknown>) => (kfree<HmmState>(d, d.hmm, 'UAF_HMM'), th.goto(next)) },
   ];
 
-  /** v5.2 `mm_get_hmm` (under MMPTL): a reference unless mm->hmm is gone or its count hit zero. */
-  const mmGetHmm = (label: string, orElse: string) =>
-    M.critical(label, (s) => s.mmptl, (d, th: Ctx<unknown>) => {
-      if (!(d.mmHmm && krefGetUnlessZero<HmmState>(d, d.hmm, 'UAF_HMM'))) th.goto(orElse);
-    }, { doc: `${label} hmm := mm_get_hmm(mm) (kref_get_unless_zero under mm->page_table_lock)` });
+  /**
+   * v5.2 `mm_get_hmm` (mm/hmm.c, from 704f3f2cf63c): `hmm = READ_ONCE(mm->hmm); if (hmm &&
+   * kref_get_unless_zero(&hmm->kref)) return hmm;` — two lock-free accesses, so two steps
+   * (`<label>a`, `<label>b`): between them hmm_free may clear mm->hmm and kfree the hmm, and the
+   * kref_get_unless_zero then reads freed memory (the use-after-free 6d7c3cde93c1 fixed in v5.3).
+   */
+  const mmGetHmm = (label: string, orElse: string): StepDef<G, unknown, string>[] =>
+    srcuFreed
+      ? [
+          {
+            label: `${label}a`,
+            doc: `${label} hmm = container_of(mn, struct hmm, mmu_notifier); if (!kref_get_unless_zero(&hmm->kref)) return (6d7c3cde93c1: the hmm outlives every SRCU reader)`,
+            effect: (d, th) => void (krefGetUnlessZero<HmmState>(d, d.hmm, 'UAF_HMM') || th.goto(orElse)),
+          },
+        ]
+      : [
+          {
+            label: `${label}a`,
+            doc: `${label} mm_get_hmm (mm/hmm.c v5.2): hmm = READ_ONCE(mm->hmm); NULL → return NULL (no mm->page_table_lock)`,
+            effect: (d, th) => void (d.mmHmm || th.goto(orElse)),
+          },
+          {
+            label: `${label}b`,
+            doc: `${label} mm_get_hmm (mm/hmm.c v5.2): kref_get_unless_zero(&hmm->kref) on the pointer just read; zero → return NULL`,
+            effect: (d, th) => void (krefGetUnlessZero<HmmState>(d, d.hmm, 'UAF_HMM') || th.goto(orElse)),
+          },
+        ];
 
   /** v5.2 `hmm_put` in a callback: the last reference runs `hmm_free` (at `free`, e.g. FR1), else `next`. */
   const hmmPut = (label: string, free: string, next: string, doc = `${label} hmm_put(hmm)`): StepDef<G, unknown, string> => ({
@@ -166,7 +232,7 @@ export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly
     });
   const hmmRelease: StepDef<G, CursorLocals, string>[] = v52
     ? [
-        mmGetHmm('RL1', 'E3'),
+        ...mmGetHmm('RL1', 'E3'),
         takeFirst('RL4'),
         R.upWrite('RL5', msem, { ...inHmm, doc: 'RL5 up_write(&hmm->mirrors_sem) so ->release "can wait on any pending work" (H2)' }),
         guarded(
@@ -211,7 +277,7 @@ export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly
       ];
   /** mm exit's call into the notifiers (§1.2 E1…E4) around hmm_release; it ends at done. */
   const exit: StepDef<G, CursorLocals, string>[] = exitReleaseSection<G, string, CursorLocals>([
-    dispatch('E2', v52 ? 'RL1' : 'RL4', 'E3', 'E2 for each notifier still LINKED: ->release(mn) = hmm_release'),
+    dispatch('E2', v52 ? 'RL1a' : 'RL4', 'E3', 'E2 for each notifier still LINKED: ->release(mn) = hmm_release'),
     ...hmmRelease,
     M.critical('E3', (s) => s.subs, (d) => void (d.hmm.node === 'LINKED' && tch(d, d.hmm, 'UAF_HMM') && (d.hmm.node = 'UNHASHED')), {
       doc: 'E3 SUBS: hlist_del_init_rcu of every notifier still linked',
@@ -232,19 +298,23 @@ export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly
         if (tch(d, m, 'UAF_MIRROR') && !m.hmmPtr) th.goto('MF');
       },
     },
-    andThen(R.downWrite('MU2', msem, { ...inHmm, doc: mu2Doc }), (d, th: Ctx<unknown>) => {
-      if (d.hmm.msem.writer !== th.id) return;
-      const m = d.mirror[th.self]!;
-      if (tch(d, m, 'UAF_MIRROR')) {
-        if (unregisterReleases && m.onList) {
-          m.rel++;
-          hooks.onRelease?.(d, th.self);
+    // ⟨down_write; …; up_write⟩ in one step: every field it touches is guarded by MSEM (`holds`).
+    withHolds(
+      andThen(R.downWrite('MU2', msem, { ...inHmm, doc: mu2Doc }), (d, th: Ctx<unknown>) => {
+        if (d.hmm.msem.writer !== th.id) return;
+        const m = d.mirror[th.self]!;
+        if (tch(d, m, 'UAF_MIRROR')) {
+          if (unregisterReleases && m.onList) {
+            m.rel++;
+            hooks.onRelease?.(d, th.self);
+          }
+          m.onList = false;
+          m.hmmPtr = false;
         }
-        m.onList = false;
-        m.hmmPtr = false;
-      }
-      rwsemUpWrite(d, d.hmm.msem, th.id);
-    }),
+        rwsemUpWrite(d, d.hmm.msem, th.id);
+      }),
+      msem,
+    ),
     v52
       ? { label: 'MU3', doc: 'MU3 hmm_put(hmm)', effect: (d: G, th: Ctx<unknown>) => void (krefPut<HmmState>(d, d.hmm, 'UAF_HMM') && th.goto('FR1')) }
       : M.critical('MU3', (s) => s.subs, (d) => {
@@ -280,8 +350,8 @@ export function hmmThreads<G extends HmmState>(o: { readonly n: number; readonly
   );
   const inv: StepDef<G, CursorLocals, string>[] = [
     U.readLock('V1', (s) => s.srcu, 'V1 srcu_read_lock'),
-    dispatch('V2', v52 ? 'IS1' : (pre[0]?.label ?? 'IS5'), 'V3', 'V2 for each notifier still LINKED: ->invalidate_range_start = hmm_invalidate_range_start'),
-    ...(v52 ? [mmGetHmm('IS1', 'V3')] : []),
+    dispatch('V2', v52 ? 'IS1a' : (pre[0]?.label ?? 'IS5'), 'V3', 'V2 for each notifier still LINKED: ->invalidate_range_start = hmm_invalidate_range_start'),
+    ...(v52 ? mmGetHmm('IS1', 'V3') : []),
     ...pre,
     andThen(R.downRead('IS5', msem, { ...inHmm, doc: 'IS5 down_read(&hmm->mirrors_sem)' }), (_d, th: Ctx<CursorLocals>) => void (th.local.cur = 0)),
     syncCur,

@@ -170,6 +170,14 @@ function build(cfg: { readonly constants: { checkQuiesce: boolean }; readonly va
   ]);
 
   let b = spec(fields)
+    .access({
+      // The hmm's mirror list is walked and changed under HRW; the device's list under DEVM;
+      // the mirror's kref is an atomic; the ->release count is the invariants' bookkeeping.
+      'mirror.linked': { guardedBy: 'hrw' },
+      'mirror.count': 'atomic',
+      'mirror.released': 'ghost',
+      'dev.mirrors': { guardedBy: 'dev.mutex' },
+    })
     .init(() => ({
       err: null,
       hrw: rwsemInit(),
@@ -234,5 +242,15 @@ export const m1Mirror2015 = defineModel<{ checkQuiesce: boolean }>({
       "the fixed design, but hmm_mirror_unregister calls device->ops->release on the mirror it unlinks (as mmu_notifier_unregister does for notifiers) and hmm_mirror_destroy calls it again; the driver's ->release here keeps the mirror until its device goes, so the second call is not also a use-after-free",
     ),
   },
+  abstractions: [
+    {
+      what: "The hmm object's own lifetime and refcount (HRW stays valid), the mm's pages and exit_mmap after the read section (E3, E5, E6).",
+      couldHide: 'a use-after-free of the hmm itself, and anything the core unlink or synchronize does after the release loop.',
+    },
+    {
+      what: "One mirror on one device; the driver's ->release frees the mirror and touches nothing else.",
+      couldHide: 'races between two mirrors of a device on its list (DV2 with a second mirror being destroyed), and what a real driver does in ->release (waiting on its own work).',
+    },
+  ],
   build,
 });

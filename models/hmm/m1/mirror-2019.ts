@@ -12,9 +12,14 @@
  * Variants:
  * - `release-drops-mirrors-sem` (H2, v5.2 `mm/hmm.c` before 14331726a3c4): `hmm_release` drops
  *   `mirrors_sem` around each `->release(mirror)` (RL4–RL7), so an unregister slips in, returns,
- *   and the driver frees the mirror before the callback runs. The hmm lives by its kref
- *   (`mm_get_hmm` = kref_get_unless_zero under `mm->page_table_lock`; the last `hmm_put` runs
- *   `hmm_free` FR1–FR3).
+ *   and the driver frees the mirror before the callback runs. The hmm lives by its kref (the last
+ *   `hmm_put` runs `hmm_free` FR1–FR3), as 6d7c3cde93c1 (the first patch of the v5.3 series that
+ *   also fixed H2) left it: the callbacks take the hmm by container_of + kref_get_unless_zero and
+ *   hmm_free frees it through SRCU, so the use-after-free below does not mask H2.
+ * - `mm-get-hmm-use-after-free` (v5.2 as released, 6d7c3cde93c1): the callbacks take the hmm with
+ *   `mm_get_hmm` = READ_ONCE(mm->hmm) then kref_get_unless_zero — two lock-free accesses, two steps
+ *   (IS1a/IS1b, RL1a/RL1b); hmm_free clears mm->hmm and kfree()s in between. mm exit is left out
+ *   (with it BFS reports H2 first; the same race is reachable through hmm_release's RL1).
  * - `fixed` (the v5.3–v5.4 design, §1.4 "Fixed design of this era"): `hmm_release` holds
  *   `mirrors_sem` for read across the whole loop (14331726a3c4), and the hmm's lifetime follows
  *   `mmu_notifier_get/put` (§1.6, v5.4): the last put unlinks the notifier under SUBS and frees it
@@ -39,7 +44,7 @@ import { leadsTo } from '../../../spec/temporal';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { selectMutant } from '../mutants';
 import { checkQuiesceConstant, INV } from './common';
-import { freeNotifier, HMM_MUTANTS, hmmFields, hmmInit, hmmMutantVariants, hmmThreads, type CursorLocals } from './hmm2019';
+import { freeNotifier, HMM_MUTANTS, hmmAccess, hmmFields, hmmInit, hmmMutantVariants, hmmThreads, type CursorLocals } from './hmm2019';
 
 const MAX_MIRRORS = 2;
 
@@ -61,9 +66,11 @@ type State = Infer<RecordType<ReturnType<typeof makeFields>>>;
 
 function build(cfg: { readonly constants: Consts; readonly variant: string }) {
   const n = cfg.constants.mirrors;
-  const v52 = cfg.variant === 'release-drops-mirrors-sem';
+  // Both historical variants run the v5.2 code; the second leaves out mm exit (see its doc).
+  const getHmmUaf = cfg.variant === 'mm-get-hmm-use-after-free';
+  const v52 = cfg.variant === 'release-drops-mirrors-sem' || getHmmUaf;
   const { unreg: unregIds } = threadIds(n);
-  const { exit, unreg, inv } = hmmThreads<State>({ n, v52, mutant: selectMutant(cfg.variant, HMM_MUTANTS) });
+  const { exit, unreg, inv } = hmmThreads<State>({ n, v52, srcuFreedHmm: !getHmmUaf, mutant: selectMutant(cfg.variant, HMM_MUTANTS) });
 
   const fields = makeFields(n);
   let b = spec(fields)
@@ -74,9 +81,10 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }) {
       mmptl: mutexInit(),
       ...hmmInit(n),
     }))
+    .access(hmmAccess(v52))
     .action('free_notifier', {}, freeNotifier<State>())
     .thread('Exit', {
-      instances: ['Exit'],
+      instances: getHmmUaf ? [] : ['Exit'],
       locals: { cur: t.int(0, MAX_MIRRORS) },
       initLocals: (): CursorLocals => ({ cur: n }),
       steps: exit,
@@ -91,7 +99,7 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }) {
     .invariant(INV.UAF_H, forbid('UAF_HMM'), 'no access to a freed hmm')
     .invariant(INV.UAF_M, forbid('UAF_MIRROR'), 'a freed mirror is never touched (H2)')
     .invariant(INV.REL1, (s) => s.mirror.every((m) => m.rel <= 1), '->release(mirror) at most once per mirror');
-  if (cfg.constants.checkQuiesce) {
+  if (cfg.constants.checkQuiesce && !getHmmUaf) {
     const returned = new Set(['MF', 'done']);
     b = b.invariant(
       INV.QUIESCE,
@@ -110,7 +118,7 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }) {
   // unless the driver unregistered it first (MU2 took it off the list).
   type Threads = State & { Exit: { pc: string }[]; Unreg: { pc: string }[] };
   let withRel0 = b.invariant(INV.NOERR, noError);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < (getHmmUaf ? 0 : n); i++) {
     const exitStartedOnList = (s: Threads) => s.Exit[0]!.pc !== 'E1' && s.mirror[i]!.onList;
     const releasedOrUnregistered = (s: Threads) => s.mirror[i]!.rel >= 1 || !['MU1', 'MU2'].includes(s.Unreg[i]!.pc);
     withRel0 = withRel0.liveness(INV.REL0, leadsTo(exitStartedOnList, releasedOrUnregistered));
@@ -138,7 +146,26 @@ export const m1Mirror2019 = defineModel<Consts>({
       ref: '14331726a3c4 (the fix; the race is in its commit message)',
       expect: { verdict: 'violation', property: INV.UAF_M },
     },
+    'mm-get-hmm-use-after-free': {
+      doc: "v5.2 mm_get_hmm in an invalidation: READ_ONCE(mm->hmm) sees the hmm, the last hmm_mirror_unregister's hmm_put runs hmm_free (unlink without SRCU wait, mm->hmm = NULL, kfree), then kref_get_unless_zero reads the freed hmm. mm exit is left out: with it, BFS reports H2 (release-drops-mirrors-sem, the same v5.2 code) first",
+      ref: '6d7c3cde93c1 "mm/hmm: fix use after free with struct hmm in the mmu notifiers" (v5.3; <20190606184438.31646-2-jgg@ziepe.ca>)',
+      expect: { verdict: 'violation', property: INV.UAF_H },
+    },
     ...hmmMutantVariants,
   },
+  abstractions: [
+    {
+      what: "Ranges, hmm->lock, hmm->notifiers, hmm->dead, range->valid and the wait queue (RL2, RL3, IS2–IS4, IE1–IE2) are left to M2's legacy era and M4-2019.",
+      couldHide: "lifetime races through the range list (a range on a freed hmm's list) and a fault's hmm_range_wait_until_valid on a dying hmm.",
+    },
+    {
+      what: 'Register (GC1–GC5, MR1): every mirror starts registered; invalidate_range_end, exit_mmap after the read section, mmgrab/mmdrop.',
+      couldHide: "hmm_get_or_create's race with hmm_free (a second hmm allocated while the first is dying, mm->hmm cleared by the wrong free) and register racing exit.",
+    },
+    {
+      what: "Each ->release and sync_cpu_device_pagetables callback is one step touching its mirror (the driver's lock inside it is collapsed); ->release counts are bookkeeping.",
+      couldHide: 'a driver callback that drops its lock and re-reads the mirror, or blocks on work that needs mirrors_sem (the deadlock H2 tried to avoid).',
+    },
+  ],
   build,
 });

@@ -6,7 +6,9 @@
  *
  * Threads: E (exit_mmap: E1–E6), U (the driver's `mmu_notifier_unregister`: U1–U6; U1 reads the
  * node lock-free, which is why `->release` can run twice), R (reclaim: clear the CPU PTE, the
- * invalidate dispatch V1–V3 collapsed into one step as in A.1, free the page once unmapped).
+ * invalidate dispatch V1–V3 — the SRCU read section, the lock-free read of the node V2 and the
+ * callback V2cb as separate steps — then free the page). E2 likewise reads the node (E2) and
+ * calls `->release` (E2r) in two steps: the hlist walk under SRCU is lock-free.
  *
  * Calibration, not a bug: the core calls `->release` twice when U1 reads LINKED before E3 unlinks
  * the node; this is accepted by design (§1.2) and drivers must tolerate it. So `fixed` — the only
@@ -20,7 +22,8 @@
  * Abstracted away: `mmgrab`/`mmdrop` (U7; the caller's mm_count reference keeps the subscriptions
  * alive, nothing here frees them), register (R1–R4 of §1.2; the notifier starts registered), the
  * other notifier methods, and the pages beyond one; the SUBS critical sections are single steps
- * (nothing reads the node under SUBS, only lock-free).
+ * (each writes the node once); the CPU PTE's lock (each step makes one access to it) and the
+ * driver's lock inside a callback (each callback is one step writing the secondary MMU's mapping).
  */
 import { spec } from '../../../spec/builder';
 import { before } from '../../../spec/kernel/compose';
@@ -76,9 +79,14 @@ const MUTANTS = ['mutant-exit-frees-pages-before-release', 'mutant-unregister-in
 const M = mutexSteps<State>();
 const U = srcuSteps<State>();
 
-/** The notifier has a callback running or about to run (a thread at its callback step with the node linked). */
+/**
+ * The notifier has a callback running or about to run: a thread about to read the node while it
+ * is linked, or one that read it linked and is at its callback step.
+ */
 function callbackPending(s: State & { E: { pc: string }[]; U: { pc: string }[]; R: { pc: string }[] }): boolean {
-  return s.node === 'LINKED' && (s.E[0]!.pc === 'E2' || s.U[0]!.pc === 'U3' || s.R[0]!.pc === 'R2');
+  const e = s.E[0]!.pc;
+  const r = s.R[0]!.pc;
+  return (s.node === 'LINKED' && (e === 'E2' || r === 'V2')) || e === 'E2r' || r === 'V2cb' || s.U[0]!.pc === 'U3';
 }
 
 function build(cfg: { readonly constants: { checkRel1: boolean }; readonly variant: string }) {
@@ -86,11 +94,10 @@ function build(cfg: { readonly constants: { checkRel1: boolean }; readonly varia
   const exit = exitReleaseSection<State, string, unknown>([
     {
       label: 'E2',
-      doc: 'E2 for each notifier still LINKED: ->release(mn)',
-      effect: (d) => {
-        if (d.node === 'LINKED') release(d);
-      },
+      doc: 'E2 mn_hlist_release (mm/mmu_notifier.c v5.8–v5.17): hlist_for_each_entry_rcu — a lock-free read of the node under SRCU; LINKED → its ->release (E2r)',
+      effect: (d, th) => void (d.node === 'LINKED' || th.goto('E3')),
     },
+    { label: 'E2r', doc: 'E2 mn_hlist_release: subscription->ops->release(subscription, mm)', effect: (d) => release(d) },
     M.critical('E3', (s) => s.subs, (d) => void (d.node = 'UNHASHED'), { doc: 'E3 SUBS: hlist_del_init_rcu of every notifier' }),
   ]).map((st) =>
     st.label === 'E1' && mutant === 'mutant-exit-frees-pages-before-release'
@@ -99,6 +106,17 @@ function build(cfg: { readonly constants: { checkRel1: boolean }; readonly varia
   );
   const inverted = mutant === 'mutant-unregister-inverted-unhashed-test';
   const b = spec(fields)
+    .access({
+      // The hlist node is written under SUBS (E3, U5) and read lock-free (U1; the SRCU list walks E2, V2).
+      node: { guardedBy: 'subs', lockfreeReads: true },
+      // The CPU PTE (its PTL is not modelled: each step makes one access) and the secondary MMU's
+      // mapping (each callback writes it once; the driver's lock inside the callback is collapsed).
+      cpuPte: 'lockless',
+      smmu: 'lockless',
+      // The page's freed flag (the error convention of spec/kernel/errors.ts) and the ->release count: bookkeeping.
+      page: 'ghost',
+      relCount: 'ghost',
+    })
     .init(() => ({
       err: null,
       node: 'LINKED' as const,
@@ -114,7 +132,7 @@ function build(cfg: { readonly constants: { checkRel1: boolean }; readonly varia
       steps: [
         ...exit,
         ...notifierSync<State, 'E5a', 'E5b'>('E5a', 'E5b', 'E5 synchronize_srcu'),
-        { label: 'E6', doc: 'E6 exit_mmap zaps the page tables and frees the pages', effect: zapAndFree },
+        { label: 'E6', doc: 'E6 exit_mmap: unmap_vmas zaps the PTE, then the page is freed', effect: zapAndFree },
       ],
     })
     .thread('U', {
@@ -136,14 +154,16 @@ function build(cfg: { readonly constants: { checkRel1: boolean }; readonly varia
       instances: ['R'],
       steps: [
         { label: 'R1', doc: 'reclaim clears the CPU PTE', effect: (d) => void (d.cpuPte = 'none') },
+        U.readLock('V1', (s) => s.srcu, 'V1 __mmu_notifier_invalidate_range_start: srcu_read_lock'),
         {
-          label: 'R2',
-          doc: 'V1–V3 invalidate dispatch (SRCU section collapsed): the callback runs if the notifier is LINKED',
-          effect: (d) => {
-            if (d.node === 'LINKED') secondaryMmuDrop(d);
-          },
+          label: 'V2',
+          doc: 'V2 mn_hlist_invalidate_range_start: hlist_for_each_entry_rcu — a lock-free read of the node; LINKED → its callback (V2cb)',
+          effect: (d, th) => void (d.node === 'LINKED' || th.goto('V3')),
         },
-        { label: 'R3', doc: 'reclaim frees the page once no CPU PTE maps it', guard: (s) => s.cpuPte === 'none', effect: (d) => void (d.page = 'freed') },
+        { label: 'V2cb', doc: 'V2 ops->invalidate_range_start(subscription, range): the secondary MMU drops its mapping', effect: (d) => secondaryMmuDrop(d) },
+        U.readUnlock('V3', (s) => s.srcu, 'V3 srcu_read_unlock'),
+        // R1 cleared the PTE and nothing maps the page again, so the page is unmapped here.
+        { label: 'R3', doc: 'reclaim frees the page (no CPU PTE maps it since R1)', effect: (d) => void (d.page = 'freed') },
       ],
     })
     .invariant(INV.NOSTALE, (s) => s.err !== 'TOUCH_FREED' && !(s.page === 'freed' && s.smmu === 'mapped'), 'the secondary MMU never maps or touches a freed page')
@@ -181,5 +201,19 @@ export const m1NotifierCore = defineModel<{ checkRel1: boolean }>({
       'U2 srcu_read_lock is left out but U4 still unlocks: an unbalanced SRCU read section',
     ),
   },
+  abstractions: [
+    {
+      what: 'One notifier over one page; register (R1–R4), mmgrab/mmdrop (U7) and the notifier methods other than ->release and invalidate_range_start are left out.',
+      couldHide: 'races between two notifiers of one mm (the hlist walk past an unlinked neighbour), register racing exit, and a use of the mm after the last mmdrop.',
+    },
+    {
+      what: "The CPU PTE's lock is not modelled (each step makes one access to the PTE), and the driver's lock inside a callback is collapsed: each callback is one step writing the secondary MMU's mapping.",
+      couldHide: "a callback that re-reads the page after dropping its own lock, and reclaim's unmap racing a fault that re-populates the PTE (nothing maps the page again here).",
+    },
+    {
+      what: 'The page is freed or not (its freed flag is bookkeeping, as in spec/kernel/errors.ts); accessed/dirty bits are a touch of that flag.',
+      couldHide: 'lost dirty bits when the secondary MMU drops its mapping after the CPU PTE was zapped.',
+    },
+  ],
   build,
 });

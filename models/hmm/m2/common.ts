@@ -4,6 +4,7 @@
  * and MMAP, the fault's `up_read(MMAP)` with its ownership check (INV-MMAPOWN), and the
  * invariant names.
  */
+import type { AccessDecls } from '../../../spec/access';
 import type { StepDef, ThreadCtx } from '../../../spec/builder';
 import { errType, raise, type ErrState } from '../../../spec/kernel/errors';
 import { mutexInit, mutexType } from '../../../spec/kernel/mutex';
@@ -20,6 +21,8 @@ export const INV = {
   SUBFREE: 'INV-SUBFREE',
   /** `devPte[p] ∈ {none, cpuPte[p]}`: the device never maps an old page (H3). */
   NOSTALE: 'INV-NOSTALE',
+  /** Legacy era: `hmm->notifiers` counts exactly the invalidations between their start (IS3) and their end (IE2) or error unwind. */
+  NOTIFIERS: 'INV-NOTIFIERS',
   /** The catch-all `err = none` (lock-state errors of the primitives on DLOCK, HLOCK, SUBS). */
   NOERR: 'INV-NOERR',
   /** Liveness: every thread eventually reaches done (weak fairness per thread). */
@@ -33,6 +36,8 @@ export type M2Consts = {
   insert: boolean;
   access: string;
   timeouts: boolean;
+  nonblock: boolean;
+  subscriber: boolean;
 };
 
 export const MAX_INVALIDATIONS = 3;
@@ -49,6 +54,14 @@ export const m2Constants: { readonly [K in keyof M2Consts]: ConstantDef } = {
   timeouts: constant.bool(
     false,
     'model the fault timeouts (HMM_RANGE_DEFAULT_TIMEOUT, 1 s): legacy hmm_range_wait_until_valid may give up while the range is invalid (NV2w), the sequence-era loop head F1 may return -EBUSY on a retry',
+  ),
+  nonblock: constant.bool(
+    false,
+    "legacy era: add thread Oom, the OOM reaper's non-blockable invalidation (mmu_notifier_invalidate_range_start_nonblock: trylocks, nouveau's callback answers -EAGAIN, no _end on failure) with the error unwind of the v5.3 fix; always on in nonblock-leaks-notifiers",
+  ),
+  subscriber: constant.bool(
+    false,
+    "sequence era: a second, classic mmu_notifier subscriber beside the interval tree (amdgpu_mn.c v4.19–v5.4-like): each invalidation takes its rwsem for read from invalidate_range_start to _end and zaps its GPU mapping, and thread Cs (its command submission) maps the page under the rwsem for write",
   ),
 };
 
@@ -75,6 +88,19 @@ export function baseFields(ids: readonly string[], k: number) {
     mmap: rwsemType(ids),
   };
 }
+
+/**
+ * The access discipline of `baseFields` (spec/access.ts), for `hmmcheck lint`: the CPU PTE is read
+ * by the lock-free page walk of hmm_range_fault (its PTL is not modelled: each step makes one
+ * access); the device PTE is written under DLOCK (the device reads it asynchronously, §4); the
+ * VMA's flags are read under MMAP; the fault's request is F's own input, never written.
+ */
+export const baseAccess: AccessDecls = {
+  cpuPte: 'lockless',
+  devPte: { guardedBy: 'dlock' },
+  vmaWrite: { guardedBy: 'mmap' },
+  req: 'ghost',
+};
 
 /** The part of a model state the MMAP ownership check uses (also M4's, whose page is not a version). */
 export interface MmapState extends ErrState {

@@ -9,9 +9,10 @@
  *   `hmm_range_fault` (v5.14–v6.4, with c18ce674d548's -EPERM). Threads F (optionally inserting
  *   its own subscription first), Inv1..Invk, Rm (removes and frees another mirror's
  *   subscription). See ./sequence.ts.
- * - Legacy era (`range-valid-not-sticky`, `mmap-lock-ownership`): `struct hmm` with
- *   `range->valid` (`mm/hmm.c` v5.2) and the nouveau fault path (`nouveau_svm.c` v5.3-rc). Threads
- *   F and Inv1..Invk (no interval notifier, so no Rm and no insert). See ./legacy.ts.
+ * - Legacy era (`range-valid-not-sticky`, `mmap-lock-ownership`, `nonblock-leaks-notifiers`):
+ *   `struct hmm` with `range->valid`, `notifiers` and `mirrors_sem` (`mm/hmm.c` v5.2) and the
+ *   nouveau fault path (`nouveau_svm.c` v5.3-rc). Threads F, Inv1..Invk and, with `nonblock`, the
+ *   OOM reaper's non-blockable invalidation Oom (no interval notifier, so no Rm and no insert). See ./legacy.ts.
  *
  * Abstracted away, and why: one page p whose CPU PTE is a page version (each invalidation's PTE
  * change I3 installs a new one; PTE permissions, holes and faults that populate the PTE are not
@@ -19,8 +20,8 @@
  * an asynchronous reader of its PTE with no program counter (§4), so INV-NOSTALE is checked in
  * every state; one fault attempt per F (nouveau cancels a failed fault and the GPU replays it
  * later: a new F); the mm's lifetime (no teardown, so `mmget_not_zero`/`mmput`, `mm_get_hmm`,
- * `hmm->dead` and the release path are left to M1/M4); non-blockable invalidations (trylock,
- * -EAGAIN) and H4(b)'s FAULT_FLAG_ALLOW_RETRY (the page is always present, so L3 only faults for
+ * `hmm->dead` and the release path are left to M1/M4); non-blockable invalidations in the
+ * sequence era (trylock, -EAGAIN; the legacy era has them with `nonblock`) and H4(b)'s FAULT_FLAG_ALLOW_RETRY (the page is always present, so L3 only faults for
  * H5's write, which handle_mm_fault answers without sleeping); the timeouts, unless the
  * `timeouts` constant is set. Granularity choices are explained at the top of each era's module.
  */
@@ -53,6 +54,11 @@ export const m2DeviceFault = defineModel<M2Consts>({
       ref: '2bcbeaefde2f; <20190703184502.16234-5-hch@lst.de>; <20190510195258.9930-3-Felix.Kuehling@amd.com>',
       expect: { verdict: 'violation', property: INV.MMAPOWN },
     },
+    'nonblock-leaks-notifiers': {
+      doc: "legacy era (H4's fixes applied) with the OOM reaper's non-blockable invalidation: nouveau's sync_cpu_device_pagetables answers -EAGAIN, and v5.2 hmm_invalidate_range_start returns -EAGAIN after notifiers++ without undoing it (the same on a failed down_read_trylock of mirrors_sem); the caller sends no invalidate_range_end, so hmm->notifiers stays incremented, range->valid never becomes true again and every later fault waits in hmm_range_wait_until_valid until it times out",
+      ref: '"mm/hmm: Fix error flows in hmm_invalidate_range_start" (Gunthorpe, v5.3; <20190614004450.20252-13-jgg@ziepe.ca>)',
+      expect: { verdict: 'violation', property: INV.NOTIFIERS },
+    },
     'write-fault-ro-vma-loop': {
       doc: 'H5: sequence era with the walk before c18ce674d548: a write fault in a VMA without VM_WRITE makes handle_mm_fault fail to upgrade the PTE, the walk returns -EBUSY and hmm_range_fault loops (HF1 ⇄ HF2) for ever. A livelock: every safety property holds, and the liveness property LIVE-TERMINATION (under weak fairness per thread) fails with a lasso. The micro instance of the doc is `--const invalidations=0 --const remove=false --const insert=false --const access=write-ro`',
       ref: 'c18ce674d548; <20190823221753.2514-3-rcampbell@nvidia.com>',
@@ -64,12 +70,32 @@ export const m2DeviceFault = defineModel<M2Consts>({
       expect: { verdict: 'violation', property: INV.SUBFREE },
     },
   },
+  abstractions: [
+    {
+      what: 'One page p whose CPU PTE is a version number; the PTE lock is not modelled (the walk and each PTE change make one access each), and PTE permissions, holes and populating faults only appear as H5\'s write fault.',
+      couldHide: 'a walk that reads two entries of one range at different times (a range of several pages half old, half new), and faults that populate a hole while an invalidation runs.',
+    },
+    {
+      what: "The device reads its PTE asynchronously (no program counter); one fault attempt per F; no teardown (mmget_not_zero, mm_get_hmm, hmm->dead and the release path are M1's and M4's).",
+      couldHide: "a device that caches a translation beyond the zap (its own TLB), and races of a fault with mm exit.",
+    },
+    {
+      what: "Sequence era: blockable invalidations only; the other mirror's callback (I2) is one step without its lock; F's subscription is never removed. Legacy era: the non-blockable path only as the OOM reaper's thread Oom (its mm-exiting and mmap_lock preconditions not modelled), no mirror (un)registration, so MSEM is never held for write.",
+      couldHide: "a non-blockable interval invalidation (mn_itree_invalidate's -EAGAIN) leaving seq odd, and down_read_trylock failures of mirrors_sem against a registering mirror (the same leak as nonblock-leaks-notifiers, by another path).",
+    },
+    {
+      what: "Two locked sections are single steps justified by lint's `atomic` (IN2: the insert under subscriptions->lock; I4c: the deferred list applied after the last end), and NV5 reads range->valid and unregisters in one HLOCK step.",
+      couldHide: 'only what the justifications rule out: a lock-free tree walker during the deferred list (none can run while active == 0).',
+    },
+  ],
   build: ({ constants, variant }) => {
     switch (variant) {
       case 'range-valid-not-sticky':
         return buildLegacy(constants, false);
       case 'mmap-lock-ownership':
         return buildLegacy(constants, true);
+      case 'nonblock-leaks-notifiers':
+        return buildLegacy(constants, false, true);
       default:
         return buildSequence(constants, {
           h5: variant === 'write-fault-ro-vma-loop',

@@ -22,6 +22,7 @@
  * the callback's last step: the tree does not change while `seq` is odd. Blockable invalidations
  * only (the trylock / -EAGAIN path of non-blockable ranges is not modelled).
  */
+import type { AccessDecls } from '../../../spec/access';
 import type { StepDef, ThreadCtx } from '../../../spec/builder';
 import { forbid, kfree, touch, type ErrState, type Freeable } from '../../../spec/kernel/errors';
 import { mutexFree, mutexSteps, mutexType, mutexUnlock, type Mutex } from '../../../spec/kernel/mutex';
@@ -61,6 +62,22 @@ export function intervalFields<const S extends string>(ids: readonly string[], k
   };
 }
 
+/**
+ * The access discipline of `intervalFields` (spec/access.ts): `invalidate_seq` is written under
+ * SUBS and read lock-free (RD2; Y2 as written before 319561669a59); `active_invalidate_ranges` and
+ * the deferred list are used under SUBS only; the interval tree is changed under SUBS and walked
+ * lock-free by an invalidation between its callbacks (mn_itree_inv_next); a subscription's
+ * `invalidate_seq` is written with WRITE_ONCE by mmu_interval_set_seq (under the driver's lock)
+ * and read with READ_ONCE by mmu_interval_check_retry, so it counts as lock-free everywhere.
+ */
+export const intervalAccess: AccessDecls = {
+  'subs.seq': { guardedBy: 'subs.lock', lockfreeReads: true },
+  'subs.active': { guardedBy: 'subs.lock' },
+  'sub[*].inTree': { guardedBy: 'subs.lock', lockfreeReads: true },
+  'sub[*].deferred': { guardedBy: 'subs.lock' },
+  'sub[*].seq': 'lockless',
+};
+
 const odd = (n: number) => n % 2 === 1;
 
 /** The protocol's mutants (see the module header). */
@@ -90,8 +107,9 @@ export function faultLoopSteps<G extends IntervalState & MmapState, V>(o: FaultO
     th.local.snap = o.noSnap;
     th.local.ret = 'ok';
   };
-  const insert = [
-    M.critical('IN2', (s) => s.subs.lock, (d) => {
+  const insert: StepDef<G, FaultLocals<V>, string>[] = [
+    {
+      ...M.critical('IN2', (s) => s.subs.lock, (d) => {
       const s = d.sub[o.sub]!;
       if (d.subs.active > 0) {
         if (odd(d.subs.seq)) s.deferred = true;
@@ -105,8 +123,11 @@ export function faultLoopSteps<G extends IntervalState & MmapState, V>(o: FaultO
         s.inTree = true;
       }
     }, {
-      doc: 'IN2 mmu_interval_notifier_insert(sF): ⟨SUBS; if active: (seq odd ? defer the insert : seq |= 1, insert), sF.seq := seq (collides); else sF.seq := seq − 1, insert; unlock⟩',
+      doc: 'IN2 __mmu_interval_notifier_insert (mm/mmu_notifier.c v5.8–v5.17): ⟨SUBS; if active: (seq odd ? defer the insert : seq |= 1, insert), sF.seq := seq (collides); else sF.seq := seq − 1, insert; unlock⟩',
     }),
+      atomic:
+        'all under subscriptions->lock (__mmu_interval_notifier_insert): sF is not reachable before the insert, so its invalidate_seq is private; the tree insert is seen only by walkers holding the lock (an invalidation in progress with seq even found no subscription and walks no further); only invalidate_seq |= 1 has lock-free readers (RD2)',
+    },
   ];
   const loop: StepDef<G, FaultLocals<V>, string>[] = [
     M.critical('RD1', (s) => s.subs.lock, (d, th: FCtx<V>) => {
@@ -192,6 +213,13 @@ export interface InvOpts<G> {
   readonly announce?: StepDef<G, any, string>;
   /** The mutant `mutant-release-walk-skips-first`: I1's walk starts after the first subscription in the tree. */
   readonly skipFirst?: boolean;
+  /**
+   * A classic (hlist) notifier subscribed beside the interval tree: __mmu_notifier_invalidate_range_start
+   * calls its `start` steps after the interval callbacks (mn_itree_invalidate, then
+   * mn_hlist_invalidate_range_start), _end its `end` steps after mn_itree_inv_end. Each list runs
+   * in program order and falls through; `end` ends at done.
+   */
+  readonly hlist?: { readonly start: readonly StepDef<G, InvLocals, string>[]; readonly end: readonly StepDef<G, InvLocals, string>[] };
 }
 
 /** The subscriptions of an invalidation's tree, in tree order. */
@@ -203,7 +231,10 @@ function treeOrder(o: { dlockSub: string; plainSub?: string }): string[] {
 export function invalidationSteps<G extends IntervalState>(o: InvOpts<G>): StepDef<G, InvLocals, string>[] {
   const M = mutexSteps<G>();
   const order = treeOrder(o);
-  const after = o.pteChange ? 'I3' : (o.announce?.label ?? 'I4a');
+  const hlistStart = o.hlist?.start ?? [];
+  const hlistEnd = o.hlist?.end ?? [];
+  const after = hlistStart[0]?.label ?? (o.pteChange ? 'I3' : (o.announce?.label ?? 'I4a'));
+  const finish = hlistEnd[0]?.label ?? 'done';
   /** The label of the callback of the first subscription in the tree at or after index `from`, or the step after the callbacks. */
   const nextCallback = (s: G, from: number): string => {
     for (let i = from; i < order.length; i++) if (s.sub[order[i]!]!.inTree) return i === 0 ? 'I2a' : 'I2';
@@ -243,6 +274,7 @@ export function invalidationSteps<G extends IntervalState>(o: InvOpts<G>): StepD
             },
           },
         ]),
+    ...hlistStart,
     ...(o.pteChange
       ? [
           {
@@ -257,17 +289,28 @@ export function invalidationSteps<G extends IntervalState>(o: InvOpts<G>): StepD
       : o.announce
         ? [o.announce]
         : []),
-    andThen(M.lock('I4a', (s) => s.subs.lock, { doc: 'I4a mn_itree_inv_end: ⟨SUBS; active--; if active > 0 or seq even: unlock, return⟩' }), (d, th: ICtx) => {
-      d.subs.active--;
-      if (!o.pteChange) th.local.cur = 0;
-      if (d.subs.active > 0 || !odd(d.subs.seq)) {
-        mutexUnlock(d, d.subs.lock, th.id);
-        th.goto('done');
-      }
-    }),
+    {
+      ...andThen(M.lock('I4a', (s) => s.subs.lock, { doc: 'I4a mn_itree_inv_end: ⟨SUBS; active--; if active > 0 or seq even: unlock, return⟩' }), (d, th: ICtx) => {
+        d.subs.active--;
+        if (!o.pteChange) th.local.cur = 0;
+        if (d.subs.active > 0 || !odd(d.subs.seq)) {
+          mutexUnlock(d, d.subs.lock, th.id);
+          th.goto(finish);
+        }
+      }),
+      // When it is not the last end, I4a takes and releases SUBS in the one step.
+      holds: [(s: G) => s.subs.lock],
+    },
     { label: 'I4b', doc: 'I4b seq++ (now even), SUBS still held', effect: (d) => void d.subs.seq++ },
-    { label: 'I4c', doc: 'I4c apply the deferred list: interval_tree_insert/remove(s) touches s; hlist_del', effect: (d) => applyDeferred(d, order) },
-    M.unlock('I4d', (s) => s.subs.lock, { doc: 'I4d spin_unlock(SUBS); wake_up_all(&subs.wq)' }),
+    {
+      label: 'I4c',
+      doc: 'I4c mn_itree_inv_end: apply the deferred list: interval_tree_insert/remove(s) touches s; hlist_del',
+      atomic:
+        'the deferred-list loop of mn_itree_inv_end runs under subscriptions->lock after the last invalidation ended (active == 0, seq even), so no lock-free tree walker (mn_itree_inv_next runs only between I1 and I4a) can observe the tree between two of its updates',
+      effect: (d) => applyDeferred(d, order),
+    },
+    andThen(M.unlock('I4d', (s) => s.subs.lock, { doc: 'I4d spin_unlock(SUBS); wake_up_all(&subs.wq)' }), (_d, th: ICtx) => th.goto(finish)),
+    ...hlistEnd,
   ];
 }
 

@@ -15,20 +15,33 @@
  * PTE). NV5 reads `range->valid` and then unregisters the range under HLOCK: merged into one step,
  * because F holds DLOCK there, so an invalidation that slips in between can only mark the range
  * invalid and then has to wait for DLOCK before zapping — which F never observes. IS1/IE1
- * (`mm_get_hmm`) and IS5/IS7 (MSEM for read) are left out: M2 has no teardown and no mirror
- * (un)registration, so they never block and change nothing another thread reads. L1 (`hmm->dead`
- * → -EFAULT) is never taken without teardown and is folded into L2.
+ * (`mm_get_hmm`) are left out: M2 has no teardown, so the hmm never goes away (M1b and M4-2019
+ * model them). IS5/IS7 hold MSEM for read around the callbacks; nobody takes it for write here (no
+ * mirror (un)registration), so the blockable IS5 never waits — the steps are there for the
+ * non-blockable path. L1 (`hmm->dead` → -EFAULT) is never taken without teardown and is folded into L2.
+ *
+ * Non-blockable invalidations (`nonblock`, and the variant nonblock-leaks-notifiers): thread Oom is
+ * the OOM reaper (mm/oom_kill.c __oom_reap_task_mm → mmu_notifier_invalidate_range_start_nonblock):
+ * mutex_trylock on HLOCK, down_read_trylock on MSEM, nouveau's sync_cpu_device_pagetables answering
+ * -EAGAIN because the range is not blockable (nouveau_svm.c v5.3-rc), and no invalidate_range_end
+ * after a failure (the reaper skips the VMA; the PTE is not changed). v5.2 returns -EAGAIN after
+ * notifiers++ without undoing it (INV-NOTIFIERS; "mm/hmm: Fix error flows in
+ * hmm_invalidate_range_start", v5.3, adds the unwind ISu). The OOM reaper's own preconditions (the
+ * mm is exiting, the mmap_lock trylock) are not modelled: F still faults.
  */
 import type { StepDef } from '../../../spec/builder';
 import { spec } from '../../../spec/builder';
 import { noError } from '../../../spec/kernel/errors';
-import { mutexInit, mutexSteps } from '../../../spec/kernel/mutex';
+import { mutexFree, mutexInit, mutexSteps } from '../../../spec/kernel/mutex';
+import { rwsemInit, rwsemSteps, rwsemType, rwsemUpRead } from '../../../spec/kernel/rwsem';
 import { t, type Infer, type RecordType } from '../../../spec/types';
-import { baseFields, baseInit, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
-import { rangeFaultSteps, rangeFields, rangeInvalidateEnd, rangeInvalidateStart, type RangeFaultLocals } from './rangeValid';
+import { baseAccess, baseFields, baseInit, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
+import { rangeAccess, rangeFaultSteps, rangeFields, rangeInvalidateEnd, rangeInvalidateStart, type RangeFaultLocals } from './rangeValid';
 
-function legacyFields(ids: readonly string[], k: number) {
-  return { ...baseFields(ids, k), ...rangeFields(ids, k) };
+/** Fields for threads `ids`, `k` blockable invalidations and `oom` non-blockable ones (which change no PTE). */
+function legacyFields(ids: readonly string[], k: number, oom = 0) {
+  /** `hmm->mirrors_sem` (MSEM): invalidations hold it for read around the mirrors' callbacks. */
+  return { ...baseFields(ids, k), ...rangeFields(ids, k + oom), msem: rwsemType(ids) };
 }
 type State = Infer<RecordType<ReturnType<typeof legacyFields>>>;
 
@@ -44,30 +57,87 @@ const walk = {
   },
 };
 
-/** An invalidation of page p: hmm_invalidate_range_start, the PTE change, hmm_invalidate_range_end. */
+const R = rwsemSteps<State>();
+const msem = (s: State) => s.msem;
+
+/** A blockable invalidation of page p: hmm_invalidate_range_start (mm/hmm.c v5.2), the PTE change, hmm_invalidate_range_end. */
 function invSteps(): StepDef<State, unknown, string>[] {
   return [
     rangeInvalidateStart<State>(),
+    R.downRead('IS5', msem, { doc: 'IS5 hmm_invalidate_range_start (mm/hmm.c v5.2): down_read(&hmm->mirrors_sem)' }),
     M.critical('IS6', (s) => s.dlock, (d) => void (d.devPte = null), {
-      doc: 'IS6 sync_cpu_device_pagetables (nouveau): ⟨DLOCK; zap the device PTE of p; unlock⟩',
+      doc: 'IS6 list_for_each_entry(mirror, &hmm->mirrors): sync_cpu_device_pagetables (nouveau_svm.c v5.3-rc): ⟨DLOCK; zap the device PTE of p; unlock⟩',
     }),
+    R.upRead('IS7', msem, { doc: 'IS7 up_read(&hmm->mirrors_sem); hmm_put(hmm)' }),
     { label: 'I3', doc: 'I3 the CPU PTE of p changes (a new page version; TLB flushed)', effect: (d) => void d.cpuPte++ },
     rangeInvalidateEnd<State>(),
   ];
 }
 
-/** The legacy-era spec; `h4` keeps the mmap_lock handling as written (see the module header). */
-export function buildLegacy(c: M2Consts, h4: boolean) {
+/**
+ * The OOM reaper's non-blockable invalidation (mm/oom_kill.c __oom_reap_task_mm →
+ * mmu_notifier_invalidate_range_start_nonblock): hmm_invalidate_range_start (mm/hmm.c v5.2) with
+ * trylocks, nouveau's callback answering -EAGAIN in a non-blockable context, and no
+ * invalidate_range_end after a failure (the reaper skips the VMA, the PTE is not changed). `leak`:
+ * the v5.2 error paths return without undoing notifiers++; otherwise the unwind of Gunthorpe's fix
+ * (ISu, notifiers_decrement).
+ */
+function oomSteps(leak: boolean): StepDef<State, unknown, string>[] {
+  const out = leak ? 'done' : 'ISu';
+  return [
+    {
+      label: 'IS2',
+      doc: 'IS2–IS4 non-blockable: if (!mutex_trylock(&hmm->lock)) return -EAGAIN; ⟨notifiers++; overlapping ranges: valid := false; unlock⟩',
+      holds: [(s: State) => s.hlock],
+      effect: (d, th) => {
+        if (!mutexFree(d.hlock)) return th.goto('done');
+        d.notifiers++;
+        if (d.range.onList) d.range.valid = false;
+      },
+    },
+    R.tryDownRead('IS5', msem, out, {
+      doc: leak ? 'IS5 if (!down_read_trylock(&hmm->mirrors_sem)) { ret = -EAGAIN; goto out; } — out: hmm_put only' : 'IS5 if (!down_read_trylock(&hmm->mirrors_sem)) → -EAGAIN, unwind (ISu)',
+    }),
+    {
+      label: 'IS6',
+      doc: leak
+        ? 'IS6 nouveau_svmm_sync_cpu_device_pagetables: !blockable → -EAGAIN; hmm: up_read(&hmm->mirrors_sem); goto out (hmm_put, return -EAGAIN: notifiers stays incremented)'
+        : 'IS6 nouveau_svmm_sync_cpu_device_pagetables: !blockable → -EAGAIN; hmm: up_read(&hmm->mirrors_sem), unwind (ISu)',
+      effect: (d, th) => {
+        rwsemUpRead(d, d.msem, th.id);
+        th.goto(out);
+      },
+    },
+    rangeInvalidateEnd<State>('ISu', 'ISu error unwind of the fix (notifiers_decrement): ⟨HLOCK; notifiers--; if 0: every range valid := true; wake_up_all; unlock⟩; return -EAGAIN'),
+  ];
+}
+
+/** INV-NOTIFIERS: `hmm->notifiers` = the invalidations between IS3 and their end or unwind. */
+const INV_BUSY = new Set(['IS5', 'IS6', 'IS7', 'I3', 'IE2']);
+const OOM_BUSY = new Set(['IS5', 'IS6', 'ISu']);
+function notifiersCounted(s: State & { Inv: { pc: string }[]; Oom: { pc: string }[] }): boolean {
+  const busy = s.Inv.filter((v) => INV_BUSY.has(v.pc)).length + s.Oom.filter((v) => OOM_BUSY.has(v.pc)).length;
+  return s.notifiers === busy;
+}
+
+/**
+ * The legacy-era spec; `h4` keeps the mmap_lock handling as written, `leak` the v5.2 error paths
+ * of the non-blockable invalidation (and turns thread Oom on; see the module header).
+ */
+export function buildLegacy(c: M2Consts, h4: boolean, leak = false) {
   const k = c.invalidations;
   const inv = invIds(k);
-  const ids = ['F', ...inv];
-  const fields = legacyFields(ids, k);
+  const oom = c.nonblock || leak ? ['Oom'] : [];
+  const ids = ['F', ...inv, ...oom];
+  const fields = legacyFields(ids, k, oom.length);
   return spec(fields)
+    .access({ ...baseAccess, ...rangeAccess })
     .init((ctx) => ({
       ...baseInit(ctx, c),
       hlock: mutexInit(),
       notifiers: 0,
       range: { onList: false, valid: false },
+      msem: rwsemInit(),
     }))
     .thread('F', {
       instances: ['F'],
@@ -77,7 +147,9 @@ export function buildLegacy(c: M2Consts, h4: boolean) {
     })
     // The invalidations are identical and never told apart (--symmetry permutes them).
     .thread('Inv', { instances: inv, symmetric: true, steps: invSteps() })
+    .thread('Oom', { instances: oom, steps: oomSteps(leak) })
     .invariant(INV.MMAPOWN, mmapOwned, 'up_read(MMAP) only by a holder (H4)')
+    .invariant(INV.NOTIFIERS, notifiersCounted, 'hmm->notifiers counts exactly the invalidations between their start and their end or error unwind')
     .invariant(INV.NOSTALE, noStale, 'devPte[p] ∈ {none, cpuPte[p]} (H3)')
     .invariant(INV.NOERR, noError)
     // Every thread eventually finishes (the fault returns, every invalidation ends), under weak

@@ -13,6 +13,7 @@
  * What differs between the models is the page: the walk L3 and the device PTE programming NV6 are
  * hooks. The step granularity is explained in ./legacy.ts.
  */
+import type { AccessDecls } from '../../../spec/access';
 import type { StepDef, ThreadCtx } from '../../../spec/builder';
 import { mutexSteps, mutexType, mutexUnlock, type Mutex } from '../../../spec/kernel/mutex';
 import { rwsemSteps } from '../../../spec/kernel/rwsem';
@@ -30,6 +31,16 @@ export function rangeFields(ids: readonly string[], k: number) {
     range: t.record({ onList: t.bool(), valid: t.bool() }),
   };
 }
+
+/**
+ * The access discipline of `rangeFields` (spec/access.ts): `hmm->notifiers` and `hmm->ranges` are
+ * used under HLOCK only; `range->valid` is written under HLOCK and read lock-free (NV2w, L2, L4).
+ */
+export const rangeAccess: AccessDecls = {
+  notifiers: { guardedBy: 'hlock' },
+  'range.onList': { guardedBy: 'hlock' },
+  'range.valid': { guardedBy: 'hlock', lockfreeReads: true },
+};
 
 /** The part of a model state the protocol's steps use. */
 export interface RangeState extends MmapState {
@@ -153,9 +164,12 @@ export function rangeInvalidateStart<G extends RangeState>(label = 'IS2'): StepD
 }
 
 /** IE2 of `hmm_invalidate_range_end`: the HLOCK section that makes the range valid again (H3). */
-export function rangeInvalidateEnd<G extends RangeState>(label = 'IE2'): StepDef<G, unknown, string> {
+export function rangeInvalidateEnd<G extends RangeState>(
+  label = 'IE2',
+  doc = 'IE2 hmm_invalidate_range_end: ⟨HLOCK; notifiers--; if 0: every range valid := true (not sticky, H3); wake_up_all; unlock⟩',
+): StepDef<G, unknown, string> {
   return mutexSteps<G>().critical(label, (s) => s.hlock, (d) => {
     d.notifiers--;
     if (d.notifiers === 0 && d.range.onList) d.range.valid = true;
-  }, { doc: 'IE2 hmm_invalidate_range_end: ⟨HLOCK; notifiers--; if 0: every range valid := true (not sticky, H3); wake_up_all; unlock⟩' });
+  }, { doc });
 }

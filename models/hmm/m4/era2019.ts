@@ -67,9 +67,9 @@ import { defineModel } from '../../../spec/model';
 import type { Spec } from '../../../spec/spec';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { INV as M1 } from '../m1/common';
-import { freeNotifier, HMM_MUTANTS, hmmFields, hmmInit, hmmMutantVariants, hmmThreads, type CursorLocals } from '../m1/hmm2019';
+import { freeNotifier, HMM_MUTANTS, hmmAccess, hmmFields, hmmInit, hmmMutantVariants, hmmThreads, type CursorLocals } from '../m1/hmm2019';
 import { INV as M2, mmapOwned } from '../m2/common';
-import { rangeFaultSteps, rangeFields, rangeInvalidateEnd, rangeInvalidateStart, type RangeFaultLocals } from '../m2/rangeValid';
+import { rangeAccess, rangeFaultSteps, rangeFields, rangeInvalidateEnd, rangeInvalidateStart, type RangeFaultLocals } from '../m2/rangeValid';
 import { INV as M3, quiescence } from '../m3/common';
 import { PIPE_CODES, pipeInitLocals, pipelineSteps, pipeLocalsType, pipeMutantDoc, pipeMutantVariants, zapAddress, type PageName, type PL } from '../m3/pipeline';
 import { selectMutant } from '../mutants';
@@ -122,6 +122,8 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
   const hmm = hmmThreads<State>({
     n: N,
     v52,
+    // H2 as the v5.3 series left it just before its fix: 6d7c3cde93c1 already applied (see ../m1/mirror-2019.ts).
+    srcuFreedHmm: true,
     mutant: selectMutant(cfg.variant, HMM_MUTANTS),
     hooks: {
       onRelease: H.zapDevice,
@@ -175,8 +177,8 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
   });
   const rangeEnd: StepDef<State, ML, string>[] = [
     U.readLock('VE1', (s) => s.srcu, 'VE1 srcu_read_lock (__mmu_notifier_invalidate_range_end)'),
-    hmm.dispatch('VE2', v52 ? 'IE1' : 'IE2', 'VE3', 'VE2 for each notifier still LINKED: ->invalidate_range_end = hmm_invalidate_range_end'),
-    ...(v52 ? [hmm.mmGetHmm('IE1', 'VE3')] : []),
+    hmm.dispatch('VE2', v52 ? 'IE1a' : 'IE2', 'VE3', 'VE2 for each notifier still LINKED: ->invalidate_range_end = hmm_invalidate_range_end'),
+    ...(v52 ? hmm.mmGetHmm('IE1', 'VE3') : []),
     rangeInvalidateEnd<State>(),
     ...(v52 ? [hmm.hmmPut('IE3', 'EFR1', 'VE3', 'IE3 hmm_put(hmm)'), ...hmm.hmmFree('VE3', 'E')] : []),
     andThen(U.readUnlock('VE3', (s) => s.srcu, 'VE3 srcu_read_unlock; migrate_vma: no page collected → return, else unmap'), (_d: State, th: ThreadCtx<PL, string>) =>
@@ -205,6 +207,9 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
   const unregSteps = [H.deviceTeardown<any>(), ...hmm.unreg];
 
   const b = new SpecBuilder<State>(fields2019())
+    // M1's mirror-layer, M2's range fields and the harness's (the M3 pipeline's fields are not
+    // declared yet): mm_users is an atomic; relDue is the invariants' bookkeeping.
+    .access({ ...hmmAccess(v52), ...rangeAccess, mmUsers: 'atomic', relDue: 'ghost' })
     .init(() => ({
       err: null,
       srcu: srcuInit(READERS, ['free_notifier']),
@@ -281,5 +286,19 @@ export const m4Era2019 = defineModel<Era2019Consts>({
     ...hmmMutantVariants,
     ...Object.fromEntries(PIPE_MUTANTS.map((m) => [m, pipeMutantVariants[m]])),
   },
+  abstractions: [
+    {
+      what: "M1's mirror layer with one mirror (hmm2019.ts: each callback one step under the guard that DLOCK is free) and M2's range protocol with one range; register and hmm_get_or_create are left out.",
+      couldHide: 'races between two mirrors or two ranges of one hmm, and register racing teardown.',
+    },
+    {
+      what: "release-drops-mirrors-sem runs v5.2 with 6d7c3cde93c1 applied (the hmm freed through SRCU, taken by container_of), so that H2 is not masked by v5.2's mm_get_hmm use-after-free, which ties with it at the same BFS depth here (hmm/m1-mirror-2019 mm-get-hmm-use-after-free shows that one).",
+      couldHide: 'nothing of v5.2 that M1 does not show; the combination of both bugs in one run.',
+    },
+    {
+      what: "The non-blockable invalidation path and mirrors_sem trylocks are not in M4 (they are M2's legacy era with `nonblock`); the M3 pipeline's fields (PTE, pages, device PTE) are not yet declared for lint (its findings remain).",
+      couldHide: "an OOM reaper racing migration's invalidation pair, and merged lock-free accesses in the pipeline's steps.",
+    },
+  ],
   build,
 });

@@ -6,9 +6,9 @@ import { isSubsequence, labels, mutate, withInvariants } from '../support';
 
 const spec = (variant: string, consts: Record<string, string> = {}) => instantiate(m1Mirror2019, variant, consts).spec;
 
-/** hmm-domain.md §2 H2, with Exit's entry into hmm_release (E1, E2, RL1) and MU1 in front. */
+/** hmm-domain.md §2 H2, with Exit's entry into hmm_release (E1, E2, RL1a = container_of + kref_get_unless_zero) and MU1 in front. */
 const H2 = [
-  'Exit.E1', 'Exit.E2', 'Exit.RL1',
+  'Exit.E1', 'Exit.E2', 'Exit.RL1a',
   'Exit.RL4', 'Exit.RL5',
   'Unreg0.MU1', 'Unreg0.MU2', 'Unreg0.MU3', 'Unreg0.MF',
   'Exit.RL6',
@@ -39,6 +39,39 @@ describe('hmm/m1-mirror-2019 release-drops-mirrors-sem (H2)', () => {
     const { result, trace } = checkSpec(spec('release-drops-mirrors-sem', { checkQuiesce: 'true' }));
     expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-QUIESCE' });
     expect(labels(trace)).toEqual(H2.slice(0, 8));
+  });
+});
+
+describe('hmm/m1-mirror-2019 mm-get-hmm-use-after-free (6d7c3cde93c1)', () => {
+  /** The race of 6d7c3cde93c1's commit message: mm_get_hmm's two lock-free reads straddle hmm_free. */
+  const UAF = ['Unreg0.MU1', 'Unreg0.MU2', 'Unreg0.MU3', 'Inv.V1', 'Inv.V2', 'Unreg0.FR1', 'Inv.IS1a', 'Unreg0.FR2', 'Unreg0.FR3', 'Inv.IS1b'];
+
+  it('BFS finds kref_get_unless_zero on the freed hmm: READ_ONCE(mm->hmm) before hmm_free, the kref after its kfree (10 steps, one mirror)', () => {
+    const { result, trace } = checkSpec(spec('mm-get-hmm-use-after-free', { mirrors: '1' }), { strategy: 'bfs' });
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-UAF-H' });
+    expect(labels(trace)).toEqual(UAF);
+    expect(trace!.steps.at(-1)!.state.hmm.freed).toBe(true);
+  });
+
+  it('at the default constants the last of two unregisters frees the hmm (13 steps)', () => {
+    const { result, trace } = checkSpec(spec('mm-get-hmm-use-after-free'), { strategy: 'bfs' });
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-UAF-H' });
+    expect(labels(trace)).toHaveLength(13);
+    expect(labels(trace).slice(-4)).toEqual(['Inv.IS1a', 'Unreg1.FR2', 'Unreg1.FR3', 'Inv.IS1b']);
+  });
+
+  it('merging mm_get_hmm into one step (as the model did before the lint audit) hides it: the same code then holds', () => {
+    const merged = mutate(spec('mm-get-hmm-use-after-free', { mirrors: '1' }), 'Inv.IS1a', {
+      effect: (d: any) => {
+        // READ_ONCE(mm->hmm) and kref_get_unless_zero in one atomic step
+        if (!d.mmHmm || d.hmm.count === 0) d.Inv[0].pc = 'V3';
+        else {
+          d.hmm.count++;
+          d.Inv[0].pc = 'IS5';
+        }
+      },
+    });
+    expect(checkSpec(merged).result.verdict.kind).toBe('holds');
   });
 });
 

@@ -17,6 +17,7 @@ describe('hmm/m2-device-fault registration', () => {
       'fixed',
       'range-valid-not-sticky',
       'mmap-lock-ownership',
+      'nonblock-leaks-notifiers',
       'write-fault-ro-vma-loop',
       'interval-remove-lockless-wait',
     ]);
@@ -36,14 +37,14 @@ describe('hmm/m2-device-fault registration', () => {
 });
 
 describe('hmm/m2-device-fault range-valid-not-sticky (H3)', () => {
-  it('BFS finds the stale device mapping in 12 steps, in the order of the doc (§2 H3)', () => {
+  it('BFS finds the stale device mapping in 14 steps, in the order of the doc (§2 H3)', () => {
     const { result, trace } = checkSpec(spec('range-valid-not-sticky'), { strategy: 'bfs' });
     expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-NOSTALE' });
     expect(labels(trace)).toEqual([
       'F.NV1', 'F.NV2', 'F.NV2w', 'F.L2', 'F.L3',
-      'Inv1.IS2', 'Inv1.IS6',
+      'Inv1.IS2', 'Inv1.IS5', 'Inv1.IS6',
       'F.NV4',
-      'Inv1.I3', 'Inv1.IE2',
+      'Inv1.IS7', 'Inv1.I3', 'Inv1.IE2',
       'F.NV5', 'F.NV6',
     ]);
     // The doc's order: snapshot, invalidate (valid := false), zap, PTE change, end (valid := true
@@ -51,7 +52,7 @@ describe('hmm/m2-device-fault range-valid-not-sticky (H3)', () => {
     expect(isSubsequence(['F.L3', 'Inv1.IS2', 'Inv1.IS6', 'Inv1.I3', 'Inv1.IE2', 'F.NV5', 'F.NV6'], labels(trace))).toBe(true);
     const steps = trace!.steps;
     expect(steps[6]!.state.range.valid).toBe(false); // IS2
-    expect(steps[10]!.state.range.valid).toBe(true); // IE2 re-validates
+    expect(steps[12]!.state.range.valid).toBe(true); // IE2 re-validates
     expect(steps.at(-1)!.state).toMatchObject({ cpuPte: 1, devPte: 0, err: null });
   });
 
@@ -79,13 +80,64 @@ describe('hmm/m2-device-fault mmap-lock-ownership (H4)', () => {
   it('H3 is present in this era too, but its counterexample is longer, so INV-MMAPOWN is reported first', () => {
     const { result, trace } = checkSpec(withInvariants(spec('mmap-lock-ownership'), { 'INV-NOSTALE': (s) => s.devPte === null || s.devPte === s.cpuPte }));
     expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-NOSTALE' });
-    expect(labels(trace)).toHaveLength(12);
+    expect(labels(trace)).toHaveLength(14);
   });
 
   it('with the timeouts, the wait-until-valid error path double-unlocks in 5 steps (another arm of H4(c))', () => {
     const { result, trace } = checkSpec(spec('mmap-lock-ownership', { timeouts: 'true' }));
     expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-MMAPOWN' });
     expect(labels(trace)).toEqual(['F.NV1', 'F.NV2', 'Inv1.IS2', 'F.NV2w', 'F.NV8']);
+  });
+});
+
+describe('hmm/m2-device-fault nonblock-leaks-notifiers (v5.2 error flows of hmm_invalidate_range_start)', () => {
+  it("BFS finds hmm->notifiers leaked in 3 steps: the OOM reaper's notifiers++, nouveau's -EAGAIN, no unwind", () => {
+    const { result, trace } = checkSpec(spec('nonblock-leaks-notifiers'), { strategy: 'bfs' });
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-NOTIFIERS' });
+    expect(labels(trace)).toEqual(['Oom.IS2', 'Oom.IS5', 'Oom.IS6']);
+    expect(trace!.steps.at(-1)!.state).toMatchObject({ notifiers: 1, msem: { readers: new Set() } });
+  });
+
+  it('the leak is the deadlock of the commit message: a later fault waits for range->valid for ever', () => {
+    // Without INV-NOTIFIERS, the run where the reaper fails first ends with F stuck in NV2w.
+    const sp = withInvariants(spec('nonblock-leaks-notifiers', { invalidations: '0', access: 'read' }), {});
+    const { result, trace } = checkSpec(sp, { liveness: false });
+    expect(result.verdict.kind).toBe('deadlock');
+    expect(trace!.steps.at(-1)!.state.notifiers).toBe(1);
+  });
+
+  it("with the fix's unwind (the nonblock constant on any legacy variant) the count stays exact", () => {
+    const full = spec('range-valid-not-sticky', { nonblock: 'true' });
+    const counted = full.invariants.find((i) => i.name === 'INV-NOTIFIERS')!.check;
+    const { result } = checkSpec(withInvariants(full, { 'INV-NOTIFIERS': counted, NOERR: (s) => s.err === null }), { liveness: false });
+    expect(result.verdict.kind).toBe('holds');
+    expect(result.stats.distinct).toBe(5156);
+    // Not vacuous: the reaper does fail and unwind.
+    const unwinds = checkSpec(withInvariants(full, { NeverUnwinds: (s) => s.Oom[0].pc !== 'ISu' }), { liveness: false });
+    expect(labels(unwinds.trace)).toEqual(['Oom.IS2', 'Oom.IS5', 'Oom.IS6']);
+  });
+});
+
+describe('hmm/m2-device-fault fixed with a classic subscriber beside the interval tree (subscriber=true)', () => {
+  it('holds with 104208 distinct / 327860 generated states: the rwsem held from _start to _end keeps Cs off every PTE change', () => {
+    const { result } = checkSpec(spec('fixed', { subscriber: 'true' }));
+    expect(result.verdict.kind).toBe('holds');
+    expect(result.stats.distinct).toBe(104208);
+    expect(result.stats.generated).toBe(327860);
+  });
+
+  it("the subscriber's callbacks run after the interval callbacks and its end after mn_itree_inv_end", () => {
+    const sp = withInvariants(spec('fixed', { subscriber: 'true', invalidations: '1', remove: 'false', insert: 'false' }), { NeverEnds: (s) => s.Inv[0].pc !== 'done' });
+    const l = labels(checkSpec(sp).trace);
+    expect(isSubsequence(['Inv1.I1', 'Inv1.I2a', 'Inv1.I2c', 'Inv1.I2', 'Inv1.Gs1', 'Inv1.Gs2', 'Inv1.I3', 'Inv1.I4a', 'Inv1.I4d', 'Inv1.Ge'], l)).toBe(true);
+  });
+
+  it('a submission that maps without the write side (C1 skipped) maps a page an invalidation is replacing', () => {
+    const broken = mutate(spec('fixed', { subscriber: 'true' }), 'Cs.C1', { effect: (d) => void (d.Cs[0].pc = 'C2') });
+    const b2 = mutate(broken, 'Cs.C4', { effect: (d) => void (d.Cs[0].pc = 'done') });
+    const { result, trace } = checkSpec(b2);
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-NOSTALE' });
+    expect(trace!.steps.at(-1)!.state.gpu.pte).not.toBe(trace!.steps.at(-1)!.state.cpuPte);
   });
 });
 

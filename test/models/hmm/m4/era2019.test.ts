@@ -52,12 +52,12 @@ describe('hmm/m4-2019 registration', () => {
         'C.CX', 'F.F0', 'F.F10', 'F.L3w', 'Mig.M0', 'Mig.M10', 'Mig.VE1', 'Mig.VE3', 'Exit.X2', 'Unreg.DZ',
       ]),
     );
-    expect(spec('release-drops-mirrors-sem').actions.map((a) => a.name)).toEqual(expect.arrayContaining(['Exit.RL1', 'Exit.RL5', 'Exit.RL7', 'Exit.RL8b', 'Mig.IS1', 'Mig.IE1', 'Mig.IE3', 'Mig.EFR1', 'Unreg.FR1']));
+    expect(spec('release-drops-mirrors-sem').actions.map((a) => a.name)).toEqual(expect.arrayContaining(['Exit.RL1a', 'Exit.RL5', 'Exit.RL7', 'Exit.RL8b', 'Mig.IS1a', 'Mig.IE1a', 'Mig.IE3', 'Mig.EFR1', 'Unreg.FR1']));
   });
 });
 
 describe('hmm/m4-2019 release-drops-mirrors-sem (H2)', () => {
-  const H2 = ['C.CX', 'Exit.E1', 'Exit.E2', 'Exit.RL1', 'Exit.RL4', 'Exit.RL5', 'F.F0', 'Mig.M0', 'Unreg.DZ', 'Unreg.MU1', 'Unreg.MU2', 'Unreg.MU3', 'Unreg.MF', 'Exit.RL6'];
+  const H2 = ['C.CX', 'Exit.E1', 'Exit.E2', 'Exit.RL1a', 'Exit.RL4', 'Exit.RL5', 'F.F0', 'Mig.M0', 'Unreg.DZ', 'Unreg.MU1', 'Unreg.MU2', 'Unreg.MU3', 'Unreg.MF', 'Exit.RL6'];
 
   it('BFS: exit takes the mirror off the list and drops mirrors_sem, the close unregisters and frees it, ->release runs on it — INV-UAF-M in 14 steps', () => {
     const { result, trace } = checkSpec(spec('release-drops-mirrors-sem'), { strategy: 'bfs' });
