@@ -33,6 +33,7 @@ const MAPPING: readonly Row[] = [
   ['hmm/m2-device-fault', 'INV-MMAPOWN', 'mmap-lock-ownership', {}],
   ['hmm/m2-device-fault', 'INV-SUBFREE', 'interval-remove-lockless-wait', {}],
   ['hmm/m2-device-fault', 'INV-NOSTALE', 'range-valid-not-sticky', {}],
+  ['hmm/m2-device-fault', 'INV-NOTIFIERS', 'nonblock-leaks-notifiers', {}],
   ['hmm/m2-device-fault', 'INV-NOERR', 'mmap-lock-ownership', {}],
 
   ['hmm/m3-migration', 'INV-MIG1', 'restore-page-shift', {}],
@@ -42,6 +43,14 @@ const MAPPING: readonly Row[] = [
   ['hmm/m3-migration', 'INV-PGMAP', 'swap-fault-no-page-ref', {}],
   ['hmm/m3-migration', 'INV-DEVMAP', 'mutant-device-map-unchecked', {}],
   ['hmm/m3-migration', 'INV-NOERR', 'swap-fault-no-page-ref', {}],
+
+  ['hmm/m3-migrate-device', 'INV-MIG1', 'mutant-restore-loop-skips-remove-migration-ptes', {}],
+  ['hmm/m3-migrate-device', 'INV-MIG2', 'mutant-collect-leaks-mapping-reference', {}],
+  ['hmm/m3-migrate-device', 'INV-REF', 'mutant-remove-migration-pte-without-ref', {}],
+  ['hmm/m3-migrate-device', 'INV-DATA', 'split-window-zap', {}],
+  ['hmm/m3-migrate-device', 'INV-TLB', 'mutant-collect-skips-tlb-flush', {}],
+  ['hmm/m3-migrate-device', 'INV-SRC', 'split-restart-table-freed', {}],
+  ['hmm/m3-migrate-device', 'INV-NOERR', 'split-window-zap', {}],
 
   ['hmm/m4-2019', 'INV-UAF-H', 'mutant-put-frees-without-grace-period', {}],
   ['hmm/m4-2019', 'INV-UAF-M', 'release-drops-mirrors-sem', {}],
@@ -66,6 +75,19 @@ const MAPPING: readonly Row[] = [
   ['hmm/m4-now', 'INV-TEARDOWN', 'mutant-unbind-frees-mapped-device-page', {}],
   ['hmm/m4-now', 'INV-RELEASE-ONCE', 'mutant-release-walk-skips-first', {}],
   ['hmm/m4-now', 'INV-NOERR', 'interval-remove-lockless-wait', {}],
+
+  ['hmm/m6-gup-fast-pfnmap', 'INV-NO-STRUCT-PAGE', 'huge-pfn-no-special', {}],
+  ['hmm/m6-gup-fast-pfnmap', 'INV-FOREIGN-REF', 'rfc-pgmap-registered-late', {}],
+  ['hmm/m6-gup-fast-pfnmap', 'INV-UAF-MEM', 'mutant-gup-fast-no-recheck', {}],
+  ['hmm/m6-gup-fast-pfnmap', 'INV-NOERR', 'huge-pfn-no-special', {}],
+
+  // Each variant at its own bound (expect.at): v2-fini-directory at levels=3.
+  ['hmm/m5-hmm-pt', 'INV-UAF-DIR', 'v2-fini-directory', {}],
+  ['hmm/m5-hmm-pt', 'INV-BUG', 'mutant-caller-skips-bottom-ref', {}],
+  ['hmm/m5-hmm-pt', 'INV-REACH', 'mutant-unref-clears-unconditionally', {}],
+  ['hmm/m5-hmm-pt', 'INV-COUNT', 'mutant-caller-skips-bottom-ref', {}],
+  ['hmm/m5-hmm-pt', 'INV-NOLEAK', 'v2-fini-directory', {}],
+  ['hmm/m5-hmm-pt', 'INV-NOERR', 'mutant-free-without-synchronize-rcu', {}],
 ];
 
 const model = (name: string) => {

@@ -13,8 +13,8 @@ const spec = (variant: string, consts: Record<string, string> = {}) => instantia
 const only = (sp: Spec, name: string): Spec => ({ ...sp, invariants: sp.invariants.filter((i) => i.name === name), checkDeadlock: false });
 
 describe('hmm/m3-migration registration', () => {
-  it('exports one model with the variant names of hmm-domain.md and a default configuration per variant', () => {
-    expect(m3Models.map((m) => m.name)).toEqual(['hmm/m3-migration']);
+  it('exports the model with the variant names of hmm-domain.md and a default configuration per variant (beside the mainline model, migrateDevice.test.ts)', () => {
+    expect(m3Models.map((m) => m.name)).toEqual(['hmm/m3-migration', 'hmm/m3-migrate-device']);
     expect(Object.keys(m3Migration.variants)).toEqual(['fixed', 'restore-page-shift', 'unmap-restore-skipped', 'collect-drops-dirty-bit', 'swap-fault-no-page-ref', 'migrate-lock-abba', 'mutant-device-map-unchecked']);
     expect(DEFAULT_CONFIG).toEqual({
       fixed: 'full',

@@ -1,0 +1,158 @@
+/** hmm/m3-migrate-device's spec: the configurations, the initial state, the threads and the invariants. */
+import { SpecBuilder } from '../../../../spec/builder';
+import { cpuInit } from '../../../../spec/kernel/cpu';
+import { forbid, noError } from '../../../../spec/kernel/errors';
+import type { FolioPage } from '../../../../spec/kernel/folio';
+import { pageLocked } from '../../../../spec/kernel/page';
+import { pteNone, ptePresent, pteType } from '../../../../spec/kernel/pte';
+import { spinlockInit } from '../../../../spec/kernel/spinlock';
+import { tlbInit } from '../../../../spec/kernel/tlb';
+import type { Spec } from '../../../../spec/spec';
+import { quiescence } from '../common';
+import { collectSteps } from './collect';
+import type { Forms } from './env';
+import { finalizeSteps } from './finalize';
+import { pagesSteps } from './pages';
+import { unmapSteps } from './unmap';
+import { userSteps, type Op } from './user';
+import { ADDRS, CPUS, IDX, PFNS, THREADS, V0, fields, migLocals, userLocals, type MigL, type Sys, type UserL } from './state';
+
+/** Invariant names of hmm/m3-migrate-device (INV-MIG1/2, INV-REF, INV-DATA, INV-NOERR as in M3). */
+export const MD_INV = {
+  MIG1: 'INV-MIG1',
+  MIG2: 'INV-MIG2',
+  REF: 'INV-REF',
+  DATA: 'INV-DATA',
+  TLB: 'INV-TLB',
+  SRC: 'INV-SRC',
+  NOERR: 'INV-NOERR',
+} as const;
+
+const freePage = (i: number): FolioPage => ({ ref: 0, map: 0, lock: null, dirty: false, freed: true, val: 0, swap: null, head: i, order: 0, lru: 'none' });
+const livePage = (i: number, o: { ref: number; map: number; order?: number; lru?: FolioPage['lru'] }): FolioPage => ({
+  ref: o.ref,
+  map: o.map,
+  lock: null,
+  dirty: false,
+  freed: false,
+  val: V0,
+  swap: null,
+  head: i,
+  order: o.order ?? 0,
+  lru: o.lru ?? 'lru',
+});
+
+function initState(f: Forms): Sys {
+  const pages = PFNS.map((_, i) => freePage(i));
+  const pin = PFNS.map(() => 0);
+  if (f.large) {
+    pin[IDX.L0] = f.splitFails ? 1 : 0;
+    pages[IDX.L0] = livePage(IDX.L0, { ref: 1 + pin[IDX.L0]!, map: 1, order: 1 });
+    pages[IDX.L1] = { ...livePage(IDX.L0, { ref: 0, map: 0, lru: 'none' }), head: IDX.L0 }; // the unmapped tail of the folio
+  } else pages[IDX.S1] = livePage(IDX.S1, { ref: 1, map: 1 });
+  pin[IDX.S0] = f.pinned || f.isolateFails ? 1 : 0;
+  pages[IDX.S0] = livePage(IDX.S0, { ref: 1 + pin[IDX.S0]!, map: 1, lru: f.isolateFails ? 'none' : 'lru' });
+  const tlb = tlbInit({ cpus: CPUS, addrs: ADDRS, pfns: PFNS, threads: THREADS });
+  // U accessed a0 before: its TLB caches the translation (writable and dirty iff the PTE is)
+  tlb.entry.c1.a0 = { pfn: 'S0', writable: f.exclusive, dirty: f.exclusive };
+  return {
+    err: null,
+    ptl: spinlockInit(),
+    pmd: 'table',
+    // a writable anonymous PTE maps only an anon-exclusive page (PageAnonExclusive, 6c287605fd56):
+    // a shared S0 is mapped read-only (after fork, say); a1's page is exclusive
+    pte: [ptePresent('S0', f.exclusive, f.exclusive), f.large ? ptePresent('L0', true, false) : ptePresent('S1', true, false)],
+    pages,
+    excl: PFNS.map((p) => (p === 'S0' ? f.exclusive : p === 'L0' || p === 'L1' || p === 'S1')),
+    pin,
+    tlb,
+    cpu: cpuInit(THREADS),
+    lastWrite: V0,
+    promised: ADDRS.map(() => null),
+  };
+}
+
+const migInit = (): MigL => ({
+  i: 0,
+  unmapped: 0,
+  restore: 0,
+  drain: true,
+  old: pteNone(),
+  src: ADDRS.map(() => ({ pfn: null, migrate: false, write: false })),
+  dst: ADDRS.map(() => null),
+  hold: PFNS.map(() => 0),
+});
+const userInit = (): UserL => ({ op: 0, wait: null, zi: 0, zapped: ADDRS.map(() => pteNone()), hold: PFNS.map(() => 0) });
+
+/** References the threads hold on the folio headed at page `k`. */
+function held(s: any, k: number): number {
+  return (['Mig', 'U'] as const).reduce((n, kind) => n + ((s[kind] ?? []) as { hold: number[] }[]).reduce((m, r) => m + r.hold[k]!, 0), 0);
+}
+
+/** Refcount = mappings of the folio's pages + outside pins + references the threads hold; freed folios are untouched. */
+function refsConsistent(s: Sys): boolean {
+  return s.pages.every((pg, k) => {
+    if (pg.head !== k) return held(s, k) === 0;
+    if (pg.freed) return pg.ref === 0 && held(s, k) === 0;
+    let map = 0;
+    for (let j = k; j < k + (1 << pg.order); j++) map += s.pages[j]!.map;
+    return pg.ref === map + s.pin[k]! + held(s, k);
+  });
+}
+
+const mappedPtes = (s: Sys) => s.pte.filter((e) => e.kind === 'present' || e.kind === 'devpriv');
+
+export function buildMigrateDevice(f: Forms): Spec {
+  const q = quiescence();
+  // a store needs a writable PTE: to a shared (read-only) S0 only after MADV_DONTNEED (a new page)
+  const ops: Op[] = f.zap ? ['dn', 'r', 'w', 'r'] : f.exclusive ? ['w', 'r'] : ['r'];
+  const mig = [...collectSteps(f), ...unmapSteps(f), ...pagesSteps(), ...finalizeSteps(f)];
+  const b = new SpecBuilder<Sys>(fields)
+    .init(() => initState(f))
+    .thread('Mig', { instances: ['Mig'], locals: { ...migLocals, old: pteType(PFNS) }, initLocals: migInit, steps: mig as any })
+    .thread('U', { instances: ['U'], locals: userLocals, initLocals: userInit, steps: userSteps(ops, f.zapTable) as any })
+    .invariant(MD_INV.MIG1, (s: Sys) => s.pte.every((e) => e.kind !== 'migration' || pageLocked(s.pages[s.pages[IDX[e.pfn!]]!.head]!)), 'a migration entry points to a locked folio')
+    .invariant(
+      MD_INV.MIG2,
+      (s: Sys) => !q.quiescent(s) || (s.pte.every((e) => e.kind !== 'migration') && s.pages.every((pg) => pg.freed || !pageLocked(pg)) && s.pages.every((_, k) => held(s, k) === 0)),
+      'at quiescence: no migration entry, no locked page, no reference left held (no leak)',
+    )
+    .invariant(
+      MD_INV.REF,
+      (s: Sys) => forbid('UAF_PAGE', 'REF_UNDERFLOW', 'REF_GET_ZERO', 'LRU_STATE')(s) && refsConsistent(s) && mappedPtes(s).every((e) => !s.pages[IDX[e.pfn!]]!.freed),
+      'refcount = mappings + pins + references held; no PTE maps a freed page; a freed page is never touched (a store through a stale TLB entry included)',
+    )
+    .invariant(MD_INV.DATA, forbid('STALE_READ'), 'a read of a0 returns the value last written there (0 after MADV_DONTNEED): no lost write')
+    .invariant(
+      MD_INV.TLB,
+      (s: Sys) => s.promised.every((p, i) => p === null || CPUS.every((c) => s.tlb.entry[c]![ADDRS[i]!]?.pfn !== p)),
+      'once collect returned past the flush it promises, no CPU caches a translation of a cleared address to the page collected there',
+    )
+    .invariant(MD_INV.SRC, forbid('SRC_OVERFLOW'), 'collect records one src[] entry per page of the range: npages never exceeds the arrays the caller sized for the range')
+    .invariant(MD_INV.NOERR, noError)
+    .access({
+      pmd: 'lockless',
+      pte: { guardedBy: 'ptl', lockfreeReads: true },
+      excl: { guardedBy: 'ptl' },
+      'pages[*].ref': 'atomic',
+      'pages[*].map': 'atomic',
+      'pages[*].lock': 'atomic',
+      'pages[*].dirty': 'atomic',
+      'pages[*].lru': 'atomic',
+      // page_folio / folio_order: ghost because stable for whoever holds a folio reference or the
+      // PTL of a PTE mapping the folio (split_folio unmaps it and freezes the count first)
+      'pages[*].head': 'ghost',
+      'pages[*].order': 'ghost',
+      'pages[*].val': 'ghost',
+      'pages[*].swap': 'ghost',
+      pin: 'atomic',
+      tlb: 'ghost',
+      cpu: 'ghost',
+      lastWrite: 'ghost',
+      promised: 'ghost',
+    });
+  const built = b.build();
+  q.bind(built.actions);
+  return built;
+}
+

@@ -1,0 +1,55 @@
+/** The variant switches of hmm/m3-migrate-device and the TLB / CPU step factories every thread shares. */
+import { cpuSteps } from '../../../../spec/kernel/cpu';
+import { andThen } from '../../../../spec/kernel/steps';
+import { tlbSteps } from '../../../../spec/kernel/tlb';
+import { BINDING, type Step, type Sys } from './state';
+
+/** What a configuration contains and how the code is mutated (all false / default: current mainline). */
+export interface Forms {
+  /** a1 maps a page of a PTE-mapped order-1 folio (collect splits it), else the small page S1. */
+  readonly large: boolean;
+  /** The large folio has an extra pin: split_folio fails (-EAGAIN). */
+  readonly splitFails: boolean;
+  /** The user thread runs MADV_DONTNEED on a0 before its write. */
+  readonly zap: boolean;
+  /** Its MADV_DONTNEED covers the whole PMD range (a0 and a1) and frees the then empty PTE table (CONFIG_PT_RECLAIM). */
+  readonly zapTable: boolean;
+  /** Proposed fix (docs/findings/migrate-vma-split-folio-without-reference.md): folio_get before pte_unmap_unlock, not in migrate_vma_split_folio. */
+  readonly getBeforeUnlock: boolean;
+  /** Proposed fix (docs/findings/migrate-vma-collect-restart-from-start.md): the restarted walk's hole / skip paths start at addr. */
+  readonly restartFromAddr: boolean;
+  /** S0 is PageAnonExclusive (collect uses ptep_clear_flush), else shared (ptep_get_and_clear). */
+  readonly exclusive: boolean;
+  /** S0 is maybe-DMA-pinned (a GUP pin): with `exclusive`, folio_try_share_anon_rmap_pte fails → restore. */
+  readonly pinned: boolean;
+  /** S0 is isolated by someone else (compaction): folio_isolate_lru fails → restore. */
+  readonly isolateFails: boolean;
+  /** Proposed fix (docs/findings/migrate-vma-split-drops-ptl-before-flush.md): flush the cleared entries before dropping the PTL to split. */
+  readonly flushBeforeSplit: boolean;
+  /** Mutant: collect's flush_tlb_range after pte_unmap_unlock instead of before. */
+  readonly flushAfterUnlock: boolean;
+  /** Mutant: collect never flushes the TLB after clearing PTEs. */
+  readonly skipFlush: boolean;
+  /** Mutant: the restore loop of migrate_device_unmap skips remove_migration_ptes. */
+  readonly restoreSkipsPtes: boolean;
+  /** Mutant: collect removes the rmap but never drops the mapping's reference (no folio_put). */
+  readonly collectKeepsRef: boolean;
+  /** Mutant: remove_migration_pte maps the page without its folio_get. */
+  readonly restoreWithoutRef: boolean;
+}
+
+export const TLB = tlbSteps<Sys>((s) => s.tlb, (s) => s.cpu, BINDING);
+export const CPU = cpuSteps<Sys>((s) => s.cpu, BINDING);
+
+/** A flush (start, wait) over `addrs` by the acting thread, continuing at `next` once it returns. */
+export function flushThen<L>(a: string, b: string, addrs: readonly string[], next: string, doc: string, when?: (s: Sys, l: L) => boolean): Step<L>[] {
+  const [start, wait] = TLB.flushRange(a, b, addrs, { doc });
+  const s0 = start as unknown as Step<L>;
+  const gated: Step<L> = when
+    ? { ...s0, effect: (d, th) => (when(d, th.local) ? s0.effect!(d, th) : th.goto(next)) }
+    : s0;
+  const w = andThen(wait as unknown as Step<L>, (d, th) => {
+    if (d.tlb.flush[th.id] === 'idle') th.goto(next);
+  });
+  return [gated, w as Step<L>];
+}

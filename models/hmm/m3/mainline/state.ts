@@ -1,0 +1,192 @@
+/**
+ * State of hmm/m3-migrate-device (current mainline mm/migrate_device.c at step granularity): two
+ * addresses in one PTE table with its split PTL, per-CPU TLBs, a folio array (a PTE-mapped large
+ * folio, small pages, device pages), per-page pins and PageAnonExclusive, the migration's src[]/dst[]
+ * as thread locals, and the small helpers the step files share.
+ */
+import type { StepDef, ThreadCtx, ThreadView } from '../../../../spec/builder';
+import { cpuType } from '../../../../spec/kernel/cpu';
+import { errType, raise, touch } from '../../../../spec/kernel/errors';
+import { folioOf, folioPagesType, folioPut, type FolioPage } from '../../../../spec/kernel/folio';
+import { pageGet, pageUnmapRmap } from '../../../../spec/kernel/page';
+import { pteType, type Pte } from '../../../../spec/kernel/pte';
+import { spinlockType, type Spinlock } from '../../../../spec/kernel/spinlock';
+import { wordType } from '../../../../spec/access';
+import { tlbType, type Tlb } from '../../../../spec/kernel/tlb';
+import type { CpuState } from '../../../../spec/kernel/cpu';
+import { t, type Infer, type RecordType } from '../../../../spec/types';
+
+/** The kernel tree every `doc:` cites (mm/migrate_device.c as stored for torvalds/linux). */
+export const COMMIT = '022a12deda53c983755c08e073a3c028a6850a23';
+/** A machine-readable citation: `file:line function() @commit12 — what`. */
+export function cite(file: string, line: number | string, fn: string, what: string): string {
+  return `${file}:${line} ${fn}() @${COMMIT.slice(0, 12)} — ${what}`;
+}
+export const MD = 'mm/migrate_device.c';
+
+// ---- pages and addresses ---------------------------------------------------------------------
+
+/**
+ * Struct pages (pfns): L0/L1 an order-1 folio of which only L0 is mapped (at a1), S0 a small page
+ * (at a0), S1 the small page at a1 when there is no large folio, D0/D1 device-private pages, Z0 the
+ * page a CPU write fault on a none PTE allocates, X7 unused (folio arrays have 2^k pages).
+ */
+export const PFNS = ['L0', 'L1', 'S0', 'S1', 'D0', 'D1', 'Z0', 'X7'] as const;
+export type Pfn = (typeof PFNS)[number];
+export const IDX: Readonly<Record<Pfn, number>> = Object.fromEntries(PFNS.map((p, i) => [p, i])) as Record<Pfn, number>;
+export const DEVICE: readonly Pfn[] = ['D0', 'D1'];
+export const isDevice = (p: Pfn): boolean => DEVICE.includes(p);
+export const ADDRS = ['a0', 'a1'] as const;
+export const NADDR = ADDRS.length;
+
+/** Contents: 0 = zeros, 1 = v0 (initial), 2 = v1 (the CPU's write). */
+export const V0 = 1;
+export const V1 = 2;
+
+export const THREADS = ['Mig', 'U'] as const;
+export type ThreadId = (typeof THREADS)[number];
+/** Mig runs on CPU c0; the user thread U (accesses and its own madvise) on c1. */
+export const BINDING = { Mig: 'c0', U: 'c1' } as const;
+export const CPUS = ['c0', 'c1'] as const;
+const TLB_DOMAIN = { cpus: CPUS, addrs: ADDRS, pfns: PFNS, threads: THREADS };
+
+export const CODES = ['UAF_PAGE', 'STALE_READ', 'SRC_OVERFLOW'] as const;
+
+/** One entry of src[] (the page and its MIGRATE_PFN_* bits), dst[] is a separate local. */
+const srcT = t.record({ pfn: t.optional(t.enum(...PFNS)), migrate: t.bool(), write: t.bool() });
+export type Src = Infer<typeof srcT>;
+
+export const fields = {
+  err: errType(...CODES),
+  /** The PTE table's split lock (pte_offset_map_lock). */
+  ptl: spinlockType(THREADS),
+  /** The PMD entry above the PTE table: `none` once MADV_DONTNEED freed the empty table (CONFIG_PT_RECLAIM). */
+  pmd: t.enum('table', 'none'),
+  /** The PTEs of a0, a1 (one PTE table; all none while the PMD is none). */
+  pte: t.array(wordType(pteType(PFNS)), NADDR),
+  pages: folioPagesType(THREADS, PFNS.length, { maxRef: 4, maxMap: 1, maxVal: 2 }),
+  /** PageAnonExclusive, per page. */
+  excl: t.array(t.bool(), PFNS.length),
+  /** References held outside the model's threads (a GUP pin, another isolator), per page. */
+  pin: t.array(t.int(0, 1), PFNS.length),
+  tlb: tlbType(TLB_DOMAIN),
+  cpu: cpuType(THREADS),
+  /** Ghost: the value a read of a0 must return (0 after MADV_DONTNEED). */
+  lastWrite: t.int(0, 2),
+  /** Ghost: the page whose present PTE at this address the migration cleared, once collect returned past its promised flush: no CPU may cache it there. */
+  promised: t.array(t.optional(t.enum(...PFNS)), NADDR),
+};
+
+export interface Sys {
+  err: string | null;
+  ptl: Spinlock;
+  pmd: 'table' | 'none';
+  pte: Pte<Pfn>[];
+  pages: FolioPage[];
+  excl: boolean[];
+  pin: number[];
+  tlb: Tlb;
+  cpu: CpuState;
+  lastWrite: number;
+  promised: (Pfn | null)[];
+}
+
+const holdT = t.array(t.int(0, 3), PFNS.length);
+/** Mig's locals: the walk position, src[]/dst[], the PTE value collect cleared, its counters. */
+export const migLocals = {
+  /** Index of the address the walk / loop is at. */
+  i: t.int(0, NADDR),
+  /** collect's `unmapped` (present PTEs cleared since the walk started; restarts keep it). */
+  unmapped: t.int(0, NADDR),
+  /** migrate_device_unmap's `restore` count. */
+  restore: t.int(0, NADDR),
+  /** migrate_device_unmap's allow_drain. */
+  drain: t.bool(),
+  /** The PTE value ptep_get_and_clear / ptep_clear_flush returned (orig for a restore). */
+  old: pteType(PFNS),
+  src: t.array(srcT, NADDR),
+  dst: t.array(t.optional(t.enum(...PFNS)), NADDR),
+  /** Ghost: references held, per page (INV-REF). */
+  hold: holdT,
+};
+export type MigL = Infer<RecordType<typeof migLocals>>;
+
+export const userLocals = {
+  /** Index of the next operation. */
+  op: t.int(0, 4),
+  /** The page a migration_entry_wait sleeps on. */
+  wait: t.optional(t.enum(...PFNS)),
+  /** MADV_DONTNEED: the address zap_pte_range is at. */
+  zi: t.int(0, NADDR),
+  /** MADV_DONTNEED: the PTE values zap cleared, per address (their pages are put after the TLB flush). */
+  zapped: t.array(pteType(PFNS), NADDR),
+  hold: holdT,
+};
+export type UserL = Infer<RecordType<typeof userLocals>>;
+
+export type Ctx<L> = ThreadCtx<L, string>;
+export type Step<L> = StepDef<Sys, L, string>;
+export type Held = { hold: number[] };
+
+export function st<L>(label: string, doc: string, effect: (d: Sys, th: Ctx<L>) => void, guard?: (s: Sys, th: ThreadView<L>) => boolean, extra: { atomic?: string } = {}): Step<L> {
+  return { label, doc, effect, ...(guard ? { guard } : {}), ...extra };
+}
+
+/** Why a step whose one access is a folio_put may also free the folio in it. */
+export const PUT_FREES =
+  'folio_put is one atomic decrement-and-test; when it reaches 0, the freeing (__folio_put → free_unref_folio) re-initialises a page no one else holds a reference to (any later access is reported as a use-after-free)';
+
+/** A step whose only shared access is a folio_put (the last one frees the folio in the same step). */
+export function putStep<L>(label: string, doc: string, effect: (d: Sys, th: Ctx<L>) => void): Step<L> {
+  return st(label, doc, effect, undefined, { atomic: PUT_FREES });
+}
+
+// ---- page helpers over a draft -----------------------------------------------------------------
+
+/** The folio (head page record) of pfn `p`. */
+export const folio = (d: Sys, p: Pfn): FolioPage => folioOf(d.pages, IDX[p]);
+/** The head pfn of `p`'s folio. */
+export const headOf = (s: Sys, p: Pfn): Pfn => PFNS[s.pages[IDX[p]]!.head]!;
+
+/** folio_get by a thread; the reference is recorded in its `hold` under the head page. */
+export function fget(d: Sys, th: Ctx<Held>, p: Pfn): void {
+  const h = headOf(d, p);
+  if (pageGet(d, folio(d, p), 'UAF_PAGE')) th.local.hold[IDX[h]]!++;
+}
+
+/** folio_put of a reference the thread holds. */
+export function fput(d: Sys, th: Ctx<Held>, p: Pfn): void {
+  const h = headOf(d, p);
+  if (th.local.hold[IDX[h]] === 0) throw new Error(`${th.id} puts ${h} without holding a reference`);
+  th.local.hold[IDX[h]]!--;
+  folioPut(d, d.pages, IDX[h], 'UAF_PAGE');
+}
+
+/** folio_remove_rmap_pte on page `p` (its own mapcount). */
+export function rmapRemove(d: Sys, p: Pfn): void {
+  pageUnmapRmap(d, d.pages[IDX[p]]!, 'UAF_PAGE');
+}
+
+/** folio_add_*_rmap_pte + the mapping's folio_get, on page `p`. */
+export function rmapAdd(d: Sys, p: Pfn): void {
+  const pg = d.pages[IDX[p]]!;
+  if (!touch(d, pg, 'UAF_PAGE')) return;
+  pg.map++;
+  folio(d, p).ref++;
+}
+
+/** A read of a0 returning `v` (INV-DATA). */
+export function read(d: Sys, v: number): void {
+  if (v !== d.lastWrite) raise(d, 'STALE_READ');
+}
+
+/** Sets the PTE of address `i`; once it maps the promised page again, that page may be cached again. */
+export function setPte(d: Sys, i: number, e: Pte<Pfn>): void {
+  d.pte[i] = e;
+  if (e.kind === 'present' && d.promised[i] === e.pfn) d.promised[i] = null;
+}
+
+/** __pte_alloc → pmd_install: a fault below a freed (none) PMD first installs a new, empty PTE table. */
+export function pteAlloc(d: Sys): void {
+  if (d.pmd === 'none') d.pmd = 'table';
+}

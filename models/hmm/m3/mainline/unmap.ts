@@ -1,0 +1,101 @@
+/**
+ * migrate_vma_unmap → migrate_device_unmap (mm/migrate_device.c): LRU isolation per entry (which can
+ * fail: the entry is restored), the collect reference dropped, migrate_vma_check_page, putback on
+ * failure, then the restore loop over the entries that lost MIGRATE_PFN_MIGRATE.
+ */
+import { folioAddLru, folioIsolateLru, lruAddDrain } from '../../../../spec/kernel/folio';
+import { pageGet, pageUnlock } from '../../../../spec/kernel/page';
+import type { Forms } from './env';
+import { removeMigrationPtesStep } from './rmap';
+import { IDX, MD, NADDR, cite, folio, fput, headOf, putStep, st, type MigL, type Pfn, type Step } from './state';
+
+const cur = (l: MigL): Pfn => l.src[l.i]!.pfn!;
+function next(l: MigL, th: { goto(label: string): void }, label: string): void {
+  l.i++;
+  th.goto(label);
+}
+
+export function unmapSteps(f: Forms): Step<MigL>[] {
+  /** The entry loses MIGRATE_PFN_MIGRATE and is counted for the restore loop. */
+  const fail = (l: MigL) => {
+    l.src[l.i]!.migrate = false;
+    l.restore++;
+  };
+  const restore = removeMigrationPtesStep('Urm', cite(MD, 511, 'migrate_device_unmap', 'remove_migration_ptes(folio, folio, 0): the migration entry → the original mapping'), (_d, th) => [cur(th.local), cur(th.local)]);
+  return [
+    st<MigL>('Ulru', cite(MD, 454, 'migrate_device_unmap', 'lru_add_drain() (this CPU\'s folio batch)'), (d, th) => {
+      lruAddDrain(d.pages);
+      th.local.drain = true;
+      th.local.i = 0;
+    }, undefined, { atomic: 'lru_add_drain moves this CPU\'s batched folios onto their LRU lists under the lruvec lock, which nothing else in the model takes' }),
+    st<MigL>('Uent', cite(MD, '456-473', 'migrate_device_unmap', 'per entry: no page → next; ZONE_DEVICE → no isolation; !folio_test_lru && allow_drain → lru_add_drain_all'), (d, th) => {
+      const l = th.local;
+      if (l.i >= NADDR) {
+        l.i = 0;
+        return th.goto('Urest');
+      }
+      const s = l.src[l.i]!;
+      if (s.pfn === null) return next(l, th, 'Uent');
+      if (folio(d, s.pfn).lru !== 'lru' && l.drain) return th.goto('Udrain');
+      th.goto('Uiso');
+    }),
+    st<MigL>('Udrain', cite(MD, '469-473', 'migrate_device_unmap', 'lru_add_drain_all(); allow_drain = false'), (d, th) => {
+      lruAddDrain(d.pages);
+      th.local.drain = false;
+    }, undefined, { atomic: 'lru_add_drain_all drains every CPU\'s folio batch (work on each CPU, waited for) under the lruvec locks; only the resulting LRU states are observable here' }),
+    st<MigL>('Uiso', cite(MD, '475-479', 'migrate_device_unmap', 'folio_isolate_lru (takes a reference); fails → clear MIGRATE, restore++, continue'), (d, th) => {
+      const l = th.local;
+      const p = cur(l);
+      if (!folioIsolateLru(d, d.pages, IDX[p])) {
+        fail(l);
+        return next(l, th, 'Uent');
+      }
+      l.hold[IDX[headOf(d, p)]]!++;
+    }, undefined, { atomic: 'folio_isolate_lru: folio_test_clear_lru is the atomic claim and folio_get follows it; nobody can tell them apart — a second isolator fails on the cleared flag, and the refcount freezers (split, migration) need the folio lock this thread holds (mm/vmscan.c folio_isolate_lru)' }),
+    putStep<MigL>('Uput', cite(MD, '481-482', 'migrate_device_unmap', 'folio_put: drop the reference taken in collect'), (d, th) => fput(d, th, cur(th.local))),
+    st<MigL>(
+      'Ucheck',
+      cite(MD, '485-489', 'migrate_device_unmap', 'folio_mapped → try_to_migrate (no other mapping here); folio_mapped || !migrate_vma_check_page (ref − extra > mapcount) → putback, restore'),
+      (d, th) => {
+        const l = th.local;
+        const p = cur(l);
+        const fo = folio(d, p);
+        const extra = 1; // the isolation reference; not a ZONE_DEVICE folio, no mapping (anonymous, not in the swap cache)
+        if (fo.map > 0 || fo.ref - extra > fo.map) return th.goto('Uback1');
+        next(l, th, 'Uent');
+      },
+      undefined,
+      { atomic: 'folio_mapped and migrate_vma_check_page read the mapcount and refcount of a folio this thread holds locked, isolated and unmapped: a new mapping needs the folio lock, and a speculative reference taken between the reads is caught by the refcount test of folio_migrate_mapping in migrate_vma_pages' },
+    ),
+    st<MigL>('Uback1', cite(MD, 491, 'migrate_device_unmap', 'folio_get (for folio_putback_lru)'), (d, th) => {
+      const p = cur(th.local);
+      if (pageGet(d, folio(d, p), 'UAF_PAGE')) th.local.hold[IDX[headOf(d, p)]]!++;
+    }),
+    st<MigL>('Uback2', cite(MD, 492, 'migrate_device_unmap', 'folio_putback_lru: folio_add_lru'), (d, th) => folioAddLru(d, d.pages, IDX[cur(th.local)])),
+    putStep<MigL>('Uback3', cite(MD, '492-497', 'migrate_device_unmap', 'folio_putback_lru: folio_put; clear MIGRATE; restore++'), (d, th) => {
+      const l = th.local;
+      fput(d, th, cur(l));
+      fail(l);
+      next(l, th, 'Uent');
+    }),
+    st<MigL>('Urest', cite(MD, '503-508', 'migrate_device_unmap', 'restore loop: for (i = 0; i < npages && restore; i++): skip entries with no page or still MIGRATE'), (_d, th) => {
+      const l = th.local;
+      if (l.i >= NADDR || l.restore === 0) {
+        l.i = 0;
+        return th.goto('Palloc');
+      }
+      const s = l.src[l.i]!;
+      if (s.pfn === null || s.migrate) return next(l, th, 'Urest');
+      th.goto('Urm');
+    }),
+    f.restoreSkipsPtes ? { label: 'Urm', doc: `mutant: remove_migration_ptes skipped; ${restore.doc}`, effect: () => {} } : restore,
+    st<MigL>('Uunl', cite(MD, '513-515', 'migrate_device_unmap', 'src_pfns[i] = 0; folio_unlock (not the fault folio)'), (d, th) => pageUnlock(d, folio(d, cur(th.local)))),
+    putStep<MigL>('Uputr', cite(MD, '516-517', 'migrate_device_unmap', 'folio_put (the collect reference, or the one putback left); restore--'), (d, th) => {
+      const l = th.local;
+      fput(d, th, cur(l));
+      l.src[l.i] = { pfn: null, migrate: false, write: false };
+      l.restore--;
+      next(l, th, 'Urest');
+    }),
+  ];
+}

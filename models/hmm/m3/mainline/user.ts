@@ -1,0 +1,166 @@
+/**
+ * The user thread U on CPU c1: loads and stores of a0 through its TLB (spec/kernel/tlb.ts), the
+ * faults a miss takes (migration entry → migration_entry_wait; none → the zero page or
+ * do_anonymous_page; device-private → abstracted), and its own MADV_DONTNEED of a0 or of the whole
+ * PTE table (zap_pte_range: the entries cleared under the PTL, an emptied table freed under
+ * CONFIG_PT_RECLAIM, the TLB flushed only if a present entry was gathered, the pages freed after
+ * the flush).
+ */
+import { touch } from '../../../../spec/kernel/errors';
+import { pageAlloc, pageLocked } from '../../../../spec/kernel/page';
+import { pteCopy, pteNone, ptePresent } from '../../../../spec/kernel/pte';
+import { tlbAccess } from '../../../../spec/kernel/tlb';
+import { CPU, flushThen } from './env';
+import { ADDRS, IDX, V1, folio, fput, headOf, pteAlloc, read, rmapAdd, setPte, putStep, st, type Pfn, type Step, type UserL } from './state';
+
+export type Op = 'r' | 'w' | 'dn';
+
+const MEM = 'mm/memory.c';
+const UNPINNED = '(mm/memory.c not pinned to a commit here: function names as in current mainline)';
+
+export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] {
+  /** The addresses MADV_DONTNEED covers: a0, or the whole PTE table. */
+  const zapped = zapTable ? ADDRS.map((_, i) => i) : [0];
+  const next = (l: UserL, th: { goto(label: string): void }) => {
+    l.op++;
+    th.goto(l.op >= ops.length ? 'done' : 'Uop');
+  };
+  return [
+    st<UserL>(
+      'Uop',
+      `the next operation: a load / store of a0 through the TLB of c1 (hit, or a page walk filling it, or a fault), or madvise(MADV_DONTNEED) ${UNPINNED}`,
+      (d, th) => {
+        const l = th.local;
+        const op = ops[l.op]!;
+        if (op === 'dn') return th.goto('Zlock');
+        const write = op === 'w';
+        const hit = tlbAccess(d.tlb, 'c1', 'a0', d.pte[0]!, write);
+        if (hit) {
+          const pg = d.pages[IDX[hit.pfn as Pfn]]!;
+          if (!touch(d, pg, 'UAF_PAGE')) return th.goto('done');
+          if (write) {
+            pg.val = V1;
+            d.lastWrite = V1;
+          } else read(d, pg.val);
+          return next(l, th);
+        }
+        const e = d.pte[0]!;
+        switch (e.kind) {
+          case 'migration':
+            l.wait = e.pfn;
+            return th.goto('Uwait');
+          case 'none':
+            return th.goto(write ? 'Uanon' : 'Uzero');
+          case 'devpriv': {
+            // do_swap_page → migrate_to_ram, abstracted: the access reaches the device page's data
+            const pg = d.pages[IDX[e.pfn!]]!;
+            if (!touch(d, pg, 'UAF_PAGE')) return th.goto('done');
+            if (write) {
+              pg.val = V1;
+              d.lastWrite = V1;
+            } else read(d, pg.val);
+            return next(l, th);
+          }
+          default:
+            throw new Error(`U: fault on ${e.kind} entry not modelled (the configurations never reach it)`);
+        }
+      },
+      undefined,
+      { atomic: 'one MMU access: the TLB lookup, the hardware page walk and the dirty-bit update are one locked operation of the CPU (x86 sets A/D bits with a locked RMW that re-checks the PTE)' },
+    ),
+    st<UserL>(
+      'Uwait',
+      `${MEM} do_swap_page → migration_entry_wait: sleep until the folio is unlocked, then retry the access ${UNPINNED}`,
+      (_d, th) => {
+        th.local.wait = null;
+        th.goto('Uop');
+      },
+      (s, th) => !pageLocked(folio(s, th.local.wait!)),
+    ),
+    {
+      label: 'Uzero',
+      doc: `${MEM} do_anonymous_page (read fault): ⟨PTL; pte_none still → the zero page, the load reads zeros; else back off and retry⟩ ${UNPINNED}`,
+      guard: (s) => s.ptl.owner === null,
+      holds: [(s) => s.ptl],
+      atomic: 'the pte_none re-check and the zero-page PTE are one critical section under the PTL; the zero page is not mapped in the model (a later access faults again and reads zeros again, and collect treats a zero-pfn PTE as a hole as it does pte_none)',
+      effect: (d, th) => {
+        if (d.pte[0]!.kind !== 'none') return th.goto('Uop');
+        pteAlloc(d);
+        read(d, 0);
+        next(th.local, th);
+      },
+    },
+    {
+      label: 'Uanon',
+      doc: `${MEM} do_anonymous_page: a zeroed page Z0; ⟨PTL; pte_none → set_pte_at(writable, dirty), rmap; else free it⟩; retry the access ${UNPINNED}`,
+      guard: (s) => s.ptl.owner === null,
+      holds: [(s) => s.ptl],
+      atomic: 'the new page is private to the faulting thread until set_pte_at publishes it under the PTL',
+      effect: (d, th) => {
+        if (d.pte[0]!.kind !== 'none') return th.goto('Uop');
+        pteAlloc(d);
+        const pg = d.pages[IDX.Z0]!;
+        if (!pg.freed) throw new Error('U: Z0 is already in use (the configuration needs another spare page)');
+        pageAlloc(pg, { val: 0 });
+        pg.ref = 0; // the allocation's reference becomes the mapping's
+        rmapAdd(d, 'Z0');
+        pg.lru = 'batch'; // folio_add_lru_vma: into this CPU's batch
+        d.excl[IDX.Z0] = true; // folio_add_new_anon_rmap(RMAP_EXCLUSIVE)
+        setPte(d, 0, ptePresent('Z0', true, true));
+        th.goto('Uop');
+      },
+    },
+    // ---- MADV_DONTNEED: madvise_dontneed_single_vma → zap_pte_range over a0 (or the whole table) ----
+    { ...(CPU.spinLock('Zlock', (s) => s.ptl) as unknown as Step<UserL>), doc: `${MEM} zap_pte_range: pte_offset_map_lock; flush_tlb_batched_pending (no deferred flush in this model: tlb_flush_batched stays false) ${UNPINNED}` },
+    st<UserL>('Zclear', `${MEM} do_zap_pte_range at the next address: zap_present_ptes (ptep_get_and_clear_full, tlb_remove_tlb_entry: the page gathered) / zap_nonpresent_ptes (a migration entry: cleared, no reference, nothing gathered) ${UNPINNED}`, (d, th) => {
+      const l = th.local;
+      if (l.zi >= zapped.length) return th.goto('Zreclaim');
+      const i = zapped[l.zi]!;
+      const e = d.pte[i]!;
+      l.zapped[i] = pteCopy(e);
+      if (e.kind === 'none') {
+        l.zi++;
+        return th.goto('Zclear');
+      }
+      setPte(d, i, pteNone());
+      if (i === 0) d.lastWrite = 0;
+    }),
+    st<UserL>('Zrmap', `${MEM} zap_present_ptes / zap_nonpresent_ptes (device-private): folio_remove_rmap_pte ${UNPINNED}`, (d, th) => {
+      const l = th.local;
+      const e = l.zapped[zapped[l.zi]!]!;
+      l.zi++;
+      th.goto('Zclear');
+      if ((e.kind !== 'present' && e.kind !== 'devpriv') || e.pfn === null) return;
+      const pg = d.pages[IDX[e.pfn]]!;
+      if (!touch(d, pg, 'UAF_PAGE')) return;
+      pg.map--;
+      l.hold[IDX[headOf(d, e.pfn)]]!++; // ledger: the mapping's reference, put once the TLB is flushed
+    }),
+    st<UserL>(
+      'Zreclaim',
+      `${MEM} zap_pte_range, CONFIG_PT_RECLAIM (madvise sets reclaim_pt; the zap covers the whole PMD): every PTE none → try_get_and_clear_pmd: pmd_clear, the table freed after the flush ${UNPINNED}`,
+      (d) => {
+        if (!zapTable || d.pmd === 'none' || !d.pte.every((e) => e.kind === 'none')) return;
+        d.pmd = 'none';
+      },
+    ),
+    { ...(CPU.spinUnlock('Zunlock', (s) => s.ptl) as unknown as Step<UserL>), doc: `${MEM} zap_pte_range: pte_unmap_unlock ${UNPINNED}` },
+    ...flushThen<UserL>('Zfl1', 'Zfl2', zapped.map((i) => ADDRS[i]!), 'Zfree', `${MEM} tlb_finish_mmu → tlb_flush_mmu: flush_tlb_range only if a present entry was gathered ${UNPINNED}`, (_s, l) =>
+      l.zapped.some((e) => e.kind === 'present'),
+    ),
+    putStep<UserL>('Zfree', `${MEM} tlb_finish_mmu → tlb_batch_pages_flush: each gathered page is put after the flush (a device-private page: folio_put in zap_nonpresent_ptes) ${UNPINNED}`, (d, th) => {
+      const l = th.local;
+      const i = l.zapped.findIndex((e) => (e.kind === 'present' || e.kind === 'devpriv') && e.pfn !== null);
+      if (i >= 0) {
+        fput(d, th, l.zapped[i]!.pfn!);
+        l.zapped[i] = pteNone();
+        return th.goto('Zfree');
+      }
+      l.zapped = l.zapped.map(() => pteNone());
+      l.zi = 0;
+      next(l, th);
+    }),
+  ];
+}
+
+

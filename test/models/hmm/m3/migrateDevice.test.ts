@@ -1,0 +1,203 @@
+/** hmm/m3-migrate-device: current mainline migrate_vma_* at step granularity (two addresses, PTL, TLBs, a large folio). */
+import { describe, expect, it } from 'vitest';
+import { checkSpec } from '../../../../checker/check';
+import { lintSpec } from '../../../../checker/lint/audit';
+import { instantiate } from '../../../../checker/model/instantiate';
+import { MD_INV } from '../../../../models/hmm/m3/mainline/build';
+import { MD_CONFIGS, MD_DEFAULT_CONFIG, m3MigrateDevice } from '../../../../models/hmm/m3/migrateDevice';
+import { labels, replayLabels } from '../support';
+
+const spec = (variant: string, consts: Record<string, string> = {}) => instantiate(m3MigrateDevice, variant, consts).spec;
+
+/** The finding's counterexample: collect clears a0, drops the PTL for the split at a1; MADV_DONTNEED of a0 returns; a0 is read. */
+const SPLIT_WINDOW = [
+  'Mig.Cpmd',
+  'Mig.Cagain',
+  'Mig.Cpte',
+  'Mig.Cget',
+  'Mig.Clock',
+  'Mig.Cclear' /* ptep_get_and_clear: S0 is not anon-exclusive, no flush yet */,
+  'Mig.Cdirty',
+  'Mig.Cset',
+  'Mig.Crmap',
+  'Mig.Cput',
+  'Mig.Cpte' /* a1: a large folio */,
+  'Mig.Csplit0' /* pte_unmap_unlock with the flush pending */,
+  'U.Uop',
+  'U.Zlock',
+  'U.Zclear' /* the migration entry cleared: nothing present gathered */,
+  'U.Zrmap',
+  'U.Zclear',
+  'U.Zreclaim' /* the zap covers a0 only: no table reclaim */,
+  'U.Zunlock',
+  'U.Zfl1' /* no flush */,
+  'U.Zfree',
+  'U.Uop' /* the load hits c1's stale TLB entry */,
+];
+
+describe('hmm/m3-migrate-device registration', () => {
+  it('has the variants of the finding, its fix and the mutants, each with a default configuration', () => {
+    expect(Object.keys(m3MigrateDevice.variants)).toEqual([
+      'fixed',
+      'split-window-zap',
+      'fix-flush-before-split',
+      'split-unlocked-folio-zap',
+      'split-restart-table-freed',
+      'fix-split-path',
+      'mutant-collect-skips-tlb-flush',
+      'mutant-collect-flushes-after-unlock',
+      'mutant-restore-loop-skips-remove-migration-ptes',
+      'mutant-collect-leaks-mapping-reference',
+      'mutant-remove-migration-pte-without-ref',
+    ]);
+    for (const v of Object.keys(m3MigrateDevice.variants)) expect(MD_CONFIGS).toContain(MD_DEFAULT_CONFIG[v]);
+  });
+
+  it('cites file:line, function and commit in every step of collect, unmap, pages and finalize', () => {
+    const migSteps = spec('fixed').actions.filter((a) => a.name.startsWith('Mig.') && a.name !== 'Mig.Palloc');
+    expect(migSteps.length).toBeGreaterThan(30);
+    for (const a of migSteps) expect(a.doc, a.name).toMatch(/^mm\/migrate_device\.c:[0-9][-0-9, /]* [\w /]+\(\) @022a12deda53 — /);
+  });
+});
+
+describe('fixed (current mainline)', () => {
+  it('holds at its default configuration (anon-exclusive S0, large folio split at a1, MADV_DONTNEED of a0): 2298 states, depth 86', () => {
+    const { result } = checkSpec(spec('fixed'));
+    expect(result.verdict.kind).toBe('holds');
+    expect(result.stats).toMatchObject({ distinct: 2298, generated: 3915, depth: 86 });
+  });
+
+  it.each([
+    ['split', 165],
+    ['small-zap', 1657],
+    ['exclusive-pinned', 2083],
+    ['shared-pinned', 189],
+    ['isolation-fails', 177],
+  ])('holds in config %s: %i states', (config, distinct) => {
+    const { result } = checkSpec(spec('fixed', { config }));
+    expect(result.verdict.kind).toBe('holds');
+    expect(result.stats.distinct).toBe(distinct);
+  });
+
+  it('the restore paths run: try_share fails for a maybe-pinned exclusive page; isolation fails; migrate_vma_check_page fails', () => {
+    const covered = (config: string, action: string) => checkSpec(spec('fixed', { config })).result.coverage.find((c) => c.name === action)!.distinct;
+    expect(covered('exclusive-pinned', 'Mig.Crestorepte')).toBeGreaterThan(0);
+    expect(covered('isolation-fails', 'Mig.Urm')).toBeGreaterThan(0);
+    expect(covered('shared-pinned', 'Mig.Uback3')).toBeGreaterThan(0);
+  });
+});
+
+describe('split-window-zap: the candidate kernel bug (docs/findings/migrate-vma-split-drops-ptl-before-flush.md)', () => {
+  it('BFS: a load after MADV_DONTNEED returned reads the old contents through the stale TLB entry — INV-DATA in 22 steps', () => {
+    const { result, trace } = checkSpec(spec('split-window-zap'));
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.DATA });
+    expect(labels(trace)).toEqual(SPLIT_WINDOW);
+    const last = trace!.steps.at(-1)!.state;
+    expect(last.pte[0]).toMatchObject({ kind: 'none' });
+    expect(last.tlb.entry.c1.a0).toEqual({ pfn: 'S0', writable: false, dirty: false });
+    expect(last.lastWrite).toBe(0);
+    expect(last.Mig[0]).toMatchObject({ pc: 'Csplit1', unmapped: 1 });
+  });
+
+  it('is the fixed code in configuration split-zap; a failed split opens the same window', () => {
+    expect(checkSpec(spec('fixed', { config: 'split-zap' })).result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.DATA });
+    expect(checkSpec(spec('fixed', { config: 'split-fails-zap' })).result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.DATA });
+  });
+
+  it('with an anon-exclusive S0 the same interleaving is harmless: ptep_clear_flush flushed a0 before the PTL was dropped', () => {
+    const states = replayLabels(spec('fixed'), [...SPLIT_WINDOW.slice(0, 6), 'Mig.Ccf0a', 'Mig.Ccf0b', 'Mig.Cshare', ...SPLIT_WINDOW.slice(6, 12)]);
+    expect(states.at(-1).tlb.entry.c1.a0).toBeNull();
+    expect(states.at(-1).ptl.owner).toBeNull();
+  });
+
+  it('fix-flush-before-split holds in split-zap and split-fails-zap, where the fixed code does not', () => {
+    for (const config of ['split-zap', 'split-fails-zap']) {
+      const { result } = checkSpec(spec('fix-flush-before-split', { config }));
+      expect(result.verdict.kind, config).toBe('holds');
+    }
+    expect(checkSpec(spec('fix-flush-before-split')).result.stats.distinct).toBe(2318);
+  });
+});
+
+describe('split-unlocked-folio-zap: the large folio is split without a reference (docs/findings/migrate-vma-split-folio-without-reference.md)', () => {
+  it('BFS: MADV_DONTNEED of the range frees the folio between pte_unmap_unlock and folio_get — INV-REF in 28 steps', () => {
+    const { result, trace } = checkSpec(spec('split-unlocked-folio-zap'));
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.REF });
+    const ls = labels(trace);
+    expect(ls).toHaveLength(28);
+    expect(ls.slice(13, 15)).toEqual(['Mig.Cpte', 'Mig.Csplit0']);
+    expect(ls.slice(15, 27).every((l) => l.startsWith('U.'))).toBe(true);
+    expect(ls.at(-1)).toBe('Mig.Csplit1');
+    const states = trace!.steps.map((st) => st.state);
+    expect(states[26]!.pages[0]).toMatchObject({ freed: false, order: 1 });
+    expect(states[27]!.pages[0]).toMatchObject({ freed: true, ref: 0 }); // freed by the zap's tlb_batch_pages_flush
+    expect(states[28]!.err).toBe('UAF_PAGE');
+  });
+
+  it('is the fixed code in configuration split-zap-table', () => {
+    expect(checkSpec(spec('fixed', { config: 'split-zap-table' })).result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.REF });
+  });
+});
+
+describe('split-restart-table-freed: the restarted walk records [start, addr) twice (docs/findings/migrate-vma-collect-restart-from-start.md)', () => {
+  it('BFS (with the reference taken under the PTL): the emptied table is freed during the split, pmd_none → collect_hole(start, end) — INV-SRC in 29 steps', () => {
+    const { result, trace } = checkSpec(spec('split-restart-table-freed'));
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.SRC });
+    const ls = labels(trace);
+    expect(ls).toHaveLength(29);
+    expect(ls).toContain('Mig.CsplitG');
+    expect(ls.slice(-3)).toEqual(['U.Zclear', 'U.Zreclaim', 'Mig.Cpmd']);
+    const before = trace!.steps.at(-2)!.state;
+    expect(before.pmd).toBe('none');
+    expect(before.Mig[0]).toMatchObject({ pc: 'Cpmd', i: 1 });
+  });
+
+  it('the unchanged fixed code reaches it too when INV-SRC is checked alone', () => {
+    const sp = spec('fixed', { config: 'split-zap-table' });
+    const { result } = checkSpec({ ...sp, invariants: sp.invariants.filter((i) => i.name === MD_INV.SRC), checkDeadlock: false });
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.SRC });
+  });
+
+  it('fix-split-path (flush and folio_get before the unlock, restart from addr) holds: 2642 states; and in split-zap, split-fails-zap', () => {
+    expect(checkSpec(spec('fix-split-path')).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 2642 } });
+    for (const config of ['split-zap', 'split-fails-zap']) expect(checkSpec(spec('fix-split-path', { config })).result.verdict.kind, config).toBe('holds');
+  });
+});
+
+describe('mutants: each new invariant is not vacuous', () => {
+  it.each([
+    ['mutant-collect-skips-tlb-flush', MD_INV.TLB, 34, 68],
+    ['mutant-collect-flushes-after-unlock', MD_INV.DATA, 33, 386],
+    ['mutant-restore-loop-skips-remove-migration-ptes', MD_INV.MIG1, 47, 107],
+    ['mutant-collect-leaks-mapping-reference', MD_INV.MIG2, 70, 2011],
+    ['mutant-remove-migration-pte-without-ref', MD_INV.REF, 55, 1293],
+  ])('%s violates %s in %i steps (%i states)', (variant, property, steps, distinct) => {
+    const { result, trace } = checkSpec(spec(variant));
+    expect(result.verdict).toMatchObject({ kind: 'violation', property });
+    expect(trace!.steps.length - 1).toBe(steps);
+    expect(result.stats.distinct).toBe(distinct);
+  });
+
+  it('flush after unlock: MADV_DONTNEED slips between pte_unmap_unlock and flush_tlb_range', () => {
+    const { trace } = checkSpec(spec('mutant-collect-flushes-after-unlock'));
+    const ls = labels(trace);
+    const unlock = ls.indexOf('Mig.Cunlock');
+    expect(ls.slice(unlock + 1, unlock + 3)).toEqual(['U.Uop', 'U.Zlock']);
+    expect(ls.indexOf('Mig.Cflushw')).toBe(-1); // the flush has not returned when the stale load happens
+    expect(ls.at(-1)).toBe('U.Uop');
+  });
+});
+
+describe('hmmcheck lint --strict', () => {
+  it('has no finding or warning in any variant, nor in any configuration of fixed; the exceptions are justified steps', () => {
+    const runs = [
+      ...Object.keys(m3MigrateDevice.variants).map((v) => ({ v, c: {} })),
+      ...MD_CONFIGS.map((config) => ({ v: 'fixed', c: { config } })),
+    ];
+    for (const { v, c } of runs) {
+      const { items, complete } = lintSpec(spec(v, c), { strict: true });
+      expect(complete, `${v} ${JSON.stringify(c)}`).toBe(true);
+      expect(items.filter((i) => i.severity !== 'justified').map((i) => `${i.step}: ${i.message}`), `${v} ${JSON.stringify(c)}`).toEqual([]);
+    }
+  });
+});
