@@ -11,6 +11,7 @@
  *   .build();
  */
 import type { AccessDecls, Discipline } from './access';
+import { citationList, type StepSource } from './citation';
 import type { ActionSpec, ChoiceCtx, NamedPredicate, Params, Spec, ThreadSpec } from './spec';
 import { DONE } from './spec';
 import { SpecError } from './specError';
@@ -28,6 +29,8 @@ export interface ActionOptions<S, P extends ParamDomains> {
   guard?: (s: S, p: ParamValues<P>) => boolean;
   effect?: (d: S, p: ParamValues<P>, ctx: ChoiceCtx) => void;
   doc?: string;
+  /** The kernel source the action follows (spec/citation.ts). */
+  src?: StepSource;
 }
 
 /** What a thread step sees of its own thread. */
@@ -50,6 +53,11 @@ export interface StepDef<S, L, Label extends string> {
   readonly guard?: (s: S, th: ThreadView<L>) => boolean;
   readonly effect?: (d: S, th: ThreadCtx<L, Label>) => void;
   readonly doc?: string;
+  /**
+   * The kernel source (file, function, lines, commit) or mail the step follows, machine-readable
+   * (spec/citation.ts); `doc` keeps the prose. The trace viewer links the step to it.
+   */
+  readonly src?: StepSource;
   /** Locks held for the whole step that the state does not show before or after it (`hmmcheck lint`). */
   readonly holds?: readonly ((s: S) => unknown)[];
   /** Why this step may be atomic despite the granularity rule; `hmmcheck lint` prints it. */
@@ -111,6 +119,7 @@ export class SpecBuilder<S, V = S> {
   private readonly fairness: FairnessDecl[] = [];
   private viewDecl?: Spec['view'];
   private readonly accessDecls: Record<string, Discipline> = {};
+  private readonly sourceTable: Record<string, StepSource> = {};
 
   constructor(fields: Fields) {
     this.fields = { ...fields };
@@ -132,6 +141,7 @@ export class SpecBuilder<S, V = S> {
       guard: (guard ?? (() => true)) as ActionSpec['guard'],
       effect: (effect ?? (() => {})) as ActionSpec['effect'],
       doc: opts.doc,
+      ...(opts.src !== undefined ? { src: citationList(opts.src) } : {}),
     });
     return this;
   }
@@ -170,6 +180,7 @@ export class SpecBuilder<S, V = S> {
         params: [['self', selfDomain]],
         thread: { kind, label, ids },
         doc: step.doc,
+        ...(step.src !== undefined ? { src: citationList(step.src) } : {}),
         ...(step.holds || step.atomic !== undefined
           ? { atomicity: { ...(step.holds ? { holds: step.holds as readonly ((s: any) => unknown)[] } : {}), ...(step.atomic !== undefined ? { atomic: step.atomic } : {}) } }
           : {}),
@@ -266,6 +277,19 @@ export class SpecBuilder<S, V = S> {
     return this;
   }
 
+  /**
+   * Citations by step label (spec/citation.ts), for every thread step without its own `src`: one
+   * table for a model whose steps come from shared helpers or primitives. A key `Kind.Label` cites
+   * that thread kind's step only and wins over `Label`. Repeatable.
+   *
+   * @example
+   * spec(fields).sources({ V1: kernelSource('v5.8')('mm/mmu_notifier.c', '__mmu_notifier_invalidate_range_start') })
+   */
+  sources(byLabel: Readonly<Record<string, StepSource>>): this {
+    Object.assign(this.sourceTable, byLabel);
+    return this;
+  }
+
   /** Switch deadlock detection (on by default). */
   checkDeadlock(on: boolean): this {
     this.deadlock = on;
@@ -292,7 +316,11 @@ export class SpecBuilder<S, V = S> {
         }
         return s;
       },
-      actions: [...this.actions],
+      actions: this.actions.map((a) => {
+        if (!a.thread || a.src) return a;
+        const key = [a.name, a.thread.label].find((k) => Object.hasOwn(this.sourceTable, k));
+        return key ? { ...a, src: citationList(this.sourceTable[key]) } : a;
+      }),
       threads: threadSpecs,
       invariants: [...this.invariants],
       actionProperties: [...this.actionProperties],

@@ -3,6 +3,7 @@
  * hand; they use `SpecBuilder` (spec/builder.ts). Nothing here imports the checker.
  */
 import type { AccessDecls, StepAtomicity } from './access';
+import type { Citation } from './citation';
 import type { FairnessDecl, LiveFormula } from './temporal';
 import type { Key, RecordType, Type } from './types';
 
@@ -39,6 +40,8 @@ export interface ActionSpec {
   readonly effect: (d: any, p: Params, ctx: ChoiceCtx) => void;
   /** Kernel step label, source reference or note shown with the step. */
   readonly doc?: string;
+  /** The kernel source (or mail) the step follows, machine-readable (spec/citation.ts). */
+  readonly src?: readonly Citation[];
   /** A thread step's locks held for the whole step and its atomicity justification (`hmmcheck lint`). */
   readonly atomicity?: StepAtomicity;
 }

@@ -68,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('deadlock', { type: 'boolean', describe: 'check for deadlock (default: the model\'s setting); --no-deadlock switches it off' })
           .option('out', { type: 'string', describe: 'write the counterexample as an ITF JSON trace' })
           .option('html', { type: 'string', describe: 'write the counterexample as a self-contained HTML trace page (see view)' })
+          .option('source-url', { type: 'string', describe: 'URL template for the HTML page\'s source links: {file} {line} {commit} {fn} (default: $HMMCHECK_SOURCE_URL, else git.kernel.org)' })
           .option('save', { type: 'string', describe: 'record the result in the regression corpus (default folder results/corpus)' })
           .option('json', { type: 'boolean', describe: 'print the result as JSON' })
           .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
@@ -126,8 +127,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('spec', { type: 'string', describe: 'the spec module a trace of your own spec was recorded from (a trace never loads code)' })
           .option('out', { alias: 'o', type: 'string', describe: 'HTML file to write (default: the trace path with .html for .json)' })
           .option('text', { type: 'boolean', describe: 'print the trace as text instead (lanes as columns when they fit)' })
-          .option('width', { type: 'string', coerce: integerFlag('--width', 40), describe: 'line width for --text (default 100)' }),
-      (a) => run(() => viewCommand({ file: a.file!, spec: a.spec, out: a.out, text: a.text, width: a.width }, print))(),
+          .option('width', { type: 'string', coerce: integerFlag('--width', 40), describe: 'line width for --text (default 100)' })
+          .option('source-url', { type: 'string', describe: 'URL template linking each step to its kernel source: {file} {line} {commit} {fn}, e.g. file:///src/linux/{file} (default: $HMMCHECK_SOURCE_URL, else git.kernel.org)' }),
+      (a) => run(() => viewCommand({ file: a.file!, spec: a.spec, out: a.out, text: a.text, width: a.width, sourceUrl: a.sourceUrl }, print))(),
     )
     .command(
       'graph <model>',

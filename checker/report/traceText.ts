@@ -2,6 +2,7 @@
  * A counterexample as numbered steps: the thread (or action) and its parameters, then only the
  * variables that changed (every variable with `full`). The first state is printed whole.
  */
+import { citationLabel } from '../../spec/citation';
 import type { Spec } from '../../spec/spec';
 import type { RecordType, Type } from '../../spec/types';
 import { diffValues, formatState } from '../state/format';
@@ -16,9 +17,13 @@ export interface TraceTextOptions {
   violated?: string;
 }
 
-/** Step docs by action name, from the spec, for `TraceTextOptions.docs`. */
+/** Step docs by action name, from the spec, for `TraceTextOptions.docs`; a cited step's sources follow its doc (`@ file:line fn()`). */
 export function stepDocs(spec: Spec): Map<string, string> {
-  return new Map(spec.actions.filter((a) => a.doc).map((a) => [a.name, a.doc!]));
+  return new Map(
+    spec.actions
+      .filter((a) => a.doc || a.src?.length)
+      .map((a) => [a.name, [a.doc ?? '', a.src?.length ? `@ ${a.src.map(citationLabel).join(', ')}` : ''].filter(Boolean).join('   ')]),
+  );
 }
 
 export function formatTrace(schema: RecordType<Record<string, Type>>, trace: Trace, opts: TraceTextOptions = {}): string {

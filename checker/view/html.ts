@@ -10,8 +10,10 @@
  * `step-box`, `state-panel` (with `data-step` of the selection), `state-row` (with `data-path`),
  * `verdict`.
  */
+import { citationText, type Citation } from '../../spec/citation';
 import { HTML_SCRIPT } from './htmlScript';
 import { ENV_COLOR, LANE_COLORS, LOCK_COLORS, STYLE } from './htmlStyle';
+import { citationUrl, DEFAULT_SOURCE_URL } from './sourceLinks';
 import { docBesideLabel } from './stepDoc';
 import { verdictSummary, verdictText } from './text';
 import type { Holding, TraceView, ViewLane, ViewStep } from './types';
@@ -109,10 +111,26 @@ function laneHead(view: TraceView, lane: ViewLane, colors: PageColors): string {
     + `<div class="name">${escapeHtml(lane.environment ? 'environment' : lane.id)}</div><div class="kind">${escapeHtml(kind)}</div>${legend}</div>`;
 }
 
-function changesCell(step: ViewStep, events: readonly LockEvent[], colors: PageColors): string {
+export interface HtmlOptions {
+  /** URL template for source links (sourceLinks.ts); default: git.kernel.org's torvalds/linux. */
+  readonly sourceUrl?: string;
+}
+
+/** The step's citations, each a link to its source line when the template gives a URL. */
+function sourceLinks(src: readonly Citation[] | undefined, template: string): string {
+  if (!src?.length) return '';
+  const items = src.map((c) => {
+    const text = escapeHtml(citationText(c));
+    const url = citationUrl(template, c);
+    return url ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer" data-testid="source-link">${text}</a>` : `<span>${text}</span>`;
+  });
+  return `<div class="src">${items.join(' · ')}</div>`;
+}
+
+function changesCell(step: ViewStep, events: readonly LockEvent[], colors: PageColors, template: string): string {
   if (step.index === 0) return '<div class="changes"><div class="what">the initial state: select it to see every variable</div></div>';
   const who = `<code class="who" style="--lane:${colors.lanes[step.lane!]}">${escapeHtml(step.lane!)}.${escapeHtml(step.label)}</code>`;
-  const what = `<div class="what">${step.doc ? escapeHtml(docBesideLabel(step.doc, step.label)) : who}</div>`;
+  const what = `<div class="what">${step.doc ? escapeHtml(docBesideLabel(step.doc, step.label)) : who}</div>${sourceLinks(step.src, template)}`;
   const shown = step.changes.filter((c) => !c.ownPc);
   if (shown.length === 0) return `<div class="changes">${what}<span class="nochange">no change</span></div>`;
   const items = shown.map((c) => {
@@ -134,7 +152,7 @@ function stepBox(view: TraceView, step: ViewStep, events: readonly LockEvent[], 
   return `<div class="box" data-testid="step-box" title="${escapeHtml(title)}"><div class="box-head"><span class="label">${escapeHtml(step.label)}</span>${lockMarks(events, step.lane!, colors)}${badges.join('')}</div></div>`;
 }
 
-function stepRow(view: TraceView, i: number, slots: ReadonlyMap<string, string[]>, colors: PageColors): string {
+function stepRow(view: TraceView, i: number, slots: ReadonlyMap<string, string[]>, colors: PageColors, template: string): string {
   const step = view.steps[i]!;
   const prev = view.steps[i - 1];
   const last = view.steps.length - 1;
@@ -164,7 +182,7 @@ function stepRow(view: TraceView, i: number, slots: ReadonlyMap<string, string[]
       })
       .join('');
   }
-  return `<div class="${cls}" data-testid="step" data-step="${i}" data-lane="${escapeHtml(step.lane ?? '')}">${num}${cells}${changesCell(step, events, colors)}</div>`;
+  return `<div class="${cls}" data-testid="step" data-step="${i}" data-lane="${escapeHtml(step.lane ?? '')}">${num}${cells}${changesCell(step, events, colors, template)}</div>`;
 }
 
 /** The state of step `i` as table rows: groups for records and threads, changed leaves highlighted. */
@@ -212,7 +230,8 @@ function verdictHeadTail(view: TraceView): string {
   }
 }
 
-export function renderTraceHtml(view: TraceView): string {
+export function renderTraceHtml(view: TraceView, opts: HtmlOptions = {}): string {
+  const template = opts.sourceUrl ?? DEFAULT_SOURCE_URL;
   const colors = pageColors(view);
   const n = view.lanes.length;
   const slots = new Map(view.lanes.map((l) => [l.id, laneSlots(view, l.id)]));
@@ -232,7 +251,7 @@ export function renderTraceHtml(view: TraceView): string {
 </header>`;
 
   const head = `<div class="row head"><div class="num">#</div>${view.lanes.map((l) => laneHead(view, l, colors)).join('')}<div class="changes-head">what the step does · <b>changed state</b></div></div>`;
-  const rows = view.steps.map((_, i) => stepRow(view, i, slots, colors)).join('\n');
+  const rows = view.steps.map((_, i) => stepRow(view, i, slots, colors, template)).join('\n');
 
   return `<!doctype html>
 <html lang="en">

@@ -12,6 +12,11 @@ export const HTML_SCRIPT = String.raw`
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('hmmcheck-trace').textContent);
+  // The step's source links, as the page rendered them (escaped, from the model's citations).
+  function sourceLinksOf(i) {
+    var src = stepRows[i] && stepRows[i].querySelector('.src');
+    return src ? src.cloneNode(true) : null;
+  }
   var view = data.view, colors = data.colors;
   var stepRows = Array.prototype.slice.call(document.querySelectorAll('[data-testid="step"]'));
   var panel = document.querySelector('[data-testid="state-panel"]');
@@ -102,6 +107,7 @@ export const HTML_SCRIPT = String.raw`
     var head = h('div', { 'class': 'panel-head' }, [
       title,
       h('div', { 'class': 'doc', 'data-testid': 'panel-doc', text: (step.doc || step.action) + (jumps.length ? ' (' + jumps.join('; ') + ')' : '') }),
+      sourceLinksOf(i),
       verdictNote(step),
       h('div', { 'class': 'nav' }, [prev, next, h('span', { text: i + ' / ' + last })])
     ]);

@@ -107,6 +107,8 @@ kbd { font: 11px var(--mono); border: 1px solid var(--line); border-bottom-width
 .changes { border-left: 1px solid var(--line); padding: 6px 10px 7px; font-size: 12px; }
 .changes .what { color: var(--code); font-size: 12.5px; margin-bottom: 2px; overflow-wrap: anywhere; }
 .step.violation .changes .what { color: var(--bad); font-weight: 600; }
+.changes .src, .panel .src { font: 11.5px var(--mono); margin-bottom: 2px; overflow-wrap: anywhere; }
+.changes .src a, .panel .src a { color: var(--code); text-decoration: underline dotted; }
 .changes-head b { color: var(--fg); font-weight: 600; }
 .who { color: var(--lane); font-weight: 600; }
 .changes ul { list-style: none; margin: 0; padding: 0; }

@@ -3,6 +3,7 @@
  * order the spec declares them, then one environment lane for actions outside any thread
  * (parameterised actions such as `TMRcvPrepared(r1)` included).
  */
+import type { Citation } from '../../spec/citation';
 import type { Spec, ThreadSpec } from '../../spec/spec';
 import type { ViewLane } from './types';
 
@@ -12,6 +13,8 @@ export interface LaneStep {
   /** The box's text: the thread step label, or the whole action with its parameters. */
   readonly label: string;
   readonly doc?: string;
+  /** The model's citations of the step (never read from a trace). */
+  readonly src?: readonly Citation[];
   /** The thread the step belongs to, with its step labels in program order. */
   readonly thread?: { readonly spec: ThreadSpec; readonly index: number };
 }
@@ -34,11 +37,11 @@ export function laneIndex(spec: Spec): LaneIndex {
     th.ids.forEach((id, index) => {
       for (const label of th.labels) {
         const action = spec.actions.find((a) => a.thread?.kind === th.kind && a.thread.label === label);
-        byLabel.set(`${id}.${label}`, { lane: id, label, doc: action?.doc, thread: { spec: th, index } });
+        byLabel.set(`${id}.${label}`, { lane: id, label, doc: action?.doc, ...(action?.src ? { src: action.src } : {}), thread: { spec: th, index } });
       }
     });
   }
-  const docs = new Map(spec.actions.filter((a) => !a.thread).map((a) => [a.name, a.doc]));
+  const envActions = new Map(spec.actions.filter((a) => !a.thread).map((a) => [a.name, a]));
   const hasEnvironment = spec.actions.some((a) => !a.thread);
   const lanes = hasEnvironment ? [...threadLanes, { id: environment, kind: '', environment: true }] : threadLanes;
 
@@ -49,7 +52,8 @@ export function laneIndex(spec: Spec): LaneIndex {
       const step = byLabel.get(action);
       if (step) return step;
       const name = /^([^(]*)/.exec(action)![1]!;
-      return { lane: environment, label: action, doc: docs.get(name) };
+      const a = envActions.get(name);
+      return { lane: environment, label: action, doc: a?.doc, ...(a?.src ? { src: a.src } : {}) };
     },
   };
 }

@@ -4,6 +4,7 @@
  * running, and the step's doc, changes and (when they change) the locks held run on the right.
  * Too many lanes for the width: one block per step, the lane named on its first line.
  */
+import { citationLabel } from '../../spec/citation';
 import { docBesideLabel } from './stepDoc';
 import type { Holding, TraceView, ViewStep } from './types';
 
@@ -77,6 +78,7 @@ function stepLines(view: TraceView, step: ViewStep, prev: ViewStep | undefined):
   const doc = step.doc !== undefined && step.lane !== null ? docBesideLabel(step.doc, step.label) : step.doc;
   const head = [doc ?? '', ...marks].filter(Boolean).join('   ');
   const lines = [head || '(no doc)'];
+  if (step.src?.length) lines.push(`  @ ${step.src.map(citationLabel).join(', ')}`);
   if (step.index === 0) {
     lines.push(...stateLines(view, 0).map((l) => `  ${l}`));
   } else {

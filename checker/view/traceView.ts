@@ -95,7 +95,7 @@ export function buildTraceView(itf: ItfTrace, spec: Spec): TraceView {
       finishes = after === DONE;
       if (after !== next && !finishes) jump = after;
     }
-    return { index: i, lane: at.lane, action, label: at.label, ...(at.doc ? { doc: at.doc } : {}), ...(jump ? { jump } : {}), finishes, changes, pc, holds, values };
+    return { index: i, lane: at.lane, action, label: at.label, ...(at.doc ? { doc: at.doc } : {}), ...(at.src?.length ? { src: at.src } : {}), ...(jump ? { jump } : {}), finishes, changes, pc, holds, values };
   });
 
   const locks: string[] = [];

@@ -4,6 +4,7 @@
  * values fill in, and the verdict. Plain JSON (no Sets, no functions): the HTML page embeds it
  * as is, and the text fallback reads the same object.
  */
+import type { Citation } from '../../spec/citation';
 import type { ConstValue } from '../../spec/model';
 import type { TraceMeta } from '../trace/itf';
 
@@ -65,6 +66,8 @@ export interface ViewStep {
   /** What the box in the lane says: the step label (`K2`) or the action with its parameters. */
   readonly label: string;
   readonly doc?: string;
+  /** The kernel source the step follows, from the model's citations (a trace file never supplies links). */
+  readonly src?: readonly Citation[];
   /** The acting thread's next pc when the step jumps (not the next label in program order). */
   readonly jump?: string;
   /** The acting thread finished with this step. */

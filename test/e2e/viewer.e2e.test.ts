@@ -153,18 +153,23 @@ describe('trace viewer in Chromium', () => {
     await page.keyboard.press('End');
     expect(await panelStep(page)).toBe(String(states - 1));
     expect(await page.getByTestId('violation-note').isVisible()).toBe(true);
+    // The selected step's source link (X7b: hmm_mirror_destroy in the v8 series) is in the panel too, one click away.
+    const link = page.locator('[data-testid="state-panel"] [data-testid="source-link"]');
+    expect(await link.count()).toBe(1);
+    expect(await link.getAttribute('href')).toBe('https://lore.kernel.org/r/1432236705-4209-1-git-send-email-j.glisse@gmail.com');
+    expect(await link.textContent()).toBe('<1432236705-4209-1-git-send-email-j.glisse@gmail.com> hmm_mirror_destroy()');
     await page.screenshot({ path: join(outDir, 'viewer-h1.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it.skipIf(!haveChromium)("draws M4's longest trace (hmm/m4-now H9, 25 steps): a lane per thread, the violating step marked", async () => {
+  it.skipIf(!haveChromium)("draws M4's longest trace (hmm/m4-now H9, 33 steps): a lane per thread, the violating step marked", async () => {
     const { html, states } = await tracePage('m4-h9', ['hmm/m4-now', '--variant', 'swap-fault-no-page-ref']);
     const { page, errors } = await open(html);
     const lanes = await page.locator('[data-testid="lane"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
     const threads = instantiate(findModel('hmm/m4-now')!, 'swap-fault-no-page-ref').spec.threads;
     expect(lanes).toEqual(expect.arrayContaining(threads.flatMap((t) => t.ids)));
-    expect(states).toBe(26);
+    expect(states).toBe(34);
     expect(await page.locator('[data-testid="step"]').count()).toBe(states);
     await page.keyboard.press('End');
     expect(await page.getByTestId('violation-note').isVisible()).toBe(true);

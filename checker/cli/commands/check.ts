@@ -18,6 +18,7 @@ import { EXIT } from '../exitCodes';
 import { loadModel } from '../loadModel';
 import { progressReporter } from '../progress';
 import { VERSION } from '../version';
+import { sourceUrlTemplate } from '../../view/sourceLinks';
 import { writeTraceHtml } from '../../view/writeHtml';
 import { recordEntry } from '../../regress/regress';
 import { DEFAULT_CORPUS } from './regress';
@@ -46,6 +47,8 @@ export interface CheckArgs {
   resume?: boolean;
   /** Write the counterexample as a self-contained HTML trace page. */
   html?: string;
+  /** URL template linking the HTML page's steps to their kernel source (view/sourceLinks.ts). */
+  sourceUrl?: string;
   /** Symmetry reduction over the model's symmetric domains. */
   symmetry?: boolean;
   /** Fingerprint by the model's VIEW. */
@@ -140,6 +143,7 @@ function loadResume(path: string | undefined, runId: Record<string, unknown>) {
 export async function checkCommand(args: CheckArgs, print: (s: string) => void): Promise<number> {
   // Before any work: a path that cannot be written would otherwise lose the result at the end.
   for (const [flag, file] of [['--out', args.out], ['--html', args.html], ['--checkpoint', args.checkpoint]] as const) if (file) assertWritable(flag, file);
+  const sourceUrl = args.html ? sourceUrlTemplate(args.sourceUrl) : undefined;
   const { model, path } = await loadModel(args.model);
   const inst = instantiate(model, args.variant ?? 'fixed', parseConstFlags(args.const));
   if (args.maxStates !== undefined && !(args.maxStates > 0)) throw new UsageError('--max-states must be a positive number');
@@ -176,7 +180,7 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   if (v.kind === 'error') process.stderr.write(`hmmcheck: model error: ${v.message}\n`);
   const itf = trace ? itfOf(inst, result, trace, path ? relative(process.cwd(), path) : undefined) : undefined;
   if (args.out && itf) writeFileSync(args.out, JSON.stringify(itf, null, 1) + '\n');
-  if (args.html && itf) writeTraceHtml(itf, inst.spec, args.html);
+  if (args.html && itf) writeTraceHtml(itf, inst.spec, args.html, { sourceUrl });
 
   if (args.json) {
     print(JSON.stringify({ model: model.name, variant: inst.variant, constants: inst.constants, verdict: v, stats: result.stats, coverage: result.coverage, trace: itf }, null, 1));

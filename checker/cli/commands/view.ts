@@ -9,6 +9,7 @@ import { UsageError } from '../../engine/errors';
 import { instantiate } from '../../model/instantiate';
 import { ItfError, parseItf } from '../../trace/itf';
 import { renderTraceHtml } from '../../view/html';
+import { sourceUrlTemplate } from '../../view/sourceLinks';
 import { formatTraceViewText } from '../../view/text';
 import { buildTraceView } from '../../view/traceView';
 import { EXIT } from '../exitCodes';
@@ -24,6 +25,8 @@ export interface ViewArgs {
   text?: boolean;
   /** Line width of the text view (default 100). */
   width?: number;
+  /** URL template linking each step to its kernel source (default: $HMMCHECK_SOURCE_URL, else git.kernel.org). */
+  sourceUrl?: string;
 }
 
 /** `t.json` → `t.html`, `t.itf.json` → `t.itf.html`, anything else gets `.html` appended. */
@@ -39,6 +42,7 @@ export async function viewCommand(args: ViewArgs, print: (s: string) => void): P
     throw new UsageError(`cannot read trace file ${args.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (args.width !== undefined && !(Number.isInteger(args.width) && args.width >= 40)) throw new UsageError('--width must be an integer of at least 40');
+  const sourceUrl = args.text ? undefined : sourceUrlTemplate(args.sourceUrl);
   try {
     const doc = parseItf(text);
     const meta = doc['#meta'].hmmcheck;
@@ -51,7 +55,7 @@ export async function viewCommand(args: ViewArgs, print: (s: string) => void): P
     }
     const out = args.out ?? defaultHtmlPath(args.file);
     try {
-      writeFileSync(out, renderTraceHtml(view));
+      writeFileSync(out, renderTraceHtml(view, { sourceUrl }));
     } catch (e) {
       throw new UsageError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }

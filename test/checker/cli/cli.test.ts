@@ -53,7 +53,7 @@ describe('hmmcheck CLI', () => {
     const r = runCli(['check', 'hmm/m1-mirror-2015', '--variant', 'v8-unregister-race', '--out', out]);
     expect(r.code).toBe(12);
     expect(r.stdout).toContain('Counterexample (17 steps):');
-    expect(r.stdout).toMatch(/^ *12 {2}Exit\.X7a +-- X7 mutex_unlock\(&device->mutex\) \(a\)$/m);
+    expect(r.stdout).toMatch(/^ *12 {2}Exit\.X7a +-- X7 mutex_unlock\(&device->mutex\) \(a\) {3}@ <1432236705-4209-1-git-send-email-j\.glisse@gmail\.com> hmm_mirror_destroy\(\)$/m);
     expect(r.stdout).toMatch(/^ *17 {2}Exit\.X7b .*<== INV-UAF-D violated$/m);
     const rp = runCli(['replay', out]);
     expect(rp.code).toBe(12);
