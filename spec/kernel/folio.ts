@@ -20,7 +20,9 @@
  *   folio_putback_lru): `lru` is `lru` (on a list), `batch` (in a per-CPU folio batch, not yet on a
  *   list: isolation fails until a drain) or `none` (isolated, or never added). Isolation takes a
  *   reference; putback re-adds (to a batch) and drops it; adding a folio that is on a list or a
- *   batch is LRU_STATE (VM_BUG_ON_FOLIO(folio_test_lru)).
+ *   batch is LRU_STATE (VM_BUG_ON_FOLIO(folio_test_lru)). With several CPUs, `LruBatches` say whose
+ *   batch a folio is in, so lru_add_drain drains only the caller's (`lruAddDrainOn`) and
+ *   lru_add_drain_all must reach the others (workqueue.ts `drainAll`, `lruCpuNeedsDrain`).
  *
  * Kernel sources (torvalds/linux via read_file): mm/huge_memory.c at 6ea24cf79e055f0a62a64baa8587e2254a493c7b
  * (v4.x split_huge_page_to_list: lock, anon_vma, can_split, freeze), and for the current
@@ -35,7 +37,7 @@
  * // split: if (!folioSplit(d, d.pages, 0, { lockAt: 1 })) th.goto('EAGAIN'); // page 1's folio stays locked
  */
 import type { StepDef } from '../builder';
-import { t, type ArrayType, type EnumType, type IntType, type RecordType } from '../types';
+import { t, type ArrayType, type BoolType, type EnumType, type IntType, type MapType, type RecordType } from '../types';
 import { raise, type ErrCode, type ErrState } from './errors';
 import { pagePut, pageType, type Page, type PageBounds } from './page';
 import { refcountInc } from './refcount';
@@ -211,6 +213,62 @@ export function folioPutbackLru<G extends ErrState>(d: G, pages: FolioPage[], i:
 export function lruAddDrain(pages: FolioPage[]): void {
   pages.forEach((p, i) => {
     if (p.head === i && p.lru === 'batch') p.lru = 'lru';
+  });
+}
+
+/**
+ * Per-CPU LRU batches (mm/swap.c `cpu_fbatches.lru_add`): per CPU, which folios (by head index)
+ * sit in its batch. Use with the `…On` functions below when a model has several CPUs, so that
+ * lru_add_drain drains only the caller's CPU and lru_add_drain_all has to reach the others
+ * (workqueue.ts `drainAll`). The batch's own folio reference is not modelled.
+ */
+export type LruBatches = Record<string, boolean[]>;
+
+/** Schema type of the per-CPU batches of `n` pages on `cpus`. */
+export function lruBatchType<const C extends string>(cpus: readonly C[], n: number): MapType<C, ArrayType<BoolType>> {
+  return t.map(cpus, t.array(t.bool(), n));
+}
+
+/** Every per-CPU batch empty. */
+export function lruBatchInit<const C extends string>(cpus: readonly C[], n: number): Record<C, boolean[]> {
+  return Object.fromEntries(cpus.map((c) => [c, Array.from({ length: n }, () => false)])) as Record<C, boolean[]>;
+}
+
+function batchOf(batches: LruBatches, cpu: string): boolean[] {
+  const b = batches[cpu];
+  if (!b) throw new Error(`folio: no LRU batch for CPU ${cpu} (list it in lruBatchType/lruBatchInit)`);
+  return b;
+}
+
+/** folio_add_lru on `cpu`: into that CPU's batch (LRU_STATE if already on a list or batch). */
+export function folioAddLruOn<G extends ErrState>(d: G, pages: FolioPage[], batches: LruBatches, i: number, cpu: string): void {
+  const f = folioOf(pages, i);
+  folioAddLru(d, pages, i);
+  if (d.err === null) batchOf(batches, cpu)[f.head] = true;
+}
+
+/** folio_putback_lru by a thread on `cpu`: folio_add_lru there, then drop the isolation reference. */
+export function folioPutbackLruOn<G extends ErrState>(d: G, pages: FolioPage[], batches: LruBatches, i: number, cpu: string, uaf: ErrCode<G>): void {
+  folioAddLruOn(d, pages, batches, i, cpu);
+  if (d.err === null) folioPut(d, pages, i, uaf);
+}
+
+/** cpu_needs_drain (its lru_add part): `cpu`'s batch holds a folio. */
+export function lruCpuNeedsDrain(batches: LruBatches, cpu: string): boolean {
+  return batchOf(batches, cpu).some(Boolean);
+}
+
+/**
+ * lru_add_drain on `cpu` (lru_add_drain_cpu → folio_batch_move_lru): the folios in its batch go
+ * onto their LRU lists; an entry whose folio was freed or split meanwhile is dropped.
+ */
+export function lruAddDrainOn(pages: FolioPage[], batches: LruBatches, cpu: string): void {
+  const b = batchOf(batches, cpu);
+  b.forEach((inBatch, h) => {
+    if (!inBatch) return;
+    b[h] = false;
+    const p = pages[h]!;
+    if (p.head === h && p.lru === 'batch') p.lru = 'lru';
   });
 }
 

@@ -10,7 +10,8 @@
  * The state is not the counter but what it can tell each reader: `writer` (the sequence is odd,
  * and who is writing — lockdep's `seqcount_acquire`) and per thread its open read section,
  * `valid` or `stale` (a write began after the snapshot). This is exact for `begin … retry` and
- * needs no wrap-around bound. A write_seqcount_end by a thread that is not writing is
+ * needs no wrap-around bound. `tryReadBegin` is the non-spinning reader (raw_read_seqcount, give up
+ * when odd: GUP-fast's use of mm->write_protect_seq). A write_seqcount_end by a thread that is not writing is
  * UNLOCK_NOT_HELD; two writers at once is a modelling error (the kernel requires the writer lock).
  *
  * @example
@@ -58,6 +59,17 @@ export function seqcountReadBegin(sc: Seqcount, id: string): void {
   sc.reader[id] = 'valid';
 }
 
+/**
+ * raw_read_seqcount + "odd → give up" (GUP-fast's `seq & 1` test, raw_seqcount_try_begin): opens
+ * a read section and returns true when no write section is open; else returns false and opens
+ * nothing (the reader does not spin, unlike read_seqcount_begin).
+ */
+export function seqcountTryReadBegin(sc: Seqcount, id: string): boolean {
+  if (!seqcountCanRead(sc)) return false;
+  seqcountReadBegin(sc, id);
+  return true;
+}
+
 /** read_seqcount_retry: closes the read section and returns true if the reader must retry. */
 export function seqcountReadRetry(sc: Seqcount, id: string): boolean {
   const snap = sc.reader[id];
@@ -88,6 +100,16 @@ export function seqcountSteps<G extends ErrState>() {
     /** read_seqcount_begin: enabled once no write section is open. */
     readBegin<const Label extends string>(label: Label, sel: (s: G) => Seqcount, doc = 'read_seqcount_begin'): StepDef<G, unknown, Label> {
       return { label, doc, guard: (s) => seqcountCanRead(sel(s)), effect: (d, th) => seqcountReadBegin(sel(d), th.id) };
+    },
+    /** raw_read_seqcount with `if (seq & 1) return` (never spins): an odd sequence goes to `onOdd`, with no read section open. */
+    tryReadBegin<const Label extends string, const Odd extends string>(label: Label, sel: (s: G) => Seqcount, opts: { readonly onOdd: Odd; readonly doc?: string }): StepDef<G, unknown, Label | Odd> {
+      return {
+        label,
+        doc: opts.doc ?? 'raw_read_seqcount; odd → give up',
+        effect: (d, th) => {
+          if (!seqcountTryReadBegin(sel(d), th.id)) th.goto(opts.onOdd);
+        },
+      };
     },
     /** read_seqcount_retry: go to `retry` if a write began since the snapshot, else to `otherwise` (default: next step). */
     readRetry<const Label extends string, const Retry extends string, const Other extends string = never>(

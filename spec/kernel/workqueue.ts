@@ -110,6 +110,13 @@ export function workFinish(works: Record<string, Work>, w: string): void {
   x.running = false;
 }
 
+/** lint: why flush_work's test of PENDING and running is one step. */
+const FLUSH_UNDER_POOL_LOCK =
+  'flush_work tests whether the item is pending or running under the worker pool\'s lock (kernel/workqueue.c start_flush_work: raw_spin_lock_irq(&pool->lock), then the PENDING / find_worker_executing_work checks)';
+/** lint: why the kworker's pick is one step. */
+const PICK_UNDER_POOL_LOCK =
+  'worker_thread takes the item off the pool\'s worklist and process_one_work clears PENDING, both under pool->lock (kernel/workqueue.c); `exitWhen` is the model\'s end-of-run device, not a kernel access';
+
 export interface WorkerLabels {
   /** Where the kworker waits for work (default `K0`). */
   readonly pick?: string;
@@ -123,8 +130,10 @@ export interface WorkerLabels {
  */
 export function workqueueSteps<G extends ErrState>(works: (s: G) => Record<string, Work>, cpu: (s: G) => CpuState, binding: CpuBinding) {
   const C = cpuSteps<G>(cpu, binding);
-  const flushWork = <const Label extends string>(label: Label, w: string, doc = `flush_work(${w})`): StepDef<G, unknown, Label> =>
-    C.sleepUntil(label, (s) => workIdle(works(s), w), doc);
+  const flushWork = <const Label extends string>(label: Label, w: string, doc = `flush_work(${w})`): StepDef<G, unknown, Label> => ({
+    ...C.sleepUntil(label, (s) => workIdle(works(s), w), doc),
+    atomic: FLUSH_UNDER_POOL_LOCK,
+  });
   return {
     /** The thread's steps bound to its CPU (as `cpuSteps().bind`). */
     bind: C.bind,
@@ -189,6 +198,7 @@ export function workqueueSteps<G extends ErrState>(works: (s: G) => Record<strin
         {
           label: pick,
           doc: 'worker_thread: take a work item pending on this CPU',
+          atomic: PICK_UNDER_POOL_LOCK,
           guard: (s, th) => workPendingOn(works(s), cpuOf(binding, th.id)).length > 0 || (opts.exitWhen?.(s) ?? false),
           effect: (d, th) => {
             const mine = workPendingOn(works(d), cpuOf(binding, th.id));

@@ -16,6 +16,11 @@ import {
   folioSplit,
   folioSteps,
   lruAddDrain,
+  folioAddLruOn,
+  folioPutbackLruOn,
+  lruAddDrainOn,
+  lruBatchInit,
+  lruCpuNeedsDrain,
 } from '../../../spec/kernel/folio';
 import { pageGetUnlessZero, pageSteps, pageTrylock } from '../../../spec/kernel/page';
 import { andThen } from '../../../spec/kernel/steps';
@@ -96,6 +101,33 @@ describe('folio helpers', () => {
     expect(d.err).toBeNull();
     folioAddLru(d, pages, 0);
     expect(d.err).toBe('LRU_STATE');
+  });
+
+  it('per-CPU batches: lru_add_drain on one CPU leaves another CPU\'s batch alone; a freed folio\'s entry is dropped', () => {
+    const d = errState();
+    const pages = folioPagesInit(4, { order: 0, map: 1, lru: 'none' });
+    const batches = lruBatchInit(['c0', 'c1'], 4);
+    folioAddLruOn(d, pages, batches, 1, 'c1');
+    folioAddLruOn(d, pages, batches, 2, 'c0');
+    expect([lruCpuNeedsDrain(batches, 'c0'), lruCpuNeedsDrain(batches, 'c1')]).toEqual([true, true]);
+    lruAddDrainOn(pages, batches, 'c0');
+    expect([pages[1]!.lru, pages[2]!.lru]).toEqual(['batch', 'lru']);
+    expect(folioIsolateLru(d, pages, 1)).toBe(false); // still in c1's batch
+    lruAddDrainOn(pages, batches, 'c1');
+    expect(lruCpuNeedsDrain(batches, 'c1')).toBe(false);
+    expect(folioIsolateLru(d, pages, 1)).toBe(true);
+    folioPutbackLruOn(d, pages, batches, 1, 'c0', 'UAF_F');
+    expect(pages[1]).toMatchObject({ ref: 1, lru: 'batch' });
+    expect(batches.c0[1]).toBe(true);
+    pages[1]!.ref = 1;
+    folioPut(d, pages, 1, 'UAF_F'); // freed while batched: the drain drops the entry
+    lruAddDrainOn(pages, batches, 'c0');
+    expect(pages[1]).toMatchObject({ freed: true, lru: 'none' });
+    expect(batches.c0).toEqual([false, false, false, false]);
+    folioAddLruOn(d, pages, batches, 2, 'c1');
+    expect(d.err).toBe('LRU_STATE'); // already on a list
+    expect(batches.c1[2]).toBe(false);
+    expect(() => lruAddDrainOn(pages, batches, 'c9')).toThrow(/no LRU batch for CPU c9/);
   });
 
   it('the last folio_put frees the folio and takes it off the LRU', () => {

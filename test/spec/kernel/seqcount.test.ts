@@ -8,6 +8,7 @@ import {
   seqcountInit,
   seqcountReadBegin,
   seqcountReadRetry,
+  seqcountTryReadBegin,
   seqcountSteps,
   seqcountType,
   seqcountWriteBegin,
@@ -107,5 +108,29 @@ describe('seqcount', () => {
       { lock: 'wlock', cls: 'mutex', mode: 'exclusive', depth: 1 },
     ]);
     expect(held.get('R')).toEqual([{ lock: 'seq', cls: 'seqcount', mode: 'read', depth: 1 }]);
+  });
+});
+
+describe('seqcountTryReadBegin (raw_read_seqcount, odd → give up)', () => {
+  it('opens a section when even, gives up without one when odd; a write then makes the open section stale', () => {
+    const sc = seqcountInit(IDS);
+    seqcountWriteBegin(sc, 'W');
+    expect(seqcountTryReadBegin(sc, 'R')).toBe(false);
+    expect(sc.reader.R).toBeNull();
+    seqcountWriteEnd({ err: null }, sc, 'W');
+    expect(seqcountTryReadBegin(sc, 'R')).toBe(true);
+    seqcountWriteBegin(sc, 'W');
+    expect(seqcountReadRetry(sc, 'R')).toBe(true);
+  });
+
+  it('as a step: an odd sequence goes to onOdd', () => {
+    const Q2 = seqcountSteps<{ err: string | null; seq: ReturnType<typeof seqcountInit<'R' | 'W'>> }>();
+    const step = Q2.tryReadBegin('R0', (s) => s.seq, { onOdd: 'GIVEUP' });
+    const d = { err: null, seq: seqcountInit(IDS) };
+    d.seq.writer = 'W';
+    let went: string | null = null;
+    step.effect!(d, { id: 'R', local: {}, goto: (l: string) => void (went = l) } as never);
+    expect(went).toBe('GIVEUP');
+    expect(d.seq.reader.R).toBeNull();
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../checker/check';
+import { lintSpec } from '../../../checker/lint/audit';
+import { instantiate } from '../../../checker/model/instantiate';
+import workStarvation from '../../fixtures/workStarvation';
 import { expectHolds, expectViolation } from '../../../checker/testing';
 import { spec } from '../../../spec/builder';
 import { cpuFair, cpuInit, cpuSteps, cpuType } from '../../../spec/kernel/cpu';
@@ -140,5 +143,15 @@ describe('workqueue in a spec', () => {
     // U holds c1 before c1's drain could run, and spins for ever.
     expect(labels(trace)).toContain('U.U1');
     expect(labels(trace)).not.toContain('kw1.K0');
+  });
+});
+
+describe('workqueue steps under hmmcheck lint', () => {
+  it('the kworker\'s pick and flush_work\'s test are justified exceptions (the pool lock), not findings', () => {
+    const { items } = lintSpec(instantiate(workStarvation, 'fixed', {}).spec, { strict: true });
+    expect(items.filter((i) => i.severity === 'justified').map((i) => i.step)).toEqual(['kw.K0']);
+    expect(items.filter((i) => i.severity === 'finding').map((i) => i.step)).not.toContain('kw.K0');
+    const W = workqueueSteps<{ err: string | null; work: Record<string, never>; cpu: ReturnType<typeof cpuInit> }>((s) => s.work, (s) => s.cpu, { T: 'c0' });
+    expect(W.flushWork('F1', 'drain').atomic).toMatch(/pool->lock/);
   });
 });
