@@ -3,8 +3,8 @@
  * v5.8–v5.17, `lib/test_hmm.c` v5.8, `mm/hmm.c` v5.14–v6.4), written once and generic over the
  * model state, so that M2 (sequence era, ./sequence.ts) and M4-now (../m4/now.ts) run the same
  * steps: the driver fault loop F (IN2, RD1–RD2, F3, HF1–HF2, F5–F9), an invalidation I1–I4, the
- * removal Y1–Y3, INV-SUBFREE, and the collapsed one-step invalidation M4 uses where no reader can
- * observe an invalidation's intermediate states.
+ * removal Y1–Y3 and INV-SUBFREE. M4-now wraps its own page-table changes in the same I1–I4
+ * (../m4/notified.ts), so every invalidation there runs at step granularity too.
  *
  * What differs between the models is the page: M2's CPU PTE is a version number, M4's is a real
  * PTE over named pages. That part is a hook (`walk`, `program`, `zap`, `pteChange`); everything
@@ -325,25 +325,6 @@ function applyDeferred(d: IntervalState, ids: readonly string[]): void {
 }
 
 /**
- * A whole invalidation I1–I4 as one atomic step's effect, for invalidations whose intermediate
- * states no thread of the model can observe (the caller's step must be enabled only when SUBS and
- * DLOCK are free). `zap` is the driver's callback on each subscription in the tree (after
- * mmu_interval_set_seq); the CPU page-table change is the caller's, after this.
- */
-export function invalidateAtOnce<G extends IntervalState>(d: G, ids: readonly string[], zap: (d: G) => void): void {
-  const inTree = ids.filter((id) => d.sub[id]!.inTree);
-  if (inTree.length > 0) d.subs.seq |= 1;
-  for (const id of inTree) {
-    d.sub[id]!.seq = d.subs.seq;
-    zap(d);
-  }
-  if (d.subs.active === 0 && odd(d.subs.seq)) {
-    d.subs.seq++;
-    applyDeferred(d, ids);
-  }
-}
-
-/**
  * Renumbers the live sequence values — `subs.seq` and `cells`: the subscriptions' seqs and the
  * copies threads saved (read_begin's r, I1's cur, Y1's w) — densely from 1 upwards, keeping their
  * order, equalities and parities (`subs.seq` stays ≥ 2); 0 (a thread's "none") stays 0. The protocol
@@ -366,11 +347,6 @@ export function renumberSeqs(subs: { seq: number }, cells: readonly (readonly [o
   let to = rank(1);
   if (to.get(subs.seq)! < 2) to = rank(3);
   for (const [o, k] of all) if (o[k] !== 0) o[k] = to.get(o[k]!)!;
-}
-
-/** `invalidateAtOnce` may run: nobody holds SUBS (I1/I4) or DLOCK (the driver's callback). */
-export function canInvalidateAtOnce(s: IntervalState): boolean {
-  return mutexFree(s.subs.lock) && mutexFree(s.dlock);
 }
 
 // ---- Y: removal (§1.7 Y1–Y3), then the caller frees the subscription ---------------------------

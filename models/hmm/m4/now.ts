@@ -8,11 +8,13 @@
  *
  * Threads — each is M1–M3's own step list, composed here (nothing is re-written):
  * - C: the process's CPU thread. Its access of `a` is M3's (../m3/pipeline.ts `cpuSteps`: on a
- *   device-private entry the §1.10 fault and a nested migrate-to-RAM); then it exits (CX: mmput).
- * - Exit: runs once mm_users is 0. exit_mmap → mn_itree_release: the RELEASE invalidation of every
- *   subscription — M2's invalidation I1–I4 (../m2/interval.ts) without a PTE change, the driver's
- *   callback zapping its device PTE — then X2: unmap_vmas (an invalidation, then M3's zap of `a`:
- *   a device-private page's last reference → page_free).
+ *   device-private entry the §1.10 fault and a nested migrate-to-RAM, whose collect CO2 runs inside
+ *   M2's invalidation I1–I4, ./notified.ts); then it exits (CX: mmput).
+ * - Exit: X0 waits until mm_users is 0 (the last mmput's __mmput → exit_mmap). mmu_notifier_release
+ *   → mn_itree_release: the RELEASE invalidation of every subscription — M2's invalidation I1–I4
+ *   (../m2/interval.ts) without a PTE change, the driver's callback zapping its device PTE — then
+ *   unmap_vmas: M2's invalidation again (XI1–XI4d) around X2, M3's zap of `a` (a device-private
+ *   page's last reference → page_free).
  * - Unreg: the driver's close, once its fault and migrate ioctls have returned: DZ (tear down the
  *   device page table under DLOCK), then M2's mmu_interval_notifier_remove(sF) Y1–Y3 and the free.
  * - F: mmget_not_zero (F0), M2's device fault loop RD1–F9 (../m2/interval.ts) with a page walk over
@@ -22,8 +24,8 @@
  *   invalidation — M2's I1–I4 (the driver's callback sets sF's seq and zaps its device PTE under
  *   DLOCK) around M3's collect CO2 —, then CO5 (nothing collected → return) and M3's unmap …
  *   finalize MG5–MG9 (the driver maps D0 under DLOCK at MGdev if sF's seq did not move), mmput (M10).
- * - Ev: the driver's unbind, at any time: M3's eviction of D0 (migrate_device_range …), then
- *   memunmap_pages (pgmap dead).
+ * - Ev: the driver's unbind, at any time: M3's eviction of D0 (migrate_device_range …; its
+ *   try_to_migrate, `unmap`, inside M2's invalidation I1–I4), then memunmap_pages (pgmap dead).
  *
  * Variants: `fixed` (the current code); `swap-fault-no-page-ref` (H9: C's old device-private fault,
  * M3's switch); `interval-remove-lockless-wait` (H11: Unreg's lock-free Y2, M2's switch).
@@ -42,14 +44,13 @@
  *   with that callback this model lets a fault that sampled `a` before Mig's collect program the
  *   page under migration (INV-NOSTALE in 15 steps, kept as a test). Whether a real test_hmm run can
  *   do so was not checked; the fixed design modelled here is the one whose seq always moves.
- * - Invalidations no thread can observe half-done are one step (`invalidateAtOnce`: I1, the
- *   callback, I4): C's migrate-back collect, Ev's try_to_migrate notifier and exit_mmap's
- *   unmap_vmas. Their lock-free readers would be F's RD2 and Unreg's Y2: F sees their odd-then-even
- *   seq at once (so RD2 never waits on them — it does wait on Mig's whole invalidation), and the
- *   removal's window (H11) is kept whole in Exit's release invalidation, the one that can overlap
- *   Unreg. These steps are enabled only with SUBS and DLOCK free (the callback takes DLOCK), and
- *   renumber the live seq values (`renumberSeqs`) so that H9's retry loop stays finite. M3's driver
- *   section MGdev likewise waits for DLOCK, which F holds across F6–F9.
+ * - Every invalidation runs the notifier protocol at step granularity (hmm-domain.md §4): range_start
+ *   (I1, the driver's callback I2a–I2c), the PTE change as its own step, range_end (I4a–I4d). The
+ *   last end (I4b) renumbers the live seq values (`renumberSeqs`: a canonical form, order,
+ *   equalities and parities kept), so that H9's migrate-to-RAM retry loop stays finite. The check
+ *   migrate_device_unmap makes after try_to_migrate (folio_mapped, migrate_vma_check_page) is read
+ *   in Ev's PTE-change step, before range_end rather than after it. M3's driver section MGdev is
+ *   one step under DLOCK, so it waits for DLOCK, which F holds across F6–F9.
  * - MMAP: only F takes it (for read; its up_read is checked, INV-MMAPOWN). Mig, C's faults and Ev
  *   would take it for read too and nothing here takes it for write (exit_mmap runs once every user
  *   is gone), so it has no effect on them.
@@ -64,7 +65,7 @@
  * Unreg, F, Mig} — plus Ev (H9 needs the unbind). Larger: `--const faults=2` (two concurrent device
  * faults), `--const cpu=wr`.
  */
-import type { ThreadCtx } from '../../../spec/builder';
+import type { StepDef, ThreadCtx } from '../../../spec/builder';
 import { SpecBuilder } from '../../../spec/builder';
 import { before, inline } from '../../../spec/kernel/compose';
 import { errType } from '../../../spec/kernel/errors';
@@ -76,18 +77,17 @@ import type { Spec } from '../../../spec/spec';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { INV as M2, mmapOwned } from '../m2/common';
 import {
-  canInvalidateAtOnce,
   faultLoopSteps,
   INTERVAL_MUTANTS,
   intervalAccess,
   intervalFields,
-  invalidateAtOnce,
   invalidationSteps,
   removeSteps,
   renumberSeqs,
   subFree,
   type FaultLocals,
   type IntervalMutant,
+  type InvLocals,
 } from '../m2/interval';
 import { quiescence } from '../m3/common';
 import {
@@ -105,6 +105,7 @@ import {
   pipeMutantVariants,
   zapAddress,
   type EvictMutant,
+  type EvL,
   type Op,
   type PageName,
   type PipeDriver,
@@ -112,17 +113,22 @@ import {
 } from '../m3/pipeline';
 import { mutantVariant, selectMutant } from '../mutants';
 import * as H from './harness';
+import { notified, replaceStep } from './notified';
+import { M4_NOW_SOURCES } from './sources';
 
 const IDS = ['C', 'Exit', 'Unreg', 'F', 'F2', 'Mig', 'Ev'] as const;
 /** The threads that lock pages and hold page references. */
 const PAGE_THREADS = ['Mig', 'C', 'Ev'] as const;
 /** The one subscription, the driver's (sF, keyed F as in M2). */
 const SUBS = ['F'] as const;
-/** Invalidations of `a` that may be in flight at once: Mig's or Exit's release, plus one collapsed one. */
-const K = 2;
 /**
- * Sequence values stay small: every collapsed invalidation renumbers the live ones (`renumberSeqs`:
- * at most 9 values, so ≤ 19), and at most two whole invalidations (Mig's, Exit's release) add 2 each.
+ * Invalidations of `a` that may be in flight at once: Mig's collect, C's migrate-to-RAM collect and
+ * Ev's try_to_migrate (Exit's run only once C, F and Mig dropped their mm_users references).
+ */
+const K = 3;
+/**
+ * Sequence values stay small: the last end of every invalidation (I4b) renumbers the live ones
+ * (`renumberSeqs`: at most 11 cells, so ≤ 23), and the next I1 adds 1.
  */
 const MAX_SEQ = 24;
 
@@ -142,13 +148,12 @@ function nowFields() {
 }
 type State = Infer<RecordType<ReturnType<typeof nowFields>>>;
 type FL = FaultLocals<PageName | null> & H.FaultPageL;
-type Threads = { F: { r: number }[]; Mig: { r: number; cur: number }[]; Unreg: { w: number }[]; Exit: { cur: number; pc: string }[]; C: { r: number }[] };
+type Threads = { F: { r: number }[]; Mig: { r: number; cur: number }[]; Unreg: { w: number }[]; Exit: { cur: number; pc: string }[]; C: { r: number; cur: number }[]; Ev: { cur: number }[] };
 
 export type NowConsts = { fault: boolean; migrate: boolean; cpu: string; unbind: boolean; faults: number };
 
-/** A collapsed invalidation of `a` (the driver's callback zaps its device PTE), then the sequence values renumbered. */
-function invalidate(d: State): void {
-  invalidateAtOnce(d, SUBS, H.zapDevice);
+/** The live sequence values renumbered (`renumberSeqs`): sF's, and every copy a thread saved. */
+function renumber(d: State): void {
   const th = d as State & Threads;
   renumberSeqs(d.subs, [
     [d.sub.F, 'seq'],
@@ -156,19 +161,36 @@ function invalidate(d: State): void {
     ...th.Mig.flatMap((r) => [[r, 'r'] as const, [r, 'cur'] as const]),
     ...th.Unreg.map((r) => [r, 'w'] as const),
     ...th.Exit.map((r) => [r, 'cur'] as const),
-    ...th.C.map((r) => [r, 'r'] as const),
+    ...th.C.flatMap((r) => [[r, 'r'] as const, [r, 'cur'] as const]),
+    ...th.Ev.map((r) => [r, 'cur'] as const),
   ]);
 }
 
-/** The driver's interval notifier as M3's pipeline sees it: sF's seq; its callback runs on MIGRATE events too. */
-const driver: PipeDriver = {
-  seq: (d) => (d as State).sub.F.seq,
-  invalidate: (d) => invalidate(d as State),
-};
+/**
+ * An invalidation's steps with the live sequence values renumbered at its last end (I4b), so that
+ * H9's migrate-to-RAM retry loop, one invalidation per round, stays finite.
+ */
+function renumbered<L>(steps: readonly StepDef<State, L, string>[]): StepDef<State, L, string>[] {
+  return steps.map((st) =>
+    st.label !== 'I4b'
+      ? st
+      : {
+          ...andThen(st, (d: State) => renumber(d)),
+          atomic:
+            "the kernel's access is the one seq++ of mn_itree_inv_end under subscriptions->lock (mm/mmu_notifier.c); renumbering the live sequence values after it is the model's canonical form (renumberSeqs keeps their order, equalities and parities), not a kernel access",
+        },
+  );
+}
+
+/** M2's invalidation around one step of M3's that changes the PTE of `a` (the driver's callback zaps its device PTE). */
+const notifiedChange = <L extends InvLocals>(change: StepDef<State, L, string>, resume: (l: L) => string, doc: string) =>
+  renumbered(notified<State, L>({ change: { ...change, doc }, resume, dlockSub: 'F', zap: H.zapDevice }));
+
+/** The driver's interval notifier as M3's pipeline sees it: sF's seq (its callback runs on MIGRATE events too: ./notified.ts). */
+const driver: PipeDriver = { seq: (d) => (d as State).sub.F.seq };
 const dlockFree = (s: State) => mutexFree(s.dlock);
-/** M3's steps that run the driver's callback or section need its locks free. */
-const driverSections = <L,>(steps: Parameters<typeof H.guardLabels<State, L>>[0]) =>
-  H.guardLabels<State, L>(H.guardLabels<State, L>(steps, ['CO2', 'unmap'], canInvalidateAtOnce), ['MGdev'], dlockFree);
+/** M3's driver section MGdev needs DLOCK free (F holds it across F6–F9). */
+const driverSections = <L,>(steps: Parameters<typeof H.guardLabels<State, L>>[0]) => H.guardLabels<State, L>(steps, ['MGdev'], dlockFree);
 
 /** F's page walk HF2 over the real PTE of `a`. */
 const walk = {
@@ -214,15 +236,23 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
   const ops = CPU_OPS[c.cpu]!;
   const pipe = { dropDirty: false, skipUnmapRestore: false, mapCheck: true, driver, mutant: pipeMutant };
 
+  // C: M3's CPU thread; its migrate-to-RAM collect (CO2) runs inside M2's invalidation.
+  const cpu = replaceStep(cpuSteps(ops, { oldFault: h9, pipe }) as StepDef<State, PL & InvLocals, string>[], 'CO2', (co2) =>
+    notifiedChange<PL & InvLocals>(
+      co2,
+      (l) => (l.src === null ? (h9 ? 'Cret' : 'Cunl') : 'MG5'),
+      'CO2 migrate_to_ram → migrate_vma_setup → migrate_vma_collect (mm/migrate_device.c @022a12deda53), between range_start(MIGRATE) = I1–I2c and range_end = I4: ⟨PTL; device-private entry of the owner: folio_get; fault_folio or folio_trylock → migration entry, remove rmap, folio_put⟩; PTL unlock',
+    ),
+  );
   const cSteps = [
-    ...(ops.length ? inline(driverSections(cpuSteps(ops, { oldFault: h9, pipe })), { exit: 'CX' }) : []),
+    ...(ops.length ? inline(driverSections(cpu), { exit: 'CX' }) : []),
     H.mmput<State>('CX', 'CX the process exits: mmput(mm); the last reference runs exit_mmap (Exit)'),
   ];
 
   // Mig: migrate_vma_setup's collect is announced by a whole interval invalidation (I1–I4, M2's
   // steps) around M3's collect CO2; then, if a page was collected, M3's unmap … finalize.
   const [collect, ...migrate] = pipelineSteps({ ...pipe, driver: { seq: driver.seq }, dir: 'toDevice', after: 'done', faultPage: false });
-  const migCollect = invalidationSteps<State>({
+  const migCollect = renumbered(invalidationSteps<State>({
     dlockSub: 'F',
     zap: H.zapDevice,
     announce: andThen(
@@ -236,7 +266,7 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
       },
       (_d, th) => th.goto('I4a'),
     ),
-  });
+  }));
   const migSteps = [
     H.mmgetNotZero<State>('M0', 'done'),
     ...inline(H.redoc(migCollect, 'I1', 'CO0 migrate_vma_setup → migrate_vma_collect: invalidate_range_start(MIGRATE) = I1 ⟨SUBS; active++; seq |= 1; cur := seq; unlock⟩'), { exit: 'CO5' }),
@@ -259,39 +289,66 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
     H.mmput<State>('F10'),
   ];
 
-  // Exit: mn_itree_release is M2's invalidation without a PTE change; its first step waits for the
-  // last mm_users reference and records whether sF is due a RELEASE callback.
-  const release = invalidationSteps<State>({
-    dlockSub: 'F',
-    skipFirst,
-    zap: (d) => {
-      H.zapDevice(d);
-      d.rel++;
-    },
-  }).map((st) => (st.label === 'I1' ? H.afterLastUser(before(st, (d: State) => void (d.relDue = d.sub.F.inTree))) : st));
+  // Exit: X0 waits for the last mm_users reference; mn_itree_release is M2's invalidation without
+  // a PTE change (its I1 records whether sF is due a RELEASE callback); unmap_vmas is M2's
+  // invalidation again, around the zap of a (X2), under labels XI1 … XI4d.
+  const release = renumbered(
+    invalidationSteps<State>({
+      dlockSub: 'F',
+      skipFirst,
+      zap: (d) => {
+        H.zapDevice(d);
+        d.rel++;
+      },
+    }),
+  ).map((st) => (st.label === 'I1' ? before(st, (d: State) => void (d.relDue = d.sub.F.inTree)) : st));
+  const unmapVmas = renumbered(
+    invalidationSteps<State>({
+      dlockSub: 'F',
+      zap: H.zapDevice,
+      announce: {
+        label: 'X2',
+        doc: 'X2 exit_mmap → unmap_vmas → unmap_single_vma … zap_pte_range (mm/memory.c @022a12deda53), between range_start(UNMAP) = XI1–XI2c and range_end = XI4: ⟨PTL; zap the PTE of a⟩, free the page (device-private: the last reference → page_free)',
+        effect: (d: State, th: ThreadCtx<InvLocals, string>) => {
+          zapAddress(d);
+          th.goto('I4a');
+        },
+      },
+    }),
+  );
   const exitSteps = [
+    H.afterLastUser<State, InvLocals>({
+      label: 'X0',
+      doc: 'X0 the last mmput: atomic_dec_and_test(&mm->mm_users) reached 0 → __mmput → exit_mmap (kernel/fork.c, mm/mmap.c)',
+    }),
     ...inline(
       H.redoc(
         release,
         'I1',
         `I1 exit_mmap → mmu_notifier_release → mn_itree_release, once mm_users is 0: the RELEASE invalidation of [0, ULONG_MAX]: ⟨SUBS; active++; ${skipFirst ? 'mutant: the walk starts after the first subscription; if one is left' : 'if a subscription'}: seq |= 1; cur := seq; unlock⟩`,
       ),
-      { exit: 'X2' },
+      { exit: 'XI1' },
     ),
-    {
-      label: 'X2',
-      doc: 'X2 exit_mmap → unmap_vmas: invalidate_range_start (the driver callback: set_seq, zap), ⟨PTL; zap the PTE of a⟩, free the page (device-private: the last reference → page_free), range_end; free_pgtables',
-      guard: canInvalidateAtOnce,
-      effect: (d: State) => {
-        invalidate(d);
-        zapAddress(d);
-      },
-    },
+    ...inline(
+      H.redoc(unmapVmas, 'I1', 'XI1 exit_mmap → unmap_vmas: mmu_notifier_invalidate_range_start(UNMAP, [0, ULONG_MAX]) → mn_itree_inv_start_range: ⟨SUBS; active++; if a subscription overlaps: seq |= 1; cur := seq; unlock⟩'),
+      { exit: 'done', rename: (l) => (l === 'X2' ? l : `X${l}`) },
+    ),
   ];
 
   const unregSteps = [H.deviceTeardown<any>(), ...removeSteps<State>({ sub: 'F', lockless: h11 })];
 
+  // Ev: M3's eviction; its try_to_migrate (unmap) runs inside M2's invalidation (the notifier is
+  // ours, so M3's hook does nothing).
+  const evSteps = replaceStep(evictSteps(() => undefined, selectMutant(cfg.variant, EVICT_MUTANTS)) as StepDef<State, EvL & InvLocals, string>[], 'unmap', (unmap) =>
+    notifiedChange<EvL & InvLocals>(
+      unmap,
+      (l) => (l.mig ? 'copy' : 'restore'),
+      'unmap migrate_device_unmap → try_to_migrate → try_to_migrate_one (mm/rmap.c @022a12deda53), between range_start(CLEAR) = I1–I2c and range_end = I4: ⟨PTL; device-private entry → migration entry⟩; then folio_mapped / migrate_vma_check_page (read here, before range_end) → restore',
+    ),
+  );
+
   const b = new SpecBuilder<State>(nowFields())
+    .sources(M4_NOW_SOURCES)
     // M2's interval-notifier fields and the harness's (the M3 pipeline's fields are not declared yet):
     // mm_users is an atomic; the release counts are the invariants' bookkeeping.
     .access({ ...intervalAccess, mmUsers: 'atomic', rel: 'ghost', relDue: 'ghost' })
@@ -305,7 +362,12 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
       rel: 0,
       relDue: false,
     }))
-    .thread('C', { instances: ['C'], locals: pipeLocalsType(MAX_SEQ), initLocals: pipeInitLocals, steps: cSteps })
+    .thread('C', {
+      instances: ['C'],
+      locals: { ...pipeLocalsType(MAX_SEQ), cur: t.int(0, MAX_SEQ) },
+      initLocals: () => ({ ...pipeInitLocals(), cur: 0 }),
+      steps: cSteps,
+    })
     .thread('Exit', { instances: ['Exit'], locals: { cur: t.int(0, MAX_SEQ) }, initLocals: () => ({ cur: 0 }), steps: exitSteps })
     .thread('Unreg', { instances: ['Unreg'], locals: { w: t.int(0, MAX_SEQ) }, initLocals: () => ({ w: 0 }), steps: unregSteps })
     .thread('F', {
@@ -322,7 +384,12 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
       initLocals: () => ({ ...pipeInitLocals(), cur: 0 }),
       steps: migSteps,
     })
-    .thread('Ev', { instances: c.unbind ? ['Ev'] : [], locals: evLocals, initLocals: evInitLocals, steps: driverSections(evictSteps(driver.invalidate!, selectMutant(cfg.variant, EVICT_MUTANTS))) })
+    .thread('Ev', {
+      instances: c.unbind ? ['Ev'] : [],
+      locals: { ...evLocals, cur: t.int(0, MAX_SEQ) },
+      initLocals: () => ({ ...evInitLocals(), cur: 0 }),
+      steps: evSteps,
+    })
     .invariant(M2.MMAPOWN, mmapOwned, 'up_read(MMAP) only by a holder (H4)')
     .invariant(M2.SUBFREE, subFree(SUBS), 'a freed subscription is in neither the tree nor the deferred list, and is never touched (H11); so no callback after remove returned')
     .invariant(M2.NOSTALE, H.noStalePage, 'devPte[a] ∈ {none, the page the CPU maps (or, during a migration, its destination)}');
@@ -363,8 +430,8 @@ export const m4Now = defineModel<NowConsts>({
   },
   abstractions: [
     {
-      what: "M2's interval-notifier protocol with one subscription (sF) and the collapsed one-step invalidation where no reader can observe its intermediate states (canInvalidateAtOnce); blockable invalidations only.",
-      couldHide: 'a second subscription interleaving with the removal, and the non-blockable -EAGAIN path of mn_itree_invalidate.',
+      what: "M2's interval-notifier protocol with one subscription (sF), blockable invalidations only; every invalidation (Mig's and C's collect, Ev's try_to_migrate, exit's release and unmap_vmas) at step granularity, its live seq values renumbered at the last end (I4b, a canonical form); Ev's migrate_vma_check_page read in its PTE-change step, before range_end.",
+      couldHide: 'a second subscription interleaving with the removal, the non-blockable -EAGAIN path of mn_itree_invalidate, and a reference or mapping of D0 taken between try_to_migrate and its range_end (none of the modelled threads takes one there).',
     },
     {
       what: "The M3 pipeline's fields (PTE, pages, device PTE) are not yet declared for lint (its findings remain).",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../../checker/check';
+import { lintSpec } from '../../../../checker/lint/audit';
 import { instantiate } from '../../../../checker/model/instantiate';
 import { m4Models } from '../../../../models/hmm/m4';
 import { m4Now } from '../../../../models/hmm/m4/now';
@@ -46,7 +47,11 @@ describe('hmm/m4-now registration', () => {
         'C.C0', 'C.Cptl', 'C.Cwait', 'C.Cmig', 'C.CO2', 'C.Cunl',
         'Ev.lock', 'Ev.unmap', 'Ev.copy', 'Ev.pages', 'Ev.final', 'Ev.unlock', 'Ev.memunmap',
         // the harness
-        'C.CX', 'F.F0', 'F.F10', 'Mig.M0', 'Mig.M10', 'Exit.X2', 'Unreg.DZ',
+        'C.CX', 'F.F0', 'F.F10', 'Mig.M0', 'Mig.M10', 'Exit.X0', 'Exit.X2', 'Unreg.DZ',
+        // M2's invalidation around every PTE change: C's migrate-to-RAM collect, Ev's try_to_migrate, exit's unmap_vmas
+        'C.I1', 'C.I2a', 'C.I2b', 'C.I2c', 'C.I4a', 'C.I4b', 'C.I4c', 'C.I4d',
+        'Ev.I1', 'Ev.I2a', 'Ev.I2b', 'Ev.I2c', 'Ev.I4a', 'Ev.I4b', 'Ev.I4c', 'Ev.I4d',
+        'Exit.XI1', 'Exit.XI2a', 'Exit.XI2b', 'Exit.XI2c', 'Exit.XI4a', 'Exit.XI4b', 'Exit.XI4c', 'Exit.XI4d',
       ]),
     );
     // Exit's release invalidation changes no PTE: M2's I3 is left out.
@@ -55,9 +60,11 @@ describe('hmm/m4-now registration', () => {
 });
 
 describe('hmm/m4-now swap-fault-no-page-ref (H9)', () => {
-  const H9 = [...MIGRATE_TO_D0, 'C.C0', 'Mig.MG9', 'Ev.lock', 'Ev.unmap', 'Ev.copy', 'Ev.pages', 'Ev.final', 'Ev.unlock', 'C.Cmig'];
+  /** Ev's try_to_migrate inside its invalidation (range_start, the driver's callback, the PTE change, range_end). */
+  const EVICT_UNMAP = ['Ev.I1', 'Ev.I2a', 'Ev.I2b', 'Ev.I2c', 'Ev.unmap', 'Ev.I4a', 'Ev.I4b', 'Ev.I4c', 'Ev.I4d'];
+  const H9 = [...MIGRATE_TO_D0, 'C.C0', 'Mig.MG9', 'Ev.lock', ...EVICT_UNMAP, 'Ev.copy', 'Ev.pages', 'Ev.final', 'Ev.unlock', 'C.Cmig'];
 
-  it('BFS: the migration maps a to D0, C reads the entry without a reference, the unbind frees D0, migrate_to_ram runs on it — INV-PGMAP in 25 steps', () => {
+  it('BFS: the migration maps a to D0, C reads the entry without a reference, the unbind frees D0, migrate_to_ram runs on it — INV-PGMAP in 33 steps', () => {
     const { result, trace } = checkSpec(spec('swap-fault-no-page-ref'), { strategy: 'bfs' });
     expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-PGMAP' });
     expect(labels(trace)).toEqual(H9);
@@ -70,17 +77,17 @@ describe('hmm/m4-now swap-fault-no-page-ref (H9)', () => {
   });
 
   it('fixed: the same interleaving refaults (pte_same fails under the PTL) and the run ends cleanly', () => {
-    const states = replayLabels(spec('fixed'), [...H9.slice(0, 16), 'C.C0', 'Mig.MG9', 'Ev.lock', 'Ev.unmap', 'Ev.copy', 'Ev.pages', 'Ev.final', 'Ev.unlock', 'C.Cptl', 'C.C0', 'C.CX', 'Mig.M10']);
-    expect(states[25].C[0].pc).toBe('C0'); // Cptl: the entry changed → refault
+    const states = replayLabels(spec('fixed'), [...H9.slice(0, 32), 'C.Cptl', 'C.C0', 'C.CX', 'Mig.M10']);
+    expect(states[33].C[0].pc).toBe('C0'); // Cptl: the entry changed → refault
     expect(states.at(-1).err).toBeNull();
     expect(states.at(-1).mmUsers).toBe(0);
   });
 });
 
 describe('hmm/m4-now interval-remove-lockless-wait (H11)', () => {
-  const H11 = ['C.C0', 'C.CX', 'Exit.I1', 'Exit.I2a', 'Exit.I2b', 'Exit.I2c', 'F.F0', 'Mig.M0', 'Unreg.DZ', 'Unreg.Y1', 'Exit.I4a', 'Exit.I4b', 'Unreg.Y2', 'Unreg.Y3'];
+  const H11 = ['C.C0', 'C.CX', 'Exit.X0', 'Exit.I1', 'Exit.I2a', 'Exit.I2b', 'Exit.I2c', 'F.F0', 'Mig.M0', 'Unreg.DZ', 'Unreg.Y1', 'Exit.I4a', 'Exit.I4b', 'Unreg.Y2', 'Unreg.Y3'];
 
-  it("BFS: the driver's close removes sF while exit's RELEASE invalidation is in flight, Y2 sees the seq++ of I4 and the caller frees sF still in the tree — INV-SUBFREE in 14 steps", () => {
+  it("BFS: the driver's close removes sF while exit's RELEASE invalidation is in flight, Y2 sees the seq++ of I4 and the caller frees sF still in the tree — INV-SUBFREE in 15 steps", () => {
     const { result, trace } = checkSpec(spec('interval-remove-lockless-wait'), { strategy: 'bfs' });
     expect(result.verdict).toMatchObject({ kind: 'violation', property: 'INV-SUBFREE' });
     expect(labels(trace)).toEqual(H11);
@@ -94,20 +101,29 @@ describe('hmm/m4-now interval-remove-lockless-wait (H11)', () => {
 
   it("I4's deferred processing then touches the freed subscription; with the fix Y2 waits until I4 unlocks", () => {
     expect(replayLabels(spec('interval-remove-lockless-wait'), [...H11, 'Exit.I4c']).at(-1).err).toBe('UAF_SUB');
-    expect(() => replayLabels(spec('fixed'), H11)).toThrow('Unreg.Y2 is not enabled after 12 steps');
-    const fixed = replayLabels(spec('fixed'), [...H11.slice(0, 12), 'Exit.I4c', 'Exit.I4d', 'Unreg.Y2', 'Unreg.Y3', 'Exit.X2']);
+    expect(() => replayLabels(spec('fixed'), H11)).toThrow('Unreg.Y2 is not enabled after 13 steps');
+    // unmap_vmas then finds no subscription: range_start leaves seq even and goes straight to the zap
+    const fixed = replayLabels(spec('fixed'), [...H11.slice(0, 13), 'Exit.I4c', 'Exit.I4d', 'Unreg.Y2', 'Unreg.Y3', 'Exit.XI1', 'Exit.X2', 'Exit.XI4a']);
     expect(fixed.at(-1).sub.F).toMatchObject({ freed: true, inTree: false, deferred: false });
     expect(fixed.at(-1).err).toBeNull();
+  });
+
+  it("the unbind's try_to_migrate invalidation opens the same window (at step granularity): Y2 passes at Ev's I4b, Ev's I4c touches the freed sF", () => {
+    const viaEv = ['C.C0', 'Mig.M0', 'C.CX', ...MIGRATE_TO_D0.slice(1), 'Mig.MG9', 'Mig.M10', 'F.F0', 'Unreg.DZ', 'Ev.lock', 'Ev.I1', 'Unreg.Y1', 'Ev.I2a', 'Ev.I2b', 'Ev.I2c', 'Ev.unmap', 'Ev.I4a', 'Ev.I4b', 'Unreg.Y2', 'Unreg.Y3', 'Ev.I4c'];
+    const states = replayLabels(spec('interval-remove-lockless-wait'), viaEv);
+    expect(states.at(-2).sub.F).toMatchObject({ freed: true, inTree: true, deferred: true });
+    expect(states.at(-1).err).toBe('UAF_SUB');
+    expect(() => replayLabels(spec('fixed'), viaEv)).toThrow('Unreg.Y2 is not enabled after 31 steps');
   });
 });
 
 describe('hmm/m4-now fixed', () => {
-  it('holds with 13,991 distinct / 38,209 generated states in BFS and DFS (DFS: safety)', () => {
+  it('holds with 24,336 distinct / 66,168 generated states in BFS and DFS (DFS: safety)', () => {
     for (const strategy of ['bfs', 'dfs'] as const) {
       const { result } = checkSpec(spec('fixed'), { strategy, liveness: false });
       expect(result.verdict.kind, strategy).toBe('holds');
-      expect(result.stats.distinct).toBe(13_991);
-      expect(result.stats.generated).toBe(38_209);
+      expect(result.stats.distinct).toBe(24_336);
+      expect(result.stats.generated).toBe(66_168);
     }
   });
 
@@ -116,7 +132,7 @@ describe('hmm/m4-now fixed', () => {
     expect(sp.liveness.map((l) => l.name)).toEqual(['LIVE-TERMINATION']);
     const { result } = checkSpec(sp);
     expect(result.verdict.kind).toBe('holds');
-    expect(result.stats.edges).toBe(38_208);
+    expect(result.stats.edges).toBe(66_167);
   });
 
   it('is not vacuous: faults map pages and retry, invalidations overlap faults and removals, teardown releases, unbind evicts', () => {
@@ -133,15 +149,22 @@ describe('hmm/m4-now fixed', () => {
     reach('F7 read_retry fails', (s) => s.F[0].pc === 'F7' && s.sub.F.seq !== s.F[0].r);
     reach('HF2 meets a migration entry', (s) => s.F[0].pc === 'HFw');
     // teardown and removal
-    expect(reach('RELEASE callback', (s) => s.rel === 1)).toEqual(['C.C0', 'C.CX', 'Exit.I1', 'Exit.I2a', 'Exit.I2b']);
+    expect(reach('RELEASE callback', (s) => s.rel === 1)).toEqual(['C.C0', 'C.CX', 'Exit.X0', 'Exit.I1', 'Exit.I2a', 'Exit.I2b']);
     reach('removal deferred by the release', (s) => s.sub.F.deferred && s.Unreg[0].pc === 'Y2');
-    reach('F gives up: mm_users already 0', (s) => s.F[0].pc === 'done' && s.Exit[0].pc !== 'I1');
+    reach('F gives up: mm_users already 0', (s) => s.F[0].pc === 'done' && s.Exit[0].pc !== 'X0');
     reach('exit frees D0 (page_free through the zap)', (s) => s.Exit[0].pc === 'done' && s.page.D0.freed && s.Mig[0].pc === 'done' && !s.pgmapDead);
     // M3's device-private fault, migrate-back and unbind
     reach('C waits for the page lock', (s) => s.C[0].pc === 'Cwait');
     reach('C migrates D0 back', (s) => s.C[0].pc === 'Cunl');
     reach('unbind evicts D0', (s) => s.Ev[0].pc === 'unlock' && s.Ev[0].mig);
     reach('unbind before the migration: no device memory', (s) => s.Mig[0].pc === 'MG7' && s.Mig[0].dst === null);
+    // every PTE change inside its invalidation: changed after the callbacks, while the range is still active
+    reach("C's collect: the migration entry stands before range_end", (s) => s.C[0].pc === 'I4a' && s.pte.kind === 'migration' && s.subs.active > 0 && s.devPte === null);
+    reach("Ev's try_to_migrate: the migration entry stands before range_end", (s) => s.Ev[0].pc === 'I4a' && s.pte.kind === 'migration' && s.subs.active > 0 && s.devPte === null);
+    reach("exit's zap: the PTE is clear before range_end", (s) => s.Exit[0].pc === 'XI4a' && s.pte.kind === 'none' && s.subs.active === 1);
+    // the read side sees them half-done: F's read_begin waits on C's invalidation, F's read_retry fails on Ev's
+    reach("RD2 waits on C's migrate-to-RAM invalidation", (s) => s.F[0].pc === 'RD2' && s.subs.seq === s.F[0].r && ['I2a', 'I2b', 'I2c', 'CO2', 'I4a'].includes(s.C[0].pc));
+    reach("F7 read_retry fails after Ev's callback", (s) => s.F[0].pc === 'F7' && s.sub.F.seq !== s.F[0].r && ['I2c', 'unmap', 'I4a'].includes(s.Ev[0].pc));
   });
 
   it("the driver's MIGRATE callback must move the seq: a callback that skips its own migration (test_hmm's early return) lets F program the page under migration", () => {
@@ -162,9 +185,9 @@ describe('hmm/m4-now fixed', () => {
   });
 
   it.each([
-    [{ cpu: 'none' }, 4_149],
-    [{ cpu: 'w' }, 15_105],
-    [{ unbind: 'false' }, 2_619],
+    [{ cpu: 'none' }, 8_054],
+    [{ cpu: 'w' }, 25_823],
+    [{ unbind: 'false' }, 3_922],
   ])('holds at other constants %o (%i distinct)', (consts, distinct) => {
     const { result } = checkSpec(spec('fixed', consts));
     expect(result.verdict.kind).toBe('holds');
@@ -180,9 +203,26 @@ describe('hmm/m4-now: each bug variant violates only what the doc says', () => {
 
   it.each([
     ['swap-fault-no-page-ref', ['INV-PGMAP', 'INV-NOERR']],
-    ['interval-remove-lockless-wait', ['INV-SUBFREE', 'INV-NOERR']],
+    // INV-RELEASE-ONCE only after the use-after-free: Ev's try_to_migrate invalidation, now at step
+    // granularity, opens H11's window too (Y2 passes at its I4b, Y3 frees sF still in the tree), and
+    // exit's RELEASE callback on the freed sF is a UAF, not a callback
+    ['interval-remove-lockless-wait', ['INV-SUBFREE', 'INV-RELEASE-ONCE', 'INV-NOERR']],
     ['fixed', []],
   ] as const)('%s: %o', (variant, invs) => {
     expect(violated(variant)).toEqual(invs);
+  });
+});
+
+describe('hmm/m4-now lint', () => {
+  it('has no finding in fixed or H11 (`hmmcheck lint hmm/m4-now` covers every variant): every invalidation runs at step granularity; the justified steps are mn_itree_inv_end’s I4b (seq++ and the renumbering) and I4c', () => {
+    for (const v of ['fixed', 'interval-remove-lockless-wait']) {
+      const { items, complete } = lintSpec(spec(v));
+      expect(complete, v).toBe(true);
+      expect(items.filter((i) => i.severity === 'finding').map((i) => `${i.step}: ${i.message}`), v).toEqual([]);
+      // no step touches the notifier's SUBS-guarded fields without SUBS (the collapsed invalidations did)
+      expect(items.filter((i) => i.code === 'unguarded-access').map((i) => i.step), v).toEqual([]);
+      const justified = items.filter((i) => i.severity === 'justified').map((i) => i.step!.replace(/^[A-Za-z]+\.X?/, ''));
+      expect(new Set(justified), v).toEqual(new Set(['I4b', 'I4c']));
+    }
   });
 });
