@@ -26,6 +26,7 @@ import { andThen } from '../../../spec/kernel/steps';
 import type { Spec } from '../../../spec/spec';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { INV } from './common';
+import { ABBA_SOURCES } from './sources';
 
 const PG = ['A', 'B'] as const;
 type PgName = (typeof PG)[number];
@@ -98,6 +99,7 @@ function migSteps(order: readonly [PgName, PgName], blocking: boolean): Step[] {
 export function buildAbba(blocking: boolean): Spec {
   const init = (): L => ({ locked: { A: false, B: false }, hold: { A: 0, B: 0 } });
   return new SpecBuilder<St>(fields)
+    .sources(ABBA_SOURCES)
     .init(() => ({ err: null, page: { A: pageInit({ val: 0, map: 1 }), B: pageInit({ val: 0, map: 1 }) } }))
     .thread('Mig1', { instances: ['Mig1'], locals, initLocals: init, steps: migSteps(['A', 'B'], blocking) })
     .thread('Mig2', { instances: ['Mig2'], locals, initLocals: init, steps: migSteps(['B', 'A'], blocking) })

@@ -32,10 +32,10 @@ import { buildMigrateDevice, MD_INV } from './mainline/build';
 import type { Forms } from './mainline/env';
 
 /** The configurations: which pages back a0/a1 and what the user thread does. */
-export const MD_CONFIGS = ['exclusive-split-zap', 'split', 'split-zap', 'small-zap', 'split-fails-zap', 'exclusive-pinned', 'shared-pinned', 'isolation-fails', 'split-zap-table'] as const;
+export const MD_CONFIGS = ['exclusive-split-zap', 'split', 'split-zap', 'small-zap', 'split-fails-zap', 'exclusive-pinned', 'shared-pinned', 'isolation-fails', 'split-zap-table', 'fresh-zap'] as const;
 export type MdConfig = (typeof MD_CONFIGS)[number];
-type Setup = Pick<Forms, 'large' | 'splitFails' | 'zap' | 'zapTable' | 'exclusive' | 'pinned' | 'isolateFails'>;
-const NONE: Setup = { large: false, splitFails: false, zap: false, zapTable: false, exclusive: false, pinned: false, isolateFails: false };
+type Setup = Pick<Forms, 'large' | 'splitFails' | 'zap' | 'zapTable' | 'exclusive' | 'pinned' | 'isolateFails' | 'freshAnon' | 'live'>;
+const NONE: Setup = { large: false, splitFails: false, zap: false, zapTable: false, exclusive: false, pinned: false, isolateFails: false, freshAnon: false, live: false };
 export const MD_SETUPS: Readonly<Record<MdConfig, Setup>> = {
   'exclusive-split-zap': { ...NONE, large: true, exclusive: true, zap: true },
   split: { ...NONE, large: true },
@@ -46,6 +46,7 @@ export const MD_SETUPS: Readonly<Record<MdConfig, Setup>> = {
   'shared-pinned': { ...NONE, large: true, pinned: true },
   'isolation-fails': { ...NONE, large: true, isolateFails: true },
   'split-zap-table': { ...NONE, large: true, exclusive: true, zap: true, zapTable: true },
+  'fresh-zap': { ...NONE, exclusive: true, freshAnon: true, zap: true, live: true },
 };
 
 const MUTANTS = [
@@ -71,6 +72,7 @@ export const MD_DEFAULT_CONFIG: Readonly<Record<string, MdConfig>> = {
   'split-unlocked-folio-zap': 'split-zap-table',
   'split-restart-table-freed': 'split-zap-table',
   'fix-split-path': 'split-zap-table',
+  'drain-waits-for-zap': 'fresh-zap',
   'mutant-collect-skips-tlb-flush': 'split',
   'mutant-collect-flushes-after-unlock': 'small-zap',
   'mutant-restore-loop-skips-remove-migration-ptes': 'isolation-fails',
@@ -83,12 +85,13 @@ type Consts = { config: string };
 export const m3MigrateDevice = defineModel<Consts>({
   name: 'hmm/m3-migrate-device',
   title: 'M3 mainline: migrate_vma_setup/pages/finalize at step granularity — two addresses, split PTL, per-CPU TLBs, a large folio split in collect, LRU isolation failure, MADV_DONTNEED',
+  era: 'current mainline (mm/migrate_device.c, mm/swap.c and kernel/workqueue.c pinned as read; mm/memory.c by name)',
   source: 'mm/migrate_device.c @022a12deda53 (migrate_vma_collect_pmd, migrate_vma_split_folio, migrate_device_unmap, __migrate_device_pages, __migrate_device_finalize); mm/memory.c zap_pte_range; hmm-domain.md §1.9.2, §3 M3, §4',
   constants: {
     config: constant.enum(
       ['variant', ...MD_CONFIGS],
       'variant',
-      "what backs a0/a1 and what the user thread does: exclusive-split-zap (S0 anon-exclusive, a1 a PTE-mapped large folio, MADV_DONTNEED of a0 before the write), split (a1 a PTE-mapped large folio), split-zap (+ MADV_DONTNEED of a0 before the write), small-zap (a1 a small page), split-fails-zap (the folio is pinned: split fails), exclusive-pinned (S0 anon-exclusive and maybe-pinned: collect restores it), shared-pinned (S0 shared and pinned: migrate_vma_check_page fails, putback, restore), split-zap-table (exclusive pages; MADV_DONTNEED of a0 and a1 frees the empty PTE table, CONFIG_PT_RECLAIM), isolation-fails (S0 isolated by someone else); 'variant' = the variant's own",
+      "what backs a0/a1 and what the user thread does: exclusive-split-zap (S0 anon-exclusive, a1 a PTE-mapped large folio, MADV_DONTNEED of a0 before the write), split (a1 a PTE-mapped large folio), split-zap (+ MADV_DONTNEED of a0 before the write), small-zap (a1 a small page), split-fails-zap (the folio is pinned: split fails), exclusive-pinned (S0 anon-exclusive and maybe-pinned: collect restores it), shared-pinned (S0 shared and pinned: migrate_vma_check_page fails, putback, restore), split-zap-table (exclusive pages; MADV_DONTNEED of a0 and a1 frees the empty PTE table, CONFIG_PT_RECLAIM), isolation-fails (S0 isolated by someone else), fresh-zap (S0 anon-exclusive, just faulted in by U: still in c1's LRU batch, so unmap needs lru_add_drain_all's work on c1, which waits while U holds c1 in zap_pte_range's PTL section; termination checked under per-CPU fairness); 'variant' = the variant's own",
     ),
   },
   variants: {
@@ -120,6 +123,11 @@ export const m3MigrateDevice = defineModel<Consts>({
     'fix-split-path': {
       doc: 'the three fixes proposed in docs/findings/ together: flush before pte_unmap_unlock, folio_get before it, and the `again:` path\'s hole / skip calls from addr instead of start; holds in split-zap-table, split-zap and split-fails-zap',
       ref: 'proposed change to mm/migrate_device.c @022a12deda53 lines 120-155 and 224-240 (not in any kernel)',
+      expect: { verdict: 'holds' },
+    },
+    'drain-waits-for-zap': {
+      doc: 'current mainline (the fixed code) in configuration fresh-zap: S0 was just faulted in by U on c1 and sits in c1\'s LRU batch, so migrate_device_unmap\'s folio_isolate_lru needs lru_add_drain_all, whose work item on c1 waits while U holds c1 in zap_pte_range\'s PTL section; holds, and TERMINATION holds under per-CPU fairness for the kworkers (the drain waits, it is not starved)',
+      ref: 'mm/migrate_device.c @022a12deda53 lines 454-479 (migrate_device_unmap); mm/swap.c __lru_add_drain_all',
       expect: { verdict: 'holds' },
     },
     'mutant-collect-skips-tlb-flush': mutantVariant(MD_INV.TLB, 'migrate_vma_collect_pmd never calls flush_tlb_range', 'the fixed code without the flush after the collect loop: the user CPU keeps a writable translation of a0 to S0 after collect returned'),
@@ -162,7 +170,11 @@ export const m3MigrateDevice = defineModel<Consts>({
       couldHide: 'the interaction of collect\'s pending flush with reclaim\'s batched flushes, a pin taken between migrate_vma_check_page and folio_migrate_mapping (the refcount test would catch it), and trylock failures under memory pressure.',
     },
     {
-      what: 'Several multi-access steps are atomic by lint justification: remove_migration_pte (under the PTL on a locked folio), migrate_vma_insert_page (under the PTL, a private page), folio_isolate_lru, the folio_mapped / migrate_vma_check_page pair, lru_add_drain(_all), the driver\'s alloc_and_copy, a folio_put that frees; page_folio / folio_order reads are ghost.',
+      what: 'LRU batches per CPU (spec/kernel/folio.ts lruBatch) without the batch\'s own folio reference; lru_add_drain_all queues lru_add_drain_work on each CPU whose batch holds a folio and flushes each, run by one kworker per CPU (spec/kernel/workqueue.ts): its static mutex and drain-generation shortcut (a caller returning early because a concurrent drain covered it) are not modelled; only the lru_add batch (not the rotate / deactivate / activate batches); termination under per-CPU fairness is checked in config fresh-zap only.',
+      couldHide: 'migrate_vma_check_page failing on the batch\'s reference of a folio that was batched after cpu_needs_drain looked, and a concurrent lru_add_drain_all returning before this caller\'s batch was drained (isolation then fails and the entry is restored — a lost migration, not a safety violation).',
+    },
+    {
+      what: 'Several multi-access steps are atomic by lint justification: remove_migration_pte (under the PTL on a locked folio), migrate_vma_insert_page (under the PTL, a private page), folio_isolate_lru, the folio_mapped / migrate_vma_check_page pair, lru_add_drain of one CPU\'s batch, folio_add_lru into one, cpu_needs_drain + queue_work_on, flush_work\'s and the kworker\'s tests under the pool lock, the driver\'s alloc_and_copy, a folio_put that frees; page_folio / folio_order reads are ghost.',
       couldHide: 'only what the justifications rule out, e.g. a speculative folio_try_get observing a half-done remove_migration_pte, or a split racing a page_folio without a reference.',
     },
     {
@@ -174,7 +186,7 @@ export const m3MigrateDevice = defineModel<Consts>({
     const { variant } = cfg;
     const mutant = selectMutant(variant, MUTANTS);
     const config = (cfg.constants.config === 'variant' ? MD_DEFAULT_CONFIG[variant] : cfg.constants.config) as MdConfig;
-    const forms: Forms = { ...MD_SETUPS[config], flushBeforeSplit: variant === 'fix-flush-before-split' || variant === 'fix-split-path', restartFromAddr: variant === 'fix-split-path', getBeforeUnlock: variant === 'fix-split-path' || variant === 'split-restart-table-freed', flushAfterUnlock: false, skipFlush: false, restoreSkipsPtes: false, collectKeepsRef: false, restoreWithoutRef: false, ...(mutant ? MUTANT_FORMS[mutant] : {}) };
+    const forms: Forms = { ...MD_SETUPS[config], flushBeforeSplit: variant === 'fix-flush-before-split' || variant === 'fix-split-path', restartFromAddr: variant === 'fix-split-path', getBeforeUnlock: variant === 'fix-split-path' || variant === 'split-restart-table-freed', flushAfterUnlock: false, skipFlush: false, restoreSkipsPtes: false, collectKeepsRef: false, restoreWithoutRef: false, noDrainAll: false, ...(mutant ? MUTANT_FORMS[mutant] : {}) };
     return buildMigrateDevice(forms);
   },
 });

@@ -36,6 +36,7 @@ import { isMigration, isPresent, pteMigration, pteNone, ptePresent, pteType, typ
 import type { Spec } from '../../../spec/spec';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { INV } from './common';
+import { restoreSources } from './sources';
 
 export const PAGE_SIZE = 4;
 export const PAGE_SHIFT = 2;
@@ -299,6 +300,7 @@ export function buildRestore(forms: RestoreForms): Spec {
   ];
 
   return new SpecBuilder<St>(fields)
+    .sources(restoreSources(forms.loop))
     .init(() => ({
       err: null,
       pte: P.map((x) => ptePresent(x, true, false)),

@@ -1,25 +1,29 @@
 /** hmm/m3-migrate-device's spec: the configurations, the initial state, the threads and the invariants. */
 import { SpecBuilder } from '../../../../spec/builder';
-import { cpuInit } from '../../../../spec/kernel/cpu';
+import { cpuFair, cpuInit } from '../../../../spec/kernel/cpu';
 import { forbid, noError } from '../../../../spec/kernel/errors';
-import type { FolioPage } from '../../../../spec/kernel/folio';
+import { lruAddDrainOn, lruBatchInit, type FolioPage } from '../../../../spec/kernel/folio';
 import { pageLocked } from '../../../../spec/kernel/page';
 import { pteNone, ptePresent, pteType } from '../../../../spec/kernel/pte';
 import { spinlockInit } from '../../../../spec/kernel/spinlock';
 import { tlbInit } from '../../../../spec/kernel/tlb';
+import { kworkerInit, kworkerLocals, workInit } from '../../../../spec/kernel/workqueue';
+import { citeSteps } from '../../../../spec/citation';
+import { DRAIN_SOURCE, KWORKER_SOURCES, USER_SOURCES } from './sources';
 import type { Spec } from '../../../../spec/spec';
 import { quiescence } from '../common';
 import { collectSteps } from './collect';
-import type { Forms } from './env';
+import { WQ, type Forms } from './env';
 import { finalizeSteps } from './finalize';
 import { pagesSteps } from './pages';
 import { unmapSteps } from './unmap';
 import { userSteps, type Op } from './user';
-import { ADDRS, CPUS, IDX, PFNS, THREADS, V0, fields, migLocals, userLocals, type MigL, type Sys, type UserL } from './state';
+import { ADDRS, BINDING, CPU_THREADS, CPUS, DRAIN_WORK, IDX, KWORKERS, PFNS, THREADS, V0, WORKS, fields, migLocals, userLocals, type MigL, type Step, type Sys, type UserL } from './state';
 
 /** Invariant names of hmm/m3-migrate-device (INV-MIG1/2, INV-REF, INV-DATA, INV-NOERR as in M3). */
 export const MD_INV = {
   MIG1: 'INV-MIG1',
+  TERMINATION: 'TERMINATION',
   MIG2: 'INV-MIG2',
   REF: 'INV-REF',
   DATA: 'INV-DATA',
@@ -51,7 +55,9 @@ function initState(f: Forms): Sys {
     pages[IDX.L1] = { ...livePage(IDX.L0, { ref: 0, map: 0, lru: 'none' }), head: IDX.L0 }; // the unmapped tail of the folio
   } else pages[IDX.S1] = livePage(IDX.S1, { ref: 1, map: 1 });
   pin[IDX.S0] = f.pinned || f.isolateFails ? 1 : 0;
-  pages[IDX.S0] = livePage(IDX.S0, { ref: 1 + pin[IDX.S0]!, map: 1, lru: f.isolateFails ? 'none' : 'lru' });
+  pages[IDX.S0] = livePage(IDX.S0, { ref: 1 + pin[IDX.S0]!, map: 1, lru: f.isolateFails ? 'none' : f.freshAnon ? 'batch' : 'lru' });
+  const lruBatch = lruBatchInit(CPUS, PFNS.length);
+  lruBatch.c1[IDX.S0] = f.freshAnon; // U's do_anonymous_page → folio_add_lru_vma on c1
   const tlb = tlbInit({ cpus: CPUS, addrs: ADDRS, pfns: PFNS, threads: THREADS });
   // U accessed a0 before: its TLB caches the translation (writable and dirty iff the PTE is)
   tlb.entry.c1.a0 = { pfn: 'S0', writable: f.exclusive, dirty: f.exclusive };
@@ -66,7 +72,9 @@ function initState(f: Forms): Sys {
     excl: PFNS.map((p) => (p === 'S0' ? f.exclusive : p === 'L0' || p === 'L1' || p === 'S1')),
     pin,
     tlb,
-    cpu: cpuInit(THREADS),
+    cpu: cpuInit(CPU_THREADS),
+    lruBatch,
+    work: workInit(WORKS),
     lastWrite: V0,
     promised: ADDRS.map(() => null),
   };
@@ -100,6 +108,18 @@ function refsConsistent(s: Sys): boolean {
   });
 }
 
+/** Mig and U have returned: an idle kworker may exit (so that the end is termination, not deadlock). */
+const finished = (s: any): boolean => s.Mig[0].pc === 'done' && s.U[0].pc === 'done';
+
+/** lru_add_drain_per_cpu, the work function lru_add_drain_all queues on CPU `cpu`. */
+const drainWork = (cpu: string): Step<{ work: string | null }> => ({
+  label: 'D1',
+  doc: `mm/swap.c lru_add_drain_per_cpu → lru_add_drain → lru_add_drain_cpu(${cpu}) (by name, as workqueue.ts reads it at eb39d618f9e8): ${cpu}'s batched folios onto their LRU lists`,
+  src: DRAIN_SOURCE,
+  atomic: 'lru_add_drain_cpu moves the batch under local_lock(cpu_fbatches.lock) and the lruvec lock: nobody observes a half-moved batch (mm/swap.c folio_batch_move_lru)',
+  effect: (d) => lruAddDrainOn(d.pages, d.lruBatch, cpu),
+});
+
 const mappedPtes = (s: Sys) => s.pte.filter((e) => e.kind === 'present' || e.kind === 'devpriv');
 
 export function buildMigrateDevice(f: Forms): Spec {
@@ -110,7 +130,13 @@ export function buildMigrateDevice(f: Forms): Spec {
   const b = new SpecBuilder<Sys>(fields)
     .init(() => initState(f))
     .thread('Mig', { instances: ['Mig'], locals: { ...migLocals, old: pteType(PFNS) }, initLocals: migInit, steps: mig as any })
-    .thread('U', { instances: ['U'], locals: userLocals, initLocals: userInit, steps: userSteps(ops, f.zapTable) as any })
+    .thread('U', { instances: ['U'], locals: userLocals, initLocals: userInit, steps: citeSteps(userSteps(ops, f.zapTable), USER_SOURCES) as any })
+    .thread('kw', {
+      instances: [...KWORKERS],
+      locals: kworkerLocals(WORKS),
+      initLocals: kworkerInit,
+      steps: citeSteps(WQ.worker<{ work: string | null }>(Object.fromEntries(CPUS.map((c) => [DRAIN_WORK[c], [drainWork(c)]])), { exitWhen: finished }), KWORKER_SOURCES) as any,
+    })
     .invariant(MD_INV.MIG1, (s: Sys) => s.pte.every((e) => e.kind !== 'migration' || pageLocked(s.pages[s.pages[IDX[e.pfn!]]!.head]!)), 'a migration entry points to a locked folio')
     .invariant(
       MD_INV.MIG2,
@@ -148,9 +174,19 @@ export function buildMigrateDevice(f: Forms): Spec {
       pin: 'atomic',
       tlb: 'ghost',
       cpu: 'ghost',
+      // per-CPU data under local_lock (cpu_fbatches.lock); read racily by cpu_needs_drain
+      lruBatch: 'atomic',
+      // the PENDING bit is test_and_set; the rest under the worker pool's lock
+      work: 'atomic',
       lastWrite: 'ghost',
       promised: 'ghost',
     });
+  if (f.live) {
+    b.terminates(MD_INV.TERMINATION)
+      .fair('weak', { eachThreadOf: 'Mig' })
+      .fair('weak', { eachThreadOf: 'U' });
+    for (const c of CPUS) b.fair('weak', cpuFair((s: Sys) => s.cpu, BINDING, c, [`kw${c.slice(1)}`]));
+  }
   const built = b.build();
   q.bind(built.actions);
   return built;

@@ -5,6 +5,7 @@
  * the loop), folio_mark_dirty, the migration entry, rmap removal and folio_put; the large-folio
  * path that drops the PTL, locks and splits the folio and restarts the walk (migrate_vma_split_folio).
  */
+import { joinCited } from '../../../../spec/citation';
 import { raise } from '../../../../spec/kernel/errors';
 import { preemptEnable } from '../../../../spec/kernel/cpu';
 import { pageLock, pageLocked, pageRelease, pageTrylock, pageUnlock } from '../../../../spec/kernel/page';
@@ -39,7 +40,7 @@ export function collectSteps(f: Forms): Step<MigL>[] {
   );
   const unlock = {
     ...CPU.spinUnlock('Cunlock', (s) => s.ptl),
-    doc: cite(MD, '358-359', 'migrate_vma_collect_pmd', 'arch_leave_lazy_mmu_mode; pte_unmap_unlock(ptep - 1, ptl)'),
+    ...cite(MD, '358-359', 'migrate_vma_collect_pmd', 'arch_leave_lazy_mmu_mode; pte_unmap_unlock(ptep - 1, ptl)'),
   } as unknown as Step<MigL>;
   const unlockThenFlush: Step<MigL> = { ...unlock, effect: (d, th) => { unlock.effect!(d, th); th.goto('Cflush'); } };
   const tail: Step<MigL>[] = f.flushAfterUnlock ? [unlockThenFlush, ...mainFlush] : [...mainFlush, unlock];
@@ -47,8 +48,10 @@ export function collectSteps(f: Forms): Step<MigL>[] {
   return [
     st<MigL>(
       'Cpmd',
-      cite(MD, '120-122', 'migrate_vma_collect_pmd', 'again: if (pmd_none(*pmdp)) return migrate_vma_collect_hole(start, end, -1, walk) — from `start`, also when the walk restarts at addr after a split') +
-        (f.restartFromAddr ? ' [proposed fix: from addr]' : ''),
+      joinCited(
+        cite(MD, '120-122', 'migrate_vma_collect_pmd', 'again: if (pmd_none(*pmdp)) return migrate_vma_collect_hole(start, end, -1, walk) — from `start`, also when the walk restarts at addr after a split'),
+        f.restartFromAddr ? ' [proposed fix: from addr]' : '',
+      ),
       (d, th) => {
         const l = th.local;
         if (d.pmd !== 'none') return;
@@ -72,8 +75,11 @@ export function collectSteps(f: Forms): Step<MigL>[] {
           th.goto('Cpmd');
         }
       },
-      doc: cite(MD, '159-163', 'migrate_vma_collect_pmd', 'the pmd is a PTE table (not none, not trans-huge): pte_offset_map_lock (NULL → goto again); ptep += (addr - start) / PAGE_SIZE') +
-        '; before the first walk: ' + cite(MD, '387-390', 'migrate_vma_collect', 'invalidate_range_start(MIGRATE, owner): no subscriber but the driver, which skips its own MIGRATE events'),
+      ...joinCited(
+        cite(MD, '159-163', 'migrate_vma_collect_pmd', 'the pmd is a PTE table (not none, not trans-huge): pte_offset_map_lock (NULL → goto again); ptep += (addr - start) / PAGE_SIZE'),
+        '; before the first walk: ',
+        cite(MD, '387-390', 'migrate_vma_collect', 'invalidate_range_start(MIGRATE, owner): no subscriber but the driver, which skips its own MIGRATE events'),
+      ),
     },
     st<MigL>('Cpte', cite(MD, '165-243', 'migrate_vma_collect_pmd', 'pte = ptep_get(ptep); pte_none (anonymous) → MIGRATE hole; non-present (not selected) → next; present: vm_normal_page, folio_test_large → split path'), (d, th) => {
       const l = th.local;
@@ -132,7 +138,7 @@ export function collectSteps(f: Forms): Step<MigL>[] {
       pg.map--;
       th.local.hold[IDX[p]]!++; // ledger: the mapping's reference, dropped by the next step
     }),
-    putStep<MigL>('Cput', (f.collectKeepsRef ? 'mutant: no folio_put; ' : '') + cite(MD, '340-343', 'migrate_vma_collect_pmd', 'folio_put; if (pte_present(pte)) unmapped++; next'), (d, th) => {
+    putStep<MigL>('Cput', joinCited(f.collectKeepsRef ? 'mutant: no folio_put; ' : '', cite(MD, '340-343', 'migrate_vma_collect_pmd', 'folio_put; if (pte_present(pte)) unmapped++; next')), (d, th) => {
       const l = th.local;
       if (!f.collectKeepsRef) fput(d, th, cur(l));
       l.src[l.i]!.migrate = true;
@@ -148,14 +154,14 @@ export function collectSteps(f: Forms): Step<MigL>[] {
     }),
     // ---- the large-folio path (lines 224-241, migrate_vma_split_folio 64-104) ----
     ...(f.flushBeforeSplit
-      ? flushThen<MigL>('CsplitP1', 'CsplitP2', [...ADDRS], f.getBeforeUnlock ? 'CsplitG' : 'Csplit0', 'proposed fix: if (unmapped) flush_tlb_range(start, end) before pte_unmap_unlock', (_s, l) => l.unmapped > 0)
+      ? flushThen<MigL>('CsplitP1', 'CsplitP2', [...ADDRS], f.getBeforeUnlock ? 'CsplitG' : 'Csplit0', cite(MD, '225-229', 'migrate_vma_collect_pmd', 'proposed fix: if (unmapped) flush_tlb_range(start, end) before pte_unmap_unlock'), (_s, l) => l.unmapped > 0)
       : []),
-    ...(f.getBeforeUnlock ? [st<MigL>('CsplitG', 'proposed fix: folio_get(folio) under the PTL, before pte_unmap_unlock (migrate_vma_split_folio then takes no reference of its own)', (d, th) => fget(d, th, cur(th.local)))] : []),
+    ...(f.getBeforeUnlock ? [st<MigL>('CsplitG', cite(MD, '225-229', 'migrate_vma_collect_pmd', 'proposed fix: folio_get(folio) under the PTL, before pte_unmap_unlock (migrate_vma_split_folio then takes no reference of its own)'), (d, th) => fget(d, th, cur(th.local)))] : []),
     (() => {
       const unlockStep = CPU.spinUnlock('Csplit0', (s) => s.ptl) as unknown as Step<MigL>;
       return {
         ...unlockStep,
-        doc: cite(MD, '225-229', 'migrate_vma_collect_pmd', 'folio_test_large: arch_leave_lazy_mmu_mode; pte_unmap_unlock — the PTL is dropped with earlier entries cleared and their flush still pending, and no reference held on the large folio'),
+        ...cite(MD, '225-229', 'migrate_vma_collect_pmd', 'folio_test_large: arch_leave_lazy_mmu_mode; pte_unmap_unlock — the PTL is dropped with earlier entries cleared and their flush still pending, and no reference held on the large folio'),
         effect: (d, th) => {
           unlockStep.effect!(d, th);
           if (f.getBeforeUnlock) th.goto('Csplit2');

@@ -1,7 +1,9 @@
 /** The variant switches of hmm/m3-migrate-device and the TLB / CPU step factories every thread shares. */
 import { cpuSteps } from '../../../../spec/kernel/cpu';
+import { stepDocFields, type Cited } from '../../../../spec/citation';
 import { andThen } from '../../../../spec/kernel/steps';
 import { tlbSteps } from '../../../../spec/kernel/tlb';
+import { workqueueSteps } from '../../../../spec/kernel/workqueue';
 import { BINDING, type Step, type Sys } from './state';
 
 /** What a configuration contains and how the code is mutated (all false / default: current mainline). */
@@ -24,6 +26,12 @@ export interface Forms {
   readonly pinned: boolean;
   /** S0 is isolated by someone else (compaction): folio_isolate_lru fails → restore. */
   readonly isolateFails: boolean;
+  /** S0 was just faulted in by U: it sits in c1's LRU add batch, not yet on a list (only lru_add_drain_all's work on c1 makes it isolatable). */
+  readonly freshAnon: boolean;
+  /** Check termination (every thread reaches done) under per-CPU fairness for the kworkers. */
+  readonly live: boolean;
+  /** Ablation (tests only): migrate_device_unmap without lru_add_drain_all. */
+  readonly noDrainAll: boolean;
   /** Proposed fix (docs/findings/migrate-vma-split-drops-ptl-before-flush.md): flush the cleared entries before dropping the PTL to split. */
   readonly flushBeforeSplit: boolean;
   /** Mutant: collect's flush_tlb_range after pte_unmap_unlock instead of before. */
@@ -40,15 +48,17 @@ export interface Forms {
 
 export const TLB = tlbSteps<Sys>((s) => s.tlb, (s) => s.cpu, BINDING);
 export const CPU = cpuSteps<Sys>((s) => s.cpu, BINDING);
+export const WQ = workqueueSteps<Sys>((s) => s.work, (s) => s.cpu, BINDING);
 
 /** A flush (start, wait) over `addrs` by the acting thread, continuing at `next` once it returns. */
-export function flushThen<L>(a: string, b: string, addrs: readonly string[], next: string, doc: string, when?: (s: Sys, l: L) => boolean): Step<L>[] {
-  const [start, wait] = TLB.flushRange(a, b, addrs, { doc });
-  const s0 = start as unknown as Step<L>;
+export function flushThen<L>(a: string, b: string, addrs: readonly string[], next: string, doc: string | Cited, when?: (s: Sys, l: L) => boolean): Step<L>[] {
+  const { doc: text, src } = stepDocFields(doc);
+  const [start, wait] = TLB.flushRange(a, b, addrs, { doc: text });
+  const s0 = { ...(start as unknown as Step<L>), ...(src ? { src } : {}) };
   const gated: Step<L> = when
     ? { ...s0, effect: (d, th) => (when(d, th.local) ? s0.effect!(d, th) : th.goto(next)) }
     : s0;
-  const w = andThen(wait as unknown as Step<L>, (d, th) => {
+  const w = andThen({ ...(wait as unknown as Step<L>), ...(src ? { src } : {}) }, (d, th) => {
     if (d.tlb.flush[th.id] === 'idle') th.goto(next);
   });
   return [gated, w as Step<L>];

@@ -3,11 +3,12 @@
  * between the new and the old page, folio_add_lru of a system page, remove_migration_ptes, then
  * unlock and put the source, and unlock and put a destination that was not used or was.
  */
-import { folioAddLru } from '../../../../spec/kernel/folio';
+import { cpuOf } from '../../../../spec/kernel/cpu';
+import { folioAddLruOn } from '../../../../spec/kernel/folio';
 import { pageUnlock } from '../../../../spec/kernel/page';
 import type { Forms } from './env';
 import { removeMigrationPtesStep } from './rmap';
-import { IDX, MD, NADDR, cite, folio, fput, isDevice, putStep, st, type MigL, type Pfn, type Step } from './state';
+import { BINDING, IDX, LRU_ADD, MD, NADDR, cite, folio, fput, isDevice, putStep, st, type MigL, type Pfn, type Step } from './state';
 
 /** The page the entry's address ends up mapping: the destination if migrated, else the source. */
 const target = (l: MigL): Pfn => {
@@ -38,8 +39,8 @@ export function finalizeSteps(f: Forms): Step<MigL>[] {
     }),
     st<MigL>('Flru', cite(MD, '926-927', '__migrate_device_finalize', 'if (!folio_is_zone_device(dst)) folio_add_lru(dst)'), (d, th) => {
       const x = target(th.local);
-      if (!isDevice(x)) folioAddLru(d, d.pages, IDX[x]);
-    }),
+      if (!isDevice(x)) folioAddLruOn(d, d.pages, d.lruBatch, IDX[x], cpuOf(BINDING, th.id));
+    }, undefined, { atomic: LRU_ADD }),
     removeMigrationPtesStep('Frm', cite(MD, 928, '__migrate_device_finalize', 'remove_migration_ptes(src, dst, 0): the migration entry → the new page (or the old one)'), (_d, th) => [th.local.src[th.local.i]!.pfn!, target(th.local)], !f.restoreWithoutRef),
     st<MigL>('Funl', cite(MD, '929-930', '__migrate_device_finalize', 'folio_unlock(src) (not the fault folio)'), (d, th) => pageUnlock(d, folio(d, th.local.src[th.local.i]!.pfn!))),
     putStep<MigL>('Fput', cite(MD, 931, '__migrate_device_finalize', 'folio_put(src): the isolation reference (a migrated source is freed here)'), (d, th) => {

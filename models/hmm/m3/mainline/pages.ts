@@ -4,6 +4,8 @@
  * MIGRATE; folio_migrate_mapping's refcount test (extra_cnt 0: no fault page) → clear MIGRATE on
  * failure; a hole gets migrate_vma_insert_page (its own notifier range, rechecks under the PTL).
  */
+import { cited, joinCited } from '../../../../spec/citation';
+import { ALLOC_SOURCE } from './sources';
 import { pageAlloc } from '../../../../spec/kernel/page';
 import { pteDevicePrivate } from '../../../../spec/kernel/pte';
 import { DEVICE, IDX, MD, NADDR, cite, folio, pteAlloc, rmapAdd, setPte, st, type MigL, type Step, type Sys } from './state';
@@ -12,7 +14,7 @@ export function pagesSteps(): Step<MigL>[] {
   return [
     st<MigL>(
       'Palloc',
-      'driver alloc_and_copy (e.g. lib/test_hmm.c dmirror_migrate_alloc_and_copy): for each src entry with MIGRATE, a locked device page, filled from the locked, unmapped source (zeroed for a hole); dst[i] = its pfn',
+      cited('driver alloc_and_copy (e.g. lib/test_hmm.c dmirror_migrate_alloc_and_copy): for each src entry with MIGRATE, a locked device page, filled from the locked, unmapped source (zeroed for a hole); dst[i] = its pfn', ALLOC_SOURCE),
       (d, th) => {
         const l = th.local;
         for (let i = 0; i < NADDR; i++) {
@@ -43,10 +45,11 @@ export function pagesSteps(): Step<MigL>[] {
     }),
     {
       label: 'Pins',
-      doc:
-        cite(MD, '790-814', '__migrate_device_pages', 'no page, MIGRATE: the first hole starts its own notifier range (MIGRATE, owner: the driver skips it); migrate_vma_insert_page') +
-        '; ' +
+      ...joinCited(
+        cite(MD, '790-814', '__migrate_device_pages', 'no page, MIGRATE: the first hole starts its own notifier range (MIGRATE, owner: the driver skips it); migrate_vma_insert_page'),
+        '; ',
         cite(MD, '723-761', 'migrate_vma_insert_page', '⟨PTL; orig_pte none (a present zero pfn or anything else → abort, clear MIGRATE) → device-private entry, folio_add_new_anon_rmap, folio_get, set_pte_at⟩'),
+      ),
       guard: (s) => s.ptl.owner === null,
       holds: [(s: Sys) => s.ptl],
       atomic: 'migrate_vma_insert_page re-checks pte_none under the PTL and publishes a page private to the migration (locked, never mapped) with set_pte_at, as do_anonymous_page does',

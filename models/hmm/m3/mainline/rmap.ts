@@ -1,4 +1,5 @@
 /** remove_migration_ptes(src, dst) for the one address src[i] was collected at (mm/migrate.c), shared by the unmap restore loop and finalize. */
+import { joinCited, stepDocFields, type Cited } from '../../../../spec/citation';
 import { pteDevicePrivate, ptePresent } from '../../../../spec/kernel/pte';
 import { folio, isDevice, rmapAdd, setPte, type Ctx, type MigL, type Pfn, type Step, type Sys } from './state';
 
@@ -15,10 +16,10 @@ export function removeMigrationPte(d: Sys, i: number, src: Pfn, dst: Pfn, withRe
 }
 
 /** The step: enabled while the PTL is free; `pick` names (src, dst) for the thread's current entry. */
-export function removeMigrationPtesStep(label: string, doc: string, pick: (d: Sys, th: Ctx<MigL>) => [Pfn, Pfn], withRef = true): Step<MigL> {
+export function removeMigrationPtesStep(label: string, doc: string | Cited, pick: (d: Sys, th: Ctx<MigL>) => [Pfn, Pfn], withRef = true): Step<MigL> {
   return {
     label,
-    doc: withRef ? doc : `mutant: no folio_get; ${doc}`,
+    ...stepDocFields(withRef ? doc : joinCited('mutant: no folio_get; ', doc)),
     guard: (s) => s.ptl.owner === null,
     holds: [(s: Sys) => s.ptl],
     atomic:

@@ -1,13 +1,16 @@
 /**
  * State of hmm/m3-migrate-device (current mainline mm/migrate_device.c at step granularity): two
  * addresses in one PTE table with its split PTL, per-CPU TLBs, a folio array (a PTE-mapped large
- * folio, small pages, device pages), per-page pins and PageAnonExclusive, the migration's src[]/dst[]
- * as thread locals, and the small helpers the step files share.
+ * folio, small pages, device pages), per-CPU LRU batches with a kworker per CPU to drain them
+ * (lru_add_drain_all), per-page pins and PageAnonExclusive, the migration's src[]/dst[] as thread
+ * locals, and the small helpers the step files share.
  */
 import type { StepDef, ThreadCtx, ThreadView } from '../../../../spec/builder';
+import { citeAt, stepDocFields, type Cited } from '../../../../spec/citation';
 import { cpuType } from '../../../../spec/kernel/cpu';
 import { errType, raise, touch } from '../../../../spec/kernel/errors';
-import { folioOf, folioPagesType, folioPut, type FolioPage } from '../../../../spec/kernel/folio';
+import { folioOf, folioPagesType, folioPut, lruBatchType, type FolioPage, type LruBatches } from '../../../../spec/kernel/folio';
+import { workType, type Work } from '../../../../spec/kernel/workqueue';
 import { pageGet, pageUnmapRmap } from '../../../../spec/kernel/page';
 import { pteType, type Pte } from '../../../../spec/kernel/pte';
 import { spinlockType, type Spinlock } from '../../../../spec/kernel/spinlock';
@@ -18,10 +21,8 @@ import { t, type Infer, type RecordType } from '../../../../spec/types';
 
 /** The kernel tree every `doc:` cites (mm/migrate_device.c as stored for torvalds/linux). */
 export const COMMIT = '022a12deda53c983755c08e073a3c028a6850a23';
-/** A machine-readable citation: `file:line function() @commit12 — what`. */
-export function cite(file: string, line: number | string, fn: string, what: string): string {
-  return `${file}:${line} ${fn}() @${COMMIT.slice(0, 12)} — ${what}`;
-}
+/** A step's prose `what` with its machine-readable citation(s) at COMMIT (spec/citation.ts): `cite(MD, '290-292', 'migrate_vma_collect_pmd', what)`. */
+export const cite = citeAt(COMMIT);
 export const MD = 'mm/migrate_device.c';
 
 // ---- pages and addresses ---------------------------------------------------------------------
@@ -45,9 +46,16 @@ export const V1 = 2;
 
 export const THREADS = ['Mig', 'U'] as const;
 export type ThreadId = (typeof THREADS)[number];
-/** Mig runs on CPU c0; the user thread U (accesses and its own madvise) on c1. */
-export const BINDING = { Mig: 'c0', U: 'c1' } as const;
+/** Mig runs on CPU c0; the user thread U (accesses and its own madvise) on c1; a kworker on each. */
+export const BINDING = { Mig: 'c0', U: 'c1', kw0: 'c0', kw1: 'c1' } as const;
 export const CPUS = ['c0', 'c1'] as const;
+/** The per-CPU kworkers (mm_percpu_wq's workers) that run lru_add_drain_all's work items. */
+export const KWORKERS = ['kw0', 'kw1'] as const;
+/** Every thread bound to a CPU. */
+export const CPU_THREADS = [...THREADS, ...KWORKERS] as const;
+/** lru_add_drain_all's per-CPU work items (`lru_add_drain_work`), and the CPU each is queued on. */
+export const DRAIN_WORK = { c0: 'drain0', c1: 'drain1' } as const;
+export const WORKS = Object.values(DRAIN_WORK);
 const TLB_DOMAIN = { cpus: CPUS, addrs: ADDRS, pfns: PFNS, threads: THREADS };
 
 export const CODES = ['UAF_PAGE', 'STALE_READ', 'SRC_OVERFLOW'] as const;
@@ -70,7 +78,11 @@ export const fields = {
   /** References held outside the model's threads (a GUP pin, another isolator), per page. */
   pin: t.array(t.int(0, 1), PFNS.length),
   tlb: tlbType(TLB_DOMAIN),
-  cpu: cpuType(THREADS),
+  cpu: cpuType(CPU_THREADS),
+  /** Per CPU, the folios (by head page) in its LRU add batch (cpu_fbatches.lru_add). */
+  lruBatch: lruBatchType(CPUS, PFNS.length),
+  /** lru_add_drain_all's work items. */
+  work: workType(WORKS, CPUS),
   /** Ghost: the value a read of a0 must return (0 after MADV_DONTNEED). */
   lastWrite: t.int(0, 2),
   /** Ghost: the page whose present PTE at this address the migration cleared, once collect returned past its promised flush: no CPU may cache it there. */
@@ -87,6 +99,8 @@ export interface Sys {
   pin: number[];
   tlb: Tlb;
   cpu: CpuState;
+  lruBatch: LruBatches;
+  work: Record<string, Work>;
   lastWrite: number;
   promised: (Pfn | null)[];
 }
@@ -128,16 +142,20 @@ export type Ctx<L> = ThreadCtx<L, string>;
 export type Step<L> = StepDef<Sys, L, string>;
 export type Held = { hold: number[] };
 
-export function st<L>(label: string, doc: string, effect: (d: Sys, th: Ctx<L>) => void, guard?: (s: Sys, th: ThreadView<L>) => boolean, extra: { atomic?: string } = {}): Step<L> {
-  return { label, doc, effect, ...(guard ? { guard } : {}), ...extra };
+export function st<L>(label: string, doc: string | Cited, effect: (d: Sys, th: Ctx<L>) => void, guard?: (s: Sys, th: ThreadView<L>) => boolean, extra: { atomic?: string } = {}): Step<L> {
+  return { label, ...stepDocFields(doc), effect, ...(guard ? { guard } : {}), ...extra };
 }
+
+/** Why folio_add_lru (the folio into this CPU's batch) is one step. */
+export const LRU_ADD =
+  'folio_add_lru → folio_batch_add_and_move puts the folio into this CPU\'s batch under local_lock(cpu_fbatches.lock): the batch slot and the folio\'s "in a batch, not yet PG_lru" state are one per-CPU update that others only read racily (cpu_needs_drain) or see as !folio_test_lru (mm/swap.c)';
 
 /** Why a step whose one access is a folio_put may also free the folio in it. */
 export const PUT_FREES =
   'folio_put is one atomic decrement-and-test; when it reaches 0, the freeing (__folio_put → free_unref_folio) re-initialises a page no one else holds a reference to (any later access is reported as a use-after-free)';
 
 /** A step whose only shared access is a folio_put (the last one frees the folio in the same step). */
-export function putStep<L>(label: string, doc: string, effect: (d: Sys, th: Ctx<L>) => void): Step<L> {
+export function putStep<L>(label: string, doc: string | Cited, effect: (d: Sys, th: Ctx<L>) => void): Step<L> {
   return st(label, doc, effect, undefined, { atomic: PUT_FREES });
 }
 

@@ -1,13 +1,22 @@
 /**
- * migrate_vma_unmap → migrate_device_unmap (mm/migrate_device.c): LRU isolation per entry (which can
- * fail: the entry is restored), the collect reference dropped, migrate_vma_check_page, putback on
- * failure, then the restore loop over the entries that lost MIGRATE_PFN_MIGRATE.
+ * migrate_vma_unmap → migrate_device_unmap (mm/migrate_device.c): lru_add_drain of this CPU's batch,
+ * then per entry lru_add_drain_all once if the folio is not on an LRU list (a work item queued on
+ * every CPU with a batched folio and flushed: spec/kernel/workqueue.ts drainAll, run by the per-CPU
+ * kworkers), LRU isolation (which can fail: the entry is restored), the collect reference dropped,
+ * migrate_vma_check_page, putback on failure, then the restore loop over the entries that lost
+ * MIGRATE_PFN_MIGRATE.
  */
-import { folioAddLru, folioIsolateLru, lruAddDrain } from '../../../../spec/kernel/folio';
+import { joinCited, kernelSource } from '../../../../spec/citation';
+import { cpuOf } from '../../../../spec/kernel/cpu';
+import { folioAddLruOn, folioIsolateLru, lruAddDrainOn, lruCpuNeedsDrain } from '../../../../spec/kernel/folio';
 import { pageGet, pageUnlock } from '../../../../spec/kernel/page';
-import type { Forms } from './env';
+import { WQ, type Forms } from './env';
 import { removeMigrationPtesStep } from './rmap';
-import { IDX, MD, NADDR, cite, folio, fput, headOf, putStep, st, type MigL, type Pfn, type Step } from './state';
+import { BINDING, DRAIN_WORK, IDX, LRU_ADD, MD, NADDR, cite, folio, fput, headOf, putStep, st, type MigL, type Pfn, type Step, type Sys } from './state';
+
+/** Why reading another CPU's batch count and queueing the work item is one step. */
+const NEEDS_DRAIN =
+  'cpu_needs_drain reads the CPU\'s batch count racily (data_race(folio_batch_count)) and queue_work_on\'s test_and_set_bit of PENDING is the one shared write: a folio batched on that CPU after the read is not waited for, which the kernel accepts (mm/swap.c __lru_add_drain_all)';
 
 const cur = (l: MigL): Pfn => l.src[l.i]!.pfn!;
 function next(l: MigL, th: { goto(label: string): void }, label: string): void {
@@ -24,10 +33,10 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
   const restore = removeMigrationPtesStep('Urm', cite(MD, 511, 'migrate_device_unmap', 'remove_migration_ptes(folio, folio, 0): the migration entry → the original mapping'), (_d, th) => [cur(th.local), cur(th.local)]);
   return [
     st<MigL>('Ulru', cite(MD, 454, 'migrate_device_unmap', 'lru_add_drain() (this CPU\'s folio batch)'), (d, th) => {
-      lruAddDrain(d.pages);
+      lruAddDrainOn(d.pages, d.lruBatch, cpuOf(BINDING, th.id));
       th.local.drain = true;
       th.local.i = 0;
-    }, undefined, { atomic: 'lru_add_drain moves this CPU\'s batched folios onto their LRU lists under the lruvec lock, which nothing else in the model takes' }),
+    }, undefined, { atomic: 'lru_add_drain → lru_add_drain_cpu moves this CPU\'s batched folios onto their LRU lists under local_lock(cpu_fbatches.lock) and the lruvec lock: nobody observes a half-moved batch (mm/swap.c folio_batch_move_lru)' }),
     st<MigL>('Uent', cite(MD, '456-473', 'migrate_device_unmap', 'per entry: no page → next; ZONE_DEVICE → no isolation; !folio_test_lru && allow_drain → lru_add_drain_all'), (d, th) => {
       const l = th.local;
       if (l.i >= NADDR) {
@@ -36,13 +45,17 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
       }
       const s = l.src[l.i]!;
       if (s.pfn === null) return next(l, th, 'Uent');
-      if (folio(d, s.pfn).lru !== 'lru' && l.drain) return th.goto('Udrain');
+      if (folio(d, s.pfn).lru !== 'lru' && l.drain && !f.noDrainAll) return th.goto('Udrain.q.c0');
       th.goto('Uiso');
     }),
-    st<MigL>('Udrain', cite(MD, '469-473', 'migrate_device_unmap', 'lru_add_drain_all(); allow_drain = false'), (d, th) => {
-      lruAddDrain(d.pages);
+    ...WQ.drainAll('Udrain', DRAIN_WORK, (s: Sys, c) => lruCpuNeedsDrain(s.lruBatch, c)).map((step) => {
+      const c = joinCited(cite(MD, '469-472', 'migrate_device_unmap', 'lru_add_drain_all()'), `; mm/swap.c __lru_add_drain_all (by name, as workqueue.ts reads it at eb39d618f9e8): ${step.doc}`);
+      const src = [...c.src, kernelSource('eb39d618f9e8')('mm/swap.c', '__lru_add_drain_all')];
+      return (step.label.includes('.q.') ? { ...step, doc: `${c.doc} if cpu_needs_drain`, src, atomic: NEEDS_DRAIN } : { ...step, doc: c.doc, src }) as unknown as Step<MigL>;
+    }),
+    st<MigL>('Udrained', cite(MD, 473, 'migrate_device_unmap', 'allow_drain = false'), (_d, th) => {
       th.local.drain = false;
-    }, undefined, { atomic: 'lru_add_drain_all drains every CPU\'s folio batch (work on each CPU, waited for) under the lruvec locks; only the resulting LRU states are observable here' }),
+    }),
     st<MigL>('Uiso', cite(MD, '475-479', 'migrate_device_unmap', 'folio_isolate_lru (takes a reference); fails → clear MIGRATE, restore++, continue'), (d, th) => {
       const l = th.local;
       const p = cur(l);
@@ -71,7 +84,7 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
       const p = cur(th.local);
       if (pageGet(d, folio(d, p), 'UAF_PAGE')) th.local.hold[IDX[headOf(d, p)]]!++;
     }),
-    st<MigL>('Uback2', cite(MD, 492, 'migrate_device_unmap', 'folio_putback_lru: folio_add_lru'), (d, th) => folioAddLru(d, d.pages, IDX[cur(th.local)])),
+    st<MigL>('Uback2', cite(MD, 492, 'migrate_device_unmap', 'folio_putback_lru: folio_add_lru'), (d, th) => folioAddLruOn(d, d.pages, d.lruBatch, IDX[cur(th.local)], cpuOf(BINDING, th.id)), undefined, { atomic: LRU_ADD }),
     putStep<MigL>('Uback3', cite(MD, '492-497', 'migrate_device_unmap', 'folio_putback_lru: folio_put; clear MIGRATE; restore++'), (d, th) => {
       const l = th.local;
       fput(d, th, cur(l));
@@ -88,7 +101,7 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
       if (s.pfn === null || s.migrate) return next(l, th, 'Urest');
       th.goto('Urm');
     }),
-    f.restoreSkipsPtes ? { label: 'Urm', doc: `mutant: remove_migration_ptes skipped; ${restore.doc}`, effect: () => {} } : restore,
+    f.restoreSkipsPtes ? { label: 'Urm', doc: `mutant: remove_migration_ptes skipped; ${restore.doc}`, ...(restore.src ? { src: restore.src } : {}), effect: () => {} } : restore,
     st<MigL>('Uunl', cite(MD, '513-515', 'migrate_device_unmap', 'src_pfns[i] = 0; folio_unlock (not the fault folio)'), (d, th) => pageUnlock(d, folio(d, cur(th.local)))),
     putStep<MigL>('Uputr', cite(MD, '516-517', 'migrate_device_unmap', 'folio_put (the collect reference, or the one putback left); restore--'), (d, th) => {
       const l = th.local;

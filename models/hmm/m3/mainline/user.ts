@@ -7,11 +7,13 @@
  * the flush).
  */
 import { touch } from '../../../../spec/kernel/errors';
+import { cpuOf } from '../../../../spec/kernel/cpu';
+import { folioAddLruOn } from '../../../../spec/kernel/folio';
 import { pageAlloc, pageLocked } from '../../../../spec/kernel/page';
 import { pteCopy, pteNone, ptePresent } from '../../../../spec/kernel/pte';
 import { tlbAccess } from '../../../../spec/kernel/tlb';
 import { CPU, flushThen } from './env';
-import { ADDRS, IDX, V1, folio, fput, headOf, pteAlloc, read, rmapAdd, setPte, putStep, st, type Pfn, type Step, type UserL } from './state';
+import { ADDRS, BINDING, IDX, V1, folio, fput, headOf, pteAlloc, read, rmapAdd, setPte, putStep, st, type Pfn, type Step, type UserL } from './state';
 
 export type Op = 'r' | 'w' | 'dn';
 
@@ -104,7 +106,7 @@ export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] 
         pageAlloc(pg, { val: 0 });
         pg.ref = 0; // the allocation's reference becomes the mapping's
         rmapAdd(d, 'Z0');
-        pg.lru = 'batch'; // folio_add_lru_vma: into this CPU's batch
+        folioAddLruOn(d, d.pages, d.lruBatch, IDX.Z0, cpuOf(BINDING, th.id)); // folio_add_lru_vma: into this CPU's batch
         d.excl[IDX.Z0] = true; // folio_add_new_anon_rmap(RMAP_EXCLUSIVE)
         setPte(d, 0, ptePresent('Z0', true, true));
         th.goto('Uop');

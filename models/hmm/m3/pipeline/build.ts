@@ -9,6 +9,7 @@ import { Held, PAGES, PageName, PinL, PipeState, RcL, Step, Sys, V0, evInitLocal
 import { pipelineSteps } from './migrate';
 import { Op, cpuSteps } from './cpu';
 import { evictSteps, pinSteps, rcSteps, zapSteps } from './environment';
+import { PIPELINE_SOURCES } from '../sources';
 
 export type PipelineConfig = 'full' | 'unmap' | 'dirty' | 'swapfault';
 
@@ -111,7 +112,7 @@ export function buildPipeline(config: PipelineConfig, forms: PipelineForms): Spe
     pgmapDead: false,
   });
   const pl = pipeInitLocals;
-  let b: SpecBuilder<any, any> = new SpecBuilder<Sys>(fields).init(init);
+  let b: SpecBuilder<any, any> = new SpecBuilder<Sys>(fields).init(init).sources(PIPELINE_SOURCES);
   if (th.mig) {
     b = b.thread('Mig', {
       instances: ['Mig'],

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../../checker/check';
 import { lintSpec } from '../../../../checker/lint/audit';
 import { instantiate } from '../../../../checker/model/instantiate';
-import { MD_INV } from '../../../../models/hmm/m3/mainline/build';
-import { MD_CONFIGS, MD_DEFAULT_CONFIG, m3MigrateDevice } from '../../../../models/hmm/m3/migrateDevice';
+import { MD_INV, buildMigrateDevice } from '../../../../models/hmm/m3/mainline/build';
+import type { Forms } from '../../../../models/hmm/m3/mainline/env';
+import { MD_CONFIGS, MD_DEFAULT_CONFIG, MD_SETUPS, m3MigrateDevice } from '../../../../models/hmm/m3/migrateDevice';
 import { labels, replayLabels } from '../support';
 
 const spec = (variant: string, consts: Record<string, string> = {}) => instantiate(m3MigrateDevice, variant, consts).spec;
@@ -44,6 +45,7 @@ describe('hmm/m3-migrate-device registration', () => {
       'split-unlocked-folio-zap',
       'split-restart-table-freed',
       'fix-split-path',
+      'drain-waits-for-zap',
       'mutant-collect-skips-tlb-flush',
       'mutant-collect-flushes-after-unlock',
       'mutant-restore-loop-skips-remove-migration-ptes',
@@ -56,23 +58,28 @@ describe('hmm/m3-migrate-device registration', () => {
   it('cites file:line, function and commit in every step of collect, unmap, pages and finalize', () => {
     const migSteps = spec('fixed').actions.filter((a) => a.name.startsWith('Mig.') && a.name !== 'Mig.Palloc');
     expect(migSteps.length).toBeGreaterThan(30);
-    for (const a of migSteps) expect(a.doc, a.name).toMatch(/^mm\/migrate_device\.c:[0-9][-0-9, /]* [\w /]+\(\) @022a12deda53 — /);
+    for (const a of migSteps) {
+      expect(a.src?.length, a.name).toBeGreaterThan(0);
+      for (const c of a.src!) expect(c, a.name).toMatchObject({ file: expect.stringMatching(/^mm\/(migrate_device|swap)\.c$/), fn: expect.stringMatching(/^\w+$/) });
+      expect(a.src![0], a.name).toMatchObject({ file: 'mm/migrate_device.c', commit: '022a12deda53c983755c08e073a3c028a6850a23', line: expect.any(Number) });
+    }
   });
 });
 
 describe('fixed (current mainline)', () => {
-  it('holds at its default configuration (anon-exclusive S0, large folio split at a1, MADV_DONTNEED of a0): 2298 states, depth 86', () => {
+  it('holds at its default configuration (anon-exclusive S0, large folio split at a1, MADV_DONTNEED of a0): 2237 states, depth 96', () => {
     const { result } = checkSpec(spec('fixed'));
     expect(result.verdict.kind).toBe('holds');
-    expect(result.stats).toMatchObject({ distinct: 2298, generated: 3915, depth: 86 });
+    expect(result.stats).toMatchObject({ distinct: 2237, generated: 3824, depth: 96 });
   });
 
   it.each([
-    ['split', 165],
-    ['small-zap', 1657],
-    ['exclusive-pinned', 2083],
-    ['shared-pinned', 189],
-    ['isolation-fails', 177],
+    ['split', 168],
+    ['small-zap', 1584],
+    ['exclusive-pinned', 2067],
+    ['shared-pinned', 195],
+    ['isolation-fails', 195],
+    ['fresh-zap', 1871],
   ])('holds in config %s: %i states', (config, distinct) => {
     const { result } = checkSpec(spec('fixed', { config }));
     expect(result.verdict.kind).toBe('holds');
@@ -115,7 +122,7 @@ describe('split-window-zap: the candidate kernel bug (docs/findings/migrate-vma-
       const { result } = checkSpec(spec('fix-flush-before-split', { config }));
       expect(result.verdict.kind, config).toBe('holds');
     }
-    expect(checkSpec(spec('fix-flush-before-split')).result.stats.distinct).toBe(2318);
+    expect(checkSpec(spec('fix-flush-before-split')).result.stats.distinct).toBe(2257);
   });
 });
 
@@ -158,8 +165,8 @@ describe('split-restart-table-freed: the restarted walk records [start, addr) tw
     expect(result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.SRC });
   });
 
-  it('fix-split-path (flush and folio_get before the unlock, restart from addr) holds: 2642 states; and in split-zap, split-fails-zap', () => {
-    expect(checkSpec(spec('fix-split-path')).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 2642 } });
+  it('fix-split-path (flush and folio_get before the unlock, restart from addr) holds: 2461 states; and in split-zap, split-fails-zap', () => {
+    expect(checkSpec(spec('fix-split-path')).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 2461 } });
     for (const config of ['split-zap', 'split-fails-zap']) expect(checkSpec(spec('fix-split-path', { config })).result.verdict.kind, config).toBe('holds');
   });
 });
@@ -168,9 +175,9 @@ describe('mutants: each new invariant is not vacuous', () => {
   it.each([
     ['mutant-collect-skips-tlb-flush', MD_INV.TLB, 34, 68],
     ['mutant-collect-flushes-after-unlock', MD_INV.DATA, 33, 386],
-    ['mutant-restore-loop-skips-remove-migration-ptes', MD_INV.MIG1, 47, 107],
-    ['mutant-collect-leaks-mapping-reference', MD_INV.MIG2, 70, 2011],
-    ['mutant-remove-migration-pte-without-ref', MD_INV.REF, 55, 1293],
+    ['mutant-restore-loop-skips-remove-migration-ptes', MD_INV.MIG1, 51, 119],
+    ['mutant-collect-leaks-mapping-reference', MD_INV.MIG2, 72, 1990],
+    ['mutant-remove-migration-pte-without-ref', MD_INV.REF, 55, 1254],
   ])('%s violates %s in %i steps (%i states)', (variant, property, steps, distinct) => {
     const { result, trace } = checkSpec(spec(variant));
     expect(result.verdict).toMatchObject({ kind: 'violation', property });
@@ -185,6 +192,50 @@ describe('mutants: each new invariant is not vacuous', () => {
     expect(ls.slice(unlock + 1, unlock + 3)).toEqual(['U.Uop', 'U.Zlock']);
     expect(ls.indexOf('Mig.Cflushw')).toBe(-1); // the flush has not returned when the stale load happens
     expect(ls.at(-1)).toBe('U.Uop');
+  });
+});
+
+describe('lru_add_drain_all: per-CPU batches drained by a kworker on each CPU (spec/kernel/workqueue.ts drainAll)', () => {
+  /** The fixed code's forms in configuration fresh-zap, with `noDrainAll` as given. */
+  const freshForms = (noDrainAll: boolean): Forms => ({
+    ...MD_SETUPS['fresh-zap'],
+    flushBeforeSplit: false,
+    restartFromAddr: false,
+    getBeforeUnlock: false,
+    flushAfterUnlock: false,
+    skipFlush: false,
+    restoreSkipsPtes: false,
+    collectKeepsRef: false,
+    restoreWithoutRef: false,
+    noDrainAll,
+  });
+  const covered = (sp: ReturnType<typeof spec>, action: string) => checkSpec(sp).result.coverage.find((c) => c.name === action)!.distinct;
+
+  it('in fixed, the page U faulted in on c1 after MADV_DONTNEED (Z0) is in c1\'s batch: unmap queues the drain on c1 and kw1 runs it', () => {
+    const sp = spec('fixed');
+    expect(covered(sp, 'Mig.Udrain.q.c1')).toBeGreaterThan(0);
+    expect(covered(sp, 'kw.drain1.D1')).toBeGreaterThan(0);
+    expect(covered(sp, 'kw.drain0.D1')).toBe(0); // lru_add_drain() already emptied Mig's own c0 batch
+  });
+
+  it('fresh-zap holds with TERMINATION under per-CPU fairness; the drain waits while U holds c1 in zap_pte_range\'s PTL section', () => {
+    const sp = spec('drain-waits-for-zap');
+    expect(MD_DEFAULT_CONFIG['drain-waits-for-zap']).toBe('fresh-zap');
+    expect(sp.liveness.map((l) => l.name)).toEqual([MD_INV.TERMINATION]);
+    expect(checkSpec(sp).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 1871 } });
+    const waiting = (s: any) => s.Mig[0].pc === 'Udrain.f.c1' && s.work.drain1.pending && s.cpu.preempt.U > 0 && s.U[0].pc !== 'Zlock';
+    const { result, trace } = checkSpec({ ...sp, invariants: [{ name: 'NOT-WAITING', check: (s: any) => !waiting(s) }], liveness: [], fairness: [], checkDeadlock: false });
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: 'NOT-WAITING' });
+    const last = trace!.steps.at(-1)!.state;
+    expect(last.ptl.owner).toBe('U');
+    expect(last.kw[1]).toMatchObject({ pc: 'K0' }); // kw1 cannot run: c1 is not preemptible
+  });
+
+  it('without lru_add_drain_all, isolation of the batched S0 fails and the entry is restored; with it, never', () => {
+    expect(covered(spec('fixed', { config: 'fresh-zap' }), 'Mig.Urm')).toBe(0);
+    const ablated = buildMigrateDevice(freshForms(true));
+    expect(covered(ablated, 'Mig.Urm')).toBeGreaterThan(0);
+    expect(checkSpec(ablated).result.verdict.kind).toBe('holds');
   });
 });
 

@@ -1,0 +1,69 @@
+/**
+ * Citations of hmm/m3-migration's steps, by step label, one table per build: the pipeline
+ * (pipeline/build.ts: mm/migrate_device.c and mm/memory.c by their current mainline names, not
+ * pinned: no line numbers were read for this model), the restore loop (restore.ts: HMM v13's mail,
+ * or mm/migrate.c of v4.14) and the ABBA micro-model (abba.ts: mm/migrate.c of v4.14).
+ */
+import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
+
+const now = kernelSource();
+const MD = 'mm/migrate_device.c';
+const MEM = 'mm/memory.c';
+const VMSCAN = 'mm/vmscan.c';
+const v414 = kernelSource('v4.14');
+const v13 = mailSource('1479493107-982-17-git-send-email-jglisse@redhat.com');
+
+/** pipeline/build.ts: the migration, the CPU threads, MADV_DONTNEED, reclaim, a pin, the eviction. */
+export const PIPELINE_SOURCES: Readonly<Record<string, StepSource>> = {
+  CO2: [now(MD, 'migrate_vma_collect'), now(MD, 'migrate_vma_collect_pmd')],
+  MG5: now(MD, 'migrate_device_unmap'),
+  MGrestore: now(MD, 'migrate_device_unmap'),
+  MGunlock: now(MD, 'migrate_device_unmap'),
+  MG6: now('lib/test_hmm.c', 'dmirror_migrate_alloc_and_copy'),
+  MG7: now(MD, '__migrate_device_pages'),
+  MG8: now(MD, '__migrate_device_finalize'),
+  MG9: now(MD, '__migrate_device_finalize'),
+  C0: now(MEM, 'handle_pte_fault'),
+  Cmwait: now('mm/migrate.c', 'migration_entry_wait'),
+  Cptl: now(MEM, 'do_swap_page'),
+  Cwait: now(MEM, 'do_swap_page'),
+  Cmig: now(MEM, 'do_swap_page'),
+  Cunl: now(MEM, 'do_swap_page'),
+  Cret: now(MEM, 'do_swap_page'),
+  zap: [now('mm/madvise.c', 'madvise_dontneed_single_vma'), now(MEM, 'zap_pte_range')],
+  isolate: now(VMSCAN, 'shrink_folio_list'),
+  unmap: now('mm/rmap.c', 'try_to_unmap_one'),
+  pageout: now(VMSCAN, 'pageout'),
+  drop: now(VMSCAN, '__remove_mapping'),
+  get: now('include/linux/mm.h', 'get_page_unless_zero'),
+  put: now('include/linux/mm.h', 'put_page'),
+  lock: now(MD, 'migrate_device_range'),
+  restore: now(MD, 'migrate_device_finalize'),
+  pages: now(MD, 'migrate_device_pages'),
+  final: now(MD, 'migrate_device_finalize'),
+  unlock: now(MD, 'migrate_device_finalize'),
+  memunmap: now('mm/memremap.c', 'memunmap_pages'),
+};
+
+/** restore.ts: `v13` the posted hmm_migrate_* loop (mail), else the merged v4.14 migrate_vma_prepare. */
+export function restoreSources(loop: 'v13' | 'v4.14'): Readonly<Record<string, StepSource>> {
+  return {
+    RS0: v13('hmm_migrate_lock_and_isolate'),
+    RS1: v13('hmm_migrate_lock_and_isolate'),
+    RS2: v13('hmm_migrate_lock_and_isolate'),
+    RS: v414('mm/migrate.c', 'migrate_vma_prepare'),
+    CO2: loop === 'v13' ? v13('hmm_collect_walk_pmd') : v414('mm/migrate.c', 'migrate_vma_collect_pmd'),
+    LI: loop === 'v13' ? v13('hmm_migrate_lock_and_isolate') : v414('mm/migrate.c', 'migrate_vma_prepare'),
+    UM: loop === 'v13' ? v13('hmm_migrate_unmap') : v414('mm/migrate.c', 'migrate_vma_unmap'),
+    CP: v414('mm/migrate.c', 'migrate_vma'),
+    FIN: loop === 'v13' ? v13('hmm_migrate_remove_migration_pte') : v414('mm/migrate.c', 'migrate_vma_finalize'),
+  };
+}
+
+/** abba.ts: collect, the prepare phase's page locks, the rest (mm/migrate.c of v4.14). */
+export const ABBA_SOURCES: Readonly<Record<string, StepSource>> = {
+  CO2: v414('mm/migrate.c', 'migrate_vma_collect'),
+  LK1: v414('mm/migrate.c', 'migrate_vma_prepare'),
+  LK2: v414('mm/migrate.c', 'migrate_vma_prepare'),
+  MG: [v414('mm/migrate.c', 'migrate_vma'), v414('mm/migrate.c', 'migrate_vma_finalize')],
+};
