@@ -21,7 +21,12 @@
  *   put the page, free the PMD table page).
  * - Env: P1 registers a dev_pagemap over the VRAM (only in `rfc-pgmap-registered-late`).
  *
- * Invariants: INV-NO-STRUCT-PAGE, INV-FOREIGN-REF, INV-UAF-MEM, INV-NOERR; action property
+ * - Fork (K, `fork=true`, anon-thp): K1 mmap_write_lock + write_protect_seq begins; K2 pmd lock;
+ *   K3 page_maybe_dma_pinned → the child gets a copy; else K4 get_page, K5 page_dup_rmap, K6
+ *   pmdp_set_wrprotect (shared for COW); K7 unlock; K8 write_protect_seq ends. GUP-fast then opens
+ *   with Gs (raw_read_seqcount, odd → give up), adds the pincount in G2p and re-checks in Gr/Gru.
+ *
+ * Invariants: INV-NO-STRUCT-PAGE, INV-FOREIGN-REF, INV-UAF-MEM, INV-PIN-COW, INV-NOERR; action property
  * ACT-NO-OVERWRITE (a populated PMD is replaced only by a zap). No variant here violates
  * ACT-NO-OVERWRITE: it is the property of the populating-walker proposal of the thread, whose
  * walker is not modelled (models/README.md, abstraction ledger).
@@ -40,13 +45,15 @@
  */
 import { constant, defineModel } from '../../../spec/model';
 import { SpecBuilder } from '../../../spec/builder';
+import { citeSteps } from '../../../spec/citation';
 import type { Spec } from '../../../spec/spec';
 import { SpecError } from '../../../spec/specError';
 import { mutantVariant, selectMutant } from '../mutants';
 import { BACKINGS, INV, fields, faultLocals, gupInit, gupLocals, initState, invariants, noOverwrite, type Backing, type Sys } from './state';
-import { envSteps, evictSteps, faultSteps, gupSteps, pathsOf, type Forms } from './threads';
+import { envSteps, evictSteps, faultSteps, forkSteps, gupSteps, pathsOf, type Forms } from './threads';
+import { m6Sources } from './sources';
 
-const FIXED: Forms = { insert: 'pte', pgmapLookup: false, archDevmap: true, latePgmap: false, recheck: true, flushWaits: true };
+const FIXED: Forms = { insert: 'pte', pgmapLookup: false, archDevmap: true, latePgmap: false, recheck: true, flushWaits: true, fork: false, forkSeq: true };
 const RFC: Forms = { ...FIXED, insert: 'huge-devmap', pgmapLookup: true };
 
 /** The kernel's variants (the mutants are below). */
@@ -56,6 +63,7 @@ const FORMS: Readonly<Record<string, Forms>> = {
   'rfc-devmap-trick': RFC,
   'rfc-devmap-no-arch-support': { ...RFC, archDevmap: false },
   'rfc-pgmap-registered-late': { ...RFC, latePgmap: true },
+  'fork-gup-fast-no-seqcount': { ...FIXED, forkSeq: false },
 };
 
 const MUTANTS = ['mutant-gup-fast-no-recheck', 'mutant-flush-without-irq-wait'] as const;
@@ -64,7 +72,7 @@ const MUTANT_FORMS: Readonly<Record<(typeof MUTANTS)[number], Forms>> = {
   'mutant-flush-without-irq-wait': { ...FIXED, flushWaits: false },
 };
 
-type Consts = { backing: string };
+type Consts = { backing: string; fork: boolean };
 
 function build(cfg: { readonly constants: Consts; readonly variant: string }): Spec {
   const { variant } = cfg;
@@ -72,17 +80,21 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }): S
   const backing = cfg.constants.backing as Backing;
   if (mutant && backing !== 'anon-thp') throw new SpecError(`variant ${variant} exists only at backing anon-thp (got backing=${backing})`);
   if (variant === 'rfc-pgmap-registered-late' && backing !== 'vram') throw new SpecError(`variant ${variant} exists only at backing vram (got backing=${backing})`);
-  const forms = mutant ? MUTANT_FORMS[mutant] : FORMS[variant]!;
+  if (cfg.constants.fork && backing !== 'anon-thp') throw new SpecError(`fork=true exists only at backing anon-thp (got backing=${backing})`);
+  if (variant === 'fork-gup-fast-no-seqcount' && !cfg.constants.fork) throw new SpecError(`variant ${variant} needs fork=true`);
+  const forms = { ...(mutant ? MUTANT_FORMS[mutant] : FORMS[variant]!), fork: cfg.constants.fork };
   const paths = pathsOf(backing, forms);
+  const src = m6Sources(backing, forms);
   let b: SpecBuilder<any, any> = new SpecBuilder<Sys>(fields)
     .init(() => initState(backing))
-    .thread('F', { instances: ['F'], locals: faultLocals, initLocals: () => ({ pgmapSeen: false }), steps: faultSteps(backing, forms, paths) })
-    .thread('G', { instances: ['G'], locals: gupLocals, initLocals: gupInit, steps: gupSteps(forms, paths) })
-    .thread('E', { instances: ['E'], steps: evictSteps(backing, forms) });
-  if (forms.latePgmap) b = b.thread('Env', { instances: ['Env'], steps: envSteps });
+    .thread('F', { instances: ['F'], locals: faultLocals, initLocals: () => ({ pgmapSeen: false }), steps: citeSteps(faultSteps(backing, forms, paths), src.F!) })
+    .thread('G', { instances: ['G'], locals: gupLocals, initLocals: gupInit, steps: citeSteps(gupSteps(forms, paths), src.G!) })
+    .thread('E', { instances: ['E'], steps: citeSteps(evictSteps(backing, forms), src.E!) });
+  if (forms.latePgmap) b = b.thread('Env', { instances: ['Env'], steps: citeSteps(envSteps, src.Env!) });
+  if (forms.fork) b = b.thread('K', { instances: ['K'], steps: forkSteps(forms) });
   for (const inv of invariants) b = b.invariant(inv.name, inv.check as (s: unknown) => boolean, inv.doc);
   return b
-    .actionProperty(INV.NO_OVERWRITE, noOverwrite as (s: unknown, t: unknown) => boolean, 'a populated PMD is replaced only after a zap (never overwritten by another entry)')
+    .actionProperty(INV.NO_OVERWRITE, noOverwrite as (s: unknown, t: unknown) => boolean, 'a populated PMD is replaced only after a zap, or write-protected in place by fork (never overwritten by another entry)')
     .access({
       pud: 'lockless',
       'pmd.slot': { guardedBy: 'pmd.ptl', lockfreeReads: true },
@@ -100,6 +112,10 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }): S
       'mem.kind': 'ghost',
       // The eviction starts after the fault (the buffer's reservation serialises them).
       'F.pc': 'ghost',
+      // munmap starts after fork (both take mmap_lock for write)
+      ...(forms.fork ? { 'K.pc': 'ghost' } : {}),
+      pincount: 'atomic',
+      child: 'ghost',
       pgmap: 'lockless',
       'mem.owner': 'ghost',
       'mem.released': 'ghost',
@@ -113,6 +129,7 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }): S
 export const m6GupFastPfnmap = defineModel<Consts>({
   name: 'hmm/m6-gup-fast-pfnmap',
   title: 'M6: GUP-fast vs huge PFN mappings of TTM buffer objects (VRAM, TTM pages) and an anonymous-THP control',
+  era: 'TTM huge faults of the v5.10 era (ttm_bo_vm_insert_huge, before 0d979509539e removed it) and the March 2021 RFC, against GUP-fast by its current mainline names',
   source:
     'mm/gup.c gup_fast / gup_pmd_range / try_grab_folio; mm/huge_memory.c vmf_insert_pfn_pmd_prot; mm/memory.c vmf_insert_pfn_prot; drivers/gpu/drm/ttm/ttm_bo_vm.c; "[RFC PATCH 1/2] mm,drm/ttm: Block fast GUP to TTM huge pages" (Mar 2021); 0d979509539e; hmm-domain.md §1.13, §2 H13, §3 M6',
   constants: {
@@ -121,6 +138,7 @@ export const m6GupFastPfnmap = defineModel<Consts>({
       'anon-thp',
       'what backs the mapping: vram (no struct page), system (TTM pool pages), anon-thp (the control: an anonymous THP, freed through its refcount); each variant names its own in its expectation (`at`)',
     ),
+    fork: constant.bool(false, 'anon-thp only: the parent forks (copy_page_range → copy_huge_pmd) after the fault and before the munmap, racing GUP-fast\u2019s FOLL_PIN (57efa1fe5957)'),
   },
   variants: {
     fixed: {
@@ -147,6 +165,11 @@ export const m6GupFastPfnmap = defineModel<Consts>({
       doc: 'the RFC\u2019s insert-time dev_pagemap lookup is a check-then-act: a driver registers a dev_pagemap over the VRAM after it, GUP-fast finds the pgmap and takes a reference on that driver\u2019s ZONE_DEVICE page',
       ref: '"[RFC PATCH 1/2] mm,drm/ttm: Block fast GUP to TTM huge pages": "the rare case where a driver would have already registered a dev_pagemap for an iomem area which may also be mapped through TTM" (Hellström, 23 Mar 2021)',
       expect: { verdict: 'violation', property: INV.FOREIGN_REF, at: { backing: 'vram' } },
+    },
+    'fork-gup-fast-no-seqcount': {
+      doc: 'historical (before 57efa1fe5957, v5.11): GUP-fast pins without mm->write_protect_seq; copy_huge_pmd sees no pin yet, GUP-fast reads the still-writable PMD, pins the THP and re-checks the unchanged PMD, then fork write-protects the PMD and shares the pinned THP with the child — the parent\u2019s next write COWs away from the page the pin covers',
+      ref: '57efa1fe5957 "mm/gup: prevent gup_fast from racing with COW during fork" (Jason Gunthorpe, 2020); mm/gup.c lockless_pages_from_mm; mm/memory.c copy_page_range; mm/huge_memory.c copy_huge_pmd',
+      expect: { verdict: 'violation', property: INV.PIN_COW, at: { backing: 'anon-thp', fork: true } },
     },
     'mutant-gup-fast-no-recheck': mutantVariant(
       INV.UAF_MEM,
@@ -179,6 +202,10 @@ export const m6GupFastPfnmap = defineModel<Consts>({
     {
       what: 'Slow GUP is its refusal of VM_IO|VM_PFNMAP (check_vma_flags) for TTM and is not modelled for anon; the TLB entries are never filled (no CPU accesses the buffer), so a flush matters only for its IPIs.',
       couldHide: 'stale TLB entries of a user thread writing into released memory after the eviction, and slow-GUP races with the fault (follow_page_mask on a devmap PMD).',
+    },
+    {
+      what: 'fork (`fork=true`, anon-thp only): one THP PMD copied by copy_huge_pmd; a maybe-pinned THP is "copied for the child" in one outcome (the kernel splits it and copies at PTE level); the pincount is never dropped (page_maybe_dma_pinned may give false positives); the child\u2019s mapping is a ghost and no process writes afterwards: INV-PIN-COW states the precondition of the lost pin (a returned pin on a page shared write-protected with the child) rather than running the COW fault; GUP-fast reads mm->write_protect_seq only when a fork thread exists (without one it never changes); PageAnonExclusive and gup_must_unshare (v5.19+, 6c287605fd56) are not modelled.',
+      couldHide: 'races of the parent\u2019s COW fault with the unpin, fork over a PTE-mapped THP (copy_present_pte\u2019s per-PTE pin test), and bugs of the anon-exclusive scheme that later replaced the pin test in fork.',
     },
     {
       what: 'No populating range walker: ACT-NO-OVERWRITE (the thread’s "transhuge pages aren’t stable and can be zapped and refaulted under us") is checked on every step but only a test-level mutation violates it.',

@@ -17,8 +17,10 @@
 import type { StepDef, ThreadCtx } from '../../../spec/builder';
 import { cpuSteps } from '../../../spec/kernel/cpu';
 import { raise, touch } from '../../../spec/kernel/errors';
+import { seqcountReadRetry, seqcountSteps, seqcountWriteBegin, seqcountWriteEnd } from '../../../spec/kernel/seqcount';
+import { kernelSource } from '../../../spec/citation';
 import { pageGetUnlessZero, pageMap, pagePut, pageUnmapRmap } from '../../../spec/kernel/page';
-import { gupFastLeaf, isPtNone, isPtTable, pageTableSteps, pmdInstall, ptAlloc, ptFree, ptLeaf, structPage } from '../../../spec/kernel/pageTable';
+import { gupFastLeaf, isPtLeaf, isPtNone, isPtTable, pageTableSteps, pmdInstall, ptAlloc, ptFree, ptLeaf, structPage } from '../../../spec/kernel/pageTable';
 import { andThen, when } from '../../../spec/kernel/steps';
 import { tlbSteps } from '../../../spec/kernel/tlb';
 import { BINDING, noEntry, type Backing, type FaultL, type GupL, type Sys } from './state';
@@ -37,6 +39,10 @@ export interface Forms {
   readonly recheck: boolean;
   /** The eviction's TLB flush waits for every IPI (a CPU with IRQs off delays it). */
   readonly flushWaits: boolean;
+  /** anon-thp, `fork=true`: the parent forks (copy_page_range → copy_huge_pmd) after the fault, before the munmap. */
+  readonly fork: boolean;
+  /** GUP-fast's FOLL_PIN and fork use mm->write_protect_seq (57efa1fe5957); false: the code before it. */
+  readonly forkSeq: boolean;
 }
 
 /** The GUP-fast paths a configuration can take (steps no path reaches are left out, so coverage flags real gaps). */
@@ -58,6 +64,9 @@ const pmdSlot = (s: Sys) => s.pmd.slot[0]!;
 /** Why a step ending in put_page is one access (lint). */
 const PUT_WHY = 'put_page is one atomic decrement; when it drops the last reference the page is private to the putter, so its release touches nothing shared';
 const pteSlot = (s: Sys) => s.pte.slot[0]!;
+const Q = seqcountSteps<Sys>();
+/** The fix of the fork race, 57efa1fe5957 "mm/gup: prevent gup_fast from racing with COW during fork" (v5.11): GUP-fast's lockless_pages_from_mm and copy_page_range, by name. */
+const forkFix = kernelSource('57efa1fe5957');
 
 // ---- Fault -------------------------------------------------------------------------------------
 
@@ -131,13 +140,56 @@ export function faultSteps(backing: Backing, forms: Forms, paths: Paths): StepDe
  */
 export function gupSteps(forms: Forms, paths: Paths): StepDef<Sys, GupL, string>[] {
   const afterGrab = forms.recheck ? 'G3' : 'G4';
-  /** try_grab_folio_fast: pfn_to_page (NO_STRUCT_PAGE without one), then folio_try_get (fails on a free page). */
+  /** try_grab_folio_fast: pfn_to_page (NO_STRUCT_PAGE without one), then folio_try_get (fails on a free page); with FOLL_PIN on the forking THP, the pincount next (G2p). */
   const grab = (d: Sys, th: ThreadCtx<GupL, string>) => {
     if (!structPage(d, d.mem.kind) || !pageGetUnlessZero(d.mem.page)) return th.goto('G4');
     th.local.ref = true;
     th.local.late = d.zapped;
-    th.goto(afterGrab);
+    th.goto(forms.fork ? 'G2p' : afterGrab);
   };
+  const seqBegin = { ...Q.tryReadBegin('Gs', (s) => s.seq, { onOdd: 'done', doc: 'lockless_pages_from_mm (FOLL_PIN): seq = raw_read_seqcount(&mm->write_protect_seq); if (seq & 1) return 0 — fork is write-protecting: fall back to slow GUP (not modelled)' }), src: forkFix('mm/gup.c', 'lockless_pages_from_mm') } as StepDef<Sys, GupL, string>;
+  const forkSteps: StepDef<Sys, GupL, string>[] = forms.fork
+    ? [
+        {
+          label: 'G2p',
+          doc: 'try_grab_compound_head (FOLL_PIN, a THP): hpage_pincount_add after the reference — what page_maybe_dma_pinned reads',
+          src: forkFix('mm/gup.c', 'try_grab_compound_head'),
+          effect: (d, th) => {
+            d.pincount = 1;
+            th.goto(afterGrab);
+          },
+        },
+      ]
+    : [];
+  const seqRetry: StepDef<Sys, GupL, string>[] = forms.fork && forms.forkSeq
+    ? [
+        {
+          label: 'Gr',
+          doc: 'lockless_pages_from_mm (FOLL_PIN): read_seqcount_retry(&mm->write_protect_seq, seq) — "there could be a concurrent write protect from fork() via copy_page_range(), in this case always fail fast GUP"',
+          src: forkFix('mm/gup.c', 'lockless_pages_from_mm'),
+          effect: (d, th) => {
+            const stale = seqcountReadRetry(d.seq, th.id);
+            if (!th.local.ref) return th.goto('done');
+            if (stale) th.goto('Gru');
+          },
+        },
+      ]
+    : [];
+  const seqUnpin: StepDef<Sys, GupL, string>[] = seqRetry.length
+    ? [
+        {
+          label: 'Gru',
+          doc: 'lockless_pages_from_mm: unpin_user_pages(pages, nr_pinned); return 0 (slow GUP, not modelled, takes mmap_lock)',
+          src: forkFix('mm/gup.c', 'lockless_pages_from_mm'),
+          atomic: PUT_WHY,
+          effect: (d, th) => {
+            pagePut(d, d.mem.page, 'UAF_MEM');
+            th.local.ref = false;
+            th.goto('done');
+          },
+        },
+      ]
+    : [];
   const read = PT.read('G1', pmdSlot, (l, e) => void (l.pmd = e), 'gup_pmd_range: pmd = READ_ONCE(*pmdp) (lock-free; the PUD entry is checked first: cleared → bail)');
   const g1: StepDef<Sys, GupL, string> = {
     ...read,
@@ -151,6 +203,7 @@ export function gupSteps(forms: Forms, paths: Paths): StepDef<Sys, GupL, string>
     },
   };
   const steps: StepDef<Sys, GupL, string>[] = [
+    ...(forms.fork && forms.forkSeq ? [seqBegin] : []),
     C.irqDisable('G0', 'gup_fast: local_irq_save — "With interrupts disabled, we block page table pages from being freed from under us" (mm/gup.c)') as StepDef<Sys, GupL, string>,
     g1,
     ...(paths.pteLevel
@@ -163,6 +216,7 @@ export function gupSteps(forms: Forms, paths: Paths): StepDef<Sys, GupL, string>
         const e = isPtTable(th.local.pmd) ? th.local.pte : th.local.pmd;
         const decision = gupFastLeaf(e, { archDevmap: forms.archDevmap });
         if (decision === 'bail') return th.goto('G4');
+        if (forms.fork && !e.writable) return th.goto('G4'); // FOLL_WRITE: gup_huge_pmd "if (write && !pmd_write(orig)) return 0" (pre-fix tree as stored; gup_fast_pmd_leaf keeps it)
         if (decision === 'devmap') return th.goto('G2d');
         grab(d, th);
       },
@@ -179,6 +233,7 @@ export function gupSteps(forms: Forms, paths: Paths): StepDef<Sys, GupL, string>
           { label: 'G2g', doc: '__gup_device_huge: try_grab_page(pfn_to_page(pfn)) under the dev_pagemap reference', effect: grab } satisfies StepDef<Sys, GupL, string>,
         ]
       : []),
+    ...forkSteps,
     ...(forms.recheck
       ? [
           andThen(
@@ -188,8 +243,9 @@ export function gupSteps(forms: Forms, paths: Paths): StepDef<Sys, GupL, string>
         ]
       : []),
     andThen(C.irqEnable('G4', 'gup_fast: local_irq_restore (a bail falls back to slow GUP, which refuses VM_PFNMAP|VM_IO)') as StepDef<Sys, GupL, string>, (_d, th) => {
-      if (!th.local.ref) th.goto('done');
+      if (!th.local.ref && !seqRetry.length) th.goto('done');
     }),
+    ...seqRetry,
     {
       label: 'G5',
       doc: 'the GUP user (O_DIRECT, RDMA) reads and writes the page it got',
@@ -222,8 +278,71 @@ export function gupSteps(forms: Forms, paths: Paths): StepDef<Sys, GupL, string>
           } satisfies StepDef<Sys, GupL, string>,
         ]
       : []),
+    ...seqUnpin,
   ];
   return C.bind(steps);
+}
+
+// ---- Fork --------------------------------------------------------------------------------------
+
+/** Why copy_huge_pmd's pin test is one step: one lock-free read of the pincount, the PMD read under the pmd lock. */
+const PIN_TEST = 'page_maybe_dma_pinned is one lock-free read of the pincount; the PMD is read under the pmd lock fork holds';
+
+/**
+ * fork → dup_mmap (mmap_write_lock of the parent, after the fault released its read lock) →
+ * copy_page_range → copy_huge_pmd for the THP (mm/memory.c, mm/huge_memory.c; v5.11 with
+ * 57efa1fe5957, by name): write_protect_seq begins; under the pmd lock, a THP that may be pinned
+ * is not shared (the kernel splits it and copies at PTE level: the child gets its own copy); else
+ * get_page, page_dup_rmap, pmdp_set_wrprotect (parent and child share it read-only); unlock;
+ * write_protect_seq ends. `forms.forkSeq` false: the code before 57efa1fe5957 (no seqcount).
+ */
+export function forkSteps(forms: Forms): StepDef<Sys, unknown, string>[] {
+  const copy = kernelSource(forms.forkSeq ? '57efa1fe5957' : '57efa1fe5957^');
+  const begin: StepDef<Sys, unknown, string> = {
+    label: 'K1',
+    doc: forms.forkSeq
+      ? 'dup_mmap: mmap_write_lock(oldmm) (after the fault); copy_page_range, is_cow: raw_write_seqcount_begin(&src_mm->write_protect_seq)'
+      : 'dup_mmap: mmap_write_lock(oldmm) (after the fault); copy_page_range (before 57efa1fe5957: no write_protect_seq)',
+    src: copy('mm/memory.c', 'copy_page_range'),
+    guard: (s: Sys & { F?: { pc: string }[] }) => s.F?.[0]?.pc === 'done',
+    effect: (d, th) => {
+      if (forms.forkSeq) seqcountWriteBegin(d.seq, th.id);
+    },
+  };
+  const src = copy('mm/huge_memory.c', 'copy_huge_pmd');
+  return C.bind([
+    begin,
+    { ...C.spinLock('K2', (s) => s.pmd.ptl, { doc: 'copy_huge_pmd: src_ptl = pmd_lockptr(src_mm, src_pmd); spin_lock(src_ptl) (and the child\u2019s dst_ptl)' }), src } as StepDef<Sys, unknown, string>,
+    {
+      label: 'K3',
+      doc: 'copy_huge_pmd: pmd = *src_pmd; a THP that page_maybe_dma_pinned says may be pinned is not shared (split, -EAGAIN, copied at PTE level: the child gets its own copy)',
+      src,
+      atomic: PIN_TEST,
+      effect: (d, th) => {
+        const e = pmdSlot(d);
+        if (!isPtLeaf(e) || e.pfn !== 'P0') return th.goto('K7');
+        if (d.pincount > 0) {
+          d.child = 'copy';
+          th.goto('K7');
+        }
+      },
+    },
+    { label: 'K4', doc: 'copy_huge_pmd: get_page(src_page) — the child\u2019s reference', src, effect: (d) => void pageGetUnlessZero(d.mem.page) },
+    { label: 'K5', doc: 'copy_huge_pmd: page_dup_rmap(src_page, true) — the child\u2019s mapping', src, effect: (d) => void d.mem.page.map++ },
+    {
+      label: 'K6',
+      doc: 'copy_huge_pmd: pmdp_set_wrprotect(src_mm, addr, src_pmd); set_pmd_at(dst_mm, …, pmd_wrprotect(pmd)) — parent and child share the THP read-only (COW)',
+      src,
+      effect: (d) => {
+        d.pmd.slot[0] = { ...pmdSlot(d), writable: false };
+        d.child = 'shared';
+      },
+    },
+    { ...C.spinUnlock('K7', (s) => s.pmd.ptl, { doc: 'copy_huge_pmd: spin_unlock(src_ptl)' }), src } as StepDef<Sys, unknown, string>,
+    ...(forms.forkSeq
+      ? [{ label: 'K8', doc: 'copy_page_range: raw_write_seqcount_end(&src_mm->write_protect_seq); dup_mmap: mmap_write_unlock', src: copy('mm/memory.c', 'copy_page_range'), effect: (d: Sys, th: ThreadCtx<unknown, string>) => seqcountWriteEnd(d, d.seq, th.id) }]
+      : []),
+  ]);
 }
 
 // ---- Evict -------------------------------------------------------------------------------------
@@ -240,7 +359,11 @@ const heldZapLock = (s: Sys) => (s.pte.ptl.owner === 'E' ? s.pte.ptl : s.pmd.ptl
  */
 export function evictSteps(backing: Backing, forms: Forms): StepDef<Sys, unknown, string>[] {
   const anon = backing === 'anon-thp';
-  const lock = when(C.spinLock('E1a', zapLock, { doc: anon ? 'zap_huge_pmd: pmd_lock' : 'unmap_mapping_range → zap_pmd_range: pmd_lock (zap_huge_pmd) or pte_offset_map_lock (zap_pte_range)' }), (s: Sys & { F?: { pc: string }[] }) => s.F?.[0]?.pc === 'done');
+  const lock = when(
+    C.spinLock('E1a', zapLock, { doc: anon ? 'zap_huge_pmd: pmd_lock' : 'unmap_mapping_range → zap_pmd_range: pmd_lock (zap_huge_pmd) or pte_offset_map_lock (zap_pte_range)' }),
+    // munmap's mmap_write_lock waits for the fault's read lock and for fork's write lock
+    (s: Sys & { F?: { pc: string }[]; K?: { pc: string }[] }) => s.F?.[0]?.pc === 'done' && (s.K?.[0]?.pc ?? 'done') === 'done',
+  );
   const zap: StepDef<Sys, unknown, string> = {
     label: 'E1',
     doc: anon

@@ -23,10 +23,11 @@ describe('hmm/m6-gup-fast-pfnmap registration', () => {
       'rfc-devmap-trick',
       'rfc-devmap-no-arch-support',
       'rfc-pgmap-registered-late',
+      'fork-gup-fast-no-seqcount',
       'mutant-gup-fast-no-recheck',
       'mutant-flush-without-irq-wait',
     ]);
-    expect(Object.keys(m6GupFastPfnmap.variants).map(ownBacking)).toEqual(['anon-thp', 'vram', 'vram', 'vram', 'vram', 'anon-thp', 'anon-thp']);
+    expect(Object.keys(m6GupFastPfnmap.variants).map(ownBacking)).toEqual(['anon-thp', 'vram', 'vram', 'vram', 'vram', 'anon-thp', 'anon-thp', 'anon-thp']);
     for (const v of Object.values(m6GupFastPfnmap.variants)) expect(v.ref).toBeTruthy();
   });
 
@@ -64,6 +65,13 @@ const TABLE: readonly [variant: string, backing: string, property: string | null
   ['mutant-flush-without-irq-wait', 'anon-thp', INV.UAF_MEM, 94, 11],
 ];
 
+/** With `fork=true` (anon-thp only): fork's copy_huge_pmd races GUP-fast's FOLL_PIN. */
+const FORK_TABLE: readonly [variant: string, backing: string, property: string | null, distinct: number, steps: number][] = [
+  ['fixed', 'anon-thp', null, 386, 0],
+  ['fork-gup-fast-no-seqcount', 'anon-thp', INV.PIN_COW, 131, 13],
+];
+const forkSpec = (variant: string) => instantiate(m6GupFastPfnmap, variant, { fork: 'true' }).spec;
+
 describe('every variant at every backing: verdict, distinct states, shortest trace', () => {
   it.each(TABLE)('%s at backing=%s: %s', (variant, backing, property, distinct, steps) => {
     const { result, trace } = run(variant, backing);
@@ -75,7 +83,7 @@ describe('every variant at every backing: verdict, distinct states, shortest tra
 
   it('each variant expects at its default backing what the table says', () => {
     for (const [variant, def] of Object.entries(m6GupFastPfnmap.variants)) {
-      const row = TABLE.find(([v, b]) => v === variant && b === ownBacking(variant))!;
+      const row = [...TABLE, ...FORK_TABLE].find(([v, b]) => v === variant && b === ownBacking(variant))!;
       expect(def.expect, variant).toMatchObject(row[2] === null ? { verdict: 'holds' } : { verdict: 'violation', property: row[2] });
     }
   });
@@ -160,3 +168,35 @@ describe('ACT-NO-OVERWRITE (the populating-walker property: no variant of the th
   });
 });
 
+describe('fork=true: GUP-fast FOLL_PIN vs fork\u2019s copy_huge_pmd and mm->write_protect_seq (57efa1fe5957)', () => {
+  it.each(FORK_TABLE)('%s at backing=%s fork=true: %s', (variant, _backing, property, distinct, steps) => {
+    const { result, trace } = checkSpec(forkSpec(variant));
+    if (property === null) expect(result.verdict.kind).toBe('holds');
+    else expect(result.verdict).toMatchObject({ kind: 'violation', property });
+    expect(result.stats.distinct).toBe(distinct);
+    expect(trace ? labels(trace).length : 0).toBe(steps);
+  });
+
+  it('before 57efa1fe5957: fork finds no pin, GUP-fast pins and re-checks the still-writable PMD, then fork write-protects it and shares the pinned THP', () => {
+    const { trace } = checkSpec(forkSpec('fork-gup-fast-no-seqcount'));
+    expect(labels(trace)).toEqual(['F.T2', 'G.G0', 'G.G1', 'G.G2', 'K.K1', 'K.K2', 'K.K3', 'G.G2p', 'G.G3', 'G.G4', 'K.K4', 'K.K5', 'K.K6']);
+    const last = trace!.steps.at(-1)!.state;
+    expect(last).toMatchObject({ child: 'shared', pincount: 1, mem: { page: { ref: 3, map: 2 } } });
+    expect(last.pmd.slot[0]).toMatchObject({ pfn: 'P0', writable: false });
+    expect(last.G[0]).toMatchObject({ pc: 'G5', ref: true });
+  });
+
+  it('fixed: the write section makes GUP-fast give up at the retry (unpin), or fork sees the pin and copies; both paths run', () => {
+    const cov = (name: string) => checkSpec(forkSpec('fixed')).result.coverage.find((c) => c.name === name)!.distinct;
+    expect(cov('G.Gru')).toBeGreaterThan(0);
+    expect(cov('K.K6')).toBeGreaterThan(0);
+    expect(cov('G.G5')).toBeGreaterThan(0);
+    expect(forkSpec('fixed').actions.map((a) => a.name)).toEqual(expect.arrayContaining(['G.Gs', 'G.G2p', 'G.Gr', 'G.Gru', 'K.K1', 'K.K8']));
+  });
+
+  it('fork=true exists only at anon-thp; the historical variant runs at fork=true by default', () => {
+    expect(() => instantiate(m6GupFastPfnmap, 'fixed', { backing: 'vram', fork: 'true' })).toThrow(/fork=true exists only at backing anon-thp/);
+    expect(spec('fork-gup-fast-no-seqcount').actions.map((a) => a.name)).toContain('K.K6');
+    expect(() => instantiate(m6GupFastPfnmap, 'fork-gup-fast-no-seqcount', { fork: 'false' })).toThrow(/needs fork=true/);
+  });
+});
