@@ -69,6 +69,11 @@ export const m2DeviceFault = defineModel<M2Consts>({
       ref: '319561669a59; <20220420043734.476348-1-apopple@nvidia.com>',
       expect: { verdict: 'violation', property: INV.SUBFREE },
     },
+    'mutant-fault-recursive-mmap-read': {
+      doc: 'mutation, not a kernel bug (it shows that a recursive read acquisition of MMAP is modelled as the kernel runs it): legacy era (H4\u2019s fixes applied) where a helper of the fault path takes down_read(MMAP) again while NV1 holds it, and a munmap thread Mu queues down_write(MMAP) in between: the second down_read waits behind the writer, the writer for F — a deadlock (rwsem_down_read_slowpath does not let a reader steal a reader-owned lock from a waiting writer)',
+      ref: 'mutation (not a kernel bug): the fault path takes mmap_sem for read recursively; kernel/locking/rwsem.c rwsem_down_read_slowpath (spec/kernel/rwsem.ts, readDepth)',
+      expect: { verdict: 'deadlock' },
+    },
   },
   abstractions: [
     {
@@ -80,7 +85,7 @@ export const m2DeviceFault = defineModel<M2Consts>({
       couldHide: "a device that caches a translation beyond the zap (its own TLB), and races of a fault with mm exit.",
     },
     {
-      what: "Sequence era: blockable invalidations only; the other mirror's callback (I2) is one step without its lock; F's subscription is never removed. Legacy era: the non-blockable path only as the OOM reaper's thread Oom (its mm-exiting and mmap_lock preconditions not modelled), no mirror (un)registration, so MSEM is never held for write.",
+      what: "Sequence era: blockable invalidations only; the other mirror's callback (I2) is one step without its lock; F's subscription is never removed. Legacy era: the non-blockable path only as the OOM reaper's thread Oom (its mm-exiting and mmap_lock preconditions not modelled), no mirror (un)registration, so MSEM is never held for write; munmap (thread Mu) only in mutant-fault-recursive-mmap-read, and only its mmap_lock (no zap, no invalidation of its own).",
       couldHide: "a non-blockable interval invalidation (mn_itree_invalidate's -EAGAIN) leaving seq odd, and down_read_trylock failures of mirrors_sem against a registering mirror (the same leak as nonblock-leaks-notifiers, by another path).",
     },
     {
@@ -96,6 +101,8 @@ export const m2DeviceFault = defineModel<M2Consts>({
         return buildLegacy(constants, true);
       case 'nonblock-leaks-notifiers':
         return buildLegacy(constants, false, true);
+      case 'mutant-fault-recursive-mmap-read':
+        return buildLegacy(constants, false, false, true);
       default:
         return buildSequence(constants, {
           h5: variant === 'write-fault-ro-vma-loop',

@@ -31,12 +31,14 @@
  */
 import type { StepDef } from '../../../spec/builder';
 import { spec } from '../../../spec/builder';
+import { kernelSource } from '../../../spec/citation';
 import { noError } from '../../../spec/kernel/errors';
 import { mutexFree, mutexInit, mutexSteps } from '../../../spec/kernel/mutex';
 import { rwsemInit, rwsemSteps, rwsemType, rwsemUpRead } from '../../../spec/kernel/rwsem';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { baseAccess, baseFields, baseInit, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
 import { rangeAccess, rangeFaultSteps, rangeFields, rangeInvalidateEnd, rangeInvalidateStart, type RangeFaultLocals } from './rangeValid';
+import { M2_SOURCES } from './sources';
 
 /** Fields for threads `ids`, `k` blockable invalidations and `oom` non-blockable ones (which change no PTE). */
 function legacyFields(ids: readonly string[], k: number, oom = 0) {
@@ -44,6 +46,31 @@ function legacyFields(ids: readonly string[], k: number, oom = 0) {
   return { ...baseFields(ids, k), ...rangeFields(ids, k + oom), msem: rwsemType(ids) };
 }
 type State = Infer<RecordType<ReturnType<typeof legacyFields>>>;
+
+/**
+ * The mutant `mutant-fault-recursive-mmap-read`: after NV1's down_read(MMAP), the fault path takes
+ * MMAP for read again (a helper that locks it itself, as get_user_pages_unlocked does) and drops
+ * that hold at once. Alone it is harmless; with munmap's down_write queued between the two
+ * acquisitions the second down_read waits behind the writer, which waits for F: a deadlock
+ * (kernel/locking/rwsem.c rwsem_down_read_slowpath: no reader stealing from a reader-owned lock
+ * with a waiting writer; spec/kernel/rwsem.ts with `readDepth: 2`).
+ */
+function recursiveReadSteps(): StepDef<State, unknown, string>[] {
+  const fault = kernelSource('v5.3-rc1')('drivers/gpu/drm/nouveau/nouveau_svm.c', 'nouveau_svm_fault');
+  const slowpath = kernelSource('0f9368b5bf6d')('kernel/locking/rwsem.c', 'rwsem_down_read_slowpath');
+  return [
+    { ...R.downRead('NVr1', (s) => s.mmap, { doc: 'mutation: a helper of the fault path takes down_read(MMAP) again while NV1 holds it (recursive read acquisition)' }), src: [fault, slowpath] },
+    { ...R.upRead('NVr2', (s) => s.mmap, { doc: 'mutation: the helper\'s up_read(MMAP) (NV1\'s hold remains)' }), src: fault },
+  ];
+}
+
+/** munmap (mm/mmap.c v5.2 vm_munmap: down_write_killable(&mm->mmap_sem) … up_write), only its lock: it queues as a writer. */
+function munmapSteps(): StepDef<State, unknown, string>[] {
+  return [
+    R.downWrite('MU1', (s) => s.mmap, { doc: 'MU1 vm_munmap → __vm_munmap: down_write_killable(&mm->mmap_sem) (mm/mmap.c v5.2); a writer that waits blocks new readers' }),
+    R.upWrite('MU2', (s) => s.mmap, { doc: 'MU2 the unmap (its own invalidations not modelled); up_write(&mm->mmap_sem)' }),
+  ];
+}
 
 const M = mutexSteps<State>();
 
@@ -124,13 +151,18 @@ function notifiersCounted(s: State & { Inv: { pc: string }[]; Oom: { pc: string 
  * The legacy-era spec; `h4` keeps the mmap_lock handling as written, `leak` the v5.2 error paths
  * of the non-blockable invalidation (and turns thread Oom on; see the module header).
  */
-export function buildLegacy(c: M2Consts, h4: boolean, leak = false) {
+export function buildLegacy(c: M2Consts, h4: boolean, leak = false, recursiveRead = false) {
   const k = c.invalidations;
   const inv = invIds(k);
   const oom = c.nonblock || leak ? ['Oom'] : [];
-  const ids = ['F', ...inv, ...oom];
-  const fields = legacyFields(ids, k, oom.length);
-  return spec(fields)
+  const mu = recursiveRead ? ['Mu'] : [];
+  const ids = ['F', ...inv, ...oom, ...mu];
+  // the mutant's MMAP allows a nested read hold (as the kernel does); the other variants keep the plain type
+  const fields = { ...legacyFields(ids, k, oom.length), ...(recursiveRead ? { mmap: rwsemType(ids, { readDepth: 2 }) } : {}) };
+  const faultSteps = rangeFaultSteps<State, number>({ h4, timeouts: c.timeouts, walk, program: (d, snap) => void (d.devPte = snap), noSnap: 0 });
+  const nv1 = faultSteps.findIndex((st) => st.label === 'NV1');
+  if (recursiveRead) faultSteps.splice(nv1 + 1, 0, ...(recursiveReadSteps() as typeof faultSteps));
+  const b = spec(fields)
     .access({ ...baseAccess, ...rangeAccess })
     .init((ctx) => ({
       ...baseInit(ctx, c),
@@ -138,16 +170,20 @@ export function buildLegacy(c: M2Consts, h4: boolean, leak = false) {
       notifiers: 0,
       range: { onList: false, valid: false },
       msem: rwsemInit(),
+      ...(recursiveRead ? { mmap: rwsemInit(ids) } : {}),
     }))
+    .sources(M2_SOURCES)
     .thread('F', {
       instances: ['F'],
       locals: { snap: t.int(0, k), ret: t.enum('none', 'EBUSY', 'EAGAIN') },
       initLocals: (): RangeFaultLocals<number> => ({ snap: 0, ret: 'none' }),
-      steps: rangeFaultSteps<State, number>({ h4, timeouts: c.timeouts, walk, program: (d, snap) => void (d.devPte = snap), noSnap: 0 }),
+      steps: faultSteps,
     })
     // The invalidations are identical and never told apart (--symmetry permutes them).
     .thread('Inv', { instances: inv, symmetric: true, steps: invSteps() })
-    .thread('Oom', { instances: oom, steps: oomSteps(leak) })
+    .thread('Oom', { instances: oom, steps: oomSteps(leak) });
+  // munmap only in the recursive-read mutant (a thread kind, even empty, is a state variable)
+  return (recursiveRead ? b.thread('Mu', { instances: mu, steps: munmapSteps() }) : b)
     .invariant(INV.MMAPOWN, mmapOwned, 'up_read(MMAP) only by a holder (H4)')
     .invariant(INV.NOTIFIERS, notifiersCounted, 'hmm->notifiers counts exactly the invalidations between their start and their end or error unwind')
     .invariant(INV.NOSTALE, noStale, 'devPte[p] ∈ {none, cpuPte[p]} (H3)')

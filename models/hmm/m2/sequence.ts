@@ -33,6 +33,7 @@ import { mutexInit } from '../../../spec/kernel/mutex';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { baseAccess, baseFields, baseInit, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
 import { faultLoopSteps, intervalAccess, intervalFields, invalidationSteps, removeSteps, subFree, type FaultLocals, type InvLocals, type RemoveLocals } from './interval';
+import { M2_SOURCES } from './sources';
 
 /** Subscriptions of page p, in interval-tree order. */
 const SUBS = ['F', 'R'] as const;
@@ -123,6 +124,7 @@ export function buildSequence(c: M2Consts, opts: { h5: boolean; h11: boolean }) 
       },
       gpu: { lock: rwsemInit(), pte: null },
     }))
+    .sources(M2_SOURCES)
     .thread('F', {
       instances: ['F'],
       locals: { r: t.int(0, maxSeq), snap: t.int(0, k), ret: t.enum('ok', 'EBUSY', 'EPERM') },

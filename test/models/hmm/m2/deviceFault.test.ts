@@ -20,6 +20,7 @@ describe('hmm/m2-device-fault registration', () => {
       'nonblock-leaks-notifiers',
       'write-fault-ro-vma-loop',
       'interval-remove-lockless-wait',
+      'mutant-fault-recursive-mmap-read',
     ]);
     for (const v of Object.values(m2DeviceFault.variants)) expect(v.ref).toBeTruthy();
   });
@@ -33,6 +34,26 @@ describe('hmm/m2-device-fault registration', () => {
         else expect(verdict.kind, `${name} ${strategy}`).toBe(v.expect.verdict);
       }
     }
+  });
+});
+
+describe('hmm/m2-device-fault mutant-fault-recursive-mmap-read (recursive down_read, spec/kernel/rwsem readDepth)', () => {
+  it('deadlocks (BFS, 14 steps at the defaults): F waits in its second down_read behind munmap\'s queued down_write, which waits for F\'s first hold', () => {
+    const { result, trace } = checkSpec(spec('mutant-fault-recursive-mmap-read'));
+    expect(result.verdict.kind).toBe('deadlock');
+    expect(result.stats.distinct).toBe(2705);
+    expect(labels(trace)).toHaveLength(14);
+    const last = trace!.steps.at(-1)!.state;
+    expect(last.F[0].pc).toBe('NVr1');
+    expect([...last.mmap.readers]).toEqual(['F']);
+    expect([...last.mmap.waiting]).toEqual(['Mu']);
+  });
+
+  it('with no invalidations the deadlock is NV1, MU1; without the munmap writer the recursive read is harmless', () => {
+    expect(labels(checkSpec(spec('mutant-fault-recursive-mmap-read', { invalidations: '0' })).trace)).toEqual(['F.NV1', 'Mu.MU1']);
+    const sp = spec('mutant-fault-recursive-mmap-read', { invalidations: '0' });
+    const states = replayLabels(sp, ['F.NV1', 'F.NVr1']);
+    expect(states.at(-1).mmap.nested.F).toBe(1);
   });
 });
 

@@ -1,0 +1,69 @@
+/**
+ * Citations of hmm/m2-device-fault's steps, by step label: the functions the step docs name, in
+ * the tree of each era's release tag (no line numbers were read for these eras): the interval
+ * notifier and lib/test_hmm.c of v5.8, mmu_interval_notifier_remove at its fix 319561669a59,
+ * hmm_range_fault of v5.14, the legacy mm/hmm.c of v5.2 with nouveau_svm.c of v5.3-rc1, amdgpu_mn.c
+ * of v5.2.
+ */
+import { kernelSource, type StepSource } from '../../../spec/citation';
+
+const MMN = 'mm/mmu_notifier.c';
+const HMM = 'mm/hmm.c';
+const TEST_HMM = 'lib/test_hmm.c';
+const NOUVEAU = 'drivers/gpu/drm/nouveau/nouveau_svm.c';
+const v58 = kernelSource('v5.8');
+const v514 = kernelSource('v5.14');
+const removeFix = kernelSource('319561669a59');
+const v52 = kernelSource('v5.2');
+const v53rc1 = kernelSource('v5.3-rc1');
+
+export const M2_SOURCES: Readonly<Record<string, StepSource>> = {
+  // The interval notifier (v5.8–v5.17) and its test driver.
+  IN2: v58(MMN, '__mmu_interval_notifier_insert'),
+  RD1: v58(MMN, 'mmu_interval_read_begin'),
+  RD2: v58(MMN, 'mmu_interval_read_begin'),
+  F3: v58(TEST_HMM, 'dmirror_range_fault'),
+  HF1: v514(HMM, 'hmm_range_fault'),
+  HF2: v514(HMM, 'hmm_range_fault'),
+  F5: v58(TEST_HMM, 'dmirror_range_fault'),
+  F6: v58(TEST_HMM, 'dmirror_range_fault'),
+  F7: v58(TEST_HMM, 'dmirror_range_fault'),
+  F8: v58(TEST_HMM, 'dmirror_range_fault'),
+  F9: v58(TEST_HMM, 'dmirror_range_fault'),
+  I1: v58(MMN, 'mn_itree_inv_start_range'),
+  I2a: v58(TEST_HMM, 'dmirror_interval_invalidate'),
+  I2b: v58(TEST_HMM, 'dmirror_interval_invalidate'),
+  I2c: v58(TEST_HMM, 'dmirror_interval_invalidate'),
+  I2: v58(MMN, 'mn_itree_invalidate'),
+  I4a: v58(MMN, 'mn_itree_inv_end'),
+  I4b: v58(MMN, 'mn_itree_inv_end'),
+  I4c: v58(MMN, 'mn_itree_inv_end'),
+  I4d: v58(MMN, 'mn_itree_inv_end'),
+  Y1: removeFix(MMN, 'mmu_interval_notifier_remove'),
+  Y2: removeFix(MMN, 'mmu_interval_notifier_remove'),
+  Y3: removeFix(MMN, 'mmu_interval_notifier_remove'),
+  // Another subscriber: amdgpu's userptr lock.
+  C1: v52('drivers/gpu/drm/amd/amdgpu/amdgpu_mn.c', 'amdgpu_mn_lock'),
+  C4: v52('drivers/gpu/drm/amd/amdgpu/amdgpu_mn.c', 'amdgpu_mn_unlock'),
+  // The legacy HMM of v5.2 with nouveau's fault handler.
+  NV1: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
+  NV2: [v53rc1(NOUVEAU, 'nouveau_range_fault'), v52(HMM, 'hmm_range_register')],
+  NV2w: v52('include/linux/hmm.h', 'hmm_range_wait_until_valid'),
+  L2: v52(HMM, 'hmm_range_fault'),
+  L3: v52(HMM, 'hmm_range_fault'),
+  L4: v52(HMM, 'hmm_range_fault'),
+  NV3: [v53rc1(NOUVEAU, 'nouveau_range_fault'), v52(HMM, 'hmm_range_unregister')],
+  NV4: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
+  NV5: [v53rc1(NOUVEAU, 'nouveau_range_done'), v52(HMM, 'hmm_range_unregister')],
+  NV6: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
+  NV7: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
+  NV8: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
+  IS2: v52(HMM, 'hmm_invalidate_range_start'),
+  IS5: v52(HMM, 'hmm_invalidate_range_start'),
+  IS6: [v52(HMM, 'hmm_invalidate_range_start'), v53rc1(NOUVEAU, 'nouveau_svmm_sync_cpu_device_pagetables')],
+  IS7: v52(HMM, 'hmm_invalidate_range_start'),
+  IE2: v52(HMM, 'hmm_invalidate_range_end'),
+  // A concurrent munmap (its thread kind named: MU1 is another step in the 2019 tables).
+  'Mu.MU1': v52('mm/mmap.c', '__vm_munmap'),
+  'Mu.MU2': v52('mm/mmap.c', '__vm_munmap'),
+};
