@@ -50,6 +50,11 @@ export interface ModelDef<C extends Record<string, ConstValue> = Record<string, 
   /** Variants; `fixed` is the default. A model with no variants has just `fixed`. */
   readonly variants: Readonly<Record<string, VariantDef>>;
   readonly build: (cfg: { readonly constants: C; readonly variant: string }) => Spec;
+  /**
+   * The kernel era the `fixed` variant follows, for the fidelity table of models/README.md, e.g.
+   * `'current mainline mm/migrate_device.c (v6.18 era)'`; the commits come from the steps' `src`.
+   */
+  readonly era?: string;
   /** The abstraction ledger, rendered into models/README.md by `hmmcheck suite --write`. */
   readonly abstractions?: readonly Abstraction[];
 }

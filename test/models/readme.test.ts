@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LEDGER_HEADING, readmeCells, REDUCTIONS_HEADING, runSuite } from '../../checker/cli/commands/suite';
+import { readmeCells, REDUCTIONS_HEADING, runSuite } from '../../checker/cli/commands/suite';
+import { FIDELITY_HEADING, modelFidelity } from '../../checker/report/fidelity';
 import { registry } from '../../models';
 import { tableRows } from '../support/markdown';
 
@@ -12,11 +13,12 @@ describe('models/README.md', () => {
     expect(tableRows(verdicts!, 6)).toEqual(rows.map(readmeCells));
   });
 
-  it("has every model's abstraction ledger (its `abstractions`), one bullet each", () => {
-    const [, ledger] = readFileSync('models/README.md', 'utf8').split(LEDGER_HEADING);
+  it("has every model's fidelity table: era, pinned commits, cited functions, abstractions (one bullet each)", () => {
+    const [, fidelity] = readFileSync('models/README.md', 'utf8').split(FIDELITY_HEADING);
     for (const m of registry.filter((x) => x.abstractions?.length)) {
-      const part = ledger!.split(`\`${m.name}\`:`)[1]!.split('\n`')[0]!;
+      const part = fidelity!.split(`### \`${m.name}\``)[1]!.split('\n### ')[0]!;
       expect(part.split('\n').filter((l) => l.startsWith('- ')), m.name).toEqual(m.abstractions!.map((a) => `- ${a.what} Could hide: ${a.couldHide}`));
     }
+    for (const m of registry) expect(fidelity, m.name).toContain(modelFidelity(m).join('\n'));
   });
 });

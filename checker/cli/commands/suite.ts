@@ -9,6 +9,7 @@ import { checkSpec } from '../../check';
 import { instantiate } from '../../model/instantiate';
 import { EXIT } from '../exitCodes';
 import { boundText, verdictSummary } from '../../report/summary';
+import { fidelitySection } from '../../report/fidelity';
 import { formatTable } from '../../report/table';
 import { formatReductionTable, runReductionRows, type ReductionRow } from '../../report/reductionTable';
 
@@ -130,25 +131,9 @@ export function modelsReadme(rows: readonly SuiteRow[], reductions: readonly Red
     '',
     formatReductionTable(reductions),
     '',
-    ...abstractionLedger(),
+    ...fidelitySection(registry),
   ].join('\n');
 }
-
-/** The section of models/README.md listing each model's `abstractions` (hmm-domain.md §4 "Abstraction ledger"). */
-function abstractionLedger(): string[] {
-  const models = registry.filter((m) => m.abstractions?.length);
-  if (models.length === 0) return [];
-  return [
-    LEDGER_HEADING,
-    '',
-    "What each model leaves out and what that could hide (hmm-domain.md §4), from the model's",
-    '`abstractions`; the model files say the rest in their headers.',
-    '',
-    ...models.flatMap((m) => [`\`${m.name}\`:`, '', ...m.abstractions!.map((a) => `- ${a.what} Could hide: ${a.couldHide}`), '']),
-  ];
-}
-
-export const LEDGER_HEADING = '## Abstraction ledger';
 
 export const REDUCTIONS_HEADING = '## Reductions';
 

@@ -34,6 +34,8 @@ import { leadsTo } from '../../../spec/temporal';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { mutantVariant, selectMutant } from '../mutants';
 import { checkQuiesceConstant, exitReleaseSection, INV, notifierSync } from './common';
+import { citeSteps } from '../../../spec/citation';
+import { MIRROR_2015_SOURCES } from './sources';
 
 const IDS = ['Unreg', 'Exit'] as const;
 
@@ -189,13 +191,13 @@ function build(cfg: { readonly constants: { checkQuiesce: boolean }; readonly va
       instances: ['Unreg'],
       locals: { unlinked: t.bool(), busy: t.bool(), ret: t.enum('K5', 'DV1') },
       initLocals: (): UnregLocals => ({ unlinked: false, busy: false, ret: 'DV1' }),
-      steps: unreg,
+      steps: citeSteps(unreg, MIRROR_2015_SOURCES),
     })
     .thread('Exit', {
       instances: ['Exit'],
       locals: { m: t.bool() },
       initLocals: (): ExitLocals => ({ m: false }),
-      steps: exit,
+      steps: citeSteps(exit, MIRROR_2015_SOURCES),
     })
     .invariant(INV.UAF_D, forbid('UAF_DEV'), 'a freed device is never touched (H1: the mutex-unlock slow path)')
     .invariant(INV.UAF_M, forbid('UAF_MIRROR'), 'a freed mirror is never touched')

@@ -45,6 +45,8 @@ import { t, type Infer, type RecordType } from '../../../spec/types';
 import { selectMutant } from '../mutants';
 import { checkQuiesceConstant, INV } from './common';
 import { freeNotifier, HMM_MUTANTS, hmmAccess, hmmFields, hmmInit, hmmMutantVariants, hmmThreads, type CursorLocals } from './hmm2019';
+import { citeSteps } from '../../../spec/citation';
+import { HMM_2019_SOURCES } from './sources';
 
 const MAX_MIRRORS = 2;
 
@@ -87,14 +89,14 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }) {
       instances: getHmmUaf ? [] : ['Exit'],
       locals: { cur: t.int(0, MAX_MIRRORS) },
       initLocals: (): CursorLocals => ({ cur: n }),
-      steps: exit,
+      steps: citeSteps(exit, HMM_2019_SOURCES),
     })
-    .thread('Unreg', { instances: unregIds, steps: unreg })
+    .thread('Unreg', { instances: unregIds, steps: citeSteps(unreg, HMM_2019_SOURCES) })
     .thread('Inv', {
       instances: cfg.constants.inv ? ['Inv'] : [],
       locals: { cur: t.int(0, MAX_MIRRORS) },
       initLocals: (): CursorLocals => ({ cur: n }),
-      steps: inv,
+      steps: citeSteps(inv, HMM_2019_SOURCES),
     })
     .invariant(INV.UAF_H, forbid('UAF_HMM'), 'no access to a freed hmm')
     .invariant(INV.UAF_M, forbid('UAF_MIRROR'), 'a freed mirror is never touched (H2)')

@@ -34,6 +34,7 @@ import { constant, defineModel } from '../../../spec/model';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { mutantVariant, selectMutant } from '../mutants';
 import { exitReleaseSection, INV, notifierSync } from './common';
+import { NOTIFIER_CORE_SOURCES } from './sources';
 
 const IDS = ['E', 'U', 'R'] as const;
 
@@ -117,6 +118,7 @@ function build(cfg: { readonly constants: { checkRel1: boolean }; readonly varia
       page: 'ghost',
       relCount: 'ghost',
     })
+    .sources(NOTIFIER_CORE_SOURCES)
     .init(() => ({
       err: null,
       node: 'LINKED' as const,

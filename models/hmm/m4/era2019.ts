@@ -74,6 +74,7 @@ import { INV as M3, quiescence } from '../m3/common';
 import { PIPE_CODES, pipeInitLocals, pipelineSteps, pipeLocalsType, pipeMutantDoc, pipeMutantVariants, zapAddress, type PageName, type PL } from '../m3/pipeline';
 import { selectMutant } from '../mutants';
 import * as H from './harness';
+import { M4_2019_SOURCES } from './sources';
 
 const IDS = ['C', 'Exit', 'Unreg', 'F', 'Mig'] as const;
 /** The threads that read the notifier SRCU: Exit's release, Mig's invalidations. */
@@ -207,6 +208,7 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
   const unregSteps = [H.deviceTeardown<any>(), ...hmm.unreg];
 
   const b = new SpecBuilder<State>(fields2019())
+    .sources(M4_2019_SOURCES)
     // M1's mirror-layer, M2's range fields and the harness's (the M3 pipeline's fields are not
     // declared yet): mm_users is an atomic; relDue is the invariants' bookkeeping.
     .access({ ...hmmAccess(v52), ...rangeAccess, mmUsers: 'atomic', relDue: 'ghost' })

@@ -27,6 +27,7 @@
  * first, kmap/kunmap, the dma mapping behind a pte, and each walker does one operation.
  */
 import { spec, type StepDef } from '../../../spec/builder';
+import { citeSteps } from '../../../spec/citation';
 import { touch } from '../../../spec/kernel/errors';
 import { isPtTable, ptAlloc, pageTableInit, pageTableFreeInit, ptFree, ptNone, ptTable } from '../../../spec/kernel/pageTable';
 import { rcuInit } from '../../../spec/kernel/rcu';
@@ -35,6 +36,7 @@ import { andThen } from '../../../spec/kernel/steps';
 import { constant, defineModel, type VariantDef } from '../../../spec/model';
 import { mutantVariant, selectMutant } from '../mutants';
 import { finiSteps, lookupSteps, parentOf, PT, REF, toFini, V2, type Step, type Th } from './iterator';
+import { m5Sources } from './sources';
 import { INV, iterInit, layout, m5Fields, invariants, pte, ptValid, tableAt, TEARDOWN, validPte, type Dir, type Layout, type M5Consts, type M5State, type TeardownLocals } from './state';
 
 const UAF = { uaf: 'UAF_DIR' } as const;
@@ -246,13 +248,14 @@ function build(cfg: { readonly constants: M5Consts; readonly variant: string }) 
   const { fields, iterLocals, teardownLocals } = m5Fields(L);
   const fini = finiSteps({ clearsUnconditionally: m === 'mutant-unref-clears-unconditionally', noSynchronize: m === 'mutant-free-without-synchronize-rcu' });
   const prot = () => ({ ...iterInit(), prot: Array.from({ length: L.llevel }, () => null) });
+  const src = m5Sources(cfg.variant === 'v2-fini-directory');
   // The steps are written over M5State (state.ts): the schema's inferred type is cast to it once.
   const b = spec(fields)
     .init(() => initialState(L) as never)
-    .thread('W', { instances: L.w, locals: iterLocals, initLocals: prot as never, steps: [...wSteps(L, m), ...fini] as never })
+    .thread('W', { instances: L.w, locals: iterLocals, initLocals: prot as never, steps: citeSteps([...wSteps(L, m), ...fini], src) as never })
     // The populators are interchangeable: no step or invariant tells them apart (--symmetry).
-    .thread('F', { instances: L.f, symmetric: true, locals: iterLocals, initLocals: prot as never, steps: [...fSteps(L, m), ...fini] as never })
-    .thread(TEARDOWN, { instances: [TEARDOWN], locals: teardownLocals, initLocals: () => ({ zi: 0, zd: null }), steps: teardownSteps(L, cfg.variant === 'v2-fini-directory') as never })
+    .thread('F', { instances: L.f, symmetric: true, locals: iterLocals, initLocals: prot as never, steps: citeSteps([...fSteps(L, m), ...fini], src) as never })
+    .thread(TEARDOWN, { instances: [TEARDOWN], locals: teardownLocals, initLocals: () => ({ zi: 0, zd: null }), steps: citeSteps(teardownSteps(L, cfg.variant === 'v2-fini-directory'), src) as never })
     .access({
       // Entries are written under the directory's split lock (the root's: pt->lock) and read
       // lock-free by R1; counts are atomic_t.
@@ -273,6 +276,7 @@ const mutant = (property: string, mistake: string, doc: string, at: VariantDef['
 export const m5HmmPt = defineModel<M5Consts>({
   name: 'hmm/m5-hmm-pt',
   title: 'M5 (2015): the HMM page table and its lock-free iterator with directory reference counts',
+  era: 'HMM v2 series, June 2015 (posted to linux-mm, never merged): "[PATCH 06/36] HMM: add HMM page table v2." and v3\'s fix of hmm_pt_fini_directory',
   source: `"[PATCH 06/36] HMM: add HMM page table v2." ${V2}; review <alpine.DEB.2.00.1506171724110.32592@mdh-linux64-2.nvidia.com>; hmm-domain.md §1.12, §2 H12, §3 M5`,
   constants: {
     levels: constant.int(2, 3, 2, 'page-table levels including the root (pt->llevel + 1): 2 = root → bottom directory, 3 = root → directory → bottom directory'),

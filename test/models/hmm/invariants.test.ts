@@ -79,6 +79,7 @@ const MAPPING: readonly Row[] = [
   ['hmm/m6-gup-fast-pfnmap', 'INV-NO-STRUCT-PAGE', 'huge-pfn-no-special', {}],
   ['hmm/m6-gup-fast-pfnmap', 'INV-FOREIGN-REF', 'rfc-pgmap-registered-late', {}],
   ['hmm/m6-gup-fast-pfnmap', 'INV-UAF-MEM', 'mutant-gup-fast-no-recheck', {}],
+  ['hmm/m6-gup-fast-pfnmap', 'INV-PIN-COW', 'fork-gup-fast-no-seqcount', {}],
   ['hmm/m6-gup-fast-pfnmap', 'INV-NOERR', 'huge-pfn-no-special', {}],
 
   // Each variant at its own bound (expect.at): v2-fini-directory at levels=3.

@@ -1,0 +1,77 @@
+/**
+ * Citation coverage (checker/lint/citations.ts): every thread step of the models converted to
+ * machine-readable citations cites its source in every variant (M6 at each backing), and the
+ * helper reports a step that does not.
+ */
+import { describe, expect, it } from 'vitest';
+import { stepCitations, uncitedSteps } from '../../../checker/lint/citations';
+import { instantiate } from '../../../checker/model/instantiate';
+import { citedFunctions } from '../../../checker/report/fidelity';
+import { spec } from '../../../spec/builder';
+import { isMailCitation, kernelSource } from '../../../spec/citation';
+import { defineModel } from '../../../spec/model';
+import { t } from '../../../spec/types';
+import { m3MigrateDevice } from '../../../models/hmm/m3/migrateDevice';
+import { m5HmmPt } from '../../../models/hmm/m5';
+import { m6Models } from '../../../models/hmm/m6';
+import { BACKINGS } from '../../../models/hmm/m6/state';
+
+const toy = defineModel({
+  name: 'toy',
+  title: 'toy',
+  source: 'test',
+  constants: {},
+  variants: { fixed: { doc: 'x', expect: { verdict: 'holds' } } },
+  build: () =>
+    spec({ x: t.int(0, 1) })
+      .init(() => ({ x: 0 }))
+      .thread('P', {
+        instances: 2,
+        steps: [
+          { label: 'a', src: kernelSource('c0ffee')('mm/a.c', 'f', 10, 12), effect: (d) => void (d.x = 1) },
+          { label: 'b', src: [kernelSource('c0ffee')('mm/a.c', 'f', 20), kernelSource()('mm/b.c', 'g')] },
+          { label: 'c' },
+        ],
+      })
+      .build(),
+});
+
+describe('citation coverage', () => {
+  it('names the steps without a citation and collects the others', () => {
+    expect(uncitedSteps(toy)).toEqual(['P.c']);
+    const fns = citedFunctions(stepCitations(toy));
+    expect(fns).toEqual([
+      { fn: 'f', span: { file: 'mm/a.c', fn: 'f', line: 10, endLine: 20, commit: 'c0ffee' } },
+      { fn: 'g', span: { file: 'mm/b.c', fn: 'g' } },
+    ]);
+  });
+
+  it.each([m3MigrateDevice, m5HmmPt])('every step of $name cites its source', (model) => {
+    expect(uncitedSteps(model)).toEqual([]);
+  });
+
+  it('every step of hmm/m6-gup-fast-pfnmap cites its source, at every backing', () => {
+    for (const m of m6Models) {
+      for (const variant of Object.keys(m.variants)) {
+        for (const backing of BACKINGS) {
+          let actions;
+          try {
+            actions = instantiate(m, variant, { backing }).spec.actions;
+          } catch {
+            continue; // a variant that exists only at another backing
+          }
+          expect(actions.filter((a) => a.thread && !a.src?.length).map((a) => a.name), `${variant} at ${backing}`).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it("M3-mainline's migration steps cite lines at the pinned commit; M5's cite the v2 mail", () => {
+    const md = stepCitations(m3MigrateDevice).filter((c) => !isMailCitation(c) && c.file === 'mm/migrate_device.c');
+    expect(md.length).toBeGreaterThan(40);
+    for (const c of md) expect(c).toMatchObject({ commit: '022a12deda53c983755c08e073a3c028a6850a23', line: expect.any(Number) });
+    const m5 = stepCitations(m5HmmPt);
+    expect(m5.every(isMailCitation)).toBe(true);
+    expect(new Set(m5.map((c) => (isMailCitation(c) ? c.msgid : '')))).toEqual(new Set(['1432236705-4209-7-git-send-email-j.glisse@gmail.com', '1437159145-6548-7-git-send-email-jglisse@redhat.com']));
+  });
+});
