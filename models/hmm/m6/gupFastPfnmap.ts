@@ -25,11 +25,15 @@
  *   K3 page_maybe_dma_pinned → the child gets a copy; else K4 get_page, K5 page_dup_rmap, K6
  *   pmdp_set_wrprotect (shared for COW); K7 unlock; K8 write_protect_seq ends. GUP-fast then opens
  *   with Gs (raw_read_seqcount, odd → give up), adds the pincount in G2p and re-checks in Gr/Gru.
+ * - Walker (W, `walker=true`, anon-thp): the populating walker of the thread, pte_alloc →
+ *   __pte_alloc: W1 the lock-free pmd_none read (populated → done); W2 pte_alloc_one; W3 ⟨pmd_lock;
+ *   pmd_install (re-check pmd_none, else pte_free the spare); unlock⟩. It holds mmap_lock for read
+ *   like the THP fault it races; munmap and fork wait for it. If it wins, the THP fault finds the
+ *   PMD populated and puts its THP, GUP-fast finds an empty PTE table and bails.
  *
  * Invariants: INV-NO-STRUCT-PAGE, INV-FOREIGN-REF, INV-UAF-MEM, INV-PIN-COW, INV-NOERR; action property
- * ACT-NO-OVERWRITE (a populated PMD is replaced only by a zap). No variant here violates
- * ACT-NO-OVERWRITE: it is the property of the populating-walker proposal of the thread, whose
- * walker is not modelled (models/README.md, abstraction ledger).
+ * ACT-NO-OVERWRITE (a populated PMD is replaced only by a zap), the property of the thread's
+ * populating-walker concern: `mutant-walker-populates-without-recheck` (walker=true) violates it.
  *
  * Abstracted away, and why (models/README.md has the ledger):
  * - One address, one pfn, one PMD: the bugs are per entry. PUD-level huge entries behave as PMDs.
@@ -49,11 +53,11 @@ import { citeSteps } from '../../../spec/citation';
 import type { Spec } from '../../../spec/spec';
 import { SpecError } from '../../../spec/specError';
 import { mutantVariant, selectMutant } from '../mutants';
-import { BACKINGS, INV, fields, faultLocals, gupInit, gupLocals, initState, invariants, noOverwrite, type Backing, type Sys } from './state';
-import { envSteps, evictSteps, faultSteps, forkSteps, gupSteps, pathsOf, type Forms } from './threads';
+import { BACKINGS, INV, fields, faultLocals, gupInit, gupLocals, initState, invariants, noOverwrite, walkerInit, walkerLocals, type Backing, type Sys } from './state';
+import { envSteps, evictSteps, faultSteps, forkSteps, gupSteps, pathsOf, walkerSteps, type Forms } from './threads';
 import { m6Sources } from './sources';
 
-const FIXED: Forms = { insert: 'pte', pgmapLookup: false, archDevmap: true, latePgmap: false, recheck: true, flushWaits: true, fork: false, forkSeq: true };
+const FIXED: Forms = { insert: 'pte', pgmapLookup: false, archDevmap: true, latePgmap: false, recheck: true, flushWaits: true, fork: false, forkSeq: true, walker: false, walkerRecheck: true };
 const RFC: Forms = { ...FIXED, insert: 'huge-devmap', pgmapLookup: true };
 
 /** The kernel's variants (the mutants are below). */
@@ -66,13 +70,21 @@ const FORMS: Readonly<Record<string, Forms>> = {
   'fork-gup-fast-no-seqcount': { ...FIXED, forkSeq: false },
 };
 
-const MUTANTS = ['mutant-gup-fast-no-recheck', 'mutant-flush-without-irq-wait'] as const;
+const MUTANTS = ['mutant-gup-fast-no-recheck', 'mutant-flush-without-irq-wait', 'mutant-walker-populates-without-recheck'] as const;
 const MUTANT_FORMS: Readonly<Record<(typeof MUTANTS)[number], Forms>> = {
   'mutant-gup-fast-no-recheck': { ...FIXED, recheck: false },
   'mutant-flush-without-irq-wait': { ...FIXED, flushWaits: false },
+  'mutant-walker-populates-without-recheck': { ...FIXED, walkerRecheck: false },
 };
 
-type Consts = { backing: string; fork: boolean };
+/** The walker mutant runs where its walker exists: walker=true (at anon-thp, the default backing). */
+const walkerMutant = mutantVariant(
+  INV.NO_OVERWRITE,
+  '__pte_alloc populating the PMD without pmd_install\u2019s re-check of pmd_none under the pmd lock',
+  'fixed at backing anon-thp with walker=true and a pmd_install without "if (likely(pmd_none(*pmd))) /* Has another populated it ? */": the walker reads the PMD none, the THP fault installs its huge PMD, and the walker populates the PMD with its PTE table over it',
+);
+
+type Consts = { backing: string; fork: boolean; walker: boolean };
 
 function build(cfg: { readonly constants: Consts; readonly variant: string }): Spec {
   const { variant } = cfg;
@@ -82,7 +94,9 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }): S
   if (variant === 'rfc-pgmap-registered-late' && backing !== 'vram') throw new SpecError(`variant ${variant} exists only at backing vram (got backing=${backing})`);
   if (cfg.constants.fork && backing !== 'anon-thp') throw new SpecError(`fork=true exists only at backing anon-thp (got backing=${backing})`);
   if (variant === 'fork-gup-fast-no-seqcount' && !cfg.constants.fork) throw new SpecError(`variant ${variant} needs fork=true`);
-  const forms = { ...(mutant ? MUTANT_FORMS[mutant] : FORMS[variant]!), fork: cfg.constants.fork };
+  if (cfg.constants.walker && backing !== 'anon-thp') throw new SpecError(`walker=true exists only at backing anon-thp (got backing=${backing})`);
+  if (mutant === 'mutant-walker-populates-without-recheck' && !cfg.constants.walker) throw new SpecError(`variant ${variant} needs walker=true`);
+  const forms = { ...(mutant ? MUTANT_FORMS[mutant] : FORMS[variant]!), fork: cfg.constants.fork, walker: cfg.constants.walker };
   const paths = pathsOf(backing, forms);
   const src = m6Sources(backing, forms);
   let b: SpecBuilder<any, any> = new SpecBuilder<Sys>(fields)
@@ -92,6 +106,7 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }): S
     .thread('E', { instances: ['E'], steps: citeSteps(evictSteps(backing, forms), src.E!) });
   if (forms.latePgmap) b = b.thread('Env', { instances: ['Env'], steps: citeSteps(envSteps, src.Env!) });
   if (forms.fork) b = b.thread('K', { instances: ['K'], steps: forkSteps(forms) });
+  if (forms.walker) b = b.thread('W', { instances: ['W'], locals: walkerLocals, initLocals: walkerInit, steps: citeSteps(walkerSteps(forms), src.W!) });
   for (const inv of invariants) b = b.invariant(inv.name, inv.check as (s: unknown) => boolean, inv.doc);
   return b
     .actionProperty(INV.NO_OVERWRITE, noOverwrite as (s: unknown, t: unknown) => boolean, 'a populated PMD is replaced only after a zap, or write-protected in place by fork (never overwritten by another entry)')
@@ -114,6 +129,8 @@ function build(cfg: { readonly constants: Consts; readonly variant: string }): S
       'F.pc': 'ghost',
       // munmap starts after fork (both take mmap_lock for write)
       ...(forms.fork ? { 'K.pc': 'ghost' } : {}),
+      // munmap and fork start after the walker (it holds mmap_lock for read, they take it for write)
+      ...(forms.walker ? { 'W.pc': 'ghost' } : {}),
       pincount: 'atomic',
       child: 'ghost',
       pgmap: 'lockless',
@@ -139,6 +156,10 @@ export const m6GupFastPfnmap = defineModel<Consts>({
       'what backs the mapping: vram (no struct page), system (TTM pool pages), anon-thp (the control: an anonymous THP, freed through its refcount); each variant names its own in its expectation (`at`)',
     ),
     fork: constant.bool(false, 'anon-thp only: the parent forks (copy_page_range → copy_huge_pmd) after the fault and before the munmap, racing GUP-fast\u2019s FOLL_PIN (57efa1fe5957)'),
+    walker: constant.bool(
+      false,
+      'anon-thp only: a populating walker (pte_alloc → __pte_alloc → pmd_install) decides from a lock-free PMD read to install a PTE table, racing the THP fault (ACT-NO-OVERWRITE; "transhuge pages aren\u2019t stable and can be zapped and refaulted under us")',
+    ),
   },
   variants: {
     fixed: {
@@ -181,6 +202,7 @@ export const m6GupFastPfnmap = defineModel<Consts>({
       'a TLB flush that does not wait for CPUs with IRQs off',
       'fixed at backing anon-thp with a flush that returns without waiting for the IPI: munmap frees the PMD table page while GUP-fast is inside its IRQ-off walk, and G3 re-reads the freed table',
     ),
+    'mutant-walker-populates-without-recheck': { ...walkerMutant, expect: { ...walkerMutant.expect, at: { backing: 'anon-thp', walker: true } } },
   },
   abstractions: [
     {
@@ -208,8 +230,8 @@ export const m6GupFastPfnmap = defineModel<Consts>({
       couldHide: 'races of the parent\u2019s COW fault with the unpin, fork over a PTE-mapped THP (copy_present_pte\u2019s per-PTE pin test), and bugs of the anon-exclusive scheme that later replaced the pin test in fork.',
     },
     {
-      what: 'No populating range walker: ACT-NO-OVERWRITE (the thread’s "transhuge pages aren’t stable and can be zapped and refaulted under us") is checked on every step but only a test-level mutation violates it.',
-      couldHide: 'a walker deciding from a lockless PMD read and populating over a huge entry a concurrent fault installed (the concern the property was written for).',
+      what: 'The populating walker (`walker=true`, anon-thp only) allocates one PTE table and populates nothing below it; it runs under mmap_lock for read, so munmap and fork never overlap it (no zap-and-refault while it walks), and the THP fault that finds its table populated just puts the THP (the kernel would go on to a PTE-level fault); at the TTM backings there is no walker (their PTE-level fault would need a second PTE table).',
+      couldHide: 'a walker racing a zap that does not take mmap_lock for write (MADV_DONTNEED, TTM\u2019s unmap_mapping_range) and a refault after it, a walker populating PTEs under its table while GUP-fast walks them, and a walker over a TTM mapping.',
     },
   ],
   build,

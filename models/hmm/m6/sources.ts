@@ -54,5 +54,11 @@ export function m6Sources(backing: Backing, forms: Forms): Readonly<Record<strin
     },
     E: { E1a: zap, E1: zap, E1b: zap, E2a: flush, E2b: flush, E3: release },
     Env: { P1: mainline('mm/memremap.c', 'memremap_pages') },
+    // The populating walker (walker=true): pte_alloc → __pte_alloc → pmd_install; the mutant's W3 is pmd_install without its re-check.
+    W: {
+      W1: mainline('include/linux/mm.h', 'pte_alloc'),
+      W2: mainline('mm/memory.c', '__pte_alloc'),
+      W3: [mainline('mm/memory.c', '__pte_alloc'), mainline('mm/memory.c', 'pmd_install')],
+    },
   };
 }

@@ -32,8 +32,8 @@ export const INV = {
 /** GUP-fast runs on c0; the fault, fork (`fork=true`) and the eviction on c1 (they never overlap: see the model header). */
 export const BINDING = { G: 'c0', F: 'c1', E: 'c1', K: 'c1' } as const satisfies CpuBinding;
 const CPU_THREADS = ['G', 'F', 'E', 'K'] as const;
-/** The threads that take the PMD / PTE table locks. */
-const LOCKERS = ['F', 'E', 'K'] as const;
+/** The threads that take the PMD / PTE table locks (W: the populating walker, `walker=true`). */
+const LOCKERS = ['F', 'E', 'K', 'W'] as const;
 /** The users of mm->write_protect_seq: GUP-fast reads it, fork writes it. */
 const SEQ_THREADS = ['G', 'K'] as const;
 /** What fork gave the child at the address: nothing yet, the parent's page shared for COW (the parent's PMD write-protected), or a copy of its own (the page may be pinned). */
@@ -76,6 +76,11 @@ export type Sys = Infer<RecordType<typeof fields>>;
 export const gupLocals = { pmd: entryType, pte: entryType, ref: t.bool(), late: t.bool() };
 export type GupL = Infer<RecordType<typeof gupLocals>>;
 export const gupInit = (): GupL => ({ pmd: noEntry(), pte: noEntry(), ref: false, late: false });
+
+/** The populating walker's locals (`walker=true`): its lock-free PMD snapshot. */
+export const walkerLocals = { pmd: entryType };
+export type WalkerL = Infer<RecordType<typeof walkerLocals>>;
+export const walkerInit = (): WalkerL => ({ pmd: noEntry() });
 
 /** The RFC fault's locals: whether its insert-time lookup found a dev_pagemap. */
 export const faultLocals = { pgmapSeen: t.bool() };

@@ -20,10 +20,10 @@ import { raise, touch } from '../../../spec/kernel/errors';
 import { seqcountReadRetry, seqcountSteps, seqcountWriteBegin, seqcountWriteEnd } from '../../../spec/kernel/seqcount';
 import { kernelSource } from '../../../spec/citation';
 import { pageGetUnlessZero, pageMap, pagePut, pageUnmapRmap } from '../../../spec/kernel/page';
-import { gupFastLeaf, isPtLeaf, isPtNone, isPtTable, pageTableSteps, pmdInstall, ptAlloc, ptFree, ptLeaf, structPage } from '../../../spec/kernel/pageTable';
+import { gupFastLeaf, isPtLeaf, isPtNone, isPtTable, pageTableSteps, pmdInstall, pmdPopulate, ptAlloc, ptFree, ptLeaf, structPage } from '../../../spec/kernel/pageTable';
 import { andThen, when } from '../../../spec/kernel/steps';
 import { tlbSteps } from '../../../spec/kernel/tlb';
-import { BINDING, noEntry, type Backing, type FaultL, type GupL, type Sys } from './state';
+import { BINDING, noEntry, type Backing, type FaultL, type GupL, type Sys, type WalkerL } from './state';
 
 /** The step forms a variant selects (see the variant docs in gupFastPfnmap.ts). */
 export interface Forms {
@@ -43,6 +43,10 @@ export interface Forms {
   readonly fork: boolean;
   /** GUP-fast's FOLL_PIN and fork use mm->write_protect_seq (57efa1fe5957); false: the code before it. */
   readonly forkSeq: boolean;
+  /** anon-thp, `walker=true`: a populating walker (pte_alloc → __pte_alloc) races the THP fault. */
+  readonly walker: boolean;
+  /** The walker re-checks pmd_none under the pmd lock (pmd_install); false: it populates as its lock-free read decided. */
+  readonly walkerRecheck: boolean;
 }
 
 /** The GUP-fast paths a configuration can take (steps no path reaches are left out, so coverage flags real gaps). */
@@ -53,7 +57,8 @@ export interface Paths {
 
 export function pathsOf(backing: Backing, forms: Forms): Paths {
   const ttm = backing !== 'anon-thp';
-  return { pteLevel: ttm && (forms.insert === 'pte' || forms.pgmapLookup), devmap: ttm && forms.insert === 'huge-devmap' };
+  // The walker's PTE table is what GUP-fast finds under the PMD when the walker won the race.
+  return { pteLevel: (ttm && (forms.insert === 'pte' || forms.pgmapLookup)) || forms.walker, devmap: ttm && forms.insert === 'huge-devmap' };
 }
 
 const C = cpuSteps<Sys>((s) => s.cpu, BINDING);
@@ -85,7 +90,11 @@ export function faultSteps(backing: Backing, forms: Forms, paths: Paths): StepDe
     effect: (d, th) => void (th.local.pgmapSeen = d.pgmap),
   };
   const insert = (d: Sys, th: ThreadCtx<FaultL, string>) => {
-    if (!isPtNone(pmdSlot(d))) return th.goto('done'); // insert_pfn_pmd: !pmd_none → out_unlock
+    if (!isPtNone(pmdSlot(d))) {
+      // insert_pfn_pmd: !pmd_none → out_unlock; __do_huge_pmd_anonymous_page: !pmd_none → unlock_release, folio_put (the walker's table won)
+      if (!ttm) pagePut(d, d.mem.page, 'UAF_MEM');
+      return th.goto('done');
+    }
     if (!ttm) {
       // folio_add_new_anon_rmap + set_pmd_at: the allocation's reference becomes the mapping's.
       d.pmd.slot[0] = ptLeaf('P0', { writable: true });
@@ -112,7 +121,7 @@ export function faultSteps(backing: Backing, forms: Forms, paths: Paths): StepDe
         : 'ttm_bo_vm_insert_huge → vmf_insert_pfn_pmd_prot (mm/huge_memory.c insert_pfn_pmd): pmd_lock; if pmd_none, set_pmd_at(pmd_mkhuge(pfn_t_pmd(pfn)))' +
           (forms.insert === 'huge-devmap' ? ' with pmd_mkdevmap — the RFC\u2019s "devmap trick" (else, a dev_pagemap seen at T1: fall back to PTEs)' : ' — no special bit: "PUD and PMD entries do not have a special bit" (0d979509539e)') +
           '; unlock'
-      : 'do_huge_pmd_anonymous_page (mm/huge_memory.c): pmd_lock; if pmd_none, folio_add_new_anon_rmap and set_pmd_at; unlock',
+      : 'do_huge_pmd_anonymous_page (mm/huge_memory.c): pmd_lock; if pmd_none, folio_add_new_anon_rmap and set_pmd_at; else (a walker’s PTE table is there) folio_put the unused THP; unlock',
   );
   const t2: StepDef<Sys, FaultL, string> = {
     ...t2base,
@@ -128,7 +137,51 @@ export function faultSteps(backing: Backing, forms: Forms, paths: Paths): StepDe
     },
     'vmf_insert_pfn_prot → insert_pfn (mm/memory.c): pte_offset_map_lock; if pte_none, set_pte_at(pte_mkspecial(pfn_pte(pfn))); unlock',
   );
-  return C.bind([...(forms.pgmapLookup && ttm ? [t1] : []), t2, ...(paths.pteLevel ? [t2p] : [])]);
+  return C.bind([...(forms.pgmapLookup && ttm ? [t1] : []), t2, ...(ttm && paths.pteLevel ? [t2p] : [])]);
+}
+
+// ---- Walker ------------------------------------------------------------------------------------
+
+const PTW = pageTableSteps<Sys, WalkerL>();
+
+/** mmap_lock for write (munmap, fork) waits for the walker's read lock: the walker is done, or absent. */
+export const walkerDone = (s: Sys & { W?: { pc: string }[] }): boolean => (s.W?.[0]?.pc ?? 'done') === 'done';
+
+/**
+ * The populating walker (`walker=true`, anon-thp): a walk that allocates the PTE table it needs,
+ * pte_alloc (include/linux/mm.h) → __pte_alloc → pmd_install (mm/memory.c, by their mainline
+ * names): a lock-free pmd_none test, pte_alloc_one outside the lock, then under the pmd lock "Has
+ * another populated it ?" — install only if the PMD is still none, else pte_free the spare. It runs
+ * under mmap_lock for read, as the THP fault it races does ("transhuge pages aren't stable and can
+ * be zapped and refaulted under us", Hellström, §1.13); munmap and fork wait for it.
+ * `forms.walkerRecheck` false (the mutant): it populates as its lock-free read decided.
+ */
+export function walkerSteps(forms: Forms): StepDef<Sys, WalkerL, string>[] {
+  const read = PTW.read('W1', pmdSlot, (l, e) => void (l.pmd = e), 'pte_alloc: unlikely(pmd_none(*pmd)) — a lock-free read of the PMD; populated (a THP the fault installed, or a table) → nothing to allocate');
+  const w1: StepDef<Sys, WalkerL, string> = {
+    ...read,
+    effect: (d, th) => {
+      read.effect!(d, th);
+      if (!isPtNone(th.local.pmd)) th.goto('done');
+    },
+  };
+  const w2: StepDef<Sys, WalkerL, string> = {
+    label: 'W2',
+    doc: '__pte_alloc: pte_alloc_one — a new, empty PTE table, private to the walker until pmd_install publishes it (decided from the snapshot of W1)',
+    atomic: 'the new table is private to the walker until W3 publishes it: no other thread reaches it',
+    effect: (d) => ptAlloc(d.pte, noEntry),
+  };
+  const w3: StepDef<Sys, WalkerL, string> = forms.walkerRecheck
+    ? {
+        ...PTW.install('W3', (s) => s.pmd, 0, 'T0', (s) => s.pte, {
+          uaf: 'UAF_PMD',
+          isEmpty: isPtNone,
+          doc: '__pte_alloc → pmd_install: pmd_lock; if (likely(pmd_none(*pmd))) /* Has another populated it ? */ pmd_populate; spin_unlock; then pte_free the table if it was not used',
+        }),
+        atomic: 'the spare table is private to the walker (pte_free of an unused one touches nothing shared); the one shared access is the PMD under the pmd lock',
+      }
+    : PTW.locked('W3', (s) => s.pmd, (d, th) => pmdPopulate(d, d.pmd, 0, 'T0', th.id), 'mutant: pmd_lock; pmd_populate without re-checking pmd_none (the lock-free read of W1 decided); spin_unlock');
+  return [w1, w2, w3];
 }
 
 // ---- GUP-fast ----------------------------------------------------------------------------------
@@ -304,7 +357,7 @@ export function forkSteps(forms: Forms): StepDef<Sys, unknown, string>[] {
       ? 'dup_mmap: mmap_write_lock(oldmm) (after the fault); copy_page_range, is_cow: raw_write_seqcount_begin(&src_mm->write_protect_seq)'
       : 'dup_mmap: mmap_write_lock(oldmm) (after the fault); copy_page_range (before 57efa1fe5957: no write_protect_seq)',
     src: copy('mm/memory.c', 'copy_page_range'),
-    guard: (s: Sys & { F?: { pc: string }[] }) => s.F?.[0]?.pc === 'done',
+    guard: (s: Sys & { F?: { pc: string }[] }) => s.F?.[0]?.pc === 'done' && walkerDone(s),
     effect: (d, th) => {
       if (forms.forkSeq) seqcountWriteBegin(d.seq, th.id);
     },
@@ -360,9 +413,9 @@ const heldZapLock = (s: Sys) => (s.pte.ptl.owner === 'E' ? s.pte.ptl : s.pmd.ptl
 export function evictSteps(backing: Backing, forms: Forms): StepDef<Sys, unknown, string>[] {
   const anon = backing === 'anon-thp';
   const lock = when(
-    C.spinLock('E1a', zapLock, { doc: anon ? 'zap_huge_pmd: pmd_lock' : 'unmap_mapping_range → zap_pmd_range: pmd_lock (zap_huge_pmd) or pte_offset_map_lock (zap_pte_range)' }),
-    // munmap's mmap_write_lock waits for the fault's read lock and for fork's write lock
-    (s: Sys & { F?: { pc: string }[]; K?: { pc: string }[] }) => s.F?.[0]?.pc === 'done' && (s.K?.[0]?.pc ?? 'done') === 'done',
+    C.spinLock('E1a', zapLock, { doc: anon ? 'zap_huge_pmd: pmd_lock' + (forms.walker ? ' (under the walker\u2019s PTE table: zap_pte_range, pte_offset_map_lock)' : '') : 'unmap_mapping_range → zap_pmd_range: pmd_lock (zap_huge_pmd) or pte_offset_map_lock (zap_pte_range)' }),
+    // munmap's mmap_write_lock waits for the fault's and the walker's read locks and for fork's write lock
+    (s: Sys & { F?: { pc: string }[]; K?: { pc: string }[] }) => s.F?.[0]?.pc === 'done' && (s.K?.[0]?.pc ?? 'done') === 'done' && walkerDone(s),
   );
   const zap: StepDef<Sys, unknown, string> = {
     label: 'E1',
@@ -371,10 +424,12 @@ export function evictSteps(backing: Backing, forms: Forms): StepDef<Sys, unknown
       : 'zap_huge_pmd / zap_pte_range: clear the entry (a PFN mapping has no page to put)',
     ...(anon ? { atomic: 'free_pgtables\u2019 pud_clear is merged into the zap: between them GUP-fast bails either way (PMD none or PUD none), so no reader tells them apart' } : {}),
     effect: (d) => {
-      if (d.pte.ptl.owner === 'E') d.pte.slot[0] = noEntry();
-      else d.pmd.slot[0] = noEntry();
+      const huge = d.pte.ptl.owner !== 'E';
+      if (huge) d.pmd.slot[0] = noEntry();
+      else d.pte.slot[0] = noEntry();
       if (anon) {
-        pageUnmapRmap(d, d.mem.page, 'UAF_MEM');
+        // A PMD pointing to the walker's (empty) PTE table maps no page: zap_pte_range finds nothing.
+        if (huge) pageUnmapRmap(d, d.mem.page, 'UAF_MEM');
         d.pud = false;
       }
       d.zapped = true;
@@ -383,15 +438,19 @@ export function evictSteps(backing: Backing, forms: Forms): StepDef<Sys, unknown
   const release: StepDef<Sys, unknown, string> = {
     label: 'E3',
     doc: anon
-      ? 'tlb_finish_mmu after the flush: free_pages_and_swap_cache drops the mapping\u2019s reference (freed if it was the last) and tlb_remove_table frees the PMD table page'
+      ? 'tlb_finish_mmu after the flush: free_pages_and_swap_cache drops the mapping\u2019s reference (freed if it was the last) and tlb_remove_table frees the PMD table page (with a walker\u2019s PTE table under it instead of the THP: free_pte_range\u2019s pte_free_tlb frees that table, no page)'
       : backing === 'system'
         ? 'ttm_bo_move / ttm_tt_unpopulate → ttm_pool_free_page: the pool pages are released or reused without looking at their refcount (0d979509539e: "the drivers are not expecting the struct page to be used by anything")'
         : 'the VRAM range goes back to the driver\u2019s memory manager and is reused for another buffer object',
     ...(anon ? { atomic: 'put_page is one atomic decrement (a page whose count reached 0 is private to the putter); the PMD table page is unlinked (pud_clear in E1), so its free touches private memory' } : {}),
     effect: (d) => {
       if (!anon) return void (d.mem.released = true);
-      pagePut(d, d.mem.page, 'UAF_MEM');
-      ptFree(d, d.pmd, 'UAF_PMD', isPtNone);
+      // The walker's PTE table (free_pgtables → free_pte_range: pte_free_tlb) maps no page; else the THP's mapping reference.
+      const table = isPtTable(pmdSlot(d));
+      if (table) ptFree(d, d.pte, 'UAF_PMD', isPtNone);
+      else pagePut(d, d.mem.page, 'UAF_MEM');
+      // The PMD table page goes with the PTE table free_pgd_range freed below it.
+      ptFree(d, d.pmd, 'UAF_PMD', (e) => isPtNone(e) || (table && isPtTable(e, 'T0')));
     },
   };
   const flush = TLB.flushRange('E2a', 'E2b', ['a'], {

@@ -50,17 +50,17 @@ describe('citation coverage', () => {
     expect(uncitedSteps(model)).toEqual([]);
   });
 
-  it('every step of hmm/m6-gup-fast-pfnmap cites its source, at every backing', () => {
+  it('every step of hmm/m6-gup-fast-pfnmap cites its source, at every backing (and with its walker)', () => {
     for (const m of m6Models) {
       for (const variant of Object.keys(m.variants)) {
-        for (const backing of BACKINGS) {
+        for (const consts of [...BACKINGS.map((backing) => ({ backing })), { backing: 'anon-thp', walker: 'true' }]) {
           let actions;
           try {
-            actions = instantiate(m, variant, { backing }).spec.actions;
+            actions = instantiate(m, variant, consts).spec.actions;
           } catch {
             continue; // a variant that exists only at another backing
           }
-          expect(actions.filter((a) => a.thread && !a.src?.length).map((a) => a.name), `${variant} at ${backing}`).toEqual([]);
+          expect(actions.filter((a) => a.thread && !a.src?.length).map((a) => a.name), `${variant} at ${JSON.stringify(consts)}`).toEqual([]);
         }
       }
     }

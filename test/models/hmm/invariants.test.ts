@@ -1,7 +1,8 @@
 /**
- * No vacuous invariants: every invariant of every HMM model is violated, checked alone, by some
- * variant — a historical bug where one violates it, else a mutant (`mutant-…`, models/hmm/mutants.ts),
- * with the constants that switch the invariant on where it is behind one (checkQuiesce).
+ * No vacuous invariants: every invariant (and action property, e.g. M6's ACT-NO-OVERWRITE) of every
+ * HMM model is violated, checked alone, by some variant — a historical bug where one violates it,
+ * else a mutant (`mutant-…`, models/hmm/mutants.ts), with the constants that switch the invariant
+ * on where it is behind one (checkQuiesce).
  */
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../checker/check';
@@ -81,6 +82,7 @@ const MAPPING: readonly Row[] = [
   ['hmm/m6-gup-fast-pfnmap', 'INV-UAF-MEM', 'mutant-gup-fast-no-recheck', {}],
   ['hmm/m6-gup-fast-pfnmap', 'INV-PIN-COW', 'fork-gup-fast-no-seqcount', {}],
   ['hmm/m6-gup-fast-pfnmap', 'INV-NOERR', 'huge-pfn-no-special', {}],
+  ['hmm/m6-gup-fast-pfnmap', 'ACT-NO-OVERWRITE', 'mutant-walker-populates-without-recheck', {}], // at its walker=true
 
   // Each variant at its own bound (expect.at): v2-fini-directory at levels=3.
   ['hmm/m5-hmm-pt', 'INV-UAF-DIR', 'v2-fini-directory', {}],
@@ -111,10 +113,11 @@ function settings(m: ModelDef<any>): Record<string, string>[] {
   return out;
 }
 
-/** The invariant names a variant declares under `constants`; none if the variant does not exist there. */
+/** The invariant and action-property names a variant declares under `constants`; none if the variant does not exist there. */
 function declaredInvariants(m: ModelDef<any>, variant: string, constants: Record<string, string>): string[] {
   try {
-    return instantiate(m, variant, constants).spec.invariants.map((i) => i.name);
+    const { spec } = instantiate(m, variant, constants);
+    return [...spec.invariants, ...spec.actionProperties].map((i) => i.name);
   } catch {
     return []; // e.g. an M3 variant in a configuration its step switch does not exist in
   }
@@ -138,8 +141,13 @@ describe('every HMM invariant is violated by some variant (no vacuous invariants
 
   it.each(MAPPING)('%s %s: violated by %s %o', (name, invariant, variant, constants) => {
     const { spec } = instantiate(model(name), variant, constants);
-    expect(spec.invariants.map((i) => i.name)).toContain(invariant);
-    const alone = { ...spec, invariants: spec.invariants.filter((i) => i.name === invariant), checkDeadlock: false };
+    expect([...spec.invariants, ...spec.actionProperties].map((i) => i.name)).toContain(invariant);
+    const alone = {
+      ...spec,
+      invariants: spec.invariants.filter((i) => i.name === invariant),
+      actionProperties: spec.actionProperties.filter((p) => p.name === invariant),
+      checkDeadlock: false,
+    };
     const { result } = checkSpec(alone, { liveness: false });
     expect(result.verdict).toMatchObject({ kind: 'violation', property: invariant });
   });

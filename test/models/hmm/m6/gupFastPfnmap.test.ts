@@ -26,8 +26,9 @@ describe('hmm/m6-gup-fast-pfnmap registration', () => {
       'fork-gup-fast-no-seqcount',
       'mutant-gup-fast-no-recheck',
       'mutant-flush-without-irq-wait',
+      'mutant-walker-populates-without-recheck',
     ]);
-    expect(Object.keys(m6GupFastPfnmap.variants).map(ownBacking)).toEqual(['anon-thp', 'vram', 'vram', 'vram', 'vram', 'anon-thp', 'anon-thp', 'anon-thp']);
+    expect(Object.keys(m6GupFastPfnmap.variants).map(ownBacking)).toEqual(['anon-thp', 'vram', 'vram', 'vram', 'vram', 'anon-thp', 'anon-thp', 'anon-thp', 'anon-thp']);
     for (const v of Object.values(m6GupFastPfnmap.variants)) expect(v.ref).toBeTruthy();
   });
 
@@ -83,7 +84,7 @@ describe('every variant at every backing: verdict, distinct states, shortest tra
 
   it('each variant expects at its default backing what the table says', () => {
     for (const [variant, def] of Object.entries(m6GupFastPfnmap.variants)) {
-      const row = [...TABLE, ...FORK_TABLE].find(([v, b]) => v === variant && b === ownBacking(variant))!;
+      const row = [...TABLE, ...FORK_TABLE, ...WALKER_TABLE].find(([v, b]) => v === variant && b === ownBacking(variant))!;
       expect(def.expect, variant).toMatchObject(row[2] === null ? { verdict: 'holds' } : { verdict: 'violation', property: row[2] });
     }
   });
@@ -149,8 +150,8 @@ describe('fixed at anon-thp exercises the re-check, the IRQ-off window and the I
   });
 });
 
-describe('ACT-NO-OVERWRITE (the populating-walker property: no variant of the thread violates it here)', () => {
-  it('holds in every variant, and is not vacuous: a zap that replaces the huge PMD by a table instead of clearing it violates it', () => {
+describe('ACT-NO-OVERWRITE (the populating-walker property)', () => {
+  it('is declared by every variant; a zap that replaces the huge PMD by a table instead of clearing it violates it', () => {
     for (const [variant, backing] of TABLE.map(([v, b]) => [v, b] as const)) {
       const sp = spec(variant, backing);
       expect(sp.actionProperties.map((p) => p.name)).toEqual([INV.NO_OVERWRITE]);
@@ -198,5 +199,49 @@ describe('fork=true: GUP-fast FOLL_PIN vs fork\u2019s copy_huge_pmd and mm->writ
     expect(() => instantiate(m6GupFastPfnmap, 'fixed', { backing: 'vram', fork: 'true' })).toThrow(/fork=true exists only at backing anon-thp/);
     expect(spec('fork-gup-fast-no-seqcount').actions.map((a) => a.name)).toContain('K.K6');
     expect(() => instantiate(m6GupFastPfnmap, 'fork-gup-fast-no-seqcount', { fork: 'false' })).toThrow(/needs fork=true/);
+  });
+});
+
+/** With `walker=true` (anon-thp only): the populating walker pte_alloc → __pte_alloc → pmd_install races the THP fault. */
+const WALKER_TABLE: readonly [variant: string, backing: string, property: string | null, distinct: number, steps: number][] = [
+  ['fixed', 'anon-thp', null, 268, 0],
+  ['mutant-walker-populates-without-recheck', 'anon-thp', INV.NO_OVERWRITE, 32, 4],
+];
+const walkerSpec = (variant: string, more: Record<string, string> = {}) => instantiate(m6GupFastPfnmap, variant, { walker: 'true', ...more }).spec;
+
+describe('walker=true: a populating walker deciding from a lock-free PMD read (\u201ctranshuge pages aren\u2019t stable\u201d)', () => {
+  it.each(WALKER_TABLE)('%s at backing=%s walker=true: %s', (variant, _backing, property, distinct, steps) => {
+    const { result, trace } = checkSpec(walkerSpec(variant));
+    if (property === null) expect(result.verdict.kind).toBe('holds');
+    else expect(result.verdict).toMatchObject({ kind: 'violation', property, propertyKind: 'action' });
+    expect(result.stats.distinct).toBe(distinct);
+    expect(trace ? labels(trace).length : 0).toBe(steps);
+  });
+
+  it('the mutant expects its violation at walker=true, and the walker exists only at anon-thp', () => {
+    expect(m6GupFastPfnmap.variants['mutant-walker-populates-without-recheck']!.expect).toMatchObject({ verdict: 'violation', property: INV.NO_OVERWRITE, at: { walker: true } });
+    expect(walkerSpec('fixed').actions.map((a) => a.name)).toEqual(['F.T2', 'G.G0', 'G.G1', 'G.G1p', 'G.G2', 'G.G3', 'G.G4', 'G.G5', 'G.G6', 'G.G3u', 'E.E1a', 'E.E1', 'E.E1b', 'E.E2a', 'E.E2b', 'E.E3', 'W.W1', 'W.W2', 'W.W3']);
+    expect(spec('fixed').actions.map((a) => a.name)).not.toContain('W.W1');
+    expect(() => walkerSpec('fixed', { backing: 'vram' })).toThrow(/walker=true exists only at backing anon-thp \(got backing=vram\)/);
+    expect(() => instantiate(m6GupFastPfnmap, 'mutant-walker-populates-without-recheck', { walker: 'false' })).toThrow(/needs walker=true/);
+  });
+
+  it('without the re-check: the walker reads the PMD none, the THP fault installs its huge PMD, the walker populates its table over it', () => {
+    const { result, trace } = checkSpec(walkerSpec('mutant-walker-populates-without-recheck'));
+    expect(labels(trace)).toEqual(['W.W1', 'F.T2', 'W.W2', 'W.W3']);
+    expect(trace!.steps.at(-2)!.state.pmd.slot[0]).toMatchObject({ kind: 'leaf', pfn: 'P0' });
+    expect(trace!.steps.at(-1)!.state.pmd.slot[0]).toMatchObject({ kind: 'table', table: 'T0' });
+    expect(result.verdict).toMatchObject({ property: INV.NO_OVERWRITE });
+  });
+
+  it('fixed: every step runs, and both outcomes of pmd_install\u2019s re-check happen (the walker\u2019s table wins, or the THP does and the spare is freed)', () => {
+    const sp = walkerSpec('fixed');
+    expect(checkSpec(sp).result.coverage.filter((c) => c.generated === 0).map((c) => c.name)).toEqual([]);
+    const walkerWins = checkSpec({ ...sp, invariants: [{ name: 'NoWalkerTable', check: (s: any) => !(s.F[0].pc === 'done' && s.pmd.slot[0].kind === 'table') }] });
+    expect(labels(walkerWins.trace)).toEqual(['W.W1', 'W.W2', 'W.W3', 'F.T2']);
+    expect(walkerWins.trace!.steps.at(-1)!.state.mem.page.freed).toBe(true); // the THP fault put its unused THP
+    const spareFreed = checkSpec({ ...sp, invariants: [{ name: 'NoSpareFreed', check: (s: any) => !(s.W[0].pc === 'done' && s.pmd.slot[0].kind === 'leaf' && s.W[0].pmd.kind === 'none') }] });
+    expect(labels(spareFreed.trace)).toEqual(['W.W1', 'F.T2', 'W.W2', 'W.W3']);
+    expect(spareFreed.trace!.steps.at(-1)!.state.pte.freed).toBe(true);
   });
 });
