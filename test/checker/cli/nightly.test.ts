@@ -1,27 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli';
+import { interruptNightly } from '../../support/interrupt';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** Starts `hmmcheck nightly`, sends SIGINT once the big job has run a few seconds, returns the exit code. */
-function interruptNightly(args: string[]): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${root}bin/hmmcheck.mjs`, 'nightly', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let sent = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (!sent && chunk.toString().includes('nightly: big:')) {
-        sent = true;
-        setTimeout(() => child.kill('SIGINT'), 3000);
-      }
-    });
-    child.on('exit', (code) => resolve(code ?? -1));
-  });
-}
 
 describe('hmmcheck nightly', () => {
   it('an interrupted job (TwoPhase RM=8, 1.7M states) resumed gives the results of an uninterrupted run', async () => {
@@ -29,7 +12,7 @@ describe('hmmcheck nightly', () => {
     const jobs = join(dir, 'jobs.json');
     writeFileSync(jobs, JSON.stringify({ jobs: [{ name: 'small', model: 'hmm/m1-mirror-2015' }, { name: 'big', model: 'reference/twophase', constants: { RM: 8 } }] }));
     const out = join(dir, 'out');
-    expect(await interruptNightly(['--jobs', jobs, '--out', out, '--date', '2026-01-02'])).toBe(20);
+    expect(await interruptNightly(['--jobs', jobs, '--out', out, '--date', '2026-01-02'], 3000)).toBe(20);
     const resumed = runCli(['nightly', '--jobs', jobs, '--out', out, '--date', '2026-01-02', '--resume']);
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain('nightly: big: resuming from');

@@ -4,13 +4,13 @@
  * still run), an empty selection is a usage error, a changed nightly job refuses its checkpoint, a
  * spec with a syntax error says where, and the ITF `loop` is an integer index.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli';
+import { interruptNightly } from '../../support/interrupt';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'hmmcheck-errors-'));
@@ -58,20 +58,6 @@ describe('regress validates corpus entries one by one', () => {
   });
 });
 
-/** Starts `hmmcheck nightly` and sends SIGINT once the job has run a moment; resolves with the exit code. */
-function interruptNightly(args: string[]): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${root}bin/hmmcheck.mjs`, 'nightly', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let sent = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (!sent && chunk.toString().includes('nightly: big:')) {
-        sent = true;
-        setTimeout(() => child.kill('SIGINT'), 1500);
-      }
-    });
-    child.on('exit', (code) => resolve(code ?? -1));
-  });
-}
 
 describe('nightly --resume', () => {
   it("refuses the checkpoint of a job whose constants changed since: one line, exit 150", async () => {
@@ -80,7 +66,7 @@ describe('nightly --resume', () => {
     const write = (rm: number) => writeFileSync(jobs, JSON.stringify({ jobs: [{ name: 'big', model: 'reference/twophase', constants: { RM: rm } }] }));
     write(8);
     const out = join(dir, 'out');
-    expect(await interruptNightly(['--jobs', jobs, '--out', out, '--date', '2026-01-03'])).toBe(20);
+    expect(await interruptNightly(['--jobs', jobs, '--out', out, '--date', '2026-01-03'], 1500)).toBe(20);
     write(7);
     const r = runCli(['nightly', '--jobs', jobs, '--out', out, '--date', '2026-01-03', '--resume']);
     expect(r.code).toBe(150);
