@@ -11,26 +11,16 @@ import type { Stats } from '../engine/result';
 import { searchInThread, type SearchJob } from '../engine/searchThread';
 import type { Instance } from '../model/instantiate';
 import type { PorSummary } from '../por/independence';
-import type { Parts } from '../store/checkpoint';
 
-/** What to search and how. */
-export interface SearchPlan {
+/** What to search and how: the search thread's options (SearchJob), plus what the job is built from. */
+export interface SearchPlan extends Omit<SearchJob, 'job' | 'progressMs'> {
   /** The model argument as given (registry name or spec module path): the threads load it again. */
   readonly model: string;
   readonly inst: Instance;
-  readonly strategy: 'bfs' | 'dfs';
   readonly workers: number;
   readonly effects?: EffectMode;
   readonly reductions: Reductions;
-  /** Check temporal properties (default: when the spec has any). */
-  readonly liveness?: boolean;
   readonly checkDeadlock?: boolean;
-  readonly maxStates?: number;
-  readonly maxDepth?: number;
-  readonly frontierMemoryBytes?: number;
-  readonly stepTimeoutMs?: number;
-  readonly checkpoint?: { readonly path: string; readonly run: Record<string, unknown>; readonly everyMs: number };
-  readonly resume?: Readonly<Record<string, Parts>>;
 }
 
 export type SearchResult =
@@ -62,18 +52,8 @@ function reportSpec(plan: SearchPlan): CompiledSpec {
 
 async function runInThread(plan: SearchPlan, progress: SearchProgress): Promise<SearchResult> {
   const compiled = reportSpec(plan);
-  const job: SearchJob = {
-    job: jobOf(plan),
-    strategy: plan.strategy,
-    liveness: plan.liveness,
-    maxStates: plan.maxStates,
-    maxDepth: plan.maxDepth,
-    frontierMemoryBytes: plan.frontierMemoryBytes,
-    stepTimeoutMs: plan.stepTimeoutMs,
-    progressMs: progress.progressMs,
-    checkpoint: plan.checkpoint,
-    resume: plan.resume,
-  };
+  const { strategy, liveness, maxStates, maxDepth, frontierMemoryBytes, stepTimeoutMs, checkpoint, resume } = plan;
+  const job: SearchJob = { job: jobOf(plan), strategy, liveness, maxStates, maxDepth, frontierMemoryBytes, stepTimeoutMs, progressMs: progress.progressMs, checkpoint, resume };
   const out = await searchInThread(job, { onProgress: progress.onProgress, labelOf: (i) => compiled.instances[i]?.label ?? `#${i}` });
   return out.kind === 'abandoned' ? out : { kind: 'done', result: out.result, trace: out.trace, por: out.por, compiled };
 }

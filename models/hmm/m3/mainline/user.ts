@@ -13,12 +13,23 @@ import { pageAlloc, pageLocked } from '../../../../spec/kernel/page';
 import { pteCopy, pteNone, ptePresent } from '../../../../spec/kernel/pte';
 import { tlbAccess } from '../../../../spec/kernel/tlb';
 import { CPU, flushThen } from './env';
-import { ADDRS, BINDING, IDX, V1, folio, fput, headOf, pteAlloc, read, rmapAdd, setPte, putStep, st, type Pfn, type Step, type UserL } from './state';
+import { ADDRS, BINDING, IDX, V1, folio, fput, headOf, pteAlloc, read, rmapAdd, setPte, putStep, st, type Pfn, type Step, type Sys, type UserL } from './state';
 
 export type Op = 'r' | 'w' | 'dn';
 
 const MEM = 'mm/memory.c';
 const UNPINNED = '(mm/memory.c not pinned to a commit here: function names as in current mainline)';
+
+/** A load or store of page `pfn`'s data; false when the page was freed (reported as UAF_PAGE). */
+function access(d: Sys, pfn: Pfn, write: boolean): boolean {
+  const pg = d.pages[IDX[pfn]]!;
+  if (!touch(d, pg, 'UAF_PAGE')) return false;
+  if (write) {
+    pg.val = V1;
+    d.lastWrite = V1;
+  } else read(d, pg.val);
+  return true;
+}
 
 export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] {
   /** The addresses MADV_DONTNEED covers: a0, or the whole PTE table. */
@@ -37,15 +48,7 @@ export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] 
         if (op === 'dn') return th.goto('Zlock');
         const write = op === 'w';
         const hit = tlbAccess(d.tlb, 'c1', 'a0', d.pte[0]!, write);
-        if (hit) {
-          const pg = d.pages[IDX[hit.pfn as Pfn]]!;
-          if (!touch(d, pg, 'UAF_PAGE')) return th.goto('done');
-          if (write) {
-            pg.val = V1;
-            d.lastWrite = V1;
-          } else read(d, pg.val);
-          return next(l, th);
-        }
+        if (hit) return access(d, hit.pfn as Pfn, write) ? next(l, th) : th.goto('done');
         const e = d.pte[0]!;
         switch (e.kind) {
           case 'migration':
@@ -53,16 +56,9 @@ export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] 
             return th.goto('Uwait');
           case 'none':
             return th.goto(write ? 'Uanon' : 'Uzero');
-          case 'devpriv': {
+          case 'devpriv':
             // do_swap_page → migrate_to_ram, abstracted: the access reaches the device page's data
-            const pg = d.pages[IDX[e.pfn!]]!;
-            if (!touch(d, pg, 'UAF_PAGE')) return th.goto('done');
-            if (write) {
-              pg.val = V1;
-              d.lastWrite = V1;
-            } else read(d, pg.val);
-            return next(l, th);
-          }
+            return access(d, e.pfn as Pfn, write) ? next(l, th) : th.goto('done');
           default:
             throw new Error(`U: fault on ${e.kind} entry not modelled (the configurations never reach it)`);
         }
