@@ -29,6 +29,7 @@
 import type { StepDef } from '../builder';
 import { t, type BoolType, type EnumType, type IntType, type OptionalType, type RecordType } from '../types';
 import { raise, touch, type ErrCode, type ErrState, type Freeable } from './errors';
+import { lockType } from './lockdep';
 import { refcountDecAndTest, refcountInc, refcountSubAndTest } from './refcount';
 
 /** Runtime state of a page whose lock owners are `O` (thread ids). */
@@ -55,10 +56,21 @@ export interface PageBounds {
   readonly maxVal: number;
 }
 
-/** Schema type of a page that threads `owners` may lock. */
+/**
+ * Schema type of a page that threads `owners` may lock. With `{ lockdep: true }` its `lock` (PG_locked)
+ * is marked as an `owner` lock (./lockdep.ts): `hmmcheck lint` then counts a page lock as held by its
+ * owner (it may guard other page fields, `'page.*.swap': { guardedBy: 'page.*.lock' }`) and not as a
+ * field, and the trace viewer shows it as a held lock. Off by default, so the models that declare
+ * `lock` as an atomic field keep their lint results.
+ *
+ * @example
+ * const fields = { page: t.record({ S0: pageType(['Mig', 'Rc'], { maxRef: 4, maxMap: 1, maxVal: 2 }, { lockdep: true }) }) };
+ * heldLocks(spec.schema, state).get('Mig')   // [{ lock: 'page.S0.lock', cls: 'owner', mode: 'exclusive', depth: 1 }] once Mig locked S0
+ */
 export function pageType<const O extends string>(
   owners: readonly O[],
   b: PageBounds,
+  opts: { readonly lockdep?: boolean } = {},
 ): RecordType<{
   ref: IntType;
   map: IntType;
@@ -71,7 +83,7 @@ export function pageType<const O extends string>(
   return t.record({
     ref: t.int(0, b.maxRef),
     map: t.int(0, b.maxMap),
-    lock: t.optional(t.enum(...owners)),
+    lock: opts.lockdep ? lockType(t.optional(t.enum(...owners)), 'owner') : t.optional(t.enum(...owners)),
     dirty: t.bool(),
     freed: t.bool(),
     val: t.int(0, b.maxVal),
@@ -168,6 +180,7 @@ export function pageUnmapRmap<G extends ErrState>(d: G, p: Page, uaf: ErrCode<G>
 
 // ---- PGL: the page lock ----------------------------------------------------------------------
 
+/** PageLocked / folio_test_locked: someone holds the page lock. */
 export function pageLocked(p: Page): boolean {
   return p.lock !== null;
 }

@@ -25,6 +25,7 @@ import {
   pageUnlock,
   pageUnmapRmap,
 } from '../../../spec/kernel/page';
+import { heldLocks, lockClassOf } from '../../../spec/kernel/lockdep';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 
 const labels = (trace: { steps: readonly { label: string }[] } | undefined) => trace!.steps.slice(1).map((s) => s.label);
@@ -231,5 +232,23 @@ describe('page lock steps in a spec', () => {
       .invariant('INV-UAF-P', forbid('UAF_P'))
       .build();
     expect(checkSpec(uaf).result.verdict).toMatchObject({ kind: 'violation', property: 'INV-UAF-P' });
+  });
+});
+
+describe('pageType({ lockdep: true }): PG_locked as a lock', () => {
+  const b = { maxRef: 2, maxMap: 1, maxVal: 0 };
+  const schema = t.record({ page: t.record({ S0: pageType(['A', 'B'], b, { lockdep: true }), S1: pageType(['A', 'B'], b) }) });
+
+  it('marks the lock field of that page type only, as an owner lock', () => {
+    expect(lockClassOf(schema.fields.page.fields.S0.fields.lock)).toBe('owner');
+    expect(lockClassOf(schema.fields.page.fields.S1.fields.lock)).toBeUndefined();
+  });
+
+  it('a thread that locked the page holds it in the held-lock set, exclusively; an unlocked page is held by no one', () => {
+    const state = { page: { S0: pageInit({ val: 0, map: 1 }), S1: pageInit({ val: 0 }) } };
+    expect(heldLocks(schema, state).size).toBe(0);
+    expect(pageTrylock(state.page.S0, 'A')).toBe(true);
+    expect(pageTrylock(state.page.S1, 'B')).toBe(true); // not marked: not a lockdep lock
+    expect([...heldLocks(schema, state)]).toEqual([['A', [{ lock: 'page.S0.lock', cls: 'owner', mode: 'exclusive', depth: 1 }]]]);
   });
 });
