@@ -20,6 +20,7 @@
  */
 import type { AccessDecls } from '../../../spec/access';
 import type { StepDef, ThreadCtx, ThreadView } from '../../../spec/builder';
+import { kernelSource, type Citation } from '../../../spec/citation';
 import { errType, kfree, touch, type ErrCode, type ErrState } from '../../../spec/kernel/errors';
 import { krefFields, krefGetUnlessZero, krefPut } from '../../../spec/kernel/kref';
 import { mutexSteps, mutexType, type Mutex } from '../../../spec/kernel/mutex';
@@ -103,6 +104,17 @@ export interface HmmHooks<G> {
   readonly preSync?: readonly StepDef<G, CursorLocals, string>[];
 }
 
+/**
+ * hmm_release as 14331726a3c4 left it (mirrors_sem held for read across the ->release loop): the
+ * fixed form's steps cite it, not v5.2's (the sources table's), whose loop drops mirrors_sem.
+ */
+const fixedRelease = kernelSource('14331726a3c4')('mm/hmm.c', 'hmm_release');
+
+/** `steps`, each citing `src` itself (a form of a step whose label the sources table cites for another era). */
+function citedAs<G, L>(src: Citation, steps: readonly StepDef<G, L, string>[]): StepDef<G, L, string>[] {
+  return steps.map((st) => ({ ...st, src: [src] }));
+}
+
 /** `step`, telling lint that it holds `lock` throughout (it takes and releases it itself). */
 function withHolds<G, L>(step: StepDef<G, L, string>, lock: (s: G) => unknown): StepDef<G, L, string> {
   return { ...step, holds: [lock] };
@@ -172,6 +184,8 @@ export function hmmThreads<G extends HmmState>(o: {
       ? {
           label: `${prefix}FR3`,
           doc: 'FR3 mmu_notifier_call_srcu(&hmm->rcu, hmm_free_rcu): kfree(hmm) after the SRCU grace period (6d7c3cde93c1)',
+          // not v5.2's hmm_free (a plain kfree, the table's citation): the form 6d7c3cde93c1 brought (v5.3-rc1)
+          src: kernelSource('6d7c3cde93c1')('mm/hmm.c', 'hmm_free'),
           effect: (d: G, th: Ctx<unknown>) => (srcuCall(d.srcu, 'free_notifier'), th.goto(next)),
         }
       : { label: `${prefix}FR3`, doc: 'FR3 kfree(hmm)', effect: (d: G, th: Ctx<unknown>) => (kfree<HmmState>(d, d.hmm, 'UAF_HMM'), th.goto(next)) },
@@ -255,7 +269,7 @@ export function hmmThreads<G extends HmmState>(o: {
         hmmPut('RL8b', 'FR1', 'E3', 'RL8 hmm_put(hmm)'),
         ...hmmFree('E3'),
       ]
-    : [
+    : citedAs(fixedRelease, [
         andThen(R.downRead('RL4', msem, { ...inHmm, doc: 'RL4 down_read(&hmm->mirrors_sem), held across the loop (14331726a3c4)' }), (_d, th: Ctx<CursorLocals>) => void (th.local.cur = 0)),
         guarded(
           {
@@ -274,7 +288,7 @@ export function hmmThreads<G extends HmmState>(o: {
           hooks.releaseGuard,
         ),
         andThen(R.upRead('RL8a', msem, { ...inHmm, doc: 'RL8 up_read(&hmm->mirrors_sem)' }), (_d, th: Ctx<CursorLocals>) => void (th.local.cur = n)),
-      ];
+      ]);
   /** mm exit's call into the notifiers (§1.2 E1…E4) around hmm_release; it ends at done. */
   const exit: StepDef<G, CursorLocals, string>[] = exitReleaseSection<G, string, CursorLocals>([
     dispatch('E2', v52 ? 'RL1a' : 'RL4', 'E3', 'E2 for each notifier still LINKED: ->release(mn) = hmm_release'),
@@ -316,7 +330,7 @@ export function hmmThreads<G extends HmmState>(o: {
       msem,
     ),
     v52
-      ? { label: 'MU3', doc: 'MU3 hmm_put(hmm)', effect: (d: G, th: Ctx<unknown>) => void (krefPut<HmmState>(d, d.hmm, 'UAF_HMM') && th.goto('FR1')) }
+      ? { label: 'MU3', doc: 'MU3 hmm_put(hmm)', src: kernelSource('v5.2')('mm/hmm.c', 'hmm_put'), effect: (d: G, th: Ctx<unknown>) => void (krefPut<HmmState>(d, d.hmm, 'UAF_HMM') && th.goto('FR1')) }
       : M.critical('MU3', (s) => s.subs, (d) => {
           // mmu_notifier_put (§1.6): users-- under SUBS; the last user unlinks and frees via call_srcu.
           if (krefPut<HmmState>(d, d.hmm, 'UAF_HMM')) {

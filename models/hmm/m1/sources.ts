@@ -19,6 +19,10 @@ export const NOTIFIER_CORE_SOURCES: Readonly<Record<string, StepSource>> = {
   E5a: v58(MMN, 'mn_hlist_release'),
   E5b: v58(MMN, 'mn_hlist_release'),
   E6: v58('mm/mmap.c', 'exit_mmap'),
+  // reclaim: shrink_page_list → try_to_unmap → try_to_unmap_one clears the PTE (ptep_clear_flush,
+  // inside the notifier's invalidate_range_start/end), then the page is freed (free_unref_page_list)
+  R1: v58('mm/rmap.c', 'try_to_unmap_one'),
+  R3: v58('mm/vmscan.c', 'shrink_page_list'),
   U1: v58(MMN, 'mmu_notifier_unregister'),
   U2: v58(MMN, 'mmu_notifier_unregister'),
   U3: v58(MMN, 'mmu_notifier_unregister'),
@@ -56,11 +60,14 @@ export const MIRROR_2015_SOURCES: Readonly<Record<string, StepSource>> = {
   X3: v8('hmm_notifier_release'),
   X4: [v8('hmm_notifier_release'), v8('hmm_mirror_unref')],
   E4: v41(MMN, '__mmu_notifier_release'),
+  // the driver frees its hmm_device once hmm_device_unregister has returned
+  DVfree: v8('hmm_device_unregister'),
 };
 
 /** The 2019 steps (hmm2019.ts): mm/hmm.c and mm/mmu_notifier.c of v5.2; mmu_notifier_put of v5.4 (14331726a3c4's era). */
 const v52 = kernelSource('v5.2');
 const v54 = kernelSource('v5.4');
+const v53rc1 = kernelSource('v5.3-rc1');
 export const HMM_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   E1: v52(MMN, '__mmu_notifier_release'),
   E2: v52(MMN, '__mmu_notifier_release'),
@@ -88,4 +95,6 @@ export const HMM_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   FR1: v52(HMM, 'hmm_free'),
   FR2: v52(HMM, 'hmm_free'),
   FR3: v52(HMM, 'hmm_free'),
+  // nouveau_svmm_fini of v5.3-rc1: hmm_mirror_unregister(&svmm->mirror); kfree(*psvmm)
+  MF: v53rc1('drivers/gpu/drm/nouveau/nouveau_svm.c', 'nouveau_svmm_fini'),
 };

@@ -24,6 +24,7 @@
  */
 import type { AccessDecls } from '../../../spec/access';
 import type { StepDef, ThreadCtx } from '../../../spec/builder';
+import type { StepSource } from '../../../spec/citation';
 import { forbid, kfree, touch, type ErrState, type Freeable } from '../../../spec/kernel/errors';
 import { mutexFree, mutexSteps, mutexType, mutexUnlock, type Mutex } from '../../../spec/kernel/mutex';
 import { rwsemSteps, type Rwsem } from '../../../spec/kernel/rwsem';
@@ -205,12 +206,13 @@ export interface InvOpts<G> {
   /** I2b: what the driver's callback does besides mmu_interval_set_seq (zap the device PTE, …). */
   readonly zap: (d: G, th: ICtx) => void;
   /** I3: the CPU page-table change the invalidation announces; absent (no I3 step) for mn_itree_release. */
-  readonly pteChange?: { readonly doc: string; readonly effect: (d: G) => void };
+  readonly pteChange?: { readonly doc: string; readonly src?: StepSource; readonly effect: (d: G) => void };
   /**
-   * Instead of `pteChange`: the caller's own step that changes the page table (e.g. M3's collect,
-   * under its own label), run after the callbacks; it must continue to I4a (its successor here).
+   * Instead of `pteChange`: the caller's own steps that change the page table (e.g. M3's collect,
+   * under their own labels), run after the callbacks in order; they must continue to I4a (the
+   * successor of the last one here).
    */
-  readonly announce?: StepDef<G, any, string>;
+  readonly announce?: readonly StepDef<G, any, string>[];
   /** The mutant `mutant-release-walk-skips-first`: I1's walk starts after the first subscription in the tree. */
   readonly skipFirst?: boolean;
   /**
@@ -233,7 +235,8 @@ export function invalidationSteps<G extends IntervalState>(o: InvOpts<G>): StepD
   const order = treeOrder(o);
   const hlistStart = o.hlist?.start ?? [];
   const hlistEnd = o.hlist?.end ?? [];
-  const after = hlistStart[0]?.label ?? (o.pteChange ? 'I3' : (o.announce?.label ?? 'I4a'));
+  const announce = o.announce ?? [];
+  const after = hlistStart[0]?.label ?? (o.pteChange ? 'I3' : (announce[0]?.label ?? 'I4a'));
   const finish = hlistEnd[0]?.label ?? 'done';
   /** The label of the callback of the first subscription in the tree at or after index `from`, or the step after the callbacks. */
   const nextCallback = (s: G, from: number): string => {
@@ -280,15 +283,14 @@ export function invalidationSteps<G extends IntervalState>(o: InvOpts<G>): StepD
           {
             label: 'I3',
             doc: o.pteChange.doc,
+            ...(o.pteChange.src !== undefined ? { src: o.pteChange.src } : {}),
             effect: (d: G, th: ICtx) => {
               o.pteChange!.effect(d);
               th.local.cur = 0;
             },
           },
         ]
-      : o.announce
-        ? [o.announce]
-        : []),
+      : announce),
     {
       ...andThen(M.lock('I4a', (s) => s.subs.lock, { doc: 'I4a mn_itree_inv_end: ⟨SUBS; active--; if active > 0 or seq even: unlock, return⟩' }), (d, th: ICtx) => {
         d.subs.active--;

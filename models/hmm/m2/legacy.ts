@@ -38,7 +38,7 @@ import { rwsemInit, rwsemSteps, rwsemType, rwsemUpRead } from '../../../spec/ker
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { baseAccess, baseFields, baseInit, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
 import { rangeAccess, rangeFaultSteps, rangeFields, rangeInvalidateEnd, rangeInvalidateStart, type RangeFaultLocals } from './rangeValid';
-import { M2_SOURCES } from './sources';
+import { M2_PTE_CHANGE, M2_SOURCES } from './sources';
 
 /** Fields for threads `ids`, `k` blockable invalidations and `oom` non-blockable ones (which change no PTE). */
 function legacyFields(ids: readonly string[], k: number, oom = 0) {
@@ -96,7 +96,7 @@ function invSteps(): StepDef<State, unknown, string>[] {
       doc: 'IS6 list_for_each_entry(mirror, &hmm->mirrors): sync_cpu_device_pagetables (nouveau_svm.c v5.3-rc): ⟨DLOCK; zap the device PTE of p; unlock⟩',
     }),
     R.upRead('IS7', msem, { doc: 'IS7 up_read(&hmm->mirrors_sem); hmm_put(hmm)' }),
-    { label: 'I3', doc: 'I3 the CPU PTE of p changes (a new page version; TLB flushed)', effect: (d) => void d.cpuPte++ },
+    { label: 'I3', doc: 'I3 the CPU PTE of p changes (a new page version; TLB flushed)', src: M2_PTE_CHANGE.legacy, effect: (d) => void d.cpuPte++ },
     rangeInvalidateEnd<State>(),
   ];
 }

@@ -33,7 +33,7 @@ import { mutexInit } from '../../../spec/kernel/mutex';
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { baseAccess, baseFields, baseInit, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
 import { faultLoopSteps, intervalAccess, intervalFields, invalidationSteps, removeSteps, subFree, type FaultLocals, type InvLocals, type RemoveLocals } from './interval';
-import { M2_SOURCES } from './sources';
+import { M2_PTE_CHANGE, M2_SOURCES } from './sources';
 
 /** Subscriptions of page p, in interval-tree order. */
 const SUBS = ['F', 'R'] as const;
@@ -148,7 +148,7 @@ export function buildSequence(c: M2Consts, opts: { h5: boolean; h11: boolean }) 
         dlockSub: 'F',
         plainSub: 'R',
         zap: (d) => void (d.devPte = null),
-        pteChange: { doc: 'I3 the CPU PTE of p changes (a new page version; TLB flushed), after every callback', effect: (d) => void d.cpuPte++ },
+        pteChange: { doc: 'I3 the CPU PTE of p changes (a new page version; TLB flushed), after every callback', src: M2_PTE_CHANGE.sequence, effect: (d) => void d.cpuPte++ },
         ...(c.subscriber ? { hlist: subscriberCallbacks } : {}),
       }),
     })

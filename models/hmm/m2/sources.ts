@@ -5,7 +5,7 @@
  * hmm_range_fault of v5.14, the legacy mm/hmm.c of v5.2 with nouveau_svm.c of v5.3-rc1, amdgpu_mn.c
  * of v5.2.
  */
-import { kernelSource, type StepSource } from '../../../spec/citation';
+import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
 
 const MMN = 'mm/mmu_notifier.c';
 const HMM = 'mm/hmm.c';
@@ -16,6 +16,19 @@ const v514 = kernelSource('v5.14');
 const removeFix = kernelSource('319561669a59');
 const v52 = kernelSource('v5.2');
 const v53rc1 = kernelSource('v5.3-rc1');
+const v53 = kernelSource('v5.3');
+/** "[PATCH v3 hmm 12/12] mm/hmm: Fix error flows in hmm_invalidate_range_start" (merged for v5.3). */
+const errorFlowsFix = mailSource('20190614004450.20252-13-jgg@ziepe.ca');
+const AMDGPU = 'drivers/gpu/drm/amd/amdgpu';
+
+/**
+ * I3, the PTE change an invalidation announces, per era: a copy-on-write fault's new page version
+ * (wp_page_copy: invalidate_range_start; ptep_clear_flush_notify; set_pte_at_notify; range_end).
+ */
+export const M2_PTE_CHANGE = {
+  legacy: v52('mm/memory.c', 'wp_page_copy'),
+  sequence: v58('mm/memory.c', 'wp_page_copy'),
+} as const;
 
 export const M2_SOURCES: Readonly<Record<string, StepSource>> = {
   // The interval notifier (v5.8–v5.17) and its test driver.
@@ -45,6 +58,9 @@ export const M2_SOURCES: Readonly<Record<string, StepSource>> = {
   // Another subscriber: amdgpu's userptr lock.
   C1: v52('drivers/gpu/drm/amd/amdgpu/amdgpu_mn.c', 'amdgpu_mn_lock'),
   C4: v52('drivers/gpu/drm/amd/amdgpu/amdgpu_mn.c', 'amdgpu_mn_unlock'),
+  // between amdgpu_mn_lock and _unlock in amdgpu_cs_submit: the userptr pages looked up (C2), the job pushed (C3)
+  C2: [v52(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit'), v52(`${AMDGPU}/amdgpu_ttm.c`, 'amdgpu_ttm_tt_get_user_pages')],
+  C3: v52(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit'),
   // The legacy HMM of v5.2 with nouveau's fault handler.
   NV1: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
   NV2: [v53rc1(NOUVEAU, 'nouveau_range_fault'), v52(HMM, 'hmm_range_register')],
@@ -63,6 +79,8 @@ export const M2_SOURCES: Readonly<Record<string, StepSource>> = {
   IS6: [v52(HMM, 'hmm_invalidate_range_start'), v53rc1(NOUVEAU, 'nouveau_svmm_sync_cpu_device_pagetables')],
   IS7: v52(HMM, 'hmm_invalidate_range_start'),
   IE2: v52(HMM, 'hmm_invalidate_range_end'),
+  // the fix's error unwind: `out: if (ret) notifiers_decrement(hmm)`
+  ISu: [errorFlowsFix('notifiers_decrement', HMM), v53(HMM, 'hmm_invalidate_range_start')],
   // A concurrent munmap (its thread kind named: MU1 is another step in the 2019 tables).
   'Mu.MU1': v52('mm/mmap.c', '__vm_munmap'),
   'Mu.MU2': v52('mm/mmap.c', '__vm_munmap'),

@@ -35,7 +35,7 @@ const UAF = { A: 'UAF_A', B: 'UAF_B' } as const;
 
 const fields = {
   err: errType('UAF_A', 'UAF_B'),
-  page: t.record({ A: pageType(IDS, { maxRef: 3, maxMap: 1, maxVal: 0 }), B: pageType(IDS, { maxRef: 3, maxMap: 1, maxVal: 0 }) }),
+  page: t.record({ A: pageType(IDS, { maxRef: 3, maxMap: 1, maxVal: 0 }, { lockdep: true }), B: pageType(IDS, { maxRef: 3, maxMap: 1, maxVal: 0 }, { lockdep: true }) }),
 };
 interface St {
   err: 'UAF_A' | 'UAF_B' | PrimitiveError | null;
@@ -70,35 +70,36 @@ function migSteps(order: readonly [PgName, PgName], blocking: boolean): Step[] {
           },
         };
   return [
-    {
-      label: 'CO2',
-      doc: `collect: get_page(${order[0]}), get_page(${order[1]})`,
-      effect: (d, th) => {
-        for (const x of order) if (pageGet(d, d.page[x], UAF[x])) th.local.hold[x]++;
+    ...order.map((x, i) => ({
+      label: i === 0 ? 'CO2' : 'CO2b',
+      doc: `collect: get_page(${x})`,
+      effect: (d: St, th: Ctx) => {
+        if (pageGet(d, d.page[x], UAF[x])) th.local.hold[x]++;
       },
-    },
+    })),
     lockStep('LK1', order[0]),
     lockStep('LK2', order[1]),
-    {
-      label: 'MG',
-      doc: 'the rest of the migration (abstracted); finalize: unlock the locked pages, put the references',
-      effect: (d, th) => {
-        for (const x of order) {
-          if (th.local.locked[x]) pageUnlock(d, d.page[x]);
-          th.local.locked[x] = false;
-          if (th.local.hold[x] > 0) {
-            th.local.hold[x]--;
-            pagePut(d, d.page[x], UAF[x]);
-          }
+    ...order.map((x, i) => ({
+      label: i === 0 ? 'MG' : 'MGb',
+      doc: `${i === 0 ? 'the rest of the migration (abstracted); ' : ''}finalize: unlock ${x} if locked, put its reference`,
+      atomic: 'put_page is one atomic decrement-and-test; the last one frees the page, which no one else then holds',
+      effect: (d: St, th: Ctx) => {
+        if (th.local.locked[x]) pageUnlock(d, d.page[x]);
+        th.local.locked[x] = false;
+        if (th.local.hold[x] > 0) {
+          th.local.hold[x]--;
+          pagePut(d, d.page[x], UAF[x]);
         }
       },
-    },
+    })),
   ];
 }
 
 export function buildAbba(blocking: boolean): Spec {
   const init = (): L => ({ locked: { A: false, B: false }, hold: { A: 0, B: 0 } });
   return new SpecBuilder<St>(fields)
+    // page locks are locks (lockdep); the counts atomics; contents and swap state unused here
+    .access({ 'page.*.ref': 'atomic', 'page.*.map': 'atomic', 'page.*.dirty': 'atomic', 'page.*.val': 'ghost', 'page.*.swap': 'ghost' })
     .sources(ABBA_SOURCES)
     .init(() => ({ err: null, page: { A: pageInit({ val: 0, map: 1 }), B: pageInit({ val: 0, map: 1 }) } }))
     .thread('Mig1', { instances: ['Mig1'], locals, initLocals: init, steps: migSteps(['A', 'B'], blocking) })

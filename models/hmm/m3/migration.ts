@@ -31,16 +31,27 @@
  * MGdev mapping the device page without its sequence check (the `deviceMapCheck=false` switch), so
  * that INV-DEVMAP, which no historical variant violates, is shown not to be vacuous.
  *
+ * Granularity (`hmmcheck lint hmm/m3-migration --strict`: no finding; pipeline/state.ts `pipeAccess`
+ * declares every field): the PTE is one word under the PTL (a spinlock in the state), read lock-free
+ * by the MMU (C0) and written under the PTL; PG_locked is a lock (spec/kernel/page.ts `lockdep`);
+ * the refcount, mapcount and PG_dirty are atomics; the device PTE is the driver's, under DLOCK (a
+ * mutex in the state). Collect holds the PTL across CO2 (folio_get, folio_trylock) and COmig (the
+ * PTE cleared, the migration entry, rmap, put); MADV_DONTNEED is range_start with the driver's
+ * callback (Z1), the zap in four steps (Z2 ⟨PTL; clear⟩, Z3 rmap + unlock, Z4 free_swap_cache, Z5
+ * the put) and range_end (Zend); a CPU access is the MMU's (C0) or, when the PTE does not allow it,
+ * the fault under the PTL (CF). Steps that still make several lock-free accesses say why
+ * (`atomic`): the acting thread holds the folio lock that every reader comparing the counts holds
+ * too (FOLIO_LOCKED), the page is still private to its allocator (PRIVATE_PAGE), or the one access
+ * is a put that may free (PUT_FREES); restore.ts runs alone, abba.ts splits its gets and puts.
+ *
  * Abstracted away, and why:
- * - The TLB (no tlb.ts): every CPU access goes through the PTE in one atomic step, and collect
- *   clears the PTE atomically (ptep_get_and_clear), so the dirty bit cannot be set behind it; H8 is
- *   the dropped dirty bit itself, not the flush ordering.
- * - The PTL and the driver lock: every critical section under them is one atomic step and none spans
- *   two steps, so the locks carry no state (§4 granularity rule). CO0/CO4 (notifier start/end) are
- *   merged into CO2: the only subscriber is the driver, which skips its own MIGRATE events, and its
- *   mmu_interval_read_begin is read there (equivalent here because Z is one atomic step and holes
- *   are not migrated). MMAP: Mig, Z and the faults all hold it for read and nothing takes it for
- *   write (munmap is not modelled), so it has no effect.
+ * - The TLB (no tlb.ts): the MMU reads the PTE itself in C0 (no cached translation), so the
+ *   flush collect does under the PTL is not modelled; H8 is the dropped dirty bit itself, not the
+ *   flush ordering (hmm/m3-migrate-device has per-CPU TLBs).
+ * - CO0/CO4 (notifier start/end around collect) are not steps: the only subscriber is the driver,
+ *   which skips its own MIGRATE events; its read_begin is CO1, which waits while Z's invalidation
+ *   is in progress (`devSeq` odd). MMAP: Mig, Z and the faults all hold it for read and nothing
+ *   takes it for write (munmap is not modelled), so it has no effect.
  * - THP, holes (pte_none entries are not migrated: migrate_vma_insert_page is not modelled), fork,
  *   other mappings of the page (try_to_migrate never finds one), LRU isolation failures (the
  *   isolation reference replaces the collect one; a transient reference is Pin's job), the
@@ -163,5 +174,23 @@ export const m3Migration = defineModel<Consts>({
       'fixed with deviceMapCheck=false: after migrate_vma_pages the driver maps the device page without checking its interval sequence, so a concurrent MADV_DONTNEED leaves the device mapping a freed page',
     ),
   },
+  abstractions: [
+    {
+      what: 'One address and one PTE; no TLB (the MMU reads the PTE in C0), so the flush under the PTL is not modelled; no THP, holes, fork or second mapping.',
+      couldHide: 'a stale TLB entry used after collect cleared the PTE (hmm/m3-migrate-device models per-CPU TLBs), and the large-folio split path of collect.',
+    },
+    {
+      what: "The driver's interval notifier is one sequence `devSeq` (odd while Z's invalidation is in progress); the migration's own MIGRATE invalidation is skipped by the driver and not a step.",
+      couldHide: "a second subscriber's callback between collect's range_start and its PTE changes, and the driver's lock order against the notifier's.",
+    },
+    {
+      what: "Steps that make several lock-free accesses under a folio lock the acting thread holds are one step (FOLIO_LOCKED: collect's COmig, MG5, MGrestore, MG7, MG8, Rc's unmap / pageout / drop, Ev's unmap / restore / final), as is a fresh page's fill (PRIVATE_PAGE) and a put that frees (PUT_FREES).",
+      couldHide: 'a reader that compares refcount and mapcount without the folio lock (none in the modelled threads; get_page_unless_zero sees a nonzero count either way).',
+    },
+    {
+      what: 'Reclaim scans S0 only and only reclaims a page already in the swap cache (no add_to_swap); pageout completes in its step; a transient pin is Pin on S0; the eviction evicts D0.',
+      couldHide: 'reclaim of the migrate-back destination, writeback in flight during a migration, and pins of the device page.',
+    },
+  ],
   build,
 });

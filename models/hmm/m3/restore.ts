@@ -88,6 +88,26 @@ export interface RestoreForms {
   readonly unlockStep: number;
 }
 
+/**
+ * Why each step may make several accesses: the migration runs alone here (H6 is an index bug of one
+ * thread's loops), so no other thread can observe it between two of its accesses.
+ */
+const ALONE = 'the migration is the only thread of this configuration (H6 is a bug of its own restore loops, hmm-domain.md §2): no other thread can observe the state between two of its accesses';
+
+/** The fields as the kernel would declare them; every step is ALONE-justified, so lint only reviews them. */
+const access = {
+  // the PTEs (each one pte_t) under the PTL collect and finalize take
+  pte: 'lockless',
+  'page.*.ref': 'atomic',
+  'page.*.map': 'atomic',
+  'page.*.lock': 'atomic',
+  'page.*.dirty': 'atomic',
+  'page.*.val': 'ghost',
+  'page.*.swap': 'ghost',
+  // hmm_pfn_t pfns[]: the migration's own array, global only so that the invariants read it
+  pfns: 'ghost',
+} as const;
+
 const pmdAddrEnd = (addr: number): number => Math.min(Math.floor(addr / PMD_SIZE) * PMD_SIZE + PMD_SIZE, END);
 
 /**
@@ -126,6 +146,7 @@ export function buildRestore(forms: RestoreForms): Spec {
     ? [
         {
           label: 'RS0',
+          atomic: ALONE,
           doc: 'v13 restore: outer walk — skip entries without MIGRATE; else restart := addr, next := pmd_addr_end(addr)',
           effect: (d: St, th: Ctx) => {
             const l = th.local;
@@ -142,6 +163,7 @@ export function buildRestore(forms: RestoreForms): Spec {
         },
         {
           label: 'RS1',
+          atomic: ALONE,
           doc: 'v13 restore: ⟨PTL⟩ re-walk the PMD from restart: for an entry without MIGRATE, ptep_get_and_clear; a migration entry → mk_pte(page), get_page, page_add_anon_rmap',
           effect: (d: St, th: Ctx) => {
             const l = th.local;
@@ -166,6 +188,7 @@ export function buildRestore(forms: RestoreForms): Spec {
         },
         {
           label: 'RS2',
+          atomic: ALONE,
           doc: `v13 restore: unlock loop over the PMD — pfns[i] = 0, unlock_page, restore--, putback_lru_page; addr += ${forms.unlockStep === PAGE_SHIFT ? 'PAGE_SHIFT' : 'PAGE_SIZE'}, i++`,
           effect: (d: St, th: Ctx) => {
             const l = th.local;
@@ -186,6 +209,7 @@ export function buildRestore(forms: RestoreForms): Spec {
     : [
         {
           label: 'RS',
+          atomic: ALONE,
           doc: 'v4.14 restore (migrate_vma_prepare): for i < npages && restore, one page at a time: remove_migration_pte, src[i] = 0, unlock_page, put_page, restore--',
           effect: (d: St, th: Ctx) => {
             const l = th.local;
@@ -212,6 +236,7 @@ export function buildRestore(forms: RestoreForms): Spec {
   const steps: Step[] = [
     {
       label: 'CO2',
+      atomic: ALONE,
       doc: 'hmm_collect_walk_pmd, one PTE: get_page; trylock_page → migration entry, page_remove_rmap, put_page; pfns[i] = page|MIGRATE|LOCKED',
       effect: (d: St, th: Ctx) => {
         const l = th.local;
@@ -237,6 +262,7 @@ export function buildRestore(forms: RestoreForms): Spec {
     },
     {
       label: 'LI',
+      atomic: ALONE,
       doc: 'hmm_migrate_lock_and_isolate, one entry: (lock_page if collect did not lock it); isolate_lru_page, drop the collect reference; hmm_migrate_page_check(page, 1) fails → clear MIGRATE, npages--, restore++',
       effect: (d: St, th: Ctx) => {
         const l = th.local;
@@ -266,11 +292,13 @@ export function buildRestore(forms: RestoreForms): Spec {
     ...restoreSteps,
     {
       label: 'UM',
+      atomic: ALONE,
       doc: 'hmm_migrate_unmap: try_to_unmap and the page check again — nothing fails here (no other mapping, no new pin)',
       effect: () => {},
     },
     {
       label: 'CP',
+      atomic: ALONE,
       doc: 'driver alloc_and_copy: no destination allocated (MIGRATE cleared, source pfns kept); struct_page and finalize_and_map have nothing to do',
       effect: (d: St, th: Ctx) => {
         for (const pfn of d.pfns) pfn.migrate = false;
@@ -279,6 +307,7 @@ export function buildRestore(forms: RestoreForms): Spec {
     },
     {
       label: 'FIN',
+      atomic: ALONE,
       doc: 'hmm_migrate_remove_migration_pte, one PTE: a migration entry → remove_migration_ptes(page, pfns[i] ?: page); pfns[i] = 0; unlock_page; putback_lru_page',
       effect: (d: St, th: Ctx) => {
         const l = th.local;
@@ -300,6 +329,7 @@ export function buildRestore(forms: RestoreForms): Spec {
   ];
 
   return new SpecBuilder<St>(fields)
+    .access(access)
     .sources(restoreSources(forms.loop))
     .init(() => ({
       err: null,

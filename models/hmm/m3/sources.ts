@@ -11,6 +11,10 @@ const MD = 'mm/migrate_device.c';
 const MEM = 'mm/memory.c';
 const VMSCAN = 'mm/vmscan.c';
 const v414 = kernelSource('v4.14');
+const MMN = 'mm/mmu_notifier.c';
+const TEST_HMM = 'lib/test_hmm.c';
+/** lib/test_hmm.c as read at 08a7c7772b4d (the v5.8-era driver: its fault path invalidates the device PTE after migrate_vma_pages). */
+const testHmm58 = kernelSource('08a7c7772b4db0be06e3b27239147c0a36e2a507');
 const v13 = mailSource('1479493107-982-17-git-send-email-jglisse@redhat.com');
 
 /** pipeline/build.ts: the migration, the CPU threads, MADV_DONTNEED, reclaim, a pin, the eviction. */
@@ -23,6 +27,10 @@ export const PIPELINE_SOURCES: Readonly<Record<string, StepSource>> = {
   MG7: now(MD, '__migrate_device_pages'),
   MG8: now(MD, '__migrate_device_finalize'),
   MG9: now(MD, '__migrate_device_finalize'),
+  MG9d: now(MD, '__migrate_device_finalize'),
+  CO1: now(MMN, 'mmu_interval_read_begin'),
+  COmig: now(MD, 'migrate_vma_collect_pmd'),
+  CF: now(MEM, 'handle_pte_fault'),
   C0: now(MEM, 'handle_pte_fault'),
   Cmwait: now('mm/migrate.c', 'migration_entry_wait'),
   Cptl: now(MEM, 'do_swap_page'),
@@ -30,7 +38,12 @@ export const PIPELINE_SOURCES: Readonly<Record<string, StepSource>> = {
   Cmig: now(MEM, 'do_swap_page'),
   Cunl: now(MEM, 'do_swap_page'),
   Cret: now(MEM, 'do_swap_page'),
-  zap: [now('mm/madvise.c', 'madvise_dontneed_single_vma'), now(MEM, 'zap_pte_range')],
+  Z1: [now('mm/madvise.c', 'madvise_dontneed_single_vma'), now(MMN, 'mn_itree_invalidate')],
+  Z2: now(MEM, 'zap_pte_range'),
+  Z3: now(MEM, 'zap_pte_range'),
+  Z4: now('mm/swap_state.c', 'free_pages_and_swap_cache'),
+  Z5: now('mm/swap_state.c', 'free_pages_and_swap_cache'),
+  Zend: now(MMN, 'mn_itree_inv_end'),
   isolate: now(VMSCAN, 'shrink_folio_list'),
   unmap: now('mm/rmap.c', 'try_to_unmap_one'),
   pageout: now(VMSCAN, 'pageout'),
@@ -38,12 +51,27 @@ export const PIPELINE_SOURCES: Readonly<Record<string, StepSource>> = {
   get: now('include/linux/mm.h', 'get_page_unless_zero'),
   put: now('include/linux/mm.h', 'put_page'),
   lock: now(MD, 'migrate_device_range'),
+  inv: now('mm/rmap.c', 'try_to_migrate'),
   restore: now(MD, 'migrate_device_finalize'),
+  rput: now(MD, 'migrate_device_finalize'),
+  copy: now(TEST_HMM, 'dmirror_device_evict_chunk'),
+  unlockd: now(MD, 'migrate_device_finalize'),
   pages: now(MD, 'migrate_device_pages'),
   final: now(MD, 'migrate_device_finalize'),
   unlock: now(MD, 'migrate_device_finalize'),
   memunmap: now('mm/memremap.c', 'memunmap_pages'),
 };
+
+/**
+ * MGdev, the driver's device page-table update after migrate_vma_pages (a step's own `src`: the
+ * label is shared by both directions): to device memory, test_hmm's finalize_and_map (current
+ * name); back to RAM in the fault path, the v5.8 driver's dmirror_devmem_fault_finalize_and_map
+ * (read at 08a7c7772b4d: ⟨dmirror->mutex; dmirror_do_update; unlock⟩ after migrate_vma_pages).
+ */
+export const MGDEV_SOURCES = {
+  toDevice: now(TEST_HMM, 'dmirror_migrate_finalize_and_map'),
+  toRam: testHmm58(TEST_HMM, 'dmirror_devmem_fault_finalize_and_map'),
+} as const;
 
 /** restore.ts: `v13` the posted hmm_migrate_* loop (mail), else the merged v4.14 migrate_vma_prepare. */
 export function restoreSources(loop: 'v13' | 'v4.14'): Readonly<Record<string, StepSource>> {
@@ -63,7 +91,9 @@ export function restoreSources(loop: 'v13' | 'v4.14'): Readonly<Record<string, S
 /** abba.ts: collect, the prepare phase's page locks, the rest (mm/migrate.c of v4.14). */
 export const ABBA_SOURCES: Readonly<Record<string, StepSource>> = {
   CO2: v414('mm/migrate.c', 'migrate_vma_collect'),
+  CO2b: v414('mm/migrate.c', 'migrate_vma_collect'),
   LK1: v414('mm/migrate.c', 'migrate_vma_prepare'),
   LK2: v414('mm/migrate.c', 'migrate_vma_prepare'),
   MG: [v414('mm/migrate.c', 'migrate_vma'), v414('mm/migrate.c', 'migrate_vma_finalize')],
+  MGb: v414('mm/migrate.c', 'migrate_vma_finalize'),
 };

@@ -71,7 +71,7 @@ import { freeNotifier, HMM_MUTANTS, hmmAccess, hmmFields, hmmInit, hmmMutantVari
 import { INV as M2, mmapOwned } from '../m2/common';
 import { rangeAccess, rangeFaultSteps, rangeFields, rangeInvalidateEnd, rangeInvalidateStart, type RangeFaultLocals } from '../m2/rangeValid';
 import { INV as M3, quiescence } from '../m3/common';
-import { PIPE_CODES, pipeInitLocals, pipelineSteps, pipeLocalsType, pipeMutantDoc, pipeMutantVariants, zapAddress, type PageName, type PL } from '../m3/pipeline';
+import { COLLECT_LABELS, PIPE_CODES, pipeAccess, pipeInitLocals, pipelineSteps, pipeLocalsType, pipeMutantDoc, pipeMutantVariants, zapInitLocals, zapLocals, zapPteSteps, type PageName, type PL, type ZapL } from '../m3/pipeline';
 import { selectMutant } from '../mutants';
 import * as H from './harness';
 import { M4_2019_SOURCES } from './sources';
@@ -80,6 +80,8 @@ const IDS = ['C', 'Exit', 'Unreg', 'F', 'Mig'] as const;
 /** The threads that read the notifier SRCU: Exit's release, Mig's invalidations. */
 const READERS = ['Exit', 'Mig'] as const;
 const PAGE_THREADS = ['Mig'] as const;
+/** The threads that take the PTL of `a`: Mig's collect and finalize, Exit's zap. */
+const PTL_THREADS = ['Mig', 'Exit'] as const;
 /** One mirror (the driver's), one range (F's). */
 const N = 1;
 
@@ -91,7 +93,7 @@ function fields2019() {
     dlock: mutexType(IDS),
     mmap: rwsemType(IDS),
     ...rangeFields(IDS, 1),
-    ...H.worldFields(PAGE_THREADS),
+    ...H.worldFields(PAGE_THREADS, PTL_THREADS),
     /** Ghost: the mirror was on the list when hmm_release took mirrors_sem (it is due one ->release). */
     relDue: t.bool(),
   };
@@ -103,6 +105,15 @@ type ML = PL & CursorLocals;
 export type Era2019Consts = { fault: boolean; migrate: boolean };
 
 const dlockFree = (s: State) => mutexFree(s.dlock);
+
+/**
+ * The driver's callbacks (nouveau's ->release and sync_cpu_device_pagetables take svmm->mutex, DLOCK,
+ * around their device page-table update): `labels` wait for DLOCK (the hooks' guard, or here) and
+ * hold it for the step.
+ */
+function underDlock<L>(steps: readonly StepDef<State, L, string>[], labels: readonly string[]): StepDef<State, L, string>[] {
+  return H.guardLabels(steps, labels, dlockFree).map((st) => (labels.includes(st.label) ? { ...st, holds: [...(st.holds ?? []), (s: State) => s.dlock] } : st));
+}
 
 /** M3's pipeline mutants this era runs (no CPU access here, so not the INV-DATA one). */
 const PIPE_MUTANTS = ['mutant-collect-skips-folio-lock', 'mutant-unmap-relocks-collected-page', 'mutant-restore-pte-without-ref'] as const;
@@ -139,7 +150,7 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
   // Exit: M1's release section, once mm_users is 0; RL4 records whether the mirror is due a ->release.
   const exitSteps = [
     ...inline(
-      H.redoc(hmm.exit, 'E1', 'E1 exit_mmap → __mmu_notifier_release, once mm_users is 0: srcu_read_lock').map((st) => {
+      H.redoc(underDlock(hmm.exit, ['RL6']), 'E1', 'E1 exit_mmap → __mmu_notifier_release, once mm_users is 0: srcu_read_lock').map((st) => {
         if (st.label === 'E1') return H.afterLastUser(st);
         if (st.label !== 'RL4') return st;
         // fixed: the mirrors on the list when hmm_release takes mirrors_sem for read; v5.2: the one it takes off the list
@@ -147,13 +158,10 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
           if (v52 ? d.hmm.msem.writer === th.id && th.local.cur < N : true) d.relDue = v52 || d.mirror[0]!.onList;
         });
       }),
-      { exit: 'X2' },
+      { exit: 'Z2' },
     ),
-    {
-      label: 'X2',
-      doc: 'X2 exit_mmap → unmap_vmas: ⟨PTL; zap the PTE of a⟩ (the hmm notifier is unlinked: no callback), free the page (device-private: the last reference → page_free); free_pgtables',
-      effect: (d: State) => zapAddress(d),
-    },
+    // X2: exit_mmap → unmap_vmas → zap_pte_range (the hmm notifier is unlinked: no callback); free_pgtables
+    ...zapPteSteps<ZapL>('done'),
   ];
 
   const fSteps = [
@@ -166,9 +174,10 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
   // Mig: migrate_vma's collect between invalidate_range_start (M1's dispatch with M2's IS2) and
   // _end (M2's IE2); then, if a page was collected, M3's unmap … finalize.
   const pipeMutant = selectMutant(cfg.variant, PIPE_MUTANTS);
-  const [collect, ...migrate] = pipelineSteps({
+  const pipeline = pipelineSteps({
     dir: 'toDevice',
     after: 'done',
+    collectEnd: 'VE1',
     dropDirty: false,
     skipUnmapRestore: false,
     faultPage: false,
@@ -176,6 +185,8 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
     driver: { seq: () => 0 },
     mutant: pipeMutant,
   });
+  const collect = pipeline.filter((st) => COLLECT_LABELS.includes(st.label));
+  const migrate = pipeline.filter((st) => !COLLECT_LABELS.includes(st.label));
   const rangeEnd: StepDef<State, ML, string>[] = [
     U.readLock('VE1', (s) => s.srcu, 'VE1 srcu_read_lock (__mmu_notifier_invalidate_range_end)'),
     hmm.dispatch('VE2', v52 ? 'IE1a' : 'IE2', 'VE3', 'VE2 for each notifier still LINKED: ->invalidate_range_end = hmm_invalidate_range_end'),
@@ -188,30 +199,32 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
   ];
   const migSteps = [
     H.mmgetNotZero<State>('M0', 'done'),
-    ...inline(hmm.inv, { exit: 'CO2' }),
-    andThen(
-      {
-        ...collect!,
-        doc: pipeMutantDoc(
-          pipeMutant,
-          'CO2',
-          'CO2 migrate_vma_collect (v4.14, between invalidate_range_start and _end): ⟨PTL; get_page; trylock_page → clear the PTE, set_page_dirty if it was dirty, migration entry, remove rmap, put_page⟩; flush; PTL unlock',
-        ),
-      },
-      (_d, th) => th.goto('VE1'),
+    ...inline(underDlock(hmm.inv, ['IS6']), { exit: collect[0]!.label }),
+    ...collect.map((st) =>
+      st.label !== 'CO2'
+        ? st
+        : {
+            ...st,
+            doc: pipeMutantDoc(
+              pipeMutant,
+              'CO2',
+              'CO2 migrate_vma_collect (v4.14, between invalidate_range_start and _end): ⟨spin_lock(PTL); get_page; trylock_page⟩, then COmig (clear the PTE, set_page_dirty if it was dirty, migration entry, remove rmap, put_page; flush; PTL unlock)',
+            ),
+          },
     ),
     ...rangeEnd,
     ...inline(H.guardLabels<State, PL>(H.redoc(migrate, 'MGdev', 'driver finalize_and_map: ⟨DLOCK; map the device page in the device page table⟩ (no sequence in this era)'), ['MGdev'], dlockFree), { exit: 'M10' }),
     H.mmput<State>('M10'),
   ];
 
-  const unregSteps = [H.deviceTeardown<any>(), ...hmm.unreg];
+  // the mutant's MU2 calls the driver's ->release, which takes DLOCK
+  const unregSteps = [H.deviceTeardown<any>(), ...underDlock(hmm.unreg, cfg.variant === 'mutant-unregister-calls-release' ? ['MU2'] : [])];
 
   const b = new SpecBuilder<State>(fields2019())
     .sources(M4_2019_SOURCES)
     // M1's mirror-layer, M2's range fields and the harness's (the M3 pipeline's fields are not
     // declared yet): mm_users is an atomic; relDue is the invariants' bookkeeping.
-    .access({ ...hmmAccess(v52), ...rangeAccess, mmUsers: 'atomic', relDue: 'ghost' })
+    .access({ ...hmmAccess(v52), ...rangeAccess, ...pipeAccess, mmUsers: 'atomic', relDue: 'ghost' })
     .init(() => ({
       err: null,
       srcu: srcuInit(READERS, ['free_notifier']),
@@ -228,7 +241,7 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
     }))
     .action('free_notifier', {}, freeNotifier<State>())
     .thread('C', { instances: ['C'], steps: [H.mmput<State>('CX', 'CX the process exits: mmput(mm); the last reference runs exit_mmap (Exit)')] })
-    .thread('Exit', { instances: ['Exit'], locals: { cur: t.int(0, N) }, initLocals: (): CursorLocals => ({ cur: N }), steps: exitSteps })
+    .thread('Exit', { instances: ['Exit'], locals: { cur: t.int(0, N), ...zapLocals }, initLocals: (): CursorLocals & ZapL => ({ cur: N, ...zapInitLocals() }), steps: exitSteps })
     .thread('Unreg', { instances: ['Unreg'], steps: unregSteps })
     .thread('F', {
       instances: c.fault ? ['F'] : [],
@@ -290,7 +303,7 @@ export const m4Era2019 = defineModel<Era2019Consts>({
   },
   abstractions: [
     {
-      what: "M1's mirror layer with one mirror (hmm2019.ts: each callback one step under the guard that DLOCK is free) and M2's range protocol with one range; register and hmm_get_or_create are left out.",
+      what: "M1's mirror layer with one mirror (hmm2019.ts: each of the driver's callbacks one step holding DLOCK) and M2's range protocol with one range; register and hmm_get_or_create are left out.",
       couldHide: 'races between two mirrors or two ranges of one hmm, and register racing teardown.',
     },
     {
@@ -298,8 +311,8 @@ export const m4Era2019 = defineModel<Era2019Consts>({
       couldHide: 'nothing of v5.2 that M1 does not show; the combination of both bugs in one run.',
     },
     {
-      what: "The non-blockable invalidation path and mirrors_sem trylocks are not in M4 (they are M2's legacy era with `nonblock`); the M3 pipeline's fields (PTE, pages, device PTE) are not yet declared for lint (its findings remain).",
-      couldHide: "an OOM reaper racing migration's invalidation pair, and merged lock-free accesses in the pipeline's steps.",
+      what: "The non-blockable invalidation path and mirrors_sem trylocks are not in M4 (they are M2's legacy era with `nonblock`); M3's pipeline steps are the current mainline ones (state.ts `pipeAccess`: PTE under the PTL, page locks, atomic counts) with the v4.14 collect's citations, and their several-access steps are justified as in hmm/m3-migration (folio lock held, a private page, a freeing put).",
+      couldHide: "an OOM reaper racing migration's invalidation pair; v4.14's collect did not carry the PTE dirty bit to the page (fd35ca3d12cc, 2022), which the current steps do — no thread writes `a` in this model, so the difference cannot show.",
     },
   ],
   build,

@@ -25,6 +25,8 @@
 import type { SpecBuilder, StepDef, ThreadCtx, ThreadView } from '../../../spec/builder';
 import type { ErrState } from '../../../spec/kernel/errors';
 import { mutexSteps, type Mutex } from '../../../spec/kernel/mutex';
+import { atomicDecAndTest, atomicIncNotZero } from '../../../spec/kernel/refcount';
+import { spinlockInit } from '../../../spec/kernel/spinlock';
 import { pageFreeInit, pageInit, pageLocked } from '../../../spec/kernel/page';
 import { ptePresent } from '../../../spec/kernel/pte';
 import { when } from '../../../spec/kernel/steps';
@@ -52,10 +54,13 @@ export interface HarnessState extends ErrState, PipeState {
 /** `mmUsers ∈ 0..3`: C's reference plus F's and Mig's (one more per extra fault thread). */
 export const MAX_USERS = 3;
 
-/** Schema fields of `a`'s pages and PTE and the device's view (M3's) for page-lock `owners`, the pgmap, and mm_users. */
-export function worldFields<const O extends string>(owners: readonly O[], maxUsers = MAX_USERS) {
+/**
+ * Schema fields of `a`'s pages, PTE and PTL and the device's view (M3's) for page-lock `owners` and
+ * PTL holders `ptlOwners`, the pgmap, and mm_users.
+ */
+export function worldFields<const O extends string, const P extends string>(owners: readonly O[], ptlOwners: readonly P[], maxUsers = MAX_USERS) {
   return {
-    ...pipeFields(owners),
+    ...pipeFields(owners, ptlOwners),
     /** memunmap_pages has run: the pgmap (and the driver's ops) are gone. */
     pgmapDead: t.bool(),
     mmUsers: t.int(0, maxUsers),
@@ -69,6 +74,7 @@ export function worldFields<const O extends string>(owners: readonly O[], maxUse
 export function initialWorld() {
   return {
     pte: ptePresent<PageName>('S0', true, false),
+    ptl: spinlockInit(),
     page: { S0: pageInit({ val: V0, map: 1 }), S1: pageFreeInit(), S2: pageFreeInit(), D0: pageFreeInit() },
     lastWrite: V0,
     devPte: null,
@@ -77,25 +83,24 @@ export function initialWorld() {
   };
 }
 
-/** mmget_not_zero: take an mm_users reference, or give up (go to `onFail`) once the mm is exiting. */
+/** mmget_not_zero: atomic_inc_not_zero(&mm->mm_users) (spec/kernel/refcount.ts), or give up (go to `onFail`) once the mm is exiting. */
 export function mmgetNotZero<G extends HarnessState>(label: string, onFail: string): StepDef<G, unknown, string> {
   return {
     label,
-    doc: `${label} mmget_not_zero(mm): fails once mm_users reached 0`,
+    doc: `${label} mmget_not_zero(mm): atomic_inc_not_zero(&mm->mm_users), fails once it reached 0`,
     effect: (d, th) => {
-      if (d.mmUsers === 0) return th.goto(onFail);
-      d.mmUsers++;
+      if (!atomicIncNotZero(d, d, { field: 'mmUsers' })) th.goto(onFail);
     },
   };
 }
 
-/** mmput: drop an mm_users reference; the last one runs exit_mmap (the Exit thread). */
-export function mmput<G extends HarnessState>(label: string, doc = `${label} mmput(mm); the last reference runs exit_mmap (Exit)`): StepDef<G, unknown, string> {
+/** mmput: atomic_dec_and_test(&mm->mm_users) (spec/kernel/refcount.ts); the last one runs exit_mmap (the Exit thread, `afterLastUser`). */
+export function mmput<G extends HarnessState>(label: string, doc = `${label} mmput(mm): atomic_dec_and_test(&mm->mm_users); the last reference runs exit_mmap (Exit)`): StepDef<G, unknown, string> {
   return {
     label,
     doc,
     effect: (d, th) => {
-      d.mmUsers--;
+      atomicDecAndTest(d, d, { field: 'mmUsers' });
       th.goto(DONE);
     },
   };
@@ -113,12 +118,16 @@ export function driverCallsReturned(s: { F: { pc: string }[]; Mig: { pc: string 
 
 /** DZ: the driver's close tears down its device page table under DLOCK, once its calls have returned. */
 export function deviceTeardown<G extends HarnessState & { F: { pc: string }[]; Mig: { pc: string }[] }>(): StepDef<G, unknown, string> {
-  return when(
-    mutexSteps<G>().critical('DZ', (s) => s.dlock, (d) => void (d.devPte = null), {
-      doc: 'DZ the driver closes its mirror (its fault and migrate ioctls have returned): ⟨DLOCK; tear down the device page table; unlock⟩',
-    }),
-    driverCallsReturned,
-  );
+  return {
+    ...when(
+      mutexSteps<G>().critical('DZ', (s) => s.dlock, (d) => void (d.devPte = null), {
+        doc: 'DZ the driver closes its mirror (its fault and migrate ioctls have returned): ⟨DLOCK; tear down the device page table; unlock⟩',
+      }),
+      driverCallsReturned,
+    ),
+    atomic:
+      "DZ's one kernel access is the device page table under DLOCK; its guard reads the fault's and the migration's program counters as the model's stand-in for the file reference their ioctls hold (the driver's release runs on the last fput), not a kernel access",
+  };
 }
 
 /** Locals a device fault keeps about the page: the pfn its walk recorded, and the page a migration_entry_wait waits for. */

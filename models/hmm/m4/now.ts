@@ -103,7 +103,12 @@ import {
   pipeLocalsType,
   pipeMutantDoc,
   pipeMutantVariants,
-  zapAddress,
+  pipeAccess,
+  COLLECT_LABELS,
+  zapInitLocals,
+  zapLocals,
+  zapPteSteps,
+  type ZapL,
   type EvictMutant,
   type EvL,
   type Op,
@@ -113,12 +118,14 @@ import {
 } from '../m3/pipeline';
 import { mutantVariant, selectMutant } from '../mutants';
 import * as H from './harness';
-import { notified, replaceStep } from './notified';
+import { notified, replaceChain, replaceStep } from './notified';
 import { M4_NOW_SOURCES } from './sources';
 
 const IDS = ['C', 'Exit', 'Unreg', 'F', 'F2', 'Mig', 'Ev'] as const;
 /** The threads that lock pages and hold page references. */
 const PAGE_THREADS = ['Mig', 'C', 'Ev'] as const;
+/** The threads that take the PTL of `a` (Exit's zap besides the page threads). */
+const PTL_THREADS = ['Mig', 'C', 'Ev', 'Exit'] as const;
 /** The one subscription, the driver's (sF, keyed F as in M2). */
 const SUBS = ['F'] as const;
 /**
@@ -139,7 +146,7 @@ function nowFields() {
     dlock: mutexType(IDS),
     mmap: rwsemType(IDS),
     ...intervalFields(IDS, K, SUBS, MAX_SEQ),
-    ...H.worldFields(PAGE_THREADS, H.MAX_USERS + 1),
+    ...H.worldFields(PAGE_THREADS, PTL_THREADS, H.MAX_USERS + 1),
     /** RELEASE callbacks sF received. */
     rel: t.int(0, 2),
     /** Ghost: sF was in the tree when Exit's release invalidation started (it is due one RELEASE callback). */
@@ -183,8 +190,8 @@ function renumbered<L>(steps: readonly StepDef<State, L, string>[]): StepDef<Sta
 }
 
 /** M2's invalidation around one step of M3's that changes the PTE of `a` (the driver's callback zaps its device PTE). */
-const notifiedChange = <L extends InvLocals>(change: StepDef<State, L, string>, resume: (l: L) => string, doc: string) =>
-  renumbered(notified<State, L>({ change: { ...change, doc }, resume, dlockSub: 'F', zap: H.zapDevice }));
+const notifiedChange = <L extends InvLocals>(change: readonly StepDef<State, L, string>[], resume: (l: L) => string, doc: string) =>
+  renumbered(notified<State, L>({ change: change.map((st, i) => (i === 0 ? { ...st, doc } : st)), resume, dlockSub: 'F', zap: H.zapDevice }));
 
 /** The driver's interval notifier as M3's pipeline sees it: sF's seq (its callback runs on MIGRATE events too: ./notified.ts). */
 const driver: PipeDriver = { seq: (d) => (d as State).sub.F.seq };
@@ -234,14 +241,14 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
   const intervalMutant = selectMutant(cfg.variant, INTERVAL_MUTANTS);
   const skipFirst = intervalMutant === 'mutant-release-walk-skips-first';
   const ops = CPU_OPS[c.cpu]!;
-  const pipe = { dropDirty: false, skipUnmapRestore: false, mapCheck: true, driver, mutant: pipeMutant };
+  const pipe = { dropDirty: false, skipUnmapRestore: false, mapCheck: true, driver, mutant: pipeMutant, collectEnd: 'I4a' };
 
   // C: M3's CPU thread; its migrate-to-RAM collect (CO2) runs inside M2's invalidation.
-  const cpu = replaceStep(cpuSteps(ops, { oldFault: h9, pipe }) as StepDef<State, PL & InvLocals, string>[], 'CO2', (co2) =>
+  const cpu = replaceChain(cpuSteps(ops, { oldFault: h9, pipe }) as StepDef<State, PL & InvLocals, string>[], COLLECT_LABELS, (collect) =>
     notifiedChange<PL & InvLocals>(
-      co2,
+      collect,
       (l) => (l.src === null ? (h9 ? 'Cret' : 'Cunl') : 'MG5'),
-      'CO2 migrate_to_ram → migrate_vma_setup → migrate_vma_collect (mm/migrate_device.c @022a12deda53), between range_start(MIGRATE) = I1–I2c and range_end = I4: ⟨PTL; device-private entry of the owner: folio_get; fault_folio or folio_trylock → migration entry, remove rmap, folio_put⟩; PTL unlock',
+      'CO2 migrate_to_ram → migrate_vma_setup → migrate_vma_collect (mm/migrate_device.c @022a12deda53), between range_start(MIGRATE) = I1–I2c and range_end = I4: ⟨spin_lock(PTL); device-private entry of the owner: folio_get; fault_folio or folio_trylock⟩, then COmig (the PTL held)',
     ),
   );
   const cSteps = [
@@ -251,20 +258,23 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
 
   // Mig: migrate_vma_setup's collect is announced by a whole interval invalidation (I1–I4, M2's
   // steps) around M3's collect CO2; then, if a page was collected, M3's unmap … finalize.
-  const [collect, ...migrate] = pipelineSteps({ ...pipe, driver: { seq: driver.seq }, dir: 'toDevice', after: 'done', faultPage: false });
+  const pipeline = pipelineSteps({ ...pipe, driver: { seq: driver.seq }, dir: 'toDevice', after: 'done', faultPage: false });
+  const collect = pipeline.filter((st) => COLLECT_LABELS.includes(st.label));
+  const migrate = pipeline.filter((st) => !COLLECT_LABELS.includes(st.label));
   const migCollect = renumbered(invalidationSteps<State>({
     dlockSub: 'F',
     zap: H.zapDevice,
-    announce: andThen(
-      {
-        ...collect!,
-        doc: pipeMutantDoc(
-          pipeMutant,
-          'CO2',
-          'CO2 (after the callbacks of CO0 = I1–I2) read_begin; ⟨PTL; folio_get; folio_trylock → clear the PTE, folio_mark_dirty if it was dirty, migration entry, remove rmap, folio_put⟩; CO3 flush + PTL unlock; then CO4 = I4',
-        ),
-      },
-      (_d, th) => th.goto('I4a'),
+    announce: collect.map((st) =>
+      st.label !== 'CO2'
+        ? st
+        : {
+            ...st,
+            doc: pipeMutantDoc(
+              pipeMutant,
+              'CO2',
+              'CO2 (after CO1 read_begin and the callbacks of CO0 = I1–I2) migrate_vma_collect_pmd: ⟨spin_lock(PTL); folio_get; folio_trylock⟩, then COmig (the PTL held); then CO4 = I4',
+            ),
+          },
     ),
   }));
   const migSteps = [
@@ -306,14 +316,8 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
     invalidationSteps<State>({
       dlockSub: 'F',
       zap: H.zapDevice,
-      announce: {
-        label: 'X2',
-        doc: 'X2 exit_mmap → unmap_vmas → unmap_single_vma … zap_pte_range (mm/memory.c @022a12deda53), between range_start(UNMAP) = XI1–XI2c and range_end = XI4: ⟨PTL; zap the PTE of a⟩, free the page (device-private: the last reference → page_free)',
-        effect: (d: State, th: ThreadCtx<InvLocals, string>) => {
-          zapAddress(d);
-          th.goto('I4a');
-        },
-      },
+      // exit_mmap → unmap_vmas → unmap_single_vma … zap_pte_range, between range_start(UNMAP) = XI1–XI2c and range_end = XI4
+      announce: zapPteSteps<ZapL>('I4a'),
     }),
   );
   const exitSteps = [
@@ -331,7 +335,7 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
     ),
     ...inline(
       H.redoc(unmapVmas, 'I1', 'XI1 exit_mmap → unmap_vmas: mmu_notifier_invalidate_range_start(UNMAP, [0, ULONG_MAX]) → mn_itree_inv_start_range: ⟨SUBS; active++; if a subscription overlaps: seq |= 1; cur := seq; unlock⟩'),
-      { exit: 'done', rename: (l) => (l === 'X2' ? l : `X${l}`) },
+      { exit: 'done', rename: (l) => (/^Z\d$/.test(l) ? l : `X${l}`) },
     ),
   ];
 
@@ -339,9 +343,9 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
 
   // Ev: M3's eviction; its try_to_migrate (unmap) runs inside M2's invalidation (the notifier is
   // ours, so M3's hook does nothing).
-  const evSteps = replaceStep(evictSteps(() => undefined, selectMutant(cfg.variant, EVICT_MUTANTS)) as StepDef<State, EvL & InvLocals, string>[], 'unmap', (unmap) =>
+  const evSteps = replaceStep(evictSteps(false, selectMutant(cfg.variant, EVICT_MUTANTS)) as StepDef<State, EvL & InvLocals, string>[], 'unmap', (unmap) =>
     notifiedChange<EvL & InvLocals>(
-      unmap,
+      [unmap],
       (l) => (l.mig ? 'copy' : 'restore'),
       'unmap migrate_device_unmap → try_to_migrate → try_to_migrate_one (mm/rmap.c @022a12deda53), between range_start(CLEAR) = I1–I2c and range_end = I4: ⟨PTL; device-private entry → migration entry⟩; then folio_mapped / migrate_vma_check_page (read here, before range_end) → restore',
     ),
@@ -349,9 +353,9 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
 
   const b = new SpecBuilder<State>(nowFields())
     .sources(M4_NOW_SOURCES)
-    // M2's interval-notifier fields and the harness's (the M3 pipeline's fields are not declared yet):
-    // mm_users is an atomic; the release counts are the invariants' bookkeeping.
-    .access({ ...intervalAccess, mmUsers: 'atomic', rel: 'ghost', relDue: 'ghost' })
+    // M2's interval-notifier fields, M3's pipeline fields and the harness's: mm_users is an atomic;
+    // the release counts are the invariants' bookkeeping.
+    .access({ ...intervalAccess, ...pipeAccess, mmUsers: 'atomic', rel: 'ghost', relDue: 'ghost' })
     .init(() => ({
       err: null,
       dlock: mutexInit(),
@@ -368,7 +372,7 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
       initLocals: () => ({ ...pipeInitLocals(), cur: 0 }),
       steps: cSteps,
     })
-    .thread('Exit', { instances: ['Exit'], locals: { cur: t.int(0, MAX_SEQ) }, initLocals: () => ({ cur: 0 }), steps: exitSteps })
+    .thread('Exit', { instances: ['Exit'], locals: { cur: t.int(0, MAX_SEQ), ...zapLocals }, initLocals: () => ({ cur: 0, ...zapInitLocals() }), steps: exitSteps })
     .thread('Unreg', { instances: ['Unreg'], locals: { w: t.int(0, MAX_SEQ) }, initLocals: () => ({ w: 0 }), steps: unregSteps })
     .thread('F', {
       instances: c.fault ? ['F', 'F2'].slice(0, c.faults) : [],
@@ -434,8 +438,8 @@ export const m4Now = defineModel<NowConsts>({
       couldHide: 'a second subscription interleaving with the removal, the non-blockable -EAGAIN path of mn_itree_invalidate, and a reference or mapping of D0 taken between try_to_migrate and its range_end (none of the modelled threads takes one there).',
     },
     {
-      what: "The M3 pipeline's fields (PTE, pages, device PTE) are not yet declared for lint (its findings remain).",
-      couldHide: "merged lock-free accesses in the pipeline's and the eviction's steps.",
+      what: "M3's pipeline on the kernel primitives (pipeline/state.ts): the PTE one word under a PTL spinlock that collect (CO2 … COmig) and exit's zap (Z2 … Z3) hold across steps, PG_locked a lock (spec/kernel/page.ts lockdep), mm_users refcount.ts's atomic_inc_not_zero / atomic_dec_and_test; its several-access steps justified as in hmm/m3-migration (folio lock held, a private page, a freeing put). No TLB (the MMU reads the PTE in C's C0), no folio split (one-page folios): tlb.ts, folio.ts and cpu.ts are not used here.",
+      couldHide: 'a stale TLB entry after collect or the zap cleared the PTE, and a large folio split during collect (both in hmm/m3-migrate-device).',
     },
   ],
   build,

@@ -15,10 +15,13 @@ const pinned = kernelSource('022a12deda53c983755c08e073a3c028a6850a23');
 const v52 = kernelSource('v5.2');
 const v58 = kernelSource('v5.8');
 const v414 = kernelSource('v4.14');
+const NOUVEAU = 'drivers/gpu/drm/nouveau/nouveau_svm.c';
 
 /** The mm's lifetime, by current names (kernel/fork.c, include/linux/sched/mm.h). */
 const lifetime: Readonly<Record<string, StepSource>> = {
   CX: now('kernel/fork.c', 'mmput'),
+  // the driver's close in today's order: nouveau_svmm_fini ⟨svmm->mutex; svmm->vmm = NULL⟩ before the notifier goes
+  DZ: now(NOUVEAU, 'nouveau_svmm_fini'),
   F0: now('include/linux/sched/mm.h', 'mmget_not_zero'),
   M0: now('include/linux/sched/mm.h', 'mmget_not_zero'),
   F10: now('kernel/fork.c', 'mmput'),
@@ -31,7 +34,11 @@ export const M4_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   ...M2_SOURCES,
   ...HMM_2019_SOURCES,
   ...lifetime,
-  X2: v52('mm/mmap.c', 'exit_mmap'),
+  Z2: [v52('mm/mmap.c', 'exit_mmap'), v52('mm/memory.c', 'zap_pte_range')],
+  Z3: v52('mm/memory.c', 'zap_pte_range'),
+  Z4: v52('mm/swap_state.c', 'free_pages_and_swap_cache'),
+  Z5: v52('mm/swap_state.c', 'free_pages_and_swap_cache'),
+  COmig: v414('mm/migrate.c', 'migrate_vma_collect_pmd'),
   L3w: v52('mm/migrate.c', 'migration_entry_wait'),
   CO2: v414('mm/migrate.c', 'migrate_vma_collect'),
   VE1: v52(MMN, '__mmu_notifier_invalidate_range_end'),
@@ -51,7 +58,8 @@ export const M4_NOW_SOURCES: Readonly<Record<string, StepSource>> = {
   ...lifetime,
   X0: now('kernel/fork.c', '__mmput'),
   'Exit.I1': [v58(MMN, 'mn_itree_release'), v58(MMN, 'mn_itree_inv_start_range')],
-  X2: pinned('mm/memory.c', 'zap_pte_range'),
+  Z2: [now('mm/mmap.c', 'exit_mmap'), pinned('mm/memory.c', 'zap_pte_range')],
+  Z3: pinned('mm/memory.c', 'zap_pte_range'),
   XI1: v58(MMN, 'mn_itree_inv_start_range'),
   XI2a: M2_SOURCES.I2a!,
   XI2b: M2_SOURCES.I2b!,

@@ -5,7 +5,9 @@ import { pageFreeInit, pageInit, pageLocked, pageStructuralRefs } from '../../..
 import { isMigration, pteDevicePrivate, pteMaps, ptePresent } from '../../../../spec/kernel/pte';
 import type { Spec } from '../../../../spec/spec';
 import { INV, quiescence } from '../common';
-import { Held, PAGES, PageName, PinL, PipeState, RcL, Step, Sys, V0, evInitLocals, evLocals, fields, m3Driver, noHold, pinLocals, pipeInitLocals, pipeLocals, rcLocals, read } from './state';
+import { Held, PAGES, PageName, PinL, PipeState, RcL, Sys, V0, evInitLocals, evLocals, fields, m3Access, m3Driver, noHold, pinLocals, pipeInitLocals, pipeLocals, rcLocals, zapInitLocals, zapLocals, type ZapL } from './state';
+import { mutexInit } from '../../../../spec/kernel/mutex';
+import { spinlockInit } from '../../../../spec/kernel/spinlock';
 import { pipelineSteps } from './migrate';
 import { Op, cpuSteps } from './cpu';
 import { evictSteps, pinSteps, rcSteps, zapSteps } from './environment';
@@ -53,17 +55,39 @@ export function held(s: any, holders: readonly string[], x: PageName): number {
   return n;
 }
 
+/** The thread kinds that zap `a` in steps (zapPteSteps: M3's Z, M4's Exit). */
+const ZAPPERS = ['Z', 'Exit'] as const;
+
+/**
+ * A zap in flight on page `x` (environment.ts zapPteSteps): between Z2 (the PTE cleared) and Z3 the
+ * page's rmap still counts the cleared PTE, and from Z3 until Z5 the zap holds the mapping's reference.
+ */
+function zapPending(s: any, x: PageName): { map: number; ref: number } {
+  let map = 0;
+  let ref = 0;
+  for (const k of ZAPPERS) {
+    for (const r of (s[k] ?? []) as (ZapL & { pc: string })[]) {
+      if (r.zx !== x || (r.zk !== 'present' && r.zk !== 'devpriv')) continue;
+      if (r.pc === 'Z3') map++; // its reference is counted with the mapcount (pageStructuralRefs)
+      else if (r.pc === 'Z4' || r.pc === 'Z5') ref++;
+    }
+  }
+  return { map, ref };
+}
+
 /**
  * INV-REF's counting part: every page's refcount and mapcount agree with who holds and maps it;
- * `holders` are the kinds of the threads whose locals count references (`hold`).
+ * `holders` are the kinds of the threads whose locals count references (`hold`); a zap in flight
+ * still holds the mapping it cleared (`zapPending`).
  */
 export function refsConsistent(s: PipeState, holders: readonly string[] = HOLDERS): boolean {
   for (const x of PAGES) {
     const pg = s.page[x];
     const h = held(s, holders, x);
+    const z = zapPending(s, x);
     if (pg.freed) {
-      if (pg.ref !== 0 || pg.map !== 0 || pg.lock !== null || h !== 0) return false;
-    } else if (pg.ref !== pageStructuralRefs(pg) + h || pg.map !== (pteMaps(s.pte, x) ? 1 : 0)) return false;
+      if (pg.ref !== 0 || pg.map !== 0 || pg.lock !== null || h !== 0 || z.ref !== 0) return false;
+    } else if (pg.ref !== pageStructuralRefs(pg) + h + z.ref || pg.map !== (pteMaps(s.pte, x) ? 1 : 0) + z.map) return false;
   }
   return true;
 }
@@ -103,6 +127,8 @@ export function buildPipeline(config: PipelineConfig, forms: PipelineForms): Spe
   const init = (): Sys => ({
     err: null,
     pte: th.startOnDevice ? pteDevicePrivate('D0', true) : ptePresent('S0', true, false),
+    ptl: spinlockInit(),
+    dlock: mutexInit(),
     page: th.startOnDevice
       ? { S0: pageFreeInit(), S1: pageFreeInit(), S2: pageFreeInit(), D0: pageInit({ val: V0, map: 1 }) }
       : { S0: pageInit({ val: V0, map: 1, swap: V0 }), S1: pageFreeInit(), S2: pageFreeInit(), D0: pageFreeInit() },
@@ -112,7 +138,7 @@ export function buildPipeline(config: PipelineConfig, forms: PipelineForms): Spe
     pgmapDead: false,
   });
   const pl = pipeInitLocals;
-  let b: SpecBuilder<any, any> = new SpecBuilder<Sys>(fields).init(init).sources(PIPELINE_SOURCES);
+  let b: SpecBuilder<any, any> = new SpecBuilder<Sys>(fields).init(init).access(m3Access).sources(PIPELINE_SOURCES);
   if (th.mig) {
     b = b.thread('Mig', {
       instances: ['Mig'],
@@ -124,10 +150,10 @@ export function buildPipeline(config: PipelineConfig, forms: PipelineForms): Spe
   for (const [id, ops] of Object.entries(th.cpus) as ['C1' | 'C2', readonly Op[]][]) {
     b = b.thread(id, { instances: [id], locals: pipeLocals, initLocals: pl, steps: cpuSteps(ops, { oldFault: forms.oldFault, pipe: { ...pipe, skipUnmapRestore: false } }) });
   }
-  if (th.z) b = b.thread('Z', { instances: ['Z'], steps: zapSteps });
+  if (th.z) b = b.thread('Z', { instances: ['Z'], locals: zapLocals, initLocals: zapInitLocals, steps: zapSteps });
   if (th.rc) b = b.thread('Rc', { instances: ['Rc'], locals: rcLocals, initLocals: (): RcL => ({ tgt: null, hold: noHold() }), steps: rcSteps });
   if (th.pin) b = b.thread('Pin', { instances: ['Pin'], locals: pinLocals, initLocals: (): PinL => ({ hold: noHold() }), steps: pinSteps });
-  if (th.ev) b = b.thread('Ev', { instances: ['Ev'], locals: evLocals, initLocals: evInitLocals, steps: evictSteps((d) => void (d.devPte = null)) });
+  if (th.ev) b = b.thread('Ev', { instances: ['Ev'], locals: evLocals, initLocals: evInitLocals, steps: evictSteps(true) });
   return buildWithPageInvariants(b, q, HOLDERS, [{ name: INV.DEVMAP, check: deviceMapsLivePage, doc: 'the device page table never points at a freed page' }]);
 }
 

@@ -2,7 +2,7 @@
 import { raise, touch } from '../../../../spec/kernel/errors';
 import { pageAlloc, pageLocked, pageMap, pageTrylock, pageUnlock } from '../../../../spec/kernel/page';
 import { isDevicePrivate, ptePresent } from '../../../../spec/kernel/pte';
-import { Ctx, PL, PipeState, SYSTEM, Step, UAF, V1, halloc, hget, hput, read, st } from './state';
+import { Ctx, FOLIO_LOCKED, PL, PRIVATE_PAGE, PUT_FREES, PipeState, SYSTEM, Step, UAF, V1, halloc, hget, hput, ptlStep, read, st } from './state';
 import { PipeForm, pipelineSteps } from './migrate';
 
 export type Op = 'r' | 'w';
@@ -17,25 +17,40 @@ export function cpuSteps(ops: readonly Op[], f: { oldFault: boolean; pipe: Omit<
   return [
     st<PL>(
       'C0',
-      'CPU access of a: through a present PTE, else the fault it needs (⟨PTL⟩ write-protect / anonymous / swap-in; migration entry → migration_entry_wait; device-private entry → §1.10)',
+      "CPU access of a by the MMU (no lock): a present PTE that allows it → the access (a write sets the PTE's dirty bit); otherwise the page fault (CF)",
+      (d, th) => {
+        const l = th.local;
+        const op = ops[l.op]!;
+        const e = d.pte;
+        if (e.kind !== 'present' || (op === 'w' && !e.writable)) return th.goto('CF');
+        const x = e.pfn!;
+        const pg = d.page[x];
+        if (!touch(d, pg, UAF[x])) return th.goto('done');
+        if (op === 'r') read(d, pg.val);
+        else {
+          pg.val = V1;
+          d.pte = ptePresent(x, true, true);
+          d.lastWrite = V1;
+        }
+        next(th);
+      },
+      undefined,
+      {
+        atomic:
+          "the MMU's page walk (hardware, no kernel code) reads the PTE and, on a store, sets its dirty bit with one locked update of the entry — the reason ptep_get_and_clear (include/linux/pgtable.h) clears it with one atomic exchange; the store to the page is the data, not a second access",
+      },
+    ),
+    ptlStep<PL>(
+      'CF',
+      'handle_pte_fault: ⟨PTL; the entry again: read-only present → do_wp_page reuses the exclusive page (writable, dirty); none → do_anonymous_page (read: the zero page; write: a new page); swap → do_swap_page swap-in, then retry; migration entry → migration_entry_wait (Cmwait); device-private entry → §1.10 (Cptl, or Cmig in the old form)⟩',
       (d, th) => {
         const l = th.local;
         const op = ops[l.op]!;
         const e = d.pte;
         switch (e.kind) {
           case 'present': {
-            const x = e.pfn!;
-            const pg = d.page[x];
-            if (!touch(d, pg, UAF[x])) return th.goto('done');
-            if (op === 'r') read(d, pg.val);
-            else {
-              // a write through a writable PTE sets its dirty bit; a read-only one takes the
-              // write-protect fault first (⟨PTL; reuse the exclusive page: writable, dirty⟩)
-              pg.val = V1;
-              d.pte = ptePresent(x, true, true);
-              d.lastWrite = V1;
-            }
-            return next(th);
+            if (op === 'w' && !e.writable) d.pte = ptePresent(e.pfn!, true, e.dirty); // the store itself retries through the MMU
+            return th.goto('C0');
           }
           case 'none':
             if (op === 'r') read(d, 0); // the zero page
@@ -72,7 +87,10 @@ export function cpuSteps(ops: readonly Op[], f: { oldFault: boolean; pipe: Omit<
             return th.goto(f.oldFault ? 'Cmig' : 'Cptl');
         }
       },
-      (s) => !swapLocked(s),
+      {
+        guard: (s) => !swapLocked(s),
+        atomic: `do_anonymous_page fills a new page before set_pte_at publishes it (${PRIVATE_PAGE}); do_swap_page maps the swap-cache folio with the folio locked (${FOLIO_LOCKED})`,
+      },
     ),
     st<PL>(
       'Cmwait',
@@ -83,7 +101,7 @@ export function cpuSteps(ops: readonly Op[], f: { oldFault: boolean; pipe: Omit<
       },
       (s, th) => !pageLocked(s.page[th.local.wait!]),
     ),
-    st<PL>('Cptl', 'do_swap_page: ⟨PTL; !pte_same → refault; trylock_page → get_page, PTL unlock, migrate_to_ram; else PTL unlock, wait⟩', (d, th) => {
+    ptlStep<PL>('Cptl', 'do_swap_page: ⟨PTL; !pte_same → refault; trylock_page → get_page, PTL unlock, migrate_to_ram; else PTL unlock, wait⟩', (d, th) => {
       const l = th.local;
       const x = l.fp!;
       if (!isDevicePrivate(d.pte, x) || d.pte.writable !== l.w) {
@@ -119,13 +137,19 @@ export function cpuSteps(ops: readonly Op[], f: { oldFault: boolean; pipe: Omit<
           }),
         ]
       : [
-          st<PL>('Cunl', 'unlock_page(vmf->page); put_page(vmf->page); the fault is retried', (d, th) => {
-            const x = th.local.fp!;
-            pageUnlock(d, d.page[x]);
-            hput(d, th, x);
-            th.local.fp = null;
-            th.goto('C0');
-          }),
+          st<PL>(
+            'Cunl',
+            'unlock_page(vmf->page); put_page(vmf->page); the fault is retried',
+            (d, th) => {
+              const x = th.local.fp!;
+              pageUnlock(d, d.page[x]);
+              hput(d, th, x);
+              th.local.fp = null;
+              th.goto('C0');
+            },
+            undefined,
+            { atomic: PUT_FREES },
+          ),
         ]),
   ];
 }

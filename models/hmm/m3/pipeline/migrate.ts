@@ -2,8 +2,14 @@
 import { touch } from '../../../../spec/kernel/errors';
 import { folioMigrateMappingOk, migrateVmaCheckPage, pageInSwapCache, pageLock, pageLocked, pageMap, pagePut, pageTrylock, pageUnlock } from '../../../../spec/kernel/page';
 import { isMigration, pteDevicePrivate, pteMigration, ptePresent } from '../../../../spec/kernel/pte';
-import { DEVICE, PL, PageName, PipeDriver, PipeState, SYSTEM, Step, UAF, halloc, hget, hput, isDevice, putMapping, st } from './state';
+import { mutexFree, mutexLock, mutexUnlock } from '../../../../spec/kernel/mutex';
+import { Ctx, DEVICE, FOLIO_LOCKED, PL, PRIVATE_PAGE, PUT_FREES, PageName, PipeDriver, PipeState, SYSTEM, Step, UAF, dlockStep, halloc, hget, hput, isDevice, ptlStep, putMapping, st } from './state';
 import { PipeMutant, pipeMutantDoc } from './mutants';
+import { MGDEV_SOURCES } from '../sources';
+import type { Citation } from '../../../../spec/citation';
+
+/** `step` citing `src` itself (a label two contexts share with different sources). */
+const withSrc = <L>(step: Step<L>, src: Citation): Step<L> => ({ ...step, src: [src] });
 
 export interface PipeForm {
   readonly dir: 'toDevice' | 'toRam';
@@ -20,7 +26,16 @@ export interface PipeForm {
   readonly driver: PipeDriver;
   /** A mutant of these steps, if any. */
   readonly mutant?: PipeMutant | null;
+  /**
+   * Where collect continues (CO2 when nothing was collected, COmig when it was): by default MG5, or
+   * `after` when nothing was collected; a caller that runs collect inside an invalidation (M4) sends
+   * both to its range_end.
+   */
+  readonly collectEnd?: string;
 }
+
+/** The labels of the collect steps (CO1 read_begin, CO2, COmig) that pipelineSteps makes. */
+export const COLLECT_LABELS: readonly string[] = ['CO1', 'CO2', 'COmig'];
 
 /** `page == fault_page` for migrate_vma (the CPU thread's locked, referenced fault page). */
 export const isFault = (f: PipeForm, l: PL, x: PageName | null): boolean => f.faultPage && x !== null && l.fp === x;
@@ -43,37 +58,67 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
     if (f.mutant !== 'mutant-restore-pte-without-ref') pageMap(d, d.page[target], UAF[target]);
     else if (touch(d, d.page[target], UAF[target])) d.page[target].map++;
   };
-  const co0 = drv.invalidate
-    ? 'CO0 invalidate_range_start(MIGRATE): the driver callback sets its sequence and zaps its device PTE; '
-    : toDev
-      ? 'CO0 read_begin + invalidate_range_start(MIGRATE, owner: the driver skips it); '
-      : 'migrate_to_ram → migrate_vma_setup: ';
+  const co0 = toDev ? 'CO0 invalidate_range_start(MIGRATE, owner: the driver skips it); ' : 'migrate_to_ram → migrate_vma_setup: ';
+  /** The collect walk's exit: the PTL released, nothing collected (or the page left as it was). */
+  const notCollected = (d: PipeState, th: Ctx<PL>): void => {
+    mutexUnlock(d, d.ptl, th.id);
+    th.goto(f.collectEnd ?? f.after);
+  };
   return noted([
+    ...(toDev && f.mapCheck
+      ? [
+          st<PL>(
+            'CO1',
+            "the driver's mmu_interval_read_begin before migrate_vma_setup (the sequence its MGdev check compares; it waits while an invalidation is in progress)",
+            (d, th) => {
+              th.local.r = drv.seq(d);
+            },
+            drv.idle ? (s) => drv.idle!(s) : undefined,
+          ),
+        ]
+      : []),
     st<PL>(
       'CO2',
       toDev
-        ? `${co0}${drv.invalidate ? 'read_begin; ' : ''}CO2 ⟨PTL; folio_get; folio_trylock → clear the PTE, folio_mark_dirty if it was dirty, migration entry, remove rmap, folio_put⟩; CO3 flush + PTL unlock; CO4 range_end`
-        : `${co0}CO2 ⟨PTL; device-private entry of the owner: folio_get; fault_folio or folio_trylock → migration entry, remove rmap, folio_put⟩; CO3 PTL unlock`,
+        ? `${co0}migrate_vma_collect_pmd: ⟨spin_lock(PTL); a present PTE of a system page: folio_get; folio_trylock, else folio_put, skip⟩ (the PTL stays held)`
+        : `${co0}migrate_vma_collect_pmd: ⟨spin_lock(PTL); a device-private entry of the owner: folio_get; the fault folio, or folio_trylock, else folio_put, skip⟩ (the PTL stays held)`,
       (d, th) => {
         const l = th.local;
-        drv.invalidate?.(d);
-        if (toDev) l.r = drv.seq(d);
+        mutexLock(d.ptl, th.id);
         const e = d.pte;
         const x = e.pfn;
         const selected = toDev ? e.kind === 'present' && x !== null && !isDevice(x) : e.kind === 'devpriv' && x !== null && isDevice(x);
-        if (!selected || x === null) return th.goto(f.after); // nothing collected (holes are not migrated here)
-        const pg = d.page[x];
+        if (!selected || x === null) return notCollected(d, th); // nothing collected (holes are not migrated here)
         hget(d, th, x);
-        if (!(isFault(f, l, x) || skipLock || pageTrylock(pg, th.id))) {
+        if (!(isFault(f, l, x) || skipLock || pageTrylock(d.page[x], th.id))) {
           hput(d, th, x); // folio_put: not migrating
-          return th.goto(f.after);
+          return notCollected(d, th);
         }
-        if (toDev && e.dirty && !f.dropDirty) pg.dirty = true; // folio_mark_dirty (H8's fix, fd35ca3d12cc)
         l.src = x;
         l.w = e.writable;
         l.mig = true;
+      },
+      (s) => mutexFree(s.ptl),
+      { holds: [(s: PipeState) => s.ptl] },
+    ),
+    st<PL>(
+      'COmig',
+      toDev
+        ? `migrate_vma_collect_pmd, the folio locked: ptep_get_and_clear; folio_mark_dirty if the PTE was dirty; set_pte_at(migration entry); folio_remove_rmap_pte; folio_put; flush_tlb_range; spin_unlock(PTL)`
+        : `migrate_vma_collect_pmd, the folio locked: ptep_get_and_clear; set_pte_at(migration entry); folio_remove_rmap_pte; folio_put; spin_unlock(PTL)`,
+      (d, th) => {
+        const l = th.local;
+        const x = l.src!;
+        const e = d.pte;
+        if (toDev && e.dirty && !f.dropDirty) d.page[x].dirty = true; // folio_mark_dirty (H8's fix, fd35ca3d12cc)
         d.pte = pteMigration(x, e.writable);
         putMapping(d, x); // folio_remove_rmap_pte + folio_put: our folio_get keeps it alive
+        mutexUnlock(d, d.ptl, th.id);
+        if (f.collectEnd !== undefined) th.goto(f.collectEnd);
+      },
+      undefined,
+      {
+        atomic: `${FOLIO_LOCKED}; the PTE is written twice under the PTL (cleared, then the migration entry): a lock-free reader of the cleared PTE faults and waits for the PTL collect holds, then finds the migration entry — what it does on reading the migration entry at once (handle_pte_fault, hmm_vma_handle_pte)`,
       },
     ),
     st<PL>(
@@ -91,23 +136,37 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
         if (f.skipUnmapRestore) th.goto('done'); // v13: the restore loop starts past the end; npages = 0 → return
       },
       relock ? (s, th) => !pageLocked(s.page[th.local.src!]) : undefined,
+      {
+        atomic: `${FOLIO_LOCKED}; folio_mapped reads the mapcount of a folio whose one PTE is our migration entry, which nothing can map again before finalize, so migrate_vma_check_page's refcount is the one racy read`,
+      },
     ),
-    st<PL>('MGrestore', 'restore: remove_migration_ptes(folio, folio) ⟨PTL; migration entry → the original mapping⟩', (d, th) => {
-      const { src, w } = th.local;
-      const x = src!;
-      if (isMigration(d.pte, x)) {
-        d.pte = isDevice(x) ? pteDevicePrivate(x, w) : ptePresent(x, w, false);
-        pageMap(d, d.page[x], UAF[x]);
-      }
-    }),
-    st<PL>('MGunlock', 'restore: folio_unlock (unless the fault folio); folio_put', (d, th) => {
-      const l = th.local;
-      const x = l.src!;
-      if (!isFault(f, l, x)) pageUnlock(d, d.page[x]);
-      hput(d, th, x);
-      l.src = null;
-      th.goto(f.after);
-    }),
+    ptlStep<PL>(
+      'MGrestore',
+      'restore: remove_migration_ptes(folio, folio) → remove_migration_pte ⟨PTL; folio_get; migration entry → the original mapping; folio_add_anon_rmap_pte⟩',
+      (d, th) => {
+        const { src, w } = th.local;
+        const x = src!;
+        if (isMigration(d.pte, x)) {
+          d.pte = isDevice(x) ? pteDevicePrivate(x, w) : ptePresent(x, w, false);
+          pageMap(d, d.page[x], UAF[x]);
+        }
+      },
+      { atomic: FOLIO_LOCKED },
+    ),
+    st<PL>(
+      'MGunlock',
+      'restore: folio_unlock (unless the fault folio); folio_put',
+      (d, th) => {
+        const l = th.local;
+        const x = l.src!;
+        if (!isFault(f, l, x)) pageUnlock(d, d.page[x]);
+        hput(d, th, x);
+        l.src = null;
+        th.goto(f.after);
+      },
+      undefined,
+      { atomic: PUT_FREES },
+    ),
     st<PL>(
       'MG6',
       toDev ? 'driver alloc_and_copy: allocate the device page (locked), copy from the locked, unmapped source' : 'driver alloc_and_copy: allocate a system page (locked), copy the device page into it',
@@ -116,6 +175,8 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
         if (toDev && d.pgmapDead) return th.goto('MG7'); // no device memory: no destination
         l.dst = halloc(d, th, toDev ? DEVICE : SYSTEM, skipCopy ? 0 : d.page[l.src!].val, true);
       },
+      undefined,
+      { atomic: PRIVATE_PAGE },
     ),
     st<PL>(
       'MG7',
@@ -139,8 +200,10 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
         }
         if (!folioMigrateMappingOk(pg, { mapping: pageInSwapCache(pg), extraCount: isFault(f, l, x) ? 1 : 0 })) l.mig = false;
       },
+      undefined,
+      { atomic: `${FOLIO_LOCKED}; folio_free_swap deletes the folio from the swap cache under the cache's xa_lock (PG_swapcache, its reference and PG_dirty change together), and folio_ref_freeze is the one racy access` },
     ),
-    st<PL>(
+    withSrc(dlockStep<PL>(
       'MGdev',
       toDev
         ? f.mapCheck
@@ -152,22 +215,44 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
         if (!toDev) d.devPte = null;
         else if (l.mig && (!f.mapCheck || drv.seq(d) === l.r)) d.devPte = l.dst;
       },
+    ), toDev ? MGDEV_SOURCES.toDevice : MGDEV_SOURCES.toRam),
+    ptlStep<PL>(
+      'MG8',
+      'migrate_vma_finalize: remove_migration_ptes(src, migrated ? dst : src) → remove_migration_pte ⟨PTL; folio_get; migration entry → the new (or the old) mapping; rmap⟩',
+      (d, th) => removeMigrationPtes(d, th.local),
+      { atomic: `${FOLIO_LOCKED} (the source and the destination are both locked by the migration)` },
     ),
-    st<PL>('MG8', 'migrate_vma_finalize: remove_migration_ptes(src, migrated ? dst : src) ⟨PTL; migration entry → the new (or the old) mapping⟩', (d, th) => removeMigrationPtes(d, th.local)),
-    st<PL>('MG9', 'migrate_vma_finalize: unlock (unless the fault folio) and put the source; unlock and put the destination', (d, th) => {
-      const l = th.local;
-      const x = l.src!;
-      if (!isFault(f, l, x)) pageUnlock(d, d.page[x]);
-      hput(d, th, x);
-      if (l.dst !== null) {
-        pageUnlock(d, d.page[l.dst]);
-        hput(d, th, l.dst);
-      }
-      l.src = null;
-      l.dst = null;
-      l.mig = false;
-      th.goto(f.after);
-    }),
+    st<PL>(
+      'MG9',
+      'migrate_vma_finalize: folio_unlock the source (unless the fault folio) and put it',
+      (d, th) => {
+        const l = th.local;
+        const x = l.src!;
+        if (!isFault(f, l, x)) pageUnlock(d, d.page[x]);
+        hput(d, th, x);
+        l.src = null;
+        if (l.dst === null) {
+          l.mig = false;
+          th.goto(f.after);
+        }
+      },
+      undefined,
+      { atomic: PUT_FREES },
+    ),
+    st<PL>(
+      'MG9d',
+      'migrate_vma_finalize: folio_unlock the destination and put it',
+      (d, th) => {
+        const l = th.local;
+        pageUnlock(d, d.page[l.dst!]);
+        hput(d, th, l.dst!);
+        l.dst = null;
+        l.mig = false;
+        th.goto(f.after);
+      },
+      undefined,
+      { atomic: PUT_FREES },
+    ),
   ]);
 }
 
