@@ -4,8 +4,12 @@
  * over two addresses under one PTL hold with per-CPU TLBs and the flush where the source does it,
  * the large-folio split path that drops the PTL part-way through the walk, migrate_device_unmap with
  * LRU isolation failure and the restore loop, migrate_vma_pages over src[]/dst[], and
- * migrate_vma_finalize; against a user thread accessing a0 through its TLB and running
- * MADV_DONTNEED on it. The steps are in ./mainline (one file per phase).
+ * migrate_vma_finalize; against a user thread accessing a0 through its TLB, running MADV_DONTNEED
+ * on it and faulting on a device-private entry (do_swap_page → migrate_to_ram, current and v6.1
+ * forms, whose own migrate_vma_* pass runs the same steps with the fault page); per
+ * configuration also the driver's eviction (migrate_device_range), a GUP-fast pinner, and the
+ * zero page / huge zero page in collect. The steps are in ./mainline (one file per phase or
+ * thread).
  *
  * Why a model of its own rather than configurations of hmm/m3-migration: its state (two PTEs, a
  * PTL, TLBs, a folio array, src[]/dst[]) and its constants have nothing in common with that
@@ -15,16 +19,21 @@
  * Fidelity: every step's `doc:` cites `mm/migrate_device.c:<line> <function>() @022a12deda53` —
  * migrate_vma_collect 378-397, migrate_vma_collect_pmd 106-362 (the split path 224-241, the flush
  * 354-359), migrate_vma_split_folio 64-104, migrate_device_unmap 444-521, migrate_vma_insert_page
- * 654-768, __migrate_device_pages 770-857, __migrate_device_finalize 889-939; mm/memory.c
- * (zap_pte_range with CONFIG_PT_RECLAIM, do_anonymous_page) is named, not pinned. Abstractions
- * still applied are the `abstractions` ledger below (rendered into models/README.md).
+ * 654-768, __migrate_device_pages 770-857, __migrate_device_finalize 889-939,
+ * migrate_device_pfn_lock 976-990, migrate_device_range 1011-1022; mm/memory.c (do_swap_page,
+ * zap_pte_range with CONFIG_PT_RECLAIM, do_anonymous_page), mm/rmap.c try_to_migrate_one,
+ * mm/gup.c and mm/huge_memory.c are named, not pinned (the stored tree has no copy of them at
+ * 022a12deda53); do_swap_page's v6.1 form is pinned to 16ce101db85d. Abstractions still applied
+ * are the `abstractions` ledger below (rendered into models/README.md).
  *
  * Findings (candidate kernel bugs, docs/findings/): `split-window-zap` — the PTL is dropped for the
  * split with a flush pending, so a load after MADV_DONTNEED returned reads stale data;
  * `split-unlocked-folio-zap` — the large folio is split without a reference held across
  * pte_unmap_unlock (use-after-free); `split-restart-table-freed` — the restarted walk's pmd_none
  * path records [start, addr) twice (src[] overflow). `fix-flush-before-split` and `fix-split-path`
- * are the proposed fixes; they hold.
+ * are the proposed fixes; they hold. The new concurrent threads (eviction vs the device-private
+ * fault in both forms, the GUP-fast pin, the zero pages) hold in their `fixed` configurations; their
+ * mutants show INV-REF (H9), INV-DATA, INV-PIN and INV-TLB can fail.
  */
 import { constant, defineModel } from '../../../spec/model';
 import { mutantVariant, selectMutant } from '../mutants';
@@ -32,10 +41,10 @@ import { buildMigrateDevice, MD_INV } from './mainline/build';
 import type { Forms } from './mainline/env';
 
 /** The configurations: which pages back a0/a1 and what the user thread does. */
-export const MD_CONFIGS = ['exclusive-split-zap', 'split', 'split-zap', 'small-zap', 'split-fails-zap', 'exclusive-pinned', 'shared-pinned', 'isolation-fails', 'split-zap-table', 'fresh-zap'] as const;
+export const MD_CONFIGS = ['exclusive-split-zap', 'split', 'split-zap', 'small-zap', 'split-fails-zap', 'exclusive-pinned', 'shared-pinned', 'isolation-fails', 'split-zap-table', 'fresh-zap', 'evict-fault', 'gup-pin', 'zero-page', 'huge-zero', 'all-threads'] as const;
 export type MdConfig = (typeof MD_CONFIGS)[number];
-type Setup = Pick<Forms, 'large' | 'splitFails' | 'zap' | 'zapTable' | 'exclusive' | 'pinned' | 'isolateFails' | 'freshAnon' | 'live'>;
-const NONE: Setup = { large: false, splitFails: false, zap: false, zapTable: false, exclusive: false, pinned: false, isolateFails: false, freshAnon: false, live: false };
+type Setup = Pick<Forms, 'large' | 'splitFails' | 'zap' | 'zapTable' | 'exclusive' | 'pinned' | 'isolateFails' | 'freshAnon' | 'live' | 'devFault' | 'evict' | 'gup' | 'zeroPage' | 'hugeZero'>;
+const NONE: Setup = { large: false, splitFails: false, zap: false, zapTable: false, exclusive: false, pinned: false, isolateFails: false, freshAnon: false, live: false, devFault: false, evict: false, gup: false, zeroPage: false, hugeZero: false };
 export const MD_SETUPS: Readonly<Record<MdConfig, Setup>> = {
   'exclusive-split-zap': { ...NONE, large: true, exclusive: true, zap: true },
   split: { ...NONE, large: true },
@@ -47,6 +56,11 @@ export const MD_SETUPS: Readonly<Record<MdConfig, Setup>> = {
   'isolation-fails': { ...NONE, large: true, isolateFails: true },
   'split-zap-table': { ...NONE, large: true, exclusive: true, zap: true, zapTable: true },
   'fresh-zap': { ...NONE, exclusive: true, freshAnon: true, zap: true, live: true },
+  'evict-fault': { ...NONE, devFault: true, evict: true },
+  'gup-pin': { ...NONE, exclusive: true, gup: true },
+  'zero-page': { ...NONE, zeroPage: true },
+  'huge-zero': { ...NONE, hugeZero: true },
+  'all-threads': { ...NONE, large: true, exclusive: true, zap: true, gup: true, evict: true },
 };
 
 const MUTANTS = [
@@ -55,6 +69,10 @@ const MUTANTS = [
   'mutant-restore-loop-skips-remove-migration-ptes',
   'mutant-collect-leaks-mapping-reference',
   'mutant-remove-migration-pte-without-ref',
+  'mutant-swap-fault-no-page-ref',
+  'mutant-collect-pinned-restore-skipped',
+  'mutant-collect-shares-pinned-page',
+  'mutant-insert-page-skips-zero-flush',
 ] as const;
 type Mutant = (typeof MUTANTS)[number];
 const MUTANT_FORMS: Readonly<Record<Mutant, Partial<Forms>>> = {
@@ -63,6 +81,10 @@ const MUTANT_FORMS: Readonly<Record<Mutant, Partial<Forms>>> = {
   'mutant-restore-loop-skips-remove-migration-ptes': { restoreSkipsPtes: true },
   'mutant-collect-leaks-mapping-reference': { collectKeepsRef: true },
   'mutant-remove-migration-pte-without-ref': { restoreWithoutRef: true },
+  'mutant-swap-fault-no-page-ref': { faultForm: 'v6.0' },
+  'mutant-collect-pinned-restore-skipped': { pinnedRestoreSkipped: true },
+  'mutant-collect-shares-pinned-page': { shareIgnoresPin: true },
+  'mutant-insert-page-skips-zero-flush': { insertSkipsZeroFlush: true },
 };
 /** The configuration each variant runs by default. */
 export const MD_DEFAULT_CONFIG: Readonly<Record<string, MdConfig>> = {
@@ -78,25 +100,34 @@ export const MD_DEFAULT_CONFIG: Readonly<Record<string, MdConfig>> = {
   'mutant-restore-loop-skips-remove-migration-ptes': 'isolation-fails',
   'mutant-collect-leaks-mapping-reference': 'exclusive-split-zap',
   'mutant-remove-migration-pte-without-ref': 'exclusive-split-zap',
+  'evict-races-fault': 'evict-fault',
+  'fault-v6.1': 'evict-fault',
+  'gup-pin-races-collect': 'gup-pin',
+  'mutant-swap-fault-no-page-ref': 'evict-fault',
+  'mutant-collect-pinned-restore-skipped': 'gup-pin',
+  'mutant-collect-shares-pinned-page': 'gup-pin',
+  'zero-page-hole': 'zero-page',
+  'huge-zero-split': 'huge-zero',
+  'mutant-insert-page-skips-zero-flush': 'zero-page',
 };
 
 type Consts = { config: string };
 
 export const m3MigrateDevice = defineModel<Consts>({
   name: 'hmm/m3-migrate-device',
-  title: 'M3 mainline: migrate_vma_setup/pages/finalize at step granularity — two addresses, split PTL, per-CPU TLBs, a large folio split in collect, LRU isolation failure, MADV_DONTNEED',
-  era: 'current mainline (mm/migrate_device.c, mm/swap.c and kernel/workqueue.c pinned as read; mm/memory.c by name)',
-  source: 'mm/migrate_device.c @022a12deda53 (migrate_vma_collect_pmd, migrate_vma_split_folio, migrate_device_unmap, __migrate_device_pages, __migrate_device_finalize); mm/memory.c zap_pte_range; hmm-domain.md §1.9.2, §3 M3, §4',
+  title: 'M3 mainline: migrate_vma_setup/pages/finalize at step granularity — two addresses, split PTL, per-CPU TLBs, a large folio split in collect, LRU isolation failure, MADV_DONTNEED, the device-private fault, the driver\'s eviction, a GUP-fast pin, the (huge) zero page',
+  era: 'current mainline (mm/migrate_device.c, mm/swap.c and kernel/workqueue.c pinned as read; mm/memory.c, mm/rmap.c, mm/gup.c, mm/huge_memory.c by name; do_swap_page\'s v6.1 form pinned to 16ce101db85d)',
+  source: 'mm/migrate_device.c @022a12deda53 (migrate_vma_collect_pmd, migrate_vma_split_folio, migrate_device_unmap, __migrate_device_pages, __migrate_device_finalize, migrate_device_range); mm/memory.c do_swap_page, zap_pte_range; mm/gup.c gup_fast_pte_range; hmm-domain.md §1.9.2, §1.10, §1.11, §3 M3, §4',
   constants: {
     config: constant.enum(
       ['variant', ...MD_CONFIGS],
       'variant',
-      "what backs a0/a1 and what the user thread does: exclusive-split-zap (S0 anon-exclusive, a1 a PTE-mapped large folio, MADV_DONTNEED of a0 before the write), split (a1 a PTE-mapped large folio), split-zap (+ MADV_DONTNEED of a0 before the write), small-zap (a1 a small page), split-fails-zap (the folio is pinned: split fails), exclusive-pinned (S0 anon-exclusive and maybe-pinned: collect restores it), shared-pinned (S0 shared and pinned: migrate_vma_check_page fails, putback, restore), split-zap-table (exclusive pages; MADV_DONTNEED of a0 and a1 frees the empty PTE table, CONFIG_PT_RECLAIM), isolation-fails (S0 isolated by someone else), fresh-zap (S0 anon-exclusive, just faulted in by U: still in c1's LRU batch, so unmap needs lru_add_drain_all's work on c1, which waits while U holds c1 in zap_pte_range's PTL section; termination checked under per-CPU fairness); 'variant' = the variant's own",
+      "what backs a0/a1 and what the user thread does: exclusive-split-zap (S0 anon-exclusive, a1 a PTE-mapped large folio, MADV_DONTNEED of a0 before the write), split (a1 a PTE-mapped large folio), split-zap (+ MADV_DONTNEED of a0 before the write), small-zap (a1 a small page), split-fails-zap (the folio is pinned: split fails), exclusive-pinned (S0 anon-exclusive and maybe-pinned: collect restores it), shared-pinned (S0 shared and pinned: migrate_vma_check_page fails, putback, restore), split-zap-table (exclusive pages; MADV_DONTNEED of a0 and a1 frees the empty PTE table, CONFIG_PT_RECLAIM), isolation-fails (S0 isolated by someone else), fresh-zap (S0 anon-exclusive, just faulted in by U: still in c1's LRU batch, so unmap needs lru_add_drain_all's work on c1, which waits while U holds c1 in zap_pte_range's PTL section; termination checked under per-CPU fairness), evict-fault (a0 maps the device-private D0, Mig idle: U's store and load fault into migrate_to_ram while the driver evicts D0), gup-pin (S0 anon-exclusive, a GUP-fast pinner on c1 races collect, then DMA-writes the page; U reads a0), zero-page (a0 maps the zero page: a hole), huge-zero (a huge zero PMD: split into zero-page PTEs, two holes), all-threads (nightly: exclusive-split-zap with the GUP-fast pinner and the eviction); 'variant' = the variant's own",
     ),
   },
   variants: {
     fixed: {
-      doc: 'current mainline: collect clears S0 (ptep_get_and_clear), splits the large folio at a1 with the PTL dropped and restarts, flushes before pte_unmap_unlock; unmap, pages, finalize; the user thread writes and reads a0 through its TLB',
+      doc: 'current mainline: collect clears S0 (ptep_clear_flush: anon-exclusive), splits the large folio at a1 with the PTL dropped and restarts, flushes before pte_unmap_unlock; unmap, pages, finalize; the user thread runs MADV_DONTNEED of a0, then reads and writes a0 through its TLB — faulting on the device-private entry the migration left (do_swap_page → migrate_to_ram brings the page back)',
       ref: 'mm/migrate_device.c @022a12deda53',
       expect: { verdict: 'holds' },
     },
@@ -130,6 +161,31 @@ export const m3MigrateDevice = defineModel<Consts>({
       ref: 'mm/migrate_device.c @022a12deda53 lines 454-479 (migrate_device_unmap); mm/swap.c __lru_add_drain_all',
       expect: { verdict: 'holds' },
     },
+    'evict-races-fault': {
+      doc: 'current mainline in configuration evict-fault: a0 maps the device-private page D0; the user thread\'s load / store faults through do_swap_page (PTL, pte_same, trylock_page, get_page) into migrate_to_ram, whose own migrate_vma_* pass over a0 carries the locked fault page, while the driver evicts D0 (migrate_device_range: folio_get_nontail_page, folio_trylock, try_to_migrate, copy, migrate_device_pages, migrate_device_finalize); whichever locks D0 first migrates it, the other backs off or retries',
+      ref: 'mm/migrate_device.c @022a12deda53 lines 976-1022 (migrate_device_pfn_lock, migrate_device_range), 444-521; mm/memory.c do_swap_page (current mainline, by name)',
+      expect: { verdict: 'holds' },
+    },
+    'fault-v6.1': {
+      doc: 'the v6.1 form of do_swap_page\'s device-private branch (16ce101db85d: get_page under the PTL after pte_same, no page lock; migrate_vma_collect_pmd trylocks the fault page and finalize unlocks it like any other) racing the eviction in evict-fault: holds — the eviction\'s folio_migrate_mapping sees the fault\'s reference and restores the entry, the fault\'s collect finds the migration entry and retries',
+      ref: '16ce101db85d (v6.1) mm/memory.c do_swap_page; mm/migrate_device.c as in v6.1 for the fault-page lock tests',
+      expect: { verdict: 'holds' },
+    },
+    'gup-pin-races-collect': {
+      doc: 'current mainline in configuration gup-pin: S0 anon-exclusive; a GUP-fast pinner on c1 (IRQs off, lock-free PTE read, pin, PTE re-check) races collect\'s ptep_clear_flush → folio_try_share_anon_rmap_pte; either collect sees the pin and restores the PTE, or the pinner\'s re-check sees the cleared PTE and backs out; the pinner then DMA-writes the page the process reads at a0',
+      ref: 'mm/migrate_device.c @022a12deda53 lines 280-296; mm/gup.c gup_fast_pte_range (by name)',
+      expect: { verdict: 'holds' },
+    },
+    'zero-page-hole': {
+      doc: 'current mainline in configuration zero-page: a0 maps the shared zero page, which collect records as a hole (is_zero_pfn, SELECT_SYSTEM) without clearing it; migrate_vma_insert_page replaces it under the PTL with ptep_clear_flush before set_pte_at of the device-private entry, while the user thread reads a0 through its TLB',
+      ref: 'mm/migrate_device.c @022a12deda53 lines 209-214 (collect), 723-761 (migrate_vma_insert_page: the zero-pfn case and its flush)',
+      expect: { verdict: 'holds' },
+    },
+    'huge-zero-split': {
+      doc: 'current mainline in configuration huge-zero: the PMD maps the huge zero page; collect takes the pmd_trans_huge branch, drops the PMD lock and calls split_huge_pmd (pmdp_huge_clear_flush, a PTE table of zero-page PTEs), then walks the new table: two holes, each replaced by migrate_vma_insert_page with its flush',
+      ref: 'mm/migrate_device.c @022a12deda53 lines 124-136; mm/huge_memory.c __split_huge_zero_page_pmd (by name)',
+      expect: { verdict: 'holds' },
+    },
     'mutant-collect-skips-tlb-flush': mutantVariant(MD_INV.TLB, 'migrate_vma_collect_pmd never calls flush_tlb_range', 'the fixed code without the flush after the collect loop: the user CPU keeps a writable translation of a0 to S0 after collect returned'),
     'mutant-collect-flushes-after-unlock': mutantVariant(
       MD_INV.DATA,
@@ -151,34 +207,58 @@ export const m3MigrateDevice = defineModel<Consts>({
       'remove_migration_pte adds the rmap of the new page without its folio_get',
       'the fixed code, but finalize maps the destination with folio_add_anon_rmap_pte and no folio_get: its refcount is one short of its mappings and holders',
     ),
+    'mutant-swap-fault-no-page-ref': mutantVariant(
+      MD_INV.REF,
+      'do_swap_page calls migrate_to_ram on the page read from orig_pte without the PTL re-check or a reference (the ≤ v6.0 form, H9)',
+      'H9 (CVE-2022-3523) in this model: the driver\'s eviction migrates D0 back to RAM and frees it between the fault\'s lock-free read of the device-private entry and page_pgmap(vmf->page)->ops->migrate_to_ram',
+    ),
+    'mutant-collect-pinned-restore-skipped': mutantVariant(
+      MD_INV.DATA,
+      'collect\'s maybe-pinned failure path skips set_pte_at(orig)',
+      'the fixed code, but when folio_try_share_anon_rmap_pte fails on the GUP-pinned S0 the cleared PTE is not put back: the process reads zeros at a0 instead of the pinned page',
+    ),
+    'mutant-collect-shares-pinned-page': mutantVariant(
+      MD_INV.PIN,
+      'folio_try_share_anon_rmap_pte shares the page without the folio_maybe_dma_pinned test',
+      'the fixed code, but collect clears PageAnonExclusive of the GUP-pinned S0 (and migrate_vma_check_page then restores the entry): a pinned anonymous page is no longer exclusive',
+    ),
+    'mutant-insert-page-skips-zero-flush': mutantVariant(
+      MD_INV.TLB,
+      'migrate_vma_insert_page replaces a zero-page PTE without flushing it',
+      'the fixed code, but migrate_vma_insert_page sets the device-private entry over the zero page with no ptep_clear_flush: after it returned, c1 still caches a0 → the zero page',
+    ),
   },
   abstractions: [
     {
-      what: 'One VMA and one PTE table with two addresses (a0, a1), one migration thread and one user thread (on CPUs c0, c1); the PMD is a PTE table or none (freed by MADV_DONTNEED under CONFIG_PT_RECLAIM), never a huge PMD: no PMD-mapped THP, no huge zero page (the pmd_trans_huge branch of migrate_vma_collect_pmd is not modelled).',
-      couldHide: 'the restart into the pmd_trans_huge branch (a THP fault repopulating the freed PMD) and its migrate_vma_collect_skip(start, end) calls, walks over several PMDs, and races between two migrations of overlapping ranges.',
+      what: 'One VMA and one PTE table with two addresses (a0, a1), one migration thread Mig and one user thread U (on CPUs c0, c1), plus, per configuration, the driver\'s eviction Ev (c0) and a GUP-fast pinner G (c1); the PMD is a PTE table, none (freed by MADV_DONTNEED under CONFIG_PT_RECLAIM), or a huge zero page mapping (config huge-zero: collect splits it with split_huge_pmd); never a PMD-mapped THP (the folio_get / folio_trylock / split_folio path of lines 137-153 is not modelled), and not the newer tree\'s migrate_vma_collect_huge_pmd / MIGRATE_VMA_SELECT_COMPOUND.',
+      couldHide: 'the restart into the pmd_trans_huge branch with a THP (a THP fault repopulating the freed PMD) and its migrate_vma_collect_skip(start, end) calls, walks over several PMDs, and races between two migrations of overlapping ranges.',
     },
     {
-      what: 'split_folio is one step (the folio locked, its count frozen): its own unmap of the folio\'s PTEs (migration entries, TLB flush) and remap are not modelled; the split folio keeps its PTE present throughout.',
-      couldHide: 'a CPU access to a1 during the split seeing a migration entry, and TLB-flush ordering inside the split itself.',
+      what: 'split_folio and split_huge_pmd of the huge zero page are each a short sequence (split_folio one step, the folio locked, its count frozen; the zero-page split: PMD lock, pmdp_huge_clear_flush, populate, unlock, with the model\'s PTL standing for the PMD lock while the PMD is huge); split_folio\'s own unmap of the folio\'s PTEs (migration entries, TLB flush) and remap are not modelled; the split folio keeps its PTE present throughout.',
+      couldHide: 'a CPU access to a1 during split_folio seeing a migration entry, TLB-flush ordering inside the split itself, and a PTE-table walker racing the PMD lock (split PMD locks are a different lock from the PTE table\'s).',
     },
     {
-      what: 'The user thread only accesses a0 and only runs MADV_DONTNEED on a0; its device-private fault (do_swap_page → migrate_to_ram) is abstracted as an access to the device page; a read fault on pte_none reads zeros without mapping the zero page; a write to a read-only present PTE (do_wp_page) is not modelled (no configuration reaches it).',
-      couldHide: 'races of migrate_to_ram with this migration (M3\'s `full` configuration and M4 cover the fault path at one address), COW faults racing collect, and zero-page PTEs that collect treats as holes.',
+      what: 'U only accesses a0 and only runs MADV_DONTNEED on a0 (or the whole table). Its device-private faults run do_swap_page (current: PTL, pte_same, trylock_page, get_page, unlock; v6.1: without the page lock; ≤ v6.0 only as the H9 mutant) into migrate_to_ram, whose own migrate_vma_* pass runs the Mig steps in U with the fault page; the driver part of migrate_to_ram (dmirror / nouveau alloc-and-copy) is one step, with no device page table and no driver lock; a failed trylock_page unlocks and retries (the 1afaeb8293c9 form), not the newer migration_entry_wait_on_locked; a read fault maps the zero page only in configs zero-page / huge-zero; do_wp_page is not modelled (U only reads the zero page).',
+      couldHide: 'two CPUs faulting on one device page (the livelock 1afaeb8293c9 fixed, which needs a second faulting thread), a driver\'s own lock in migrate_to_ram (amdkfd\'s migrate mutex) against its eviction, and COW faults on the zero page racing migrate_vma_insert_page.',
     },
     {
-      what: 'No reclaim, compaction or GUP thread: a GUP pin or another isolator is a constant extra reference (config pinned / isolation-fails); nobody else takes a folio lock, so collect\'s folio_trylock never fails; try_to_migrate never finds another mapping; no deferred (batched) TLB flush, so flush_tlb_batched_pending never flushes.',
-      couldHide: 'the interaction of collect\'s pending flush with reclaim\'s batched flushes, a pin taken between migrate_vma_check_page and folio_migrate_mapping (the refcount test would catch it), and trylock failures under memory pressure.',
+      what: 'No reclaim or compaction thread. Reclaim cannot be a small thread here: shrink_folio_list unmaps an anonymous folio only after add_to_swap, so it needs the swap cache, swap entries in the PTE (which U would fault on through do_swap_page\'s swap-in path and collect skips) and try_to_unmap\'s batched TLB flush (TTU_BATCH_FLUSH: the tlb_ubc flush and mm->tlb_flush_batched that zap_pte_range\'s flush_tlb_batched_pending honours) — left out; its LRU isolation is the constant of config isolation-fails. A GUP-fast pinner runs in gup-pin (and all-threads) — the slow GUP path (follow_page_pte under the PTL, the unshare fault of a shared page) is not modelled: G gives up on a read-only or non-present PTE — and its DMA step is not interleaved inside a PTL section (a ghost scheduling choice: a0 none at the DMA then means zapped); elsewhere a pin or another isolator is a constant extra reference (configs exclusive-pinned, shared-pinned, isolation-fails). A system page\'s lock is only ever taken by Mig, so collect\'s folio_trylock fails only on a device page (the v6.1 fault path racing the eviction).',
+      couldHide: 'the interaction of collect\'s pending flush with reclaim\'s batched flushes (and the split-window finding\'s flush_tlb_batched_pending argument), swap entries collect skips, folio_trylock failures under memory pressure, a pin taken between migrate_vma_check_page and folio_migrate_mapping (the refcount test would catch it), and an unshare fault racing collect\'s share test.',
+    },
+    {
+      what: 'The driver\'s eviction is migrate_device_range over one pfn (D0), then the Mig steps of migrate_device_unmap (try_to_migrate of the device-private entry), migrate_device_pages and migrate_device_finalize in thread Ev, with the copy one driver step; a page it cannot lock is skipped, not retried (as nouveau_dmem_evict_chunk); memunmap_pages and the pgmap\'s lifetime are not modelled — a freed device page stands for the freed pgmap (H9\'s use-after-free is page_pgmap on it).',
+      couldHide: 'pgmap teardown waiting for page references (percpu_ref) while a fault holds one, chunk-wide eviction of several pages, and a driver that retries pages it failed to lock.',
     },
     {
       what: 'LRU batches per CPU (spec/kernel/folio.ts lruBatch) without the batch\'s own folio reference; lru_add_drain_all queues lru_add_drain_work on each CPU whose batch holds a folio and flushes each, run by one kworker per CPU (spec/kernel/workqueue.ts): its static mutex and drain-generation shortcut (a caller returning early because a concurrent drain covered it) are not modelled; only the lru_add batch (not the rotate / deactivate / activate batches); termination under per-CPU fairness is checked in config fresh-zap only.',
       couldHide: 'migrate_vma_check_page failing on the batch\'s reference of a folio that was batched after cpu_needs_drain looked, and a concurrent lru_add_drain_all returning before this caller\'s batch was drained (isolation then fails and the entry is restored — a lost migration, not a safety violation).',
     },
     {
-      what: 'Several multi-access steps are atomic by lint justification: remove_migration_pte (under the PTL on a locked folio), migrate_vma_insert_page (under the PTL, a private page), folio_isolate_lru, the folio_mapped / migrate_vma_check_page pair, lru_add_drain of one CPU\'s batch, folio_add_lru into one, cpu_needs_drain + queue_work_on, flush_work\'s and the kworker\'s tests under the pool lock, the driver\'s alloc_and_copy, a folio_put that frees; page_folio / folio_order reads are ghost.',
+      what: 'Several multi-access steps are atomic by lint justification: remove_migration_pte and try_to_migrate_one (under the PTL on a locked folio), migrate_vma_insert_page (under the PTL, a private page; its zero-page path keeps the PTL across the flush), folio_isolate_lru, the folio_mapped / migrate_vma_check_page pair, lru_add_drain of one CPU\'s batch, folio_add_lru into one, cpu_needs_drain + queue_work_on, flush_work\'s and the kworker\'s tests under the pool lock, the drivers\' alloc_and_copy, try_grab_folio_fast\'s two RMWs of one refcount word, populating the private PTE table of a huge-zero split, a folio_put that frees; page_folio / folio_order reads are ghost. do_swap_page\'s PTL section is split into one access per step.',
       couldHide: 'only what the justifications rule out, e.g. a speculative folio_try_get observing a half-done remove_migration_pte, or a split racing a page_folio without a reference.',
     },
     {
-      what: 'Contents are 0 / v0 / v1 with a ghost last-written value; restored PTEs are clean (the folio\'s dirty flag carries the dirty bit), young / soft-dirty / uffd-wp bits are not modelled; no swap cache (anonymous pages without a mapping).',
+      what: 'Contents are 0 / v0 / v1 with a ghost last-written value; restored PTEs are clean (the folio\'s dirty flag carries the dirty bit), young / soft-dirty / uffd-wp bits are not modelled; no swap cache (anonymous pages without a mapping); the zero page is a pfn (ZP) without a struct page in the model (no reference, no rmap), as vm_normal_page sees it.',
       couldHide: 'a dirty bit lost on restore (H8\'s area: hmm/m3-migration `dirty` covers it with a swap-cache page), and the folio_free_swap path of migrate_vma_pages.',
     },
   ],
@@ -186,7 +266,7 @@ export const m3MigrateDevice = defineModel<Consts>({
     const { variant } = cfg;
     const mutant = selectMutant(variant, MUTANTS);
     const config = (cfg.constants.config === 'variant' ? MD_DEFAULT_CONFIG[variant] : cfg.constants.config) as MdConfig;
-    const forms: Forms = { ...MD_SETUPS[config], flushBeforeSplit: variant === 'fix-flush-before-split' || variant === 'fix-split-path', restartFromAddr: variant === 'fix-split-path', getBeforeUnlock: variant === 'fix-split-path' || variant === 'split-restart-table-freed', flushAfterUnlock: false, skipFlush: false, restoreSkipsPtes: false, collectKeepsRef: false, restoreWithoutRef: false, noDrainAll: false, ...(mutant ? MUTANT_FORMS[mutant] : {}) };
+    const forms: Forms = { ...MD_SETUPS[config], flushBeforeSplit: variant === 'fix-flush-before-split' || variant === 'fix-split-path', restartFromAddr: variant === 'fix-split-path', getBeforeUnlock: variant === 'fix-split-path' || variant === 'split-restart-table-freed', flushAfterUnlock: false, skipFlush: false, restoreSkipsPtes: false, collectKeepsRef: false, restoreWithoutRef: false, pinnedRestoreSkipped: false, shareIgnoresPin: false, insertSkipsZeroFlush: false, noDrainAll: false, faultForm: variant === 'fault-v6.1' ? 'v6.1' : 'current', ...(mutant ? MUTANT_FORMS[mutant] : {}) };
     return buildMigrateDevice(forms);
   },
 });

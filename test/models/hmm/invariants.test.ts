@@ -51,6 +51,7 @@ const MAPPING: readonly Row[] = [
   ['hmm/m3-migrate-device', 'INV-DATA', 'split-window-zap', {}],
   ['hmm/m3-migrate-device', 'INV-TLB', 'mutant-collect-skips-tlb-flush', {}],
   ['hmm/m3-migrate-device', 'INV-SRC', 'split-restart-table-freed', {}],
+  ['hmm/m3-migrate-device', 'INV-PIN', 'mutant-collect-shares-pinned-page', {}],
   ['hmm/m3-migrate-device', 'INV-NOERR', 'split-window-zap', {}],
 
   ['hmm/m4-2019', 'INV-UAF-H', 'mutant-put-frees-without-grace-period', {}],

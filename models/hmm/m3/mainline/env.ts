@@ -4,7 +4,7 @@ import { stepDocFields, type Cited } from '../../../../spec/citation';
 import { andThen } from '../../../../spec/kernel/steps';
 import { tlbSteps } from '../../../../spec/kernel/tlb';
 import { workqueueSteps } from '../../../../spec/kernel/workqueue';
-import { BINDING, type Step, type Sys } from './state';
+import { BINDING, type Pfn, type Step, type Sys } from './state';
 
 /** What a configuration contains and how the code is mutated (all false / default: current mainline). */
 export interface Forms {
@@ -28,6 +28,18 @@ export interface Forms {
   readonly isolateFails: boolean;
   /** S0 was just faulted in by U: it sits in c1's LRU add batch, not yet on a list (only lru_add_drain_all's work on c1 makes it isolatable). */
   readonly freshAnon: boolean;
+  /** a0 maps the device-private page D0 (migrated to the device before), a1 the small page S1; Mig is idle; U's accesses to a0 fault through do_swap_page → migrate_to_ram. */
+  readonly devFault: boolean;
+  /** The form of do_swap_page's device-private branch: current mainline (trylock_page + get_page under the PTL), v6.1 (get_page under the PTL, 16ce101db85d), or ≤ v6.0 (no PTL re-check, no reference: H9). */
+  readonly faultForm: 'current' | 'v6.1' | 'v6.0';
+  /** The driver evicts D0 (migrate_device_range, as nouveau_dmem_evict_chunk / svm_migrate_vram_to_ram do) on c0. */
+  readonly evict: boolean;
+  /** A GUP-fast pinner (pin_user_pages_fast of a0, FOLL_WRITE) on c1, which then DMA-writes the page and unpins it. */
+  readonly gup: boolean;
+  /** a0 maps the shared zero page (U read it before): collect takes it as a hole, migrate_vma_insert_page replaces it with ptep_clear_flush. */
+  readonly zeroPage: boolean;
+  /** The PMD is a huge zero page mapping (U read a0 before): collect splits it (split_huge_pmd) into zero-page PTEs, holes both. */
+  readonly hugeZero: boolean;
   /** Check termination (every thread reaches done) under per-CPU fairness for the kworkers. */
   readonly live: boolean;
   /** Ablation (tests only): migrate_device_unmap without lru_add_drain_all. */
@@ -44,6 +56,21 @@ export interface Forms {
   readonly collectKeepsRef: boolean;
   /** Mutant: remove_migration_pte maps the page without its folio_get. */
   readonly restoreWithoutRef: boolean;
+  /** Mutant: collect's folio_try_share_anon_rmap_pte failure path (a maybe-pinned page) skips set_pte_at(orig). */
+  readonly pinnedRestoreSkipped: boolean;
+  /** Mutant: folio_try_share_anon_rmap_pte shares the page without its folio_maybe_dma_pinned test. */
+  readonly shareIgnoresPin: boolean;
+  /** Mutant: migrate_vma_insert_page replaces a zero-page PTE without ptep_clear_flush's flush. */
+  readonly insertSkipsZeroFlush: boolean;
+}
+
+/**
+ * `fault_folio == folio` in migrate_device.c's lock tests: the page is migrate_to_ram's fault page,
+ * which do_swap_page locked before the call (current form). In the v6.1 form the fault page was
+ * not locked by the caller: collect trylocked it and finalize unlocked it like any other page.
+ */
+export function lockedByCaller(f: Forms, l: { fault: Pfn | null }, p: Pfn): boolean {
+  return p === l.fault && f.faultForm === 'current';
 }
 
 export const TLB = tlbSteps<Sys>((s) => s.tlb, (s) => s.cpu, BINDING);

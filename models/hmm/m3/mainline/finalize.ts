@@ -6,9 +6,9 @@
 import { cpuOf } from '../../../../spec/kernel/cpu';
 import { folioAddLruOn } from '../../../../spec/kernel/folio';
 import { pageUnlock } from '../../../../spec/kernel/page';
-import type { Forms } from './env';
+import { lockedByCaller, type Forms } from './env';
 import { removeMigrationPtesStep } from './rmap';
-import { BINDING, IDX, LRU_ADD, MD, NADDR, cite, folio, fput, isDevice, putStep, st, type MigL, type Pfn, type Step } from './state';
+import { BINDING, IDX, LRU_ADD, MD, MIGRATION_EXIT, NADDR, cite, folio, fput, isDevice, putStep, st, type MigL, type Pfn, type Step } from './state';
 
 /** The page the entry's address ends up mapping: the destination if migrated, else the source. */
 const target = (l: MigL): Pfn => {
@@ -24,7 +24,7 @@ export function finalizeSteps(f: Forms): Step<MigL>[] {
   return [
     st<MigL>('Fent', cite(MD, '898-924', '__migrate_device_finalize', 'per entry: no page → drop dst; !MIGRATE || !dst → drop dst, dst = src'), (_d, th) => {
       const l = th.local;
-      if (l.i >= NADDR) return th.goto('done');
+      if (l.i >= NADDR) return th.goto(MIGRATION_EXIT[th.id]!);
       const s = l.src[l.i]!;
       if (s.pfn === null) return th.goto(l.dst[l.i] === null ? 'Fnext' : 'Fdunl');
       if (l.dst[l.i] !== null && !(s.migrate && l.dst[l.i] !== null)) return th.goto('Fdunl');
@@ -42,7 +42,10 @@ export function finalizeSteps(f: Forms): Step<MigL>[] {
       if (!isDevice(x)) folioAddLruOn(d, d.pages, d.lruBatch, IDX[x], cpuOf(BINDING, th.id));
     }, undefined, { atomic: LRU_ADD }),
     removeMigrationPtesStep('Frm', cite(MD, 928, '__migrate_device_finalize', 'remove_migration_ptes(src, dst, 0): the migration entry → the new page (or the old one)'), (_d, th) => [th.local.src[th.local.i]!.pfn!, target(th.local)], !f.restoreWithoutRef),
-    st<MigL>('Funl', cite(MD, '929-930', '__migrate_device_finalize', 'folio_unlock(src) (not the fault folio)'), (d, th) => pageUnlock(d, folio(d, th.local.src[th.local.i]!.pfn!))),
+    st<MigL>('Funl', cite(MD, '929-930', '__migrate_device_finalize', 'folio_unlock(src) (not the fault folio)'), (d, th) => {
+      const p = th.local.src[th.local.i]!.pfn!;
+      if (!lockedByCaller(f, th.local, p)) pageUnlock(d, folio(d, p));
+    }),
     putStep<MigL>('Fput', cite(MD, 931, '__migrate_device_finalize', 'folio_put(src): the isolation reference (a migrated source is freed here)'), (d, th) => {
       const l = th.local;
       const dst = target(l);

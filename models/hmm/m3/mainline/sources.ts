@@ -38,3 +38,26 @@ export const DRAIN_SOURCE = swap('mm/swap.c', 'lru_add_drain_per_cpu');
 
 /** The driver's alloc_and_copy (pages.ts Palloc): the test driver's, by name. */
 export const ALLOC_SOURCE = kernelSource()('lib/test_hmm.c', 'dmirror_migrate_alloc_and_copy');
+/** The drivers' allocate-and-copy back to RAM: migrate_to_ram's and the eviction's, by name. */
+export const RAM_ALLOC_SOURCES = [
+  kernelSource()('lib/test_hmm.c', 'dmirror_devmem_fault_alloc_and_copy'),
+  kernelSource()('drivers/gpu/drm/nouveau/nouveau_dmem.c', 'nouveau_dmem_evict_chunk'),
+] as const;
+
+/** do_swap_page's device-private branch (mm/memory.c, by name: the stored tree has no copy at COMMIT) and the drivers' migrate_to_ram. */
+export const SWAP_FAULT = memory(MEM, 'do_swap_page');
+export const MIGRATE_TO_RAM = [kernelSource()('lib/test_hmm.c', 'dmirror_devmem_fault'), kernelSource()('drivers/gpu/drm/nouveau/nouveau_dmem.c', 'nouveau_dmem_migrate_to_ram')] as const;
+/** The v6.1 form: 16ce101db85d "mm/memory.c: fix race when faulting a device private page". */
+export const SWAP_FAULT_V61 = kernelSource('16ce101db85d')(MEM, 'do_swap_page');
+
+/** GUP-fast (mm/gup.c, by name, current mainline). */
+export const GUP_FAST = {
+  irq: kernelSource()('mm/gup.c', 'gup_fast'),
+  pte: kernelSource()('mm/gup.c', 'gup_fast_pte_range'),
+  grab: kernelSource()('mm/gup.c', 'try_grab_folio_fast'),
+  unpin: kernelSource()('mm/gup.c', 'unpin_user_page'),
+  user: kernelSource()('mm/gup.c', 'pin_user_pages_fast'),
+} as const;
+
+/** The eviction driver (nouveau's, by name). */
+export const EVICT_SOURCE = kernelSource()('drivers/gpu/drm/nouveau/nouveau_dmem.c', 'nouveau_dmem_evict_chunk');

@@ -6,13 +6,14 @@
  * migrate_vma_check_page, putback on failure, then the restore loop over the entries that lost
  * MIGRATE_PFN_MIGRATE.
  */
-import { joinCited, kernelSource } from '../../../../spec/citation';
+import { cited, joinCited, kernelSource } from '../../../../spec/citation';
 import { cpuOf } from '../../../../spec/kernel/cpu';
 import { folioAddLruOn, folioIsolateLru, lruAddDrainOn, lruCpuNeedsDrain } from '../../../../spec/kernel/folio';
-import { pageGet, pageUnlock } from '../../../../spec/kernel/page';
-import { WQ, type Forms } from './env';
+import { migrateVmaCheckPage, pageGet, pageUnlock, pageUnmapRmap } from '../../../../spec/kernel/page';
+import { pteMigration } from '../../../../spec/kernel/pte';
+import { WQ, lockedByCaller, type Forms } from './env';
 import { removeMigrationPtesStep } from './rmap';
-import { BINDING, DRAIN_WORK, IDX, LRU_ADD, MD, NADDR, cite, folio, fput, headOf, putStep, st, type MigL, type Pfn, type Step, type Sys } from './state';
+import { BINDING, DRAIN_WORK, IDX, LRU_ADD, MD, NADDR, cite, folio, fput, headOf, isDevice, putStep, setPte, st, type Ctx, type MigL, type Pfn, type Step, type Sys } from './state';
 
 /** Why reading another CPU's batch count and queueing the work item is one step. */
 const NEEDS_DRAIN =
@@ -45,6 +46,7 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
       }
       const s = l.src[l.i]!;
       if (s.pfn === null) return next(l, th, 'Uent');
+      if (isDevice(s.pfn)) return th.goto('Utm'); // ZONE_DEVICE folios are not on an LRU: no isolation, the collect reference is kept
       if (folio(d, s.pfn).lru !== 'lru' && l.drain && !f.noDrainAll) return th.goto('Udrain.q.c0');
       th.goto('Uiso');
     }),
@@ -66,19 +68,42 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
       l.hold[IDX[headOf(d, p)]]!++;
     }, undefined, { atomic: 'folio_isolate_lru: folio_test_clear_lru is the atomic claim and folio_get follows it; nobody can tell them apart — a second isolator fails on the cleared flag, and the refcount freezers (split, migration) need the folio lock this thread holds (mm/vmscan.c folio_isolate_lru)' }),
     putStep<MigL>('Uput', cite(MD, '481-482', 'migrate_device_unmap', 'folio_put: drop the reference taken in collect'), (d, th) => fput(d, th, cur(th.local))),
+    st<MigL>('Utm', cite(MD, '485-486', 'migrate_device_unmap', 'if (folio_mapped(folio)) try_to_migrate(folio, 0) (a device page the eviction locked by pfn is still mapped)'), (d, th) => {
+      if (folio(d, cur(th.local)).map === 0) th.goto('Ucheck');
+    }),
+    {
+      label: 'Utm1',
+      ...joinCited(
+        cite(MD, 486, 'migrate_device_unmap', 'try_to_migrate(folio, 0)'),
+        '; ',
+        cited('mm/rmap.c try_to_migrate_one (by name, current mainline): page_vma_mapped_walk ⟨PTL; the device-private entry → ptep_get_and_clear (non-present: no flush), a (writable) migration entry, set_pte_at, folio_remove_rmap_pte⟩', kernelSource()('mm/rmap.c', 'try_to_migrate_one')),
+      ),
+      guard: (s: Sys) => s.ptl.owner === null,
+      holds: [(s: Sys) => s.ptl],
+      atomic: 'try_to_migrate_one runs under the PTL (page_vma_mapped_walk) on a folio this thread holds locked: set_pte_at and folio_remove_rmap_pte are not observable apart — a new mapping needs the folio lock, and the mapcount is read by the lock holder (folio_mapped, migrate_vma_check_page) or by a fault that re-checks the PTE under this PTL',
+      effect: (d: Sys, th: Ctx<MigL>) => {
+        const p = cur(th.local);
+        const i = d.pte.findIndex((e) => e.kind === 'devpriv' && e.pfn === p);
+        if (i < 0) return th.goto('Ucheck'); // the rmap walk finds no mapping (zapped since folio_mapped): nothing to put
+        setPte(d, i, pteMigration(p, d.pte[i]!.writable));
+        pageUnmapRmap(d, d.pages[IDX[p]]!, 'UAF_PAGE');
+        th.local.hold[IDX[headOf(d, p)]]!++; // ledger: the mapping's reference, dropped by the next step
+      },
+    } as Step<MigL>,
+    putStep<MigL>('Utm2', joinCited(cite(MD, 486, 'migrate_device_unmap', 'try_to_migrate → '), cited('mm/rmap.c try_to_migrate_one (by name): folio_put — the mapping\'s reference', kernelSource()('mm/rmap.c', 'try_to_migrate_one'))), (d, th) => fput(d, th, cur(th.local))),
     st<MigL>(
       'Ucheck',
-      cite(MD, '485-489', 'migrate_device_unmap', 'folio_mapped → try_to_migrate (no other mapping here); folio_mapped || !migrate_vma_check_page (ref − extra > mapcount) → putback, restore'),
+      cite(MD, '488-489', 'migrate_device_unmap', 'folio_mapped || !migrate_vma_check_page (ref − extra > mapcount; extra = 1 + (page == fault_page), +1 for ZONE_DEVICE) → putback (not ZONE_DEVICE), restore'),
       (d, th) => {
         const l = th.local;
         const p = cur(l);
         const fo = folio(d, p);
-        const extra = 1; // the isolation reference; not a ZONE_DEVICE folio, no mapping (anonymous, not in the swap cache)
-        if (fo.map > 0 || fo.ref - extra > fo.map) return th.goto('Uback1');
+        // extra: the isolation (system) or collect / pfn-lock (device) reference, the fault page's, +1 for ZONE_DEVICE; no mapping (anonymous, not in the swap cache)
+        if (fo.map > 0 || !migrateVmaCheckPage(fo, { faultPage: p === l.fault, zoneDevice: isDevice(p), mapping: false })) return th.goto(isDevice(p) ? 'Ufaildev' : 'Uback1');
         next(l, th, 'Uent');
       },
       undefined,
-      { atomic: 'folio_mapped and migrate_vma_check_page read the mapcount and refcount of a folio this thread holds locked, isolated and unmapped: a new mapping needs the folio lock, and a speculative reference taken between the reads is caught by the refcount test of folio_migrate_mapping in migrate_vma_pages' },
+      { atomic: 'folio_mapped and migrate_vma_check_page read the mapcount and refcount of a folio this thread holds locked and unmapped (isolated from its LRU, or a ZONE_DEVICE folio, never on one): a new mapping needs the folio lock, and a speculative reference taken between the reads is caught by the refcount test of folio_migrate_mapping in migrate_vma_pages' },
     ),
     st<MigL>('Uback1', cite(MD, 491, 'migrate_device_unmap', 'folio_get (for folio_putback_lru)'), (d, th) => {
       const p = cur(th.local);
@@ -91,6 +116,10 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
       fail(l);
       next(l, th, 'Uent');
     }),
+    st<MigL>('Ufaildev', cite(MD, '490, 495-497', 'migrate_device_unmap', 'a ZONE_DEVICE folio: no putback; clear MIGRATE; restore++'), (_d, th) => {
+      fail(th.local);
+      next(th.local, th, 'Uent');
+    }),
     st<MigL>('Urest', cite(MD, '503-508', 'migrate_device_unmap', 'restore loop: for (i = 0; i < npages && restore; i++): skip entries with no page or still MIGRATE'), (_d, th) => {
       const l = th.local;
       if (l.i >= NADDR || l.restore === 0) {
@@ -102,7 +131,9 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
       th.goto('Urm');
     }),
     f.restoreSkipsPtes ? { label: 'Urm', doc: `mutant: remove_migration_ptes skipped; ${restore.doc}`, ...(restore.src ? { src: restore.src } : {}), effect: () => {} } : restore,
-    st<MigL>('Uunl', cite(MD, '513-515', 'migrate_device_unmap', 'src_pfns[i] = 0; folio_unlock (not the fault folio)'), (d, th) => pageUnlock(d, folio(d, cur(th.local)))),
+    st<MigL>('Uunl', cite(MD, '513-515', 'migrate_device_unmap', 'src_pfns[i] = 0; folio_unlock (not the fault folio)'), (d, th) => {
+      if (!lockedByCaller(f, th.local, cur(th.local))) pageUnlock(d, folio(d, cur(th.local)));
+    }),
     putStep<MigL>('Uputr', cite(MD, '516-517', 'migrate_device_unmap', 'folio_put (the collect reference, or the one putback left); restore--'), (d, th) => {
       const l = th.local;
       fput(d, th, cur(l));

@@ -1,7 +1,9 @@
 /**
  * The user thread U on CPU c1: loads and stores of a0 through its TLB (spec/kernel/tlb.ts), the
  * faults a miss takes (migration entry → migration_entry_wait; none → the zero page or
- * do_anonymous_page; device-private → abstracted), and its own MADV_DONTNEED of a0 or of the whole
+ * do_anonymous_page; device-private → do_swap_page → migrate_to_ram, which runs its own
+ * migrate_vma_* pass over a0 with the fault page: the Mig steps of collect / unmap / pages /
+ * finalize in this thread), and its own MADV_DONTNEED of a0 or of the whole
  * PTE table (zap_pte_range: the entries cleared under the PTL, an emptied table freed under
  * CONFIG_PT_RECLAIM, the TLB flushed only if a present entry was gathered, the pages freed after
  * the flush).
@@ -9,11 +11,13 @@
 import { touch } from '../../../../spec/kernel/errors';
 import { cpuOf } from '../../../../spec/kernel/cpu';
 import { folioAddLruOn } from '../../../../spec/kernel/folio';
-import { pageAlloc, pageLocked } from '../../../../spec/kernel/page';
+import { pageAlloc, pageLocked, pageTrylock, pageUnlock } from '../../../../spec/kernel/page';
 import { pteCopy, pteNone, ptePresent } from '../../../../spec/kernel/pte';
 import { tlbAccess } from '../../../../spec/kernel/tlb';
-import { CPU, flushThen } from './env';
-import { ADDRS, BINDING, IDX, V1, folio, fput, headOf, pteAlloc, read, rmapAdd, setPte, putStep, st, type Pfn, type Step, type Sys, type UserL } from './state';
+import { cited, joinCited, stepDocFields } from '../../../../spec/citation';
+import { CPU, flushThen, type Forms } from './env';
+import { MIGRATE_TO_RAM, SWAP_FAULT, SWAP_FAULT_V61 } from './sources';
+import { ADDRS, BINDING, IDX, V1, ZERO, walkPte, fget, folio, fput, headOf, pteAlloc, read, rmapAdd, setPte, putStep, st, type Pfn, type Step, type Sys, type UserL } from './state';
 
 export type Op = 'r' | 'w' | 'dn';
 
@@ -31,7 +35,72 @@ function access(d: Sys, pfn: Pfn, write: boolean): boolean {
   return true;
 }
 
-export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] {
+/** migrate_to_ram's migrate_vma locals, fresh (before the call and after it returned). */
+export function resetMigration(l: UserL): void {
+  l.i = 0;
+  l.unmapped = 0;
+  l.restore = 0;
+  l.drain = true;
+  l.old = pteNone();
+  l.src = ADDRS.map(() => ({ pfn: null, migrate: false, write: false }));
+  l.dst = ADDRS.map(() => null);
+  l.fault = null;
+}
+
+/**
+ * do_swap_page's device-private branch in three forms: current mainline (⟨PTL; pte_same;
+ * trylock_page; get_page; unlock⟩, migrate_to_ram, unlock_page, put_page; trylock failure → unlock,
+ * retry), v6.1 (16ce101db85d: ⟨PTL; pte_same; get_page; unlock⟩, migrate_to_ram, put_page) and
+ * ≤ v6.0 (H9: migrate_to_ram on the page read from orig_pte, without the PTL or a reference).
+ */
+function swapFaultSteps(f: Forms): Step<UserL>[] {
+  const form = f.faultForm;
+  const src = form === 'v6.1' ? SWAP_FAULT_V61 : SWAP_FAULT;
+  const fault = (what: string) => cited(`${MEM} do_swap_page (${form === 'current' ? 'current mainline' : form}), is_device_private_entry: ${what} ${form === 'v6.1' ? '(16ce101db85d)' : UNPINNED}`, src);
+  const page = (l: UserL): Pfn => l.orig!;
+  const lock = CPU.spinLock('Udl', (s) => s.ptl) as unknown as Step<UserL>;
+  const unlockTo = (label: string, to: string, what: string): Step<UserL> => {
+    const u = CPU.spinUnlock(label, (s) => s.ptl) as unknown as Step<UserL>;
+    return { ...u, ...stepDocFields(fault(what)), effect: (d, th) => { u.effect!(d, th); th.goto(to); } };
+  };
+  return [
+    { ...lock, ...stepDocFields(fault('vmf->pte = pte_offset_map_lock')) },
+    st<UserL>('Uds', fault('if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) goto unlock (the fault returns and is retried)'), (d, th) => {
+      const e = d.pte[0]!;
+      if (e.kind !== 'devpriv' || e.pfn !== th.local.orig) return th.goto('Udr');
+      th.goto(form === 'current' ? 'Udt' : 'Udg');
+    }),
+    st<UserL>('Udt', fault('if (trylock_page(vmf->page)) … else pte_unmap_unlock (retry)'), (d, th) => {
+      if (!pageTrylock(folio(d, page(th.local)), th.id)) th.goto('Udr');
+    }),
+    st<UserL>('Udg', fault('get_page(vmf->page): "a page reference while we know the page can\'t be freed"'), (d, th) => fget(d, th, page(th.local))),
+    unlockTo('Udu', 'Udp3', 'pte_unmap_unlock(vmf->pte, vmf->ptl)'),
+    unlockTo('Udr', 'Uop', 'pte_unmap_unlock; return (the access is retried)'),
+    st<UserL>(
+      'Udp3',
+      joinCited(fault(form === 'v6.0' ? 'vmf->page->pgmap->ops->migrate_to_ram(vmf), straight from orig_pte (no PTL, no reference)' : 'pgmap = page_pgmap(vmf->page); pgmap->ops->migrate_to_ram(vmf)'), '; ', cited('the driver\'s migrate_to_ram: migrate_vma_setup(start = vmf->address, one page, MIGRATE_VMA_SELECT_DEVICE_PRIVATE, fault_page = vmf->page), alloc_and_copy, migrate_vma_pages, migrate_vma_finalize', ...MIGRATE_TO_RAM)),
+      (d, th) => {
+        const l = th.local;
+        if (!touch(d, d.pages[IDX[page(l)]]!, 'UAF_PAGE')) return th.goto('done'); // page_pgmap of a freed device page
+        resetMigration(l);
+        l.fault = form === 'v6.0' ? null : page(l); // fault_page came with 16ce101db85d
+        th.goto('Cpmd');
+      },
+    ),
+    st<UserL>('Udp4', fault('unlock_page(vmf->page) (current form only)'), (d, th) => {
+      if (form === 'current') pageUnlock(d, folio(d, page(th.local)));
+    }),
+    putStep<UserL>('Udp5', fault('put_page(vmf->page) (not in the ≤ v6.0 form); return: the access is retried'), (d, th) => {
+      const l = th.local;
+      if (form !== 'v6.0') fput(d, th, page(l));
+      resetMigration(l);
+      l.orig = null;
+      th.goto('Uop');
+    }),
+  ];
+}
+
+export function userSteps(ops: readonly Op[], zapTable: boolean, f: Forms): Step<UserL>[] {
   /** The addresses MADV_DONTNEED covers: a0, or the whole PTE table. */
   const zapped = zapTable ? ADDRS.map((_, i) => i) : [0];
   const next = (l: UserL, th: { goto(label: string): void }) => {
@@ -47,18 +116,23 @@ export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] 
         const op = ops[l.op]!;
         if (op === 'dn') return th.goto('Zlock');
         const write = op === 'w';
-        const hit = tlbAccess(d.tlb, 'c1', 'a0', d.pte[0]!, write);
+        const hit = tlbAccess(d.tlb, 'c1', 'a0', walkPte(d, 0), write);
+        if (hit?.pfn === ZERO) {
+          read(d, 0); // the zero page (read-only: only loads hit it)
+          return next(l, th);
+        }
         if (hit) return access(d, hit.pfn as Pfn, write) ? next(l, th) : th.goto('done');
-        const e = d.pte[0]!;
+        const e = walkPte(d, 0);
         switch (e.kind) {
           case 'migration':
-            l.wait = e.pfn;
+            l.wait = e.pfn as Pfn;
             return th.goto('Uwait');
           case 'none':
             return th.goto(write ? 'Uanon' : 'Uzero');
           case 'devpriv':
-            // do_swap_page → migrate_to_ram, abstracted: the access reaches the device page's data
-            return access(d, e.pfn as Pfn, write) ? next(l, th) : th.goto('done');
+            // do_swap_page: vmf->orig_pte is this device-private entry
+            l.orig = e.pfn as Pfn;
+            return th.goto(f.faultForm === 'v6.0' ? 'Udp3' : 'Udl');
           default:
             throw new Error(`U: fault on ${e.kind} entry not modelled (the configurations never reach it)`);
         }
@@ -80,10 +154,11 @@ export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] 
       doc: `${MEM} do_anonymous_page (read fault): ⟨PTL; pte_none still → the zero page, the load reads zeros; else back off and retry⟩ ${UNPINNED}`,
       guard: (s) => s.ptl.owner === null,
       holds: [(s) => s.ptl],
-      atomic: 'the pte_none re-check and the zero-page PTE are one critical section under the PTL; the zero page is not mapped in the model (a later access faults again and reads zeros again, and collect treats a zero-pfn PTE as a hole as it does pte_none)',
+      atomic: 'the pte_none re-check and the zero-page PTE are one critical section under the PTL; outside the zero-page configurations the zero page is not mapped (a later access faults again and reads zeros again, and collect treats a zero-pfn PTE as a hole as it does pte_none)',
       effect: (d, th) => {
         if (d.pte[0]!.kind !== 'none') return th.goto('Uop');
         pteAlloc(d);
+        if (f.zeroPage || f.hugeZero) setPte(d, 0, ptePresent(ZERO, false, false)); // pte_mkspecial(pfn_pte(my_zero_pfn(addr)))
         read(d, 0);
         next(th.local, th);
       },
@@ -128,7 +203,7 @@ export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] 
       const e = l.zapped[zapped[l.zi]!]!;
       l.zi++;
       th.goto('Zclear');
-      if ((e.kind !== 'present' && e.kind !== 'devpriv') || e.pfn === null) return;
+      if ((e.kind !== 'present' && e.kind !== 'devpriv') || e.pfn === null || e.pfn === ZERO) return; // the zero page has no rmap
       const pg = d.pages[IDX[e.pfn]]!;
       if (!touch(d, pg, 'UAF_PAGE')) return;
       pg.map--;
@@ -148,9 +223,9 @@ export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] 
     ),
     putStep<UserL>('Zfree', `${MEM} tlb_finish_mmu → tlb_batch_pages_flush: each gathered page is put after the flush (a device-private page: folio_put in zap_nonpresent_ptes) ${UNPINNED}`, (d, th) => {
       const l = th.local;
-      const i = l.zapped.findIndex((e) => (e.kind === 'present' || e.kind === 'devpriv') && e.pfn !== null);
+      const i = l.zapped.findIndex((e) => (e.kind === 'present' || e.kind === 'devpriv') && e.pfn !== null && e.pfn !== ZERO);
       if (i >= 0) {
-        fput(d, th, l.zapped[i]!.pfn!);
+        fput(d, th, l.zapped[i]!.pfn as Pfn);
         l.zapped[i] = pteNone();
         return th.goto('Zfree');
       }
@@ -158,6 +233,7 @@ export function userSteps(ops: readonly Op[], zapTable: boolean): Step<UserL>[] 
       l.zi = 0;
       next(l, th);
     }),
+    ...swapFaultSteps(f),
   ];
 }
 

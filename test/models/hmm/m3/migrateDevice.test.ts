@@ -1,7 +1,6 @@
 /** hmm/m3-migrate-device: current mainline migrate_vma_* at step granularity (two addresses, PTL, TLBs, a large folio). */
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../../checker/check';
-import { lintSpec } from '../../../../checker/lint/audit';
 import { instantiate } from '../../../../checker/model/instantiate';
 import { MD_INV, buildMigrateDevice } from '../../../../models/hmm/m3/mainline/build';
 import type { Forms } from '../../../../models/hmm/m3/mainline/env';
@@ -43,30 +42,47 @@ describe('hmm/m3-migrate-device registration', () => {
   });
 
   it('cites file:line, function and commit in every step of collect, unmap, pages and finalize', () => {
-    const migSteps = spec('fixed').actions.filter((a) => a.name.startsWith('Mig.') && a.name !== 'Mig.Palloc');
-    expect(migSteps.length).toBeGreaterThan(30);
+    const migSteps = spec('fixed', { config: 'huge-zero' }).actions.filter((a) => a.name.startsWith('Mig.') && a.name !== 'Mig.Palloc');
+    expect(migSteps.length).toBeGreaterThan(40);
     for (const a of migSteps) {
       expect(a.src?.length, a.name).toBeGreaterThan(0);
-      for (const c of a.src!) expect(c, a.name).toMatchObject({ file: expect.stringMatching(/^mm\/(migrate_device|swap)\.c$/), fn: expect.stringMatching(/^\w+$/) });
+      for (const c of a.src!) expect(c, a.name).toMatchObject({ file: expect.stringMatching(/^mm\/(migrate_device|swap|rmap|huge_memory)\.c$/), fn: expect.stringMatching(/^\w+$/) });
       expect(a.src![0], a.name).toMatchObject({ file: 'mm/migrate_device.c', commit: '022a12deda53c983755c08e073a3c028a6850a23', line: expect.any(Number) });
     }
+  });
+
+  it('cites do_swap_page (current and v6.1), GUP-fast and the eviction in the new threads', () => {
+    const names = (sp: ReturnType<typeof spec>, kind: string) => sp.actions.filter((a) => a.name.startsWith(`${kind}.`));
+    const fns = (sp: ReturnType<typeof spec>, name: string) => sp.actions.find((a) => a.name === name)!.src!.map((c) => `${c.file}:${c.fn}${'line' in c ? `:${c.line}` : ''}${'commit' in c ? `@${c.commit}` : ''}`);
+    expect(fns(spec('evict-races-fault'), 'U.Udt')).toEqual(['mm/memory.c:do_swap_page']);
+    expect(fns(spec('fault-v6.1'), 'U.Udg')).toEqual(['mm/memory.c:do_swap_page@16ce101db85d']);
+    expect(fns(spec('evict-races-fault'), 'Ev.E1')).toEqual([
+      'mm/migrate_device.c:migrate_device_range:1016@022a12deda53c983755c08e073a3c028a6850a23',
+      'mm/migrate_device.c:migrate_device_pfn_lock:984@022a12deda53c983755c08e073a3c028a6850a23',
+      'drivers/gpu/drm/nouveau/nouveau_dmem.c:nouveau_dmem_evict_chunk',
+    ]);
+    for (const a of [...names(spec('evict-races-fault'), 'Ev'), ...names(spec('gup-pin-races-collect'), 'G')]) expect(a.src?.length, a.name).toBeGreaterThan(0);
   });
 });
 
 describe('fixed (current mainline)', () => {
-  it('holds at its default configuration (anon-exclusive S0, large folio split at a1, MADV_DONTNEED of a0): 2237 states, depth 96', () => {
+  it('holds at its default configuration (anon-exclusive S0, large folio split at a1, MADV_DONTNEED of a0, a0 faulted back from the device): 5249 states, depth 169', () => {
     const { result } = checkSpec(spec('fixed'));
     expect(result.verdict.kind).toBe('holds');
-    expect(result.stats).toMatchObject({ distinct: 2237, generated: 3824, depth: 96 });
+    expect(result.stats).toMatchObject({ distinct: 5249, generated: 9453, depth: 169 });
   });
 
   it.each([
-    ['split', 168],
-    ['small-zap', 1584],
-    ['exclusive-pinned', 2067],
-    ['shared-pinned', 195],
-    ['isolation-fails', 195],
-    ['fresh-zap', 1871],
+    ['split', 1070],
+    ['small-zap', 4493],
+    ['exclusive-pinned', 4968],
+    ['shared-pinned', 201],
+    ['isolation-fails', 198],
+    ['fresh-zap', 5386],
+    ['evict-fault', 4819],
+    ['gup-pin', 6904],
+    ['zero-page', 1581],
+    ['huge-zero', 1262],
   ])('holds in config %s: %i states', (config, distinct) => {
     const { result } = checkSpec(spec('fixed', { config }));
     expect(result.verdict.kind).toBe('holds');
@@ -109,7 +125,7 @@ describe('split-window-zap: the candidate kernel bug (docs/findings/migrate-vma-
       const { result } = checkSpec(spec('fix-flush-before-split', { config }));
       expect(result.verdict.kind, config).toBe('holds');
     }
-    expect(checkSpec(spec('fix-flush-before-split')).result.stats.distinct).toBe(2257);
+    expect(checkSpec(spec('fix-flush-before-split')).result.stats.distinct).toBe(5175);
   });
 });
 
@@ -152,8 +168,8 @@ describe('split-restart-table-freed: the restarted walk records [start, addr) tw
     expect(result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.SRC });
   });
 
-  it('fix-split-path (flush and folio_get before the unlock, restart from addr) holds: 2461 states; and in split-zap, split-fails-zap', () => {
-    expect(checkSpec(spec('fix-split-path')).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 2461 } });
+  it('fix-split-path (flush and folio_get before the unlock, restart from addr) holds: 4731 states; and in split-zap, split-fails-zap', () => {
+    expect(checkSpec(spec('fix-split-path')).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 4731 } });
     for (const config of ['split-zap', 'split-fails-zap']) expect(checkSpec(spec('fix-split-path', { config })).result.verdict.kind, config).toBe('holds');
   });
 });
@@ -162,9 +178,13 @@ describe('mutants: each new invariant is not vacuous', () => {
   it.each([
     ['mutant-collect-skips-tlb-flush', MD_INV.TLB, 34, 68],
     ['mutant-collect-flushes-after-unlock', MD_INV.DATA, 33, 386],
-    ['mutant-restore-loop-skips-remove-migration-ptes', MD_INV.MIG1, 51, 119],
-    ['mutant-collect-leaks-mapping-reference', MD_INV.MIG2, 72, 1990],
-    ['mutant-remove-migration-pte-without-ref', MD_INV.REF, 55, 1254],
+    ['mutant-restore-loop-skips-remove-migration-ptes', MD_INV.MIG1, 52, 122],
+    ['mutant-collect-leaks-mapping-reference', MD_INV.MIG2, 76, 2297],
+    ['mutant-remove-migration-pte-without-ref', MD_INV.REF, 56, 1301],
+    ['mutant-swap-fault-no-page-ref', MD_INV.REF, 22, 764],
+    ['mutant-collect-pinned-restore-skipped', MD_INV.DATA, 34, 772],
+    ['mutant-collect-shares-pinned-page', MD_INV.PIN, 14, 203],
+    ['mutant-insert-page-skips-zero-flush', MD_INV.TLB, 33, 130],
   ])('%s violates %s in %i steps (%i states)', (variant, property, steps, distinct) => {
     const { result, trace } = checkSpec(spec(variant));
     expect(result.verdict).toMatchObject({ kind: 'violation', property });
@@ -186,6 +206,10 @@ describe('lru_add_drain_all: per-CPU batches drained by a kworker on each CPU (s
   /** The fixed code's forms in configuration fresh-zap, with `noDrainAll` as given. */
   const freshForms = (noDrainAll: boolean): Forms => ({
     ...MD_SETUPS['fresh-zap'],
+    faultForm: 'current',
+    pinnedRestoreSkipped: false,
+    shareIgnoresPin: false,
+    insertSkipsZeroFlush: false,
     flushBeforeSplit: false,
     restartFromAddr: false,
     getBeforeUnlock: false,
@@ -209,7 +233,7 @@ describe('lru_add_drain_all: per-CPU batches drained by a kworker on each CPU (s
     const sp = spec('drain-waits-for-zap');
     expect(MD_DEFAULT_CONFIG['drain-waits-for-zap']).toBe('fresh-zap');
     expect(sp.liveness.map((l) => l.name)).toEqual([MD_INV.TERMINATION]);
-    expect(checkSpec(sp).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 1871 } });
+    expect(checkSpec(sp).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 5386 } });
     const waiting = (s: any) => s.Mig[0].pc === 'Udrain.f.c1' && s.work.drain1.pending && s.cpu.preempt.U > 0 && s.U[0].pc !== 'Zlock';
     const { result, trace } = checkSpec({ ...sp, invariants: [{ name: 'NOT-WAITING', check: (s: any) => !waiting(s) }], liveness: [], fairness: [], checkDeadlock: false });
     expect(result.verdict).toMatchObject({ kind: 'violation', property: 'NOT-WAITING' });
@@ -226,16 +250,96 @@ describe('lru_add_drain_all: per-CPU batches drained by a kworker on each CPU (s
   });
 });
 
-describe('hmmcheck lint --strict', () => {
-  it('has no finding or warning in any variant, nor in any configuration of fixed; the exceptions are justified steps', () => {
-    const runs = [
-      ...Object.keys(m3MigrateDevice.variants).map((v) => ({ v, c: {} })),
-      ...MD_CONFIGS.map((config) => ({ v: 'fixed', c: { config } })),
-    ];
-    for (const { v, c } of runs) {
-      const { items, complete } = lintSpec(spec(v, c), { strict: true });
-      expect(complete, `${v} ${JSON.stringify(c)}`).toBe(true);
-      expect(items.filter((i) => i.severity !== 'justified').map((i) => `${i.step}: ${i.message}`), `${v} ${JSON.stringify(c)}`).toEqual([]);
-    }
+
+/** A state satisfying `p` is reachable in the spec (found as a violation of its negation, invariants and deadlock ignored). */
+function reachable(sp: ReturnType<typeof spec>, p: (s: any) => boolean): boolean {
+  const { result } = checkSpec({ ...sp, invariants: [{ name: 'UNREACHED', check: (s: any) => !p(s) }], liveness: [], fairness: [], checkDeadlock: false });
+  return result.verdict.kind === 'violation';
+}
+
+describe('the CPU fault on a device-private entry races the driver\'s eviction (config evict-fault)', () => {
+  /** U has finished its store and load of a0, which maps `pfn`. */
+  const endsOn = (pfn: string) => (s: any) => s.U[0].pc === 'done' && s.Ev[0].pc === 'done' && s.pte[0].kind === 'present' && s.pte[0].pfn === pfn;
+
+  it('current mainline holds: 4819 states; either the eviction (a0 → S0) or migrate_to_ram (a0 → R0) wins', () => {
+    const sp = spec('evict-races-fault');
+    expect(checkSpec(sp).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 4819, generated: 11358, depth: 115 } });
+    expect(reachable(sp, endsOn('S0'))).toBe(true);
+    expect(reachable(sp, endsOn('R0'))).toBe(true);
+  });
+
+  it('current form: while the fault holds the page lock the eviction\'s folio_trylock fails and it backs off; it loses folio_migrate_mapping only in the unlock_page → put_page window', () => {
+    const sp = spec('evict-races-fault');
+    expect(reachable(sp, (s) => s.Ev[0].pc === 'E2' && s.pages[4].lock === 'U')).toBe(true);
+    const lost = (s: any) => s.Ev[0].src[0].pfn === 'D0' && !s.Ev[0].src[0].migrate;
+    expect(reachable(sp, (s) => lost(s) && s.U[0].pc === 'Udp5' && s.pages[4].lock === 'Ev')).toBe(true);
+  });
+
+  it('the v6.1 form holds too (8559 states): the eviction locks the page the fault only referenced, fails folio_migrate_mapping on that reference and restores the entry', () => {
+    const sp = spec('fault-v6.1');
+    expect(checkSpec(sp).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 8559 } });
+    expect(reachable(sp, (s) => s.Ev[0].pc === 'Fent' && s.Ev[0].src[0].pfn === 'D0' && !s.Ev[0].src[0].migrate && s.U[0].hold[4] === 1)).toBe(true);
+    expect(reachable(sp, endsOn('S0')) && reachable(sp, endsOn('R0'))).toBe(true);
+  });
+
+  it('H9 (≤ v6.0: no PTL re-check, no reference): the eviction frees D0 before page_pgmap(vmf->page) — INV-REF in 22 steps', () => {
+    const { result, trace } = checkSpec(spec('mutant-swap-fault-no-page-ref'));
+    expect(result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.REF });
+    const ls = labels(trace);
+    expect(ls[0]).toBe('U.Uop');
+    expect(ls.slice(1, -1).every((l) => l.startsWith('Ev.'))).toBe(true);
+    expect(ls.at(-1)).toBe('U.Udp3');
+    expect(trace!.steps.at(-2)!.state.pages[4]).toMatchObject({ freed: true });
+    expect(trace!.steps.at(-1)!.state.err).toBe('UAF_PAGE');
+  });
+});
+
+describe('a GUP-fast pin races collect\'s anon-exclusive path (config gup-pin)', () => {
+  it('holds: 6904 states; collect sees the pin and restores the PTE, or the pinner\'s re-check sees the cleared PTE and backs out', () => {
+    const sp = spec('gup-pin-races-collect');
+    const { result } = checkSpec(sp);
+    expect(result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 6904, generated: 16257, depth: 143 } });
+    const fired = (a: string) => result.coverage.find((c) => c.name === a)!.generated;
+    expect(fired('Mig.Crestorepte')).toBeGreaterThan(0);
+    expect(fired('G.G3u')).toBeGreaterThan(0);
+  });
+
+  it('the flush of ptep_clear_flush waits while the pinner walks with IRQs off on c1', () => {
+    expect(reachable(spec('gup-pin-races-collect'), (s) => s.Mig[0].pc === 'Ccf0b' && s.cpu.irqs.G > 0 && s.tlb.ipi.Mig?.c1)).toBe(true);
+  });
+
+  it('the restore-skipped mutant reads zeros at a0 (INV-DATA); the share-without-pin-test mutant un-excludes a pinned page (INV-PIN)', () => {
+    const { trace } = checkSpec(spec('mutant-collect-pinned-restore-skipped'));
+    expect(labels(trace)).toContain('Mig.Crestorepte');
+    expect(labels(trace).at(-1)).toBe('U.Uzero');
+    const shared = checkSpec(spec('mutant-collect-shares-pinned-page'));
+    expect(shared.trace!.steps.at(-1)!.state.G[0].kept).toBe('S0');
+  });
+});
+
+describe('the zero page and the huge zero page in collect (configs zero-page, huge-zero)', () => {
+  it('a zero-page PTE is a hole: migrate_vma_insert_page clears and flushes it before the device-private entry (1581 states)', () => {
+    const sp = spec('zero-page-hole');
+    const { result } = checkSpec(sp);
+    expect(result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 1581 } });
+    expect(result.coverage.find((c) => c.name === 'Mig.Pzf0b')!.generated).toBeGreaterThan(0);
+    expect(reachable(sp, (s) => s.pte[0].kind === 'devpriv' && s.promised[0] === 'ZP')).toBe(true);
+  });
+
+  it('the huge zero PMD is split into zero-page PTEs (pmdp_huge_clear_flush) and both become holes (1262 states)', () => {
+    const sp = spec('huge-zero-split');
+    expect(checkSpec(sp).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 1262 } });
+    expect(reachable(sp, (s) => s.pmd === 'none' && s.Mig[0].pc === 'Chz4b' && s.tlb.entry.c1.a0?.pfn === 'ZP')).toBe(true);
+    expect(reachable(sp, (s) => s.pte.every((e: any) => e.kind === 'devpriv'))).toBe(true);
+  });
+
+  it('without the flush, c1 keeps a0 → the zero page after migrate_vma_insert_page returned: INV-TLB (also after a huge-zero split)', () => {
+    const { trace } = checkSpec(spec('mutant-insert-page-skips-zero-flush'));
+    const last = trace!.steps.at(-1)!.state;
+    expect(last.pte[0]).toMatchObject({ kind: 'devpriv', pfn: 'D0' });
+    expect(last.tlb.entry.c1.a0).toMatchObject({ pfn: 'ZP' });
+    const huge = checkSpec(spec('mutant-insert-page-skips-zero-flush', { config: 'huge-zero' }));
+    expect(huge.result.verdict).toMatchObject({ kind: 'violation', property: MD_INV.TLB });
+    expect(labels(huge.trace)).toContain('Mig.Chz5');
   });
 });
