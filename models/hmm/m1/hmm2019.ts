@@ -31,6 +31,7 @@ import type { VariantDef } from '../../../spec/model';
 import { t } from '../../../spec/types';
 import { mutantVariant } from '../mutants';
 import { exitReleaseSection, INV } from './common';
+import { HMM_V52 } from './sources';
 
 /** The mirror layer's mutants (see the module header). */
 export const HMM_MUTANTS = ['mutant-put-frees-without-grace-period', 'mutant-unregister-calls-release'] as const;
@@ -109,6 +110,13 @@ export interface HmmHooks<G> {
  * fixed form's steps cite it, not v5.2's (the sources table's), whose loop drops mirrors_sem.
  */
 const fixedRelease = kernelSource('14331726a3c4')('mm/hmm.c', 'hmm_release');
+
+/**
+ * hmm_invalidate_range_start as 14331726a3c4 left it (container_of, no hmm reference taken or put,
+ * the loop breaking on -EAGAIN): the fixed form's IS5–IS7 cite it, not v5.2's (the sources table's),
+ * whose IS7 also puts the hmm. No line: that tree is not in the stored sources.
+ */
+const fixedInvalidate = kernelSource('14331726a3c4')('mm/hmm.c', 'hmm_invalidate_range_start');
 
 /** `steps`, each citing `src` itself (a form of a step whose label the sources table cites for another era). */
 function citedAs<G, L>(src: Citation, steps: readonly StepDef<G, L, string>[]): StepDef<G, L, string>[] {
@@ -330,7 +338,7 @@ export function hmmThreads<G extends HmmState>(o: {
       msem,
     ),
     v52
-      ? { label: 'MU3', doc: 'MU3 hmm_put(hmm)', src: kernelSource('v5.2')('mm/hmm.c', 'hmm_put'), effect: (d: G, th: Ctx<unknown>) => void (krefPut<HmmState>(d, d.hmm, 'UAF_HMM') && th.goto('FR1')) }
+      ? { label: 'MU3', doc: 'MU3 hmm_put(hmm)', src: HMM_V52('mm/hmm.c', 'hmm_mirror_unregister', 316), effect: (d: G, th: Ctx<unknown>) => void (krefPut<HmmState>(d, d.hmm, 'UAF_HMM') && th.goto('FR1')) }
       : M.critical('MU3', (s) => s.subs, (d) => {
           // mmu_notifier_put (§1.6): users-- under SUBS; the last user unlinks and frees via call_srcu.
           if (krefPut<HmmState>(d, d.hmm, 'UAF_HMM')) {
@@ -362,11 +370,8 @@ export function hmmThreads<G extends HmmState>(o: {
     },
     hooks.syncGuard,
   );
-  const inv: StepDef<G, CursorLocals, string>[] = [
-    U.readLock('V1', (s) => s.srcu, 'V1 srcu_read_lock'),
-    dispatch('V2', v52 ? 'IS1a' : (pre[0]?.label ?? 'IS5'), 'V3', 'V2 for each notifier still LINKED: ->invalidate_range_start = hmm_invalidate_range_start'),
-    ...(v52 ? mmGetHmm('IS1', 'V3') : []),
-    ...pre,
+  /** IS5–IS7: the mirrors_sem read section around the callbacks. */
+  const syncSection: StepDef<G, CursorLocals, string>[] = [
     andThen(R.downRead('IS5', msem, { ...inHmm, doc: 'IS5 down_read(&hmm->mirrors_sem)' }), (_d, th: Ctx<CursorLocals>) => void (th.local.cur = 0)),
     syncCur,
     andThen(R.upRead('IS7', msem, { ...inHmm, doc: v52 ? 'IS7 up_read(&hmm->mirrors_sem); hmm_put(hmm)' : 'IS7 up_read(&hmm->mirrors_sem)' }), (d, th: Ctx<CursorLocals>) => {
@@ -374,6 +379,13 @@ export function hmmThreads<G extends HmmState>(o: {
       if (v52 && krefPut<HmmState>(d, d.hmm, 'UAF_HMM')) th.goto('FR1');
       else th.goto('V3');
     }),
+  ];
+  const inv: StepDef<G, CursorLocals, string>[] = [
+    U.readLock('V1', (s) => s.srcu, 'V1 srcu_read_lock'),
+    dispatch('V2', v52 ? 'IS1a' : (pre[0]?.label ?? 'IS5'), 'V3', 'V2 for each notifier still LINKED: ->invalidate_range_start = hmm_invalidate_range_start'),
+    ...(v52 ? mmGetHmm('IS1', 'V3') : []),
+    ...pre,
+    ...(v52 ? syncSection : citedAs(fixedInvalidate, syncSection)),
     ...(v52 ? hmmFree('V3') : []),
     U.readUnlock('V3', (s) => s.srcu, 'V3 srcu_read_unlock'),
   ];

@@ -1,39 +1,49 @@
 /**
  * Citations of the M1 models' steps (and of M4-2019's, which runs the same 2019 steps), by step
- * label: the functions the step docs and model headers name. No line numbers were read for these
- * eras: each cites its function in the tree of the era's release tag (or the 2015 series' mail).
+ * label: the functions the step docs and model headers name. Where a stored tree of the era's form
+ * was read, by line at that commit: mm/hmm.c of the 2019 steps at 0092908d16c6 (`HMM_V52`) and
+ * mm/mmu_notifier.c of the v5.8 era at c2818c9a0876 (`MMN_V58`); the other places have no line
+ * read and cite their function in the tree of the era's release tag (or the 2015 series' mail).
  */
 import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
 
 const MMN = 'mm/mmu_notifier.c';
 const HMM = 'mm/hmm.c';
 
-/** hmm/m1-notifier-core: mm/mmu_notifier.c of the v5.8–v5.17 era. */
+/**
+ * mm/mmu_notifier.c as read at c2818c9a0876, a file of the v5.8 era's form (the interval tree and
+ * the SRCU-walked hlist, mn_hlist_release / mn_itree_inv_start_range / mn_itree_inv_end /
+ * mmu_interval_read_begin as in v5.8): the v5.8 tag is not in the stored tree; lines counted here.
+ */
+export const MMN_V58 = kernelSource('c2818c9a08760578e57acf5640371d75f2cd2819');
+
+/** hmm/m1-notifier-core: mm/mmu_notifier.c of the v5.8–v5.17 era (`MMN_V58` where a line was read). */
 const v58 = kernelSource('v5.8');
+const n58 = MMN_V58;
 export const NOTIFIER_CORE_SOURCES: Readonly<Record<string, StepSource>> = {
-  E1: v58(MMN, '__mmu_notifier_release'),
-  E2: v58(MMN, 'mn_hlist_release'),
-  E2r: v58(MMN, 'mn_hlist_release'),
-  E3: v58(MMN, 'mn_hlist_release'),
-  E4: v58(MMN, 'mn_hlist_release'),
-  E5a: v58(MMN, 'mn_hlist_release'),
-  E5b: v58(MMN, 'mn_hlist_release'),
+  E1: [n58(MMN, '__mmu_notifier_release', 356, 357), n58(MMN, 'mn_hlist_release', 309)],
+  E2: n58(MMN, 'mn_hlist_release', 310, 311),
+  E2r: n58(MMN, 'mn_hlist_release', 318, 319),
+  E3: n58(MMN, 'mn_hlist_release', 321, 333),
+  E4: n58(MMN, 'mn_hlist_release', 334),
+  E5a: n58(MMN, 'mn_hlist_release', 345),
+  E5b: n58(MMN, 'mn_hlist_release', 345),
   E6: v58('mm/mmap.c', 'exit_mmap'),
   // reclaim: shrink_page_list → try_to_unmap → try_to_unmap_one clears the PTE (ptep_clear_flush,
   // inside the notifier's invalidate_range_start/end), then the page is freed (free_unref_page_list)
   R1: v58('mm/rmap.c', 'try_to_unmap_one'),
   R3: v58('mm/vmscan.c', 'shrink_page_list'),
-  U1: v58(MMN, 'mmu_notifier_unregister'),
-  U2: v58(MMN, 'mmu_notifier_unregister'),
-  U3: v58(MMN, 'mmu_notifier_unregister'),
-  U4: v58(MMN, 'mmu_notifier_unregister'),
-  U5: v58(MMN, 'mmu_notifier_unregister'),
-  U6a: v58(MMN, 'mmu_notifier_unregister'),
-  U6b: v58(MMN, 'mmu_notifier_unregister'),
-  V1: v58(MMN, '__mmu_notifier_invalidate_range_start'),
-  V2: v58(MMN, 'mn_hlist_invalidate_range_start'),
-  V2cb: v58(MMN, 'mn_hlist_invalidate_range_start'),
-  V3: v58(MMN, '__mmu_notifier_invalidate_range_start'),
+  U1: n58(MMN, 'mmu_notifier_unregister', 809),
+  U2: n58(MMN, 'mmu_notifier_unregister', 816),
+  U3: n58(MMN, 'mmu_notifier_unregister', 821, 822),
+  U4: n58(MMN, 'mmu_notifier_unregister', 823),
+  U5: n58(MMN, 'mmu_notifier_unregister', 825, 831),
+  U6a: n58(MMN, 'mmu_notifier_unregister', 838),
+  U6b: n58(MMN, 'mmu_notifier_unregister', 838),
+  V1: [n58(MMN, '__mmu_notifier_invalidate_range_start', 524, 525), n58(MMN, 'mn_hlist_invalidate_range_start', 483)],
+  V2: n58(MMN, 'mn_hlist_invalidate_range_start', 484, 485),
+  V2cb: n58(MMN, 'mn_hlist_invalidate_range_start', 493),
+  V3: n58(MMN, 'mn_hlist_invalidate_range_start', 508),
 };
 
 /** hmm/m1-mirror-2015: the HMM v8 series (mail) and mm/mmu_notifier.c of its time (v4.1). */
@@ -64,37 +74,48 @@ export const MIRROR_2015_SOURCES: Readonly<Record<string, StepSource>> = {
   DVfree: v8('hmm_device_unregister'),
 };
 
-/** The 2019 steps (hmm2019.ts): mm/hmm.c and mm/mmu_notifier.c of v5.2; mmu_notifier_put of v5.4 (14331726a3c4's era). */
+/**
+ * mm/hmm.c as read at 0092908d16c6, the v5.2-era file (mm_get_hmm's READ_ONCE, the hmm->lock mutex,
+ * hmm_free's plain kfree, the double-unregister guard): the v5.2 tag itself is not in the stored
+ * tree; the functions cited here have v5.2's form in it, and the lines are counted in it.
+ */
+export const HMM_V52 = kernelSource('0092908d16c604b8207c2141ec64b0fa4473bb03');
+
+/**
+ * The 2019 steps (hmm2019.ts): mm/hmm.c of v5.2 (`HMM_V52`) and mm/mmu_notifier.c of v5.2;
+ * mmu_notifier_put of 14331726a3c4's era (v5.4), by lines of the v5.8-era file (`MMN_V58`).
+ */
 const v52 = kernelSource('v5.2');
-const v54 = kernelSource('v5.4');
+const h = HMM_V52;
 const v53rc1 = kernelSource('v5.3-rc1');
 export const HMM_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   E1: v52(MMN, '__mmu_notifier_release'),
   E2: v52(MMN, '__mmu_notifier_release'),
   E3: v52(MMN, '__mmu_notifier_release'),
   E4: v52(MMN, '__mmu_notifier_release'),
-  RL1a: v52(HMM, 'hmm_release'),
-  RL1b: v52(HMM, 'mm_get_hmm'),
-  RL4: v52(HMM, 'hmm_release'),
-  RL5: v52(HMM, 'hmm_release'),
-  RL6: v52(HMM, 'hmm_release'),
-  RL7: v52(HMM, 'hmm_release'),
-  RL8a: v52(HMM, 'hmm_release'),
-  RL8b: [v52(HMM, 'hmm_release'), v52(HMM, 'hmm_put')],
-  MU1: v52(HMM, 'hmm_mirror_unregister'),
-  MU2: v52(HMM, 'hmm_mirror_unregister'),
-  MU3: v54(MMN, 'mmu_notifier_put'),
+  RL1a: h(HMM, 'hmm_release', 145),
+  RL1b: h(HMM, 'mm_get_hmm', 35),
+  RL4: h(HMM, 'hmm_release', 160, 164),
+  RL5: h(HMM, 'hmm_release', 171),
+  RL6: h(HMM, 'hmm_release', 172),
+  RL7: [h(HMM, 'hmm_release', 173, 176), h(HMM, 'hmm_release', 163, 164)],
+  RL8a: h(HMM, 'hmm_release', 178),
+  RL8b: [h(HMM, 'hmm_release', 180), h(HMM, 'hmm_put', 122)],
+  MU1: h(HMM, 'hmm_mirror_unregister', 305, 308),
+  MU2: h(HMM, 'hmm_mirror_unregister', 310, 314),
+  // mmu_notifier_put as 14331726a3c4 (v5.4) added it; unchanged but for names in the v5.8-era file read
+  MU3: MMN_V58(MMN, 'mmu_notifier_put', 883, 889),
   V1: v52(MMN, '__mmu_notifier_invalidate_range_start'),
-  V2: [v52(MMN, '__mmu_notifier_invalidate_range_start'), v52(HMM, 'hmm_invalidate_range_start')],
+  V2: [v52(MMN, '__mmu_notifier_invalidate_range_start'), h(HMM, 'hmm_invalidate_range_start', 183)],
   V3: v52(MMN, '__mmu_notifier_invalidate_range_start'),
-  IS1a: v52(HMM, 'hmm_invalidate_range_start'),
-  IS1b: v52(HMM, 'mm_get_hmm'),
-  IS5: v52(HMM, 'hmm_invalidate_range_start'),
-  IS6: v52(HMM, 'hmm_invalidate_range_start'),
-  IS7: v52(HMM, 'hmm_invalidate_range_start'),
-  FR1: v52(HMM, 'hmm_free'),
-  FR2: v52(HMM, 'hmm_free'),
-  FR3: v52(HMM, 'hmm_free'),
+  IS1a: h(HMM, 'hmm_invalidate_range_start', 186),
+  IS1b: h(HMM, 'mm_get_hmm', 35),
+  IS5: h(HMM, 'hmm_invalidate_range_start', 214, 215),
+  IS6: h(HMM, 'hmm_invalidate_range_start', 220, 223),
+  IS7: h(HMM, 'hmm_invalidate_range_start', 230, 233),
+  FR1: h(HMM, 'hmm_free', 110),
+  FR2: h(HMM, 'hmm_free', 112, 115),
+  FR3: h(HMM, 'hmm_free', 117),
   // nouveau_svmm_fini of v5.3-rc1: hmm_mirror_unregister(&svmm->mirror); kfree(*psvmm)
   MF: v53rc1('drivers/gpu/drm/nouveau/nouveau_svm.c', 'nouveau_svmm_fini'),
 };

@@ -38,7 +38,7 @@ import { rwsemInit, rwsemSteps, rwsemType, rwsemUpRead } from '../../../spec/ker
 import { t, type Infer, type RecordType } from '../../../spec/types';
 import { baseAccess, baseFields, baseInit, INV, invIds, mmapOwned, noStale, writeFaultOnReadOnlyVma, type M2Consts } from './common';
 import { rangeAccess, rangeFaultSteps, rangeFields, rangeInvalidateEnd, rangeInvalidateStart, type RangeFaultLocals } from './rangeValid';
-import { M2_PTE_CHANGE, M2_SOURCES } from './sources';
+import { M2_FIXED_UNWIND, M2_PTE_CHANGE, M2_SOURCES } from './sources';
 
 /** Fields for threads `ids`, `k` blockable invalidations and `oom` non-blockable ones (which change no PTE). */
 function legacyFields(ids: readonly string[], k: number, oom = 0) {
@@ -111,6 +111,8 @@ function invSteps(): StepDef<State, unknown, string>[] {
  */
 function oomSteps(leak: boolean): StepDef<State, unknown, string>[] {
   const out = leak ? 'done' : 'ISu';
+  // the fixed form follows v5.3's unwind, not the v5.2 lines the sources table cites for IS5/IS6
+  const unwindSrc = (label: keyof typeof M2_FIXED_UNWIND) => (leak ? {} : { src: M2_FIXED_UNWIND[label] });
   return [
     {
       label: 'IS2',
@@ -122,11 +124,15 @@ function oomSteps(leak: boolean): StepDef<State, unknown, string>[] {
         if (d.range.onList) d.range.valid = false;
       },
     },
-    R.tryDownRead('IS5', msem, out, {
-      doc: leak ? 'IS5 if (!down_read_trylock(&hmm->mirrors_sem)) { ret = -EAGAIN; goto out; } — out: hmm_put only' : 'IS5 if (!down_read_trylock(&hmm->mirrors_sem)) → -EAGAIN, unwind (ISu)',
-    }),
+    {
+      ...R.tryDownRead('IS5', msem, out, {
+        doc: leak ? 'IS5 if (!down_read_trylock(&hmm->mirrors_sem)) { ret = -EAGAIN; goto out; } — out: hmm_put only' : 'IS5 if (!down_read_trylock(&hmm->mirrors_sem)) → -EAGAIN, unwind (ISu)',
+      }),
+      ...unwindSrc('IS5'),
+    },
     {
       label: 'IS6',
+      ...unwindSrc('IS6'),
       doc: leak
         ? 'IS6 nouveau_svmm_sync_cpu_device_pagetables: !blockable → -EAGAIN; hmm: up_read(&hmm->mirrors_sem); goto out (hmm_put, return -EAGAIN: notifiers stays incremented)'
         : 'IS6 nouveau_svmm_sync_cpu_device_pagetables: !blockable → -EAGAIN; hmm: up_read(&hmm->mirrors_sem), unwind (ISu)',

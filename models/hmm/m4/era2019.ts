@@ -74,7 +74,7 @@ import { INV as M3, quiescence } from '../m3/common';
 import { COLLECT_LABELS, PIPE_CODES, pipeAccess, pipeInitLocals, pipelineSteps, pipeLocalsType, pipeMutantDoc, pipeMutantVariants, zapInitLocals, zapLocals, zapPteSteps, type PageName, type PL, type ZapL } from '../m3/pipeline';
 import { selectMutant } from '../mutants';
 import * as H from './harness';
-import { M4_2019_SOURCES } from './sources';
+import { M4_2019_MGDEV, M4_2019_SOURCES } from './sources';
 
 const IDS = ['C', 'Exit', 'Unreg', 'F', 'Mig'] as const;
 /** The threads that read the notifier SRCU: Exit's release, Mig's invalidations. */
@@ -213,7 +213,7 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
           },
     ),
     ...rangeEnd,
-    ...inline(H.guardLabels<State, PL>(H.redoc(migrate, 'MGdev', 'driver finalize_and_map: ⟨DLOCK; map the device page in the device page table⟩ (no sequence in this era)'), ['MGdev'], dlockFree), { exit: 'M10' }),
+    ...inline(H.guardLabels<State, PL>(H.redoc(migrate, 'MGdev', 'driver finalize_and_map: ⟨DLOCK; map the device page in the device page table⟩ (no sequence in this era)', M4_2019_MGDEV), ['MGdev'], dlockFree), { exit: 'M10' }),
     H.mmput<State>('M10'),
   ];
 

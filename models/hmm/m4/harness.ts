@@ -22,6 +22,7 @@
  * - INV-TEARDOWN (the device never maps a freed page) is M3's INV-DEVMAP predicate under the doc's
  *   M4 name: M4 declares it once, as INV-TEARDOWN.
  */
+import type { StepSource } from '../../../spec/citation';
 import type { SpecBuilder, StepDef, ThreadCtx, ThreadView } from '../../../spec/builder';
 import type { ErrState } from '../../../spec/kernel/errors';
 import { mutexSteps, type Mutex } from '../../../spec/kernel/mutex';
@@ -230,9 +231,9 @@ export function guardLabels<S, L>(steps: readonly StepDef<S, L, string>[], label
   return steps.map((st) => (labels.includes(st.label) ? when(st, extra) : st));
 }
 
-/** The doc of the step `label` replaced (a shared step in another context). */
-export function redoc<S, L>(steps: readonly StepDef<S, L, string>[], label: string, doc: string): StepDef<S, L, string>[] {
-  return steps.map((st) => (st.label === label ? { ...st, doc } : st));
+/** The doc (and, given `src`, the citation) of the step `label` replaced (a shared step in another context). */
+export function redoc<S, L>(steps: readonly StepDef<S, L, string>[], label: string, doc: string, src?: StepSource): StepDef<S, L, string>[] {
+  return steps.map((st) => (st.label === label ? { ...st, doc, ...(src !== undefined ? { src } : {}) } : st));
 }
 
 /** Constants both instantiations have. */

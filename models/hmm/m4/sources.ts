@@ -4,7 +4,7 @@
  * lifetime, the 2019 invalidate_range_end, the current collect and zap as pinned in their docs).
  */
 import { kernelSource, type StepSource } from '../../../spec/citation';
-import { HMM_2019_SOURCES } from '../m1/sources';
+import { HMM_2019_SOURCES, HMM_V52, MMN_V58 } from '../m1/sources';
 import { M2_SOURCES } from '../m2/sources';
 import { PIPELINE_SOURCES } from '../m3/sources';
 
@@ -13,7 +13,6 @@ const HMM = 'mm/hmm.c';
 const now = kernelSource();
 const pinned = kernelSource('022a12deda53c983755c08e073a3c028a6850a23');
 const v52 = kernelSource('v5.2');
-const v58 = kernelSource('v5.8');
 const v414 = kernelSource('v4.14');
 const NOUVEAU = 'drivers/gpu/drm/nouveau/nouveau_svm.c';
 
@@ -42,14 +41,23 @@ export const M4_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   L3w: v52('mm/migrate.c', 'migration_entry_wait'),
   CO2: v414('mm/migrate.c', 'migrate_vma_collect'),
   VE1: v52(MMN, '__mmu_notifier_invalidate_range_end'),
-  VE2: [v52(MMN, '__mmu_notifier_invalidate_range_end'), v52(HMM, 'hmm_invalidate_range_end')],
+  VE2: [v52(MMN, '__mmu_notifier_invalidate_range_end'), HMM_V52(HMM, 'hmm_invalidate_range_end', 237)],
   VE3: v52(MMN, '__mmu_notifier_invalidate_range_end'),
-  IE1a: v52(HMM, 'hmm_invalidate_range_end'),
-  IE3: v52(HMM, 'hmm_invalidate_range_end'),
-  EFR1: v52(HMM, 'hmm_free'),
-  EFR2: v52(HMM, 'hmm_free'),
-  EFR3: v52(HMM, 'hmm_free'),
+  IE1a: HMM_V52(HMM, 'hmm_invalidate_range_end', 240),
+  IE3: [HMM_V52(HMM, 'hmm_invalidate_range_end', 258), HMM_V52(HMM, 'hmm_put', 122)],
+  EFR1: HMM_V52(HMM, 'hmm_free', 110),
+  EFR2: HMM_V52(HMM, 'hmm_free', 112, 115),
+  EFR3: HMM_V52(HMM, 'hmm_free', 117),
 };
+
+/**
+ * MGdev in hmm/m4-2019: v5.3's nouveau, whose migrate_vma_ops.finalize_and_map is
+ * nouveau_dmem_migrate_finalize_and_map (the v5.3 tag by function: that tree is not in the stored
+ * sources; read in a v5.3-era copy of nouveau_dmem.c). NB it waits for the copy fence and unmaps the
+ * DMA pages only: the device page-table update is a "FIXME optimization" there (nouveau_pfns_map
+ * came later), so the device maps the page at its next fault, not in this step.
+ */
+export const M4_2019_MGDEV = kernelSource('v5.3')('drivers/gpu/drm/nouveau/nouveau_dmem.c', 'nouveau_dmem_migrate_finalize_and_map');
 
 /** hmm/m4-now: the interval notifier, today's fault and migration, exit_mmap's invalidations. */
 export const M4_NOW_SOURCES: Readonly<Record<string, StepSource>> = {
@@ -57,10 +65,10 @@ export const M4_NOW_SOURCES: Readonly<Record<string, StepSource>> = {
   ...M2_SOURCES,
   ...lifetime,
   X0: now('kernel/fork.c', '__mmput'),
-  'Exit.I1': [v58(MMN, 'mn_itree_release'), v58(MMN, 'mn_itree_inv_start_range')],
+  'Exit.I1': [MMN_V58(MMN, 'mn_itree_release', 275, 276), MMN_V58(MMN, 'mn_itree_inv_start_range', 101, 112)],
   Z2: [now('mm/mmap.c', 'exit_mmap'), pinned('mm/memory.c', 'zap_pte_range')],
   Z3: pinned('mm/memory.c', 'zap_pte_range'),
-  XI1: v58(MMN, 'mn_itree_inv_start_range'),
+  XI1: MMN_V58(MMN, 'mn_itree_inv_start_range', 101, 112),
   XI2a: M2_SOURCES.I2a!,
   XI2b: M2_SOURCES.I2b!,
   XI2c: M2_SOURCES.I2c!,
