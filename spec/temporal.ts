@@ -44,6 +44,8 @@ export function leadsTo<S>(p: (s: S) => boolean, q: (s: S) => boolean): LiveForm
  * - `{ action: 'Name' }`: the action with any parameters (TLA+ `WF_vars(\E p: Name(p))`);
  * - `{ actions: ['A', 'B'], eachValueOf: 'self' }`: one assumption per value of parameter `self`
  *   over those actions (TLA+ `\A self: WF_vars(A(self) \/ B(self))`, a process written as actions);
+ * - `{ anyOf: ['A', 'B'] }`: one assumption over all instances of several actions (or thread
+ *   kinds), TLA+ `WF_vars(A \/ B)`, e.g. `WF_vars(Next)` (see AnyOfFairTarget);
  * - `{ thread: 'Kind' }`: any step of any instance of a thread kind (one assumption for the kind);
  * - `{ eachThreadOf: 'Kind' }`: one assumption per instance of the kind (`\A self: WF_vars(step(self))`);
  * - `'eachThread'`: one assumption per instance of every thread kind (PlusCal's `fair process`);
@@ -54,6 +56,7 @@ export function leadsTo<S>(p: (s: S) => boolean, q: (s: S) => boolean): LiveForm
  */
 export type FairTarget =
   | { readonly action: string }
+  | AnyOfFairTarget
   | { readonly actions: readonly string[]; readonly eachValueOf: string }
   | { readonly thread: string }
   | { readonly eachThreadOf: string }
@@ -78,16 +81,32 @@ export interface CpuFairTarget {
   readonly free: (s: any, thread: string) => boolean;
 }
 
+/**
+ * Fairness of a disjunction of actions, TLA+'s `WF_vars(A \/ B)` (and `WF_vars(Next)` when it
+ * names them all): one fairness condition over all their instances, enabled when any of them is
+ * and satisfied when any of them is taken. Weaker than fairness of each (`{ action: 'A' }` and
+ * `{ action: 'B' }`): A may starve while B keeps being taken. A name may be an action (a thread
+ * step's name is `Kind.label`) or a thread kind (all of its steps).
+ *
+ * @example spec(...).fair('weak', { anyOf: ['Send', 'Receive'] })
+ */
+export interface AnyOfFairTarget {
+  readonly anyOf: readonly string[];
+}
+
+/** One fairness assumption (`.fair(kind, target)`): its kind and what it is about. */
 export interface FairnessDecl {
   /** Weak (`WF`: continuously enabled ⇒ eventually taken) or strong (`SF`: infinitely often enabled ⇒ taken). */
   readonly kind: 'weak' | 'strong';
   readonly target: FairTarget;
 }
 
+/** A fairness target in words, for reports: `action Send`, `each thread instance`, … */
 export function describeFairTarget(t: FairTarget): string {
   if (t === 'eachThread') return 'each thread instance';
   if ('cpu' in t) return `${t.threads.join(', ')} on CPU ${t.cpu} while it is free`;
   if ('action' in t) return `action ${t.action}`;
+  if ('anyOf' in t) return `${t.anyOf.join(' \\/ ')} (as one action)`;
   if ('actions' in t) return `${t.actions.join(' \\/ ')} for each ${t.eachValueOf}`;
   if ('thread' in t) return `thread kind ${t.thread}`;
   return `each instance of ${t.eachThreadOf}`;

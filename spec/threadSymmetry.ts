@@ -7,6 +7,11 @@
  * A type holding only some of the ids is left alone (it cannot be permuted within itself, and is
  * usually something else that shares a name, e.g. a subscription keyed `F` beside threads F, F2);
  * if the model's behaviour does depend on it, `--symmetry`'s soundness check reports the domain.
+ *
+ * @example
+ * // Fault0..Fault2 are interchangeable: with --symmetry, states that differ only by a
+ * // permutation of them (their pcs, locals, and a lock owner among them) are explored once
+ * spec(fields).thread('Fault', { instances: 3, symmetric: true, steps })
  */
 import { symmetric, type Key, type SymDomain, type Type } from './types';
 
@@ -59,6 +64,11 @@ function rebuild(type: Type, doms: readonly SymDomain<string>[], path: string): 
       const next = entries.map(([k, f]) => [k, rebuild(f, doms, `${path}.${k}`)] as const);
       // fromEntries: a field named __proto__ stays an own property.
       return next.some(([, f], i) => f !== entries[i]![1]) ? { ...type, fields: Object.fromEntries(next) } : type;
+    }
+    case 'setOf':
+    case 'bag': {
+      const elem = rebuild(type.elem, doms, `${path}{*}`);
+      return elem === type.elem ? type : { ...type, elem };
     }
     case 'array':
     case 'seq':

@@ -6,11 +6,17 @@
  * - bool → boolean; int → number; enum → one of its string literals
  * - record → plain object; array/tuple → JS array of fixed length
  * - map (a TLA+ function over a finite domain) → plain object keyed by the domain values
- * - set over a finite domain → JS Set; seq → JS array of length ≤ max; optional → value or null
+ * - set over a finite domain (strings, numbers) → JS Set; seq → JS array of length ≤ max; optional → value or null
+ * - set of composite values (records, tuples, ...) → ValueSet; bag → Bag (both compare by value)
  */
+import type { Bag } from './bag';
+import type { ValueSet } from './valueSet';
 
+
+/** A value that can key a map or populate a set of a finite domain: a string or a number. */
 export type Key = string | number;
 
+/** A schema type: any of the finite types `t` makes. */
 export type Type =
   | BoolType
   | IntType
@@ -20,9 +26,12 @@ export type Type =
   | TupleType<readonly Type[]>
   | MapType<Key, Type>
   | SetType<Key>
+  | SetOfType<Type>
+  | BagType<Type>
   | SeqType<Type>
   | OptionalType<Type>;
 
+/** `t.bool()`. */
 export interface BoolType { readonly kind: 'bool' }
 /**
  * A symmetric domain (Murphi's scalarset): its values are interchangeable, so states that differ
@@ -38,20 +47,32 @@ export interface SymDomain<K extends Key = Key> {
   readonly values: readonly K[];
 }
 
+/** `t.int(min, max)`: the integers min..max, or a symmetric domain of numbers. */
 export interface IntType { readonly kind: 'int'; readonly min: number; readonly max: number; readonly sym?: SymDomain<number> }
+/** `t.enum(...values)`: one of the given strings. */
 export interface EnumType<V extends string> { readonly kind: 'enum'; readonly values: readonly V[]; readonly sym?: SymDomain<V> }
+/** `t.record(fields)`: an object with exactly these fields. */
 export interface RecordType<F extends Record<string, Type>> { readonly kind: 'record'; readonly fields: F }
 /** `sym` (its values as many as the elements): element i belongs to `sym.values[i]` and moves with it. */
 export interface ArrayType<E extends Type> { readonly kind: 'array'; readonly elem: E; readonly length: number; readonly sym?: SymDomain }
+/** `t.tuple(...elems)`: a fixed-length array with one type per position. */
 export interface TupleType<E extends readonly Type[]> { readonly kind: 'tuple'; readonly elems: E }
+/** `t.map(domain, value)`: a TLA+ function, an object with exactly the domain's keys. */
 export interface MapType<K extends Key, V extends Type> {
   readonly kind: 'map';
   readonly domain: readonly K[];
   readonly value: V;
   readonly sym?: SymDomain<K>;
 }
+/** `t.set(domain)`: a subset of a finite domain of keys, a JS Set. */
 export interface SetType<K extends Key> { readonly kind: 'set'; readonly domain: readonly K[]; readonly sym?: SymDomain<K> }
+/** A set of values of a finite composite type (a ValueSet), e.g. a network of message records. */
+export interface SetOfType<E extends Type> { readonly kind: 'setOf'; readonly elem: E }
+/** A multiset of values of a finite type (a Bag), each with at most `maxCount` copies. */
+export interface BagType<E extends Type> { readonly kind: 'bag'; readonly elem: E; readonly maxCount: number }
+/** `t.seq(elem, maxLength)`: a sequence (an array) of at most `maxLength` elements. */
 export interface SeqType<E extends Type> { readonly kind: 'seq'; readonly elem: E; readonly maxLength: number }
+/** `t.optional(inner)`: a value of `inner`, or null. */
 export interface OptionalType<T extends Type> { readonly kind: 'optional'; readonly inner: T }
 
 /** The TypeScript type of values of a schema type. */
@@ -71,6 +92,10 @@ export type Infer<T> = T extends BoolType
               ? Record<K, Infer<V>>
               : T extends SetType<infer K>
                 ? Set<K>
+                : T extends SetOfType<infer E>
+                  ? ValueSet<Infer<E>>
+                : T extends BagType<infer E>
+                  ? Bag<Infer<E>>
                 : T extends SeqType<infer E>
                   ? Infer<E>[]
                   : T extends OptionalType<infer I>
@@ -92,8 +117,59 @@ function checkDomain(what: string, domain: readonly Key[]): void {
   if (new Set(domain.map(String)).size !== domain.length) throw new Error(`${what}: domain has duplicate values`);
 }
 
+/** Most bits a packed set or bag may take (one bit per element value, or a count field for a bag). */
+export const MAX_COLLECTION_BITS = 8192;
+
+function checkElement(what: string, elem: Type, maxCount: number): void {
+  if (containsCollection(elem)) throw new Error(`${what}: an element type may not contain a set of composite values or a bag`);
+  const n = cardinality(elem);
+  const bits = n * Math.max(1, 32 - Math.clz32(maxCount));
+  if (!(bits <= MAX_COLLECTION_BITS)) {
+    throw new Error(`${what}: ${describeType(elem)} has ${n} values, too many to pack (at most ${MAX_COLLECTION_BITS} bits); split it, e.g. one set per message kind`);
+  }
+}
+
+function containsCollection(type: Type): boolean {
+  switch (type.kind) {
+    case 'setOf':
+    case 'bag':
+      return true;
+    case 'record': return Object.values(type.fields).some(containsCollection);
+    case 'tuple': return type.elems.some(containsCollection);
+    case 'array':
+    case 'seq': return containsCollection(type.elem);
+    case 'map': return containsCollection(type.value);
+    case 'optional': return containsCollection(type.inner);
+    default: return false;
+  }
+}
+
+function setType<const K extends Key>(domain: readonly K[] | SymDomain<K>): SetType<K>;
+function setType<const V extends string>(elem: EnumType<V>): SetType<V>;
+function setType(elem: IntType): SetType<number>;
+function setType<E extends Type>(elem: E): SetOfType<E>;
+function setType(arg: readonly Key[] | SymDomain | Type): SetType<Key> | SetOfType<Type> {
+  if (!Array.isArray(arg) && 'kind' in (arg as object)) {
+    const elem = arg as Type;
+    if (elem.kind === 'enum') return { kind: 'set', domain: elem.values, ...(elem.sym ? { sym: elem.sym } : {}) };
+    if (elem.kind === 'int') {
+      const domain = Array.from({ length: elem.max - elem.min + 1 }, (_, i) => elem.min + i);
+      checkDomain('t.set', domain);
+      return { kind: 'set', domain, ...(elem.sym ? { sym: elem.sym } : {}) };
+    }
+    checkElement('t.set', elem, 1);
+    return { kind: 'setOf', elem };
+  }
+  const domain = arg as readonly Key[] | SymDomain;
+  const sym = isSym(domain) ? domain : undefined;
+  const keys = sym ? sym.values : (domain as readonly Key[]);
+  checkDomain('t.set', keys);
+  return { kind: 'set', domain: keys, ...(sym ? { sym } : {}) };
+}
+
 /** Constructors for schema types, e.g. `t.record({ pc: t.enum('a', 'b'), n: t.int(0, 3) })`. */
 export const t = {
+  /** A boolean. */
   bool(): BoolType {
     return { kind: 'bool' };
   },
@@ -103,10 +179,12 @@ export const t = {
     if (max - min > 0x7fffffff) throw new Error(`t.int(${min}, ${max}): range too large`);
     return { kind: 'int', min, max };
   },
+  /** One of `values` (strings), e.g. `t.enum('idle', 'busy')`. */
   enum<const V extends string>(...values: V[]): EnumType<V> {
     checkDomain('t.enum', values);
     return { kind: 'enum', values };
   },
+  /** An object with exactly these fields, each of its own type. */
   record<const F extends Record<string, Type>>(fields: F): RecordType<F> {
     return { kind: 'record', fields };
   },
@@ -115,6 +193,7 @@ export const t = {
     if (!Number.isInteger(length) || length < 0) throw new Error(`t.array: bad length ${length}`);
     return { kind: 'array', elem, length };
   },
+  /** A fixed-length array with one type per position, e.g. `t.tuple(t.enum('a', 'b'), t.int(0, 2))`. */
   tuple<const E extends readonly Type[]>(...elems: E): TupleType<E> {
     return { kind: 'tuple', elems };
   },
@@ -125,12 +204,26 @@ export const t = {
     checkDomain('t.map', keys);
     return { kind: 'map', domain: keys, value, ...(sym ? { sym } : {}) };
   },
-  /** A subset of a finite domain (or a symmetric domain), represented as a JS Set. */
-  set<const K extends Key>(domain: readonly K[] | SymDomain<K>): SetType<K> {
-    const sym = isSym(domain) ? domain : undefined;
-    const keys = sym ? sym.values : (domain as readonly K[]);
-    checkDomain('t.set', keys);
-    return { kind: 'set', domain: keys, ...(sym ? { sym } : {}) };
+  /**
+   * A subset of a finite domain (or a symmetric domain), represented as a JS Set; or, given an
+   * element type, a set of its values: a JS Set for an enum or int type, a ValueSet (compared by
+   * value, TLA+'s `SUBSET [type: ..., bal: ...]`) for records, tuples and other composite types.
+   *
+   * @example
+   * const Msg = t.record({ type: t.enum('Prepare', 'Accept'), bal: t.int(1, 2), src: t.symValue(Replicas) });
+   * spec({ msgs: t.set(Msg), acked: t.set(Replicas) })
+   */
+  set: setType,
+  /**
+   * A multiset (TLA+ bag) of values of a finite type, each with at most `maxCount` copies (a copy
+   * more is a model error, as for any value outside its type).
+   *
+   * @example spec({ net: t.bag(t.record({ to: t.enum('p1', 'p2'), ack: t.bool() }), 2) })
+   */
+  bag<E extends Type>(elem: E, maxCount: number): BagType<E> {
+    if (!Number.isInteger(maxCount) || maxCount < 1) throw new Error(`t.bag: bad max count ${maxCount}`);
+    checkElement('t.bag', elem, maxCount);
+    return { kind: 'bag', elem, maxCount };
   },
   /** A value of a symmetric domain: an int type for a contiguous integer domain, else an enum. */
   symValue<const K extends Key>(sym: SymDomain<K>): K extends number ? IntType : EnumType<K & string> {
@@ -166,6 +259,8 @@ export function cardinality(type: Type): number {
     case 'tuple': return type.elems.reduce((n, e) => n * cardinality(e), 1);
     case 'map': return cardinality(type.value) ** type.domain.length;
     case 'set': return 2 ** type.domain.length;
+    case 'setOf': return 2 ** cardinality(type.elem);
+    case 'bag': return (type.maxCount + 1) ** cardinality(type.elem);
     case 'seq': {
       const c = cardinality(type.elem);
       let n = 0;
@@ -187,6 +282,8 @@ export function describeType(type: Type): string {
     case 'tuple': return `tuple of ${type.elems.length}`;
     case 'map': return `map over {${type.domain.join(', ')}}`;
     case 'set': return `set over {${type.domain.join(', ')}}`;
+    case 'setOf': return `set of ${describeType(type.elem)}`;
+    case 'bag': return `bag (max ${type.maxCount} copies) of ${describeType(type.elem)}`;
     case 'seq': return `seq (max ${type.maxLength}) of ${describeType(type.elem)}`;
     case 'optional': return `optional ${describeType(type.inner)}`;
   }

@@ -56,6 +56,8 @@ export function fieldTable(root: LeafNode, count: number, threads: readonly Thre
       case 'int':
       case 'enum':
       case 'set':
+      case 'setOf':
+      case 'bag':
       case 'seq':
         return all(n, field(path, owner));
       case 'optional': {

@@ -15,6 +15,8 @@ export function leafGetters(root: LeafNode, count: number): ((s: any) => unknown
       case 'bool':
       case 'int':
       case 'enum':
+      case 'setOf':
+      case 'bag':
         out[n.lo] = get;
         return;
       case 'optional':

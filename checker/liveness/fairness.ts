@@ -87,6 +87,13 @@ export function compileFairness(decls: readonly FairnessDecl[], instances: reado
       for (const v of values) {
         unit(`${prefix(d.kind)}(${t.actions.join(' \\/ ')} for ${t.eachValueOf}=${String(v)})`, d.kind, (i) => t.actions.includes(i.action.name) && i.params[t.eachValueOf] === v);
       }
+    } else if ('anyOf' in t) {
+      const name = t.anyOf.join(' \\/ ');
+      if (t.anyOf.length === 0) throw new UsageError('fairness on anyOf: the list of actions is empty');
+      const named = (i: ActionInstance, n: string) => i.action.name === n || i.action.thread?.kind === n;
+      const missing = t.anyOf.find((n) => !instances.some((i) => named(i, n)));
+      if (missing !== undefined) throw new UsageError(`fairness on ${name}: no such action or thread ${missing}`);
+      unit(`${prefix(d.kind)}(${name})`, d.kind, (i) => t.anyOf.some((n) => named(i, n)));
     } else if ('thread' in t) {
       if (!instances.some((i) => i.action.thread?.kind === t.thread)) continue;
       unit(`${prefix(d.kind)}(${t.thread})`, d.kind, (i) => i.action.thread?.kind === t.thread);

@@ -15,7 +15,9 @@
  */
 import { DONE } from '../../spec/spec';
 import type { ActionInstance, CompiledSpec } from '../engine/compiled';
+import { holdsCollection } from '../state/collection';
 import { leafTree, LeafSet, type LeafNode } from './leaves';
+import { UsageError } from '../engine/errors';
 import { everything, probe, type Access } from './probe';
 import type { ChoiceCtx } from '../../spec/spec';
 
@@ -60,6 +62,7 @@ export class PartialOrder {
 
   private constructor(cs: CompiledSpec) {
     const start = performance.now();
+    if (holdsCollection(cs.spec.schema)) throw new UsageError('--por does not support sets of composite values or bags (t.set of records, t.bag) yet');
     const { root, count } = leafTree(cs.spec.schema);
     const instances = (this.instances = cs.instances);
     this.enabled = (inst, s) => cs.enabled(inst, s);

@@ -1,7 +1,7 @@
 /**
  * The atoms of a state that an access can touch, numbered in depth-first order of the schema so
  * that every sub-value (a record, an array, a thread's record) owns one contiguous range. A leaf is
- * a scalar (bool, int, enum), a seq's length, one membership bit of a set, or an optional's
+ * a scalar (bool, int, enum), a whole set of composite values or bag, a seq's length, one membership bit of a set, or an optional's
  * presence. Partial-order reduction compares what transitions read and write as sets of leaves.
  */
 import type { Key, Type } from '../../spec/types';
@@ -32,6 +32,8 @@ export function leafTree(type: Type): { root: LeafNode; count: number; names: st
       case 'bool':
       case 'int':
       case 'enum':
+      case 'setOf':
+      case 'bag':
         leaf();
         return { type: ty, lo, hi: names.length };
       case 'record': {

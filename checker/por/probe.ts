@@ -18,6 +18,8 @@
  */
 import type { ChoiceCtx } from '../../spec/spec';
 import type { Key } from '../../spec/types';
+import { Bag } from '../../spec/bag';
+import { ValueSet } from '../../spec/valueSet';
 import { LeafSet, type LeafNode } from './leaves';
 
 export interface Access {
@@ -138,7 +140,7 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
         return readLeaf(node.presence!) ? valueOf(node.inner!) : null;
       default: {
         let x = standIns.get(node);
-        if (x === undefined) standIns.set(node, (x = ty.kind === 'set' ? probeSet(node) : proxyOf(node)));
+        if (x === undefined) standIns.set(node, (x = ty.kind === 'set' ? probeSet(node) : ty.kind === 'setOf' || ty.kind === 'bag' ? probeCollection(node) : proxyOf(node)));
         return x;
       }
     }
@@ -163,6 +165,10 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
       case 'set':
         for (const [k, id] of node.members!) writeLeaf(id, Boolean(v?.has?.(keyOf(ty.domain, k))));
         return;
+      case 'setOf':
+      case 'bag':
+        standIns.delete(node);
+        return writeLeaf(node.lo, v);
       case 'seq': {
         // A seq stand-in is a proxied array, so Array.isArray holds for it too.
         const n = Array.isArray(v) ? (v.length as number) : 0;
@@ -238,6 +244,29 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
         const c = child(key);
         if (c) return { value: valueOf(c), writable: true, enumerable: true, configurable: true };
         return Reflect.getOwnPropertyDescriptor(t, key);
+      },
+    });
+  };
+
+  /**
+   * A ValueSet or Bag (one leaf, read whole): a copy of the state's value whose mutating methods
+   * write the leaf. Only for concrete states (lint): its values cannot be enumerated (PartialOrder
+   * refuses such schemas).
+   */
+  const probeCollection = (node: LeafNode) => {
+    const v = readLeaf(node.lo) as ValueSet<unknown> | Bag<unknown>;
+    const copy = v instanceof Bag ? new Bag<unknown>() : new ValueSet<unknown>();
+    if (v instanceof Bag && copy instanceof Bag) for (const [x, n] of v.entries()) copy.add(x, n);
+    else if (copy instanceof ValueSet) for (const x of v) copy.add(x);
+    return new Proxy(copy, {
+      get(target, k) {
+        const f = (target as any)[k];
+        if (typeof f !== 'function') return f;
+        return (...args: unknown[]) => {
+          const r = f.apply(target, args);
+          if (k === 'add' || k === 'delete' || k === 'remove' || k === 'clear') writeLeaf(node.lo, target);
+          return r;
+        };
       },
     });
   };

@@ -10,47 +10,15 @@
  * A record or map with a key its type lacks (an effect that added a field) is caught by checkKeys.
  * The reflective reference (reflect.ts) uses the same layout and must agree bit for bit.
  */
-import type { Key, SymDomain, Type } from '../../spec/types';
+import type { BagType, Key, SetOfType, SymDomain, Type } from '../../spec/types';
 import { describeType } from '../../spec/types';
 import { BitAllocator, bitsFor } from './layout';
 import { hashSource } from './hash';
+import { SchemaViolation, unknownKeyFn } from './schemaViolation';
+import { CollectionLayout } from './collection';
+import { ElemRank } from './elemRank';
 
-/** A value does not belong to its schema type. */
-export class SchemaViolation extends Error {
-  constructor(
-    readonly path: string,
-    readonly value: unknown,
-    readonly expected: string,
-  ) {
-    super(`${path} = ${showValue(value)} is not ${expected}`);
-  }
-}
-
-/** A record or map holds a key its type does not have (an effect added a field). */
-export class UnknownKey extends SchemaViolation {
-  constructor(path: string, value: unknown, expected: string, readonly keys: readonly string[]) {
-    super(path, value, expected);
-    this.message = `${path} has ${keys.length === 1 ? 'a field' : 'fields'} ${keys.map((k) => JSON.stringify(k)).join(', ')} not in its schema (${expected})`;
-  }
-}
-
-/** Throws UnknownKey naming the keys of `v` that `known` lacks (enumerable ones, as for-in counts them). */
-function unknownKeyFn(path: string, v: Record<string, unknown>, known: readonly string[], expected: string): never {
-  const extra: string[] = [];
-  for (const k in v) if (!known.includes(k)) extra.push(k);
-  throw new UnknownKey(path, v, expected, extra);
-}
-
-function showValue(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (v instanceof Set) return `Set(${[...v].map(showValue).join(', ')})`;
-  try {
-    const s = JSON.stringify(v);
-    return s.length > 60 ? s.slice(0, 57) + '...' : s;
-  } catch {
-    return String(v);
-  }
-}
+export { SchemaViolation, UnknownKey } from './schemaViolation';
 
 export interface Codec {
   /** Words per packed state. */
@@ -88,6 +56,8 @@ interface GenCtx {
   n: number; // fresh-name counter
   /** Constants shared by reference (a domain's values), one slot each. */
   memo?: Map<unknown, string>;
+  /** Layout of each set-of-values or bag type, shared by the encoder, decoder and permuted encoder. */
+  layouts: (type: SetOfType<Type> | BagType<Type>) => CollectionLayout;
 }
 
 function constRef(ctx: GenCtx, value: unknown): string {
@@ -160,6 +130,12 @@ function genKeys(ctx: GenCtx, type: Type, v: string, path: string): string {
       return Array.from({ length: type.maxLength }, (_, i) => (hasKeyed(type.elem) ? `if (${v}.length > ${i}) ${inner(type.elem, `${v}[${i}]`, `${path}[${i}]`)}` : '')).join('\n');
     case 'optional':
       return hasKeyed(type.inner) ? `if (${v} !== null) { ${genKeys(ctx, type.inner, v, path)} }` : '';
+    case 'setOf':
+    case 'bag': {
+      if (!hasKeyed(type.elem)) return '';
+      const e = fresh(ctx, 'c');
+      return `for (const ${e} of ${v}) { ${genKeys(ctx, type.elem, e, `${path} element`)} }`;
+    }
     default:
       return '';
   }
@@ -173,6 +149,8 @@ function hasKeyed(type: Type): boolean {
       return true;
     case 'array':
     case 'seq':
+    case 'setOf':
+    case 'bag':
       return hasKeyed(type.elem);
     case 'tuple':
       return type.elems.some(hasKeyed);
@@ -237,6 +215,12 @@ function genEncode(ctx: GenCtx, type: Type, v: string, path: string): string {
       out.push(`if (${n} !== ${v}.size) ${fail(describeType(type))}`);
       return out.join('\n');
     }
+    case 'setOf':
+    case 'bag': {
+      const layout = ctx.layouts(type);
+      const col = constRef(ctx, layout);
+      return [`${col}.fill(${v}, ${JSON.stringify(path)});`, ...putWords(col, layout.words, put)].join('\n');
+    }
     case 'seq': {
       const out = [`if (!Array.isArray(${v}) || ${v}.length > ${type.maxLength}) ${fail(describeType(type))}`];
       out.push(put(`${v}.length`, bitsFor(type.maxLength + 1)));
@@ -251,6 +235,11 @@ function genEncode(ctx: GenCtx, type: Type, v: string, path: string): string {
       return `if (${v} !== null) { ${presence} ${genEncode(ctx, type.inner, v, path)} }`;
     }
   }
+}
+
+/** Statements OR-ing a collection's filled words (one whole word each, consecutive) into the accumulators. */
+function putWords(col: string, words: number, put: (x: string, bits: number) => string): string[] {
+  return Array.from({ length: words }, (_, j) => put(`${col}.buf[${j}]`, 32));
 }
 
 /**
@@ -288,6 +277,8 @@ export function symDomainsOf(type: Type, out: SymDomain[] = []): SymDomain[] {
       symDomainsOf(type.elem, out);
       break;
     case 'seq':
+    case 'setOf':
+    case 'bag':
       symDomainsOf(type.elem, out);
       break;
     case 'tuple':
@@ -370,6 +361,12 @@ function genEncodePerm(ctx: GenCtx, type: Type, v: string, doms: readonly SymDom
         .join('\n');
     case 'set':
       return type.domain.map((k) => `if (${v}.has(${preimage(type.sym, k)})) { ${put('1', 1)} }`).join('\n');
+    case 'setOf':
+    case 'bag': {
+      const layout = ctx.layouts(type);
+      const col = constRef(ctx, layout);
+      return [`${col}.fill(${v}, '', P);`, ...putWords(col, layout.words, put)].join('\n');
+    }
     case 'seq': {
       const out = [put(`${v}.length`, bitsFor(type.maxLength + 1))];
       for (let i = 0; i < type.maxLength; i++) {
@@ -426,6 +423,15 @@ function genDecode(ctx: GenCtx, type: Type): { stmts: string; expr: string } {
       for (const k of type.domain) out.push(`if (${get(1)} === 1) ${c}.add(${lit(k)});`);
       return { stmts: out.join('\n'), expr: c };
     }
+    case 'setOf':
+    case 'bag': {
+      const layout = ctx.layouts(type);
+      const col = constRef(ctx, layout);
+      const first = ctx.alloc.alloc(32).word;
+      for (let j = 1; j < layout.words; j++) ctx.alloc.alloc(32);
+      const c = fresh(ctx, 'C');
+      return { stmts: `const ${c} = ${col}.decode(w, o + ${first});`, expr: c };
+    }
     case 'seq': {
       const c = fresh(ctx, 'Q');
       const out = [`const ${c} = []; const ${c}n = ${get(bitsFor(type.maxLength + 1))};`];
@@ -450,25 +456,31 @@ function failFn(path: string, value: unknown, expected: string): never {
 
 /** Compiles the codec for a state schema. `root` names the state in error paths. */
 export function compileCodec(type: Type, root = 'state'): Codec {
-  const encCtx: GenCtx = { alloc: new BitAllocator(), consts: [], constName: 'EC', n: 0 };
+  const symDomains = symDomainsOf(type);
+  const layoutOf = new Map<Type, CollectionLayout>();
+  const layouts = (t: SetOfType<Type> | BagType<Type>) => {
+    let l = layoutOf.get(t);
+    if (!l) layoutOf.set(t, (l = new CollectionLayout(t, new ElemRank(t.elem, (d) => symDomains.findIndex((x) => x.name === d.name)))));
+    return l;
+  };
+  const encCtx: GenCtx = { alloc: new BitAllocator(), consts: [], constName: 'EC', n: 0, layouts };
   const encBody = genEncode(encCtx, type, 's', root);
   const words = encCtx.alloc.words;
-  const decCtx: GenCtx = { alloc: new BitAllocator(), consts: [], constName: 'DC', n: 0 };
+  const decCtx: GenCtx = { alloc: new BitAllocator(), consts: [], constName: 'DC', n: 0, layouts };
   const dec = genDecode(decCtx, type);
   if (decCtx.alloc.words !== words) throw new Error('codec layout mismatch between encoder and decoder');
 
   const acc = Array.from({ length: words }, (_, i) => `a${i} = 0`).join(', ');
   const store = Array.from({ length: words }, (_, i) => `w[o + ${i}] = a${i};`).join(' ');
   const encodeSrc = `function encode(s, w, o) { let ${acc}, x = 0;\n${encBody}\n${store} }`;
-  const symDomains = symDomainsOf(type);
   let permSrc = 'const encodePerm = undefined;';
   if (symDomains.length > 0) {
-    const permCtx: GenCtx = { alloc: new BitAllocator(), consts: encCtx.consts, constName: 'EC', n: encCtx.n, memo: new Map() };
+    const permCtx: GenCtx = { alloc: new BitAllocator(), consts: encCtx.consts, constName: 'EC', n: encCtx.n, memo: new Map(), layouts };
     const permBody = genEncodePerm(permCtx, type, 's', symDomains);
     if (permCtx.alloc.words !== words) throw new Error('codec layout mismatch between encoder and permuted encoder');
     permSrc = `function encodePerm(s, w, o, P) { let ${acc}, x = 0, k = 0;\n${permBody}\n${store} }`;
   }
-  const keysCtx: GenCtx = { alloc: new BitAllocator(), consts: encCtx.consts, constName: 'EC', n: 0 };
+  const keysCtx: GenCtx = { alloc: new BitAllocator(), consts: encCtx.consts, constName: 'EC', n: 0, layouts };
   const keysSrc = `function checkKeys(s) {\n${genKeys(keysCtx, type, 's', root)}\n}`;
   const decodeSrc = `function decode(w, o) {\n${dec.stmts}\nreturn ${dec.expr}; }`;
   const hashSrc = `function hash(w, o, out) {\n${hashSource(words)}\n}`;

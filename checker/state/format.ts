@@ -3,6 +3,13 @@
  * changed between two states (what a counterexample step shows).
  */
 import type { Type } from '../../spec/types';
+import type { Bag } from '../../spec/bag';
+import { valueKey } from '../../spec/valueKey';
+
+/** Elements of a ValueSet or Bag in canonical order (so a state prints the same however it was built). */
+function sortedElements(v: Iterable<unknown>): unknown[] {
+  return [...v].map((x) => [valueKey(x), x] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, x]) => x);
+}
 
 /** One value, compactly: records `{ a: 1 }`, sets `{r1, r2}` with a `Set` tag, enums unquoted. */
 export function formatValue(type: Type, v: any): string {
@@ -22,6 +29,10 @@ export function formatValue(type: Type, v: any): string {
       return `(${type.domain.map((k) => `${k} :> ${formatValue(type.value, v[k])}`).join(', ')})`;
     case 'set':
       return `{${type.domain.filter((k) => (v as Set<unknown>).has(k)).join(', ')}}`;
+    case 'setOf':
+      return `{${sortedElements(v).map((x) => formatValue(type.elem, x)).join(', ')}}`;
+    case 'bag':
+      return `(${sortedElements(v).map((x) => `${formatValue(type.elem, x)} :> ${(v as Bag<unknown>).count(x)}`).join(', ')})`;
     case 'seq':
       return `<<${(v as any[]).map((x) => formatValue(type.elem, x)).join(', ')}>>`;
     case 'optional':

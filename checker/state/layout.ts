@@ -1,9 +1,11 @@
 /**
  * Bit layout of a schema's packed form: every leaf value (bool, int, enum member, set membership
- * bit, seq length, optional presence) gets a fixed bit field in a fixed 32-bit word. Fields never
- * straddle words. Both the generated codec and the reflective reference use this one layout.
+ * bit, seq length, optional presence) gets a fixed bit field in a fixed 32-bit word, and a set of
+ * composite values or a bag whole words of count fields (./collection.ts). Fields never straddle
+ * words. Both the generated codec and the reflective reference use this one layout.
  */
 import type { Type } from '../../spec/types';
+import { cardinality } from '../../spec/types';
 
 /** Bits needed to hold values 0..n-1. */
 export function bitsFor(n: number): number {
@@ -43,6 +45,8 @@ export function leafBits(type: Type): number {
     case 'tuple': return type.elems.reduce((n, e) => n + leafBits(e), 0);
     case 'map': return leafBits(type.value) * type.domain.length;
     case 'set': return type.domain.length;
+    case 'setOf': return cardinality(type.elem);
+    case 'bag': return cardinality(type.elem) * bitsFor(type.maxCount + 1);
     case 'seq': return bitsFor(type.maxLength + 1) + leafBits(type.elem) * type.maxLength;
     case 'optional': return 1 + leafBits(type.inner);
   }

@@ -5,7 +5,8 @@
  */
 import type { Type } from '../../spec/types';
 import { describeType } from '../../spec/types';
-import { SchemaViolation } from './codec';
+import { SchemaViolation } from './schemaViolation';
+import { CollectionLayout } from './collection';
 import { hashWords } from './hash';
 import { BitAllocator, bitsFor } from './layout';
 
@@ -36,6 +37,10 @@ function forEachLeafBits(type: Type, f: (bits: number) => void): void {
     case 'tuple': return type.elems.forEach((t) => forEachLeafBits(t, f));
     case 'map': return type.domain.forEach(() => forEachLeafBits(type.value, f));
     case 'set': return type.domain.forEach(() => f(1));
+    case 'setOf':
+    case 'bag':
+      for (let i = 0; i < new CollectionLayout(type).words; i++) f(32);
+      return;
     case 'seq':
       f(bitsFor(type.maxLength + 1));
       for (let i = 0; i < type.maxLength; i++) forEachLeafBits(type.elem, f);
@@ -91,6 +96,13 @@ function pack(p: Packer, type: Type, v: any, path: string): void {
         p.put(has ? 1 : 0, 1);
       }
       if (n !== v.size) bad();
+      return;
+    }
+    case 'setOf':
+    case 'bag': {
+      const layout = new CollectionLayout(type);
+      layout.fill(v, path);
+      for (const word of layout.buf) p.put(word, 32);
       return;
     }
     case 'seq':

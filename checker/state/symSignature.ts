@@ -12,6 +12,7 @@
  */
 import type { Key, SymDomain, Type } from '../../spec/types';
 import { symDomainsOf } from './codec';
+import { holdsCollection } from './collection';
 
 /** Appends a value's leaves to a signature. */
 type Leaves = (v: any, sig: number[]) => void;
@@ -69,6 +70,10 @@ function leavesOf(type: Type): Leaves {
         for (const k of keys) sig.push((v as Set<Key>).has(k) ? 1 : 0);
       };
     }
+    case 'setOf':
+    case 'bag':
+      // Its size is invariant under any permutation; what its elements say is not read (inexact).
+      return (v, sig) => void sig.push(v.size);
     case 'seq': {
       const f = leavesOf(type.elem);
       return (v, sig) => {
@@ -98,8 +103,9 @@ function mentions(type: Type, d?: SymDomain): boolean {
  * with masked or skipped parts.
  */
 function sitesOf(type: Type, d: SymDomain, path: Key[], acc: { sites: Site[]; exact: boolean }, optional = false): void {
+  // A site entry with a set of composite values or a bag is summarised by its size: lossy.
   const entry = (t: Type) => {
-    if (mentions(t)) acc.exact = false;
+    if (mentions(t) || holdsCollection(t)) acc.exact = false;
   };
   const elsewhere = (t: Type) => {
     if (mentions(t, d)) acc.exact = false;
@@ -142,6 +148,8 @@ function sitesOf(type: Type, d: SymDomain, path: Key[], acc: { sites: Site[]; ex
       else acc.sites.push({ path, at: 'set' });
       break;
     case 'seq':
+    case 'setOf':
+    case 'bag':
       elsewhere(type);
       break;
     default:

@@ -6,6 +6,8 @@
  */
 import type { ConstValue } from '../../spec/model';
 import type { Type } from '../../spec/types';
+import { Bag } from '../../spec/bag';
+import { ValueSet } from '../../spec/valueSet';
 import type { Trace } from './trace';
 
 export interface TraceMeta {
@@ -56,6 +58,11 @@ export function toItfValue(type: Type, v: any): unknown {
       return { '#set': type.domain.filter((k) => (v as Set<unknown>).has(k)) };
     case 'map':
       return { '#map': type.domain.map((k) => [k, toItfValue(type.value, v[k])]) };
+    case 'setOf':
+      return { '#set': [...(v as ValueSet<unknown>)].map((x) => toItfValue(type.elem, x)) };
+    case 'bag':
+      // A bag is a function from elements to their copies (TLA+'s Bags module).
+      return { '#map': [...(v as Bag<unknown>).entries()].map(([x, n]) => [toItfValue(type.elem, x), n]) };
     case 'optional':
       return v === null ? { tag: 'None', value: { '#tup': [] } } : { tag: 'Some', value: toItfValue(type.inner, v) };
   }
@@ -99,6 +106,21 @@ export function fromItfValue(type: Type, x: unknown, path: string): any {
       const items = isObj(x) ? own(x, '#set') : undefined;
       if (!Array.isArray(items)) return bad('a #set');
       return new Set(items);
+    }
+    case 'setOf': {
+      const items = isObj(x) ? own(x, '#set') : undefined;
+      if (!Array.isArray(items)) return bad('a #set');
+      return new ValueSet(items.map((e, i) => fromItfValue(type.elem, e, `${path}{${i}}`)));
+    }
+    case 'bag': {
+      const pairs = isObj(x) ? own(x, '#map') : undefined;
+      if (!Array.isArray(pairs)) return bad('a #map');
+      const bag = new Bag();
+      for (const p of pairs) {
+        if (!Array.isArray(p) || p.length !== 2 || !Number.isInteger(p[1]) || p[1] < 1) return bad('#map pairs of an element and its copies');
+        bag.add(fromItfValue(type.elem, p[0], `${path}{}`), p[1]);
+      }
+      return bag;
     }
     case 'map': {
       const pairs = isObj(x) ? own(x, '#map') : undefined;

@@ -72,6 +72,10 @@ export function lockHolders(schema: RecordType<Record<string, Type>>, state: any
       case 'set':
         for (const k of type.domain) if ((v as Set<unknown>).has(k) && isId(String(k))) hold(String(k), path);
         return;
+      case 'setOf':
+      case 'bag':
+        for (const x of v as Iterable<unknown>) walk(type.elem, x, path);
+        return;
       case 'seq':
         (v as any[]).forEach((x) => {
           if (isId(x)) hold(x, path);

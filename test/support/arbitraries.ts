@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries over state schemas, shared by the checker tests:
- * - `schemaArb`: random schema `Type`s (all ten kinds, nested, bounded size);
+ * - `schemaArb`: random schema `Type`s (all twelve kinds, nested, bounded size);
  * - `valueArb(type)`: random values of a schema;
  * - `nearValueArb(type, v)`: values that differ from `v` in at most one place (a leaf, a set
  *   member, a seq length, an optional's presence), often not at all;
@@ -9,6 +9,8 @@
  * - `cloneValue` (a structural copy with different object identities and Set insertion order) and
  *   `structEqual` (deep equality that treats Sets as sets).
  */
+import { Bag } from '../../spec/bag';
+import { ValueSet } from '../../spec/valueSet';
 import fc from 'fast-check';
 import type { Key, Type } from '../../spec/types';
 import { t } from '../../spec/types';
@@ -73,6 +75,21 @@ const leafTypeArb: fc.Arbitrary<Type> = fc.oneof(
   { arbitrary: uniqueKeys(1, 6).map((d) => t.set(d)), weight: 2 },
 );
 
+/** Small element types for sets of composite values and bags (records and tuples of small scalars). */
+const smallScalarArb: fc.Arbitrary<Type> = fc.oneof(
+  fc.constant(t.bool()),
+  fc.integer({ min: -3, max: 2 }).map((lo) => t.int(lo, lo + 2)),
+  fc.uniqueArray(enumValueArb, { minLength: 1, maxLength: 3 }).map((vs) => t.enum(...vs)),
+);
+const collectionElemArb: fc.Arbitrary<Type> = fc.oneof(
+  fc.uniqueArray(fc.tuple(nameArb, smallScalarArb), { minLength: 1, maxLength: 2, selector: ([n]) => n }).map((fs) => t.record(Object.fromEntries(fs))),
+  fc.array(smallScalarArb, { minLength: 1, maxLength: 2 }).map((es) => t.tuple(...es)),
+);
+const collectionTypeArb: fc.Arbitrary<Type> = fc.oneof(
+  collectionElemArb.map((e) => t.set(e)),
+  fc.tuple(collectionElemArb, fc.integer({ min: 1, max: 3 })).map(([e, n]) => t.bag(e, n)),
+);
+
 export interface SchemaArbOptions {
   /** Maximum nesting depth of composite types (default 3). */
   maxDepth?: number;
@@ -81,7 +98,7 @@ export interface SchemaArbOptions {
 }
 
 /**
- * Random schema types: all ten kinds, nested up to `maxDepth`, at most `maxWidth` wide. The root is
+ * Random schema types: all twelve kinds, nested up to `maxDepth`, at most `maxWidth` wide. The root is
  * usually a composite (models have record roots), leaves get likelier with depth.
  */
 export function schemaArb(opts: SchemaArbOptions = {}): fc.Arbitrary<Type> {
@@ -106,6 +123,7 @@ export function schemaArb(opts: SchemaArbOptions = {}): fc.Arbitrary<Type> {
       { arbitrary: fc.tuple(uniqueKeys(1, maxWidth), sub).map(([d, v]) => t.map(d, v)), weight: 2 },
       { arbitrary: fc.tuple(sub, count).map(([e, n]) => t.seq(e, n)), weight: 2 },
       { arbitrary: sub.map((i) => t.optional(i)), weight: 2 },
+      { arbitrary: collectionTypeArb, weight: 1 },
     );
   };
   return at(0);
@@ -149,6 +167,15 @@ export function valueArb(type: Type): fc.Arbitrary<unknown> {
       return fc.array(valueArb(type.elem), { maxLength: type.maxLength });
     case 'optional':
       return fc.option(valueArb(type.inner), { nil: null, freq: 3 });
+    case 'setOf':
+      // Random elements in random order (duplicates included): the encoding must not depend on either.
+      return fc.array(valueArb(type.elem), { maxLength: 6 }).map((xs) => new ValueSet(xs));
+    case 'bag':
+      return fc.array(fc.tuple(valueArb(type.elem), fc.integer({ min: 1, max: type.maxCount })), { maxLength: 6 }).map((xs) => {
+        const b = new Bag<unknown>();
+        for (const [x, n] of xs) if (!b.has(x)) b.add(x, n);
+        return b;
+      });
   }
 }
 
@@ -178,6 +205,13 @@ export function cloneValue(type: Type, v: any): any {
       return (v as unknown[]).map((e) => cloneValue(type.elem, e));
     case 'optional':
       return v === null ? null : cloneValue(type.inner, v);
+    case 'setOf':
+      return new ValueSet([...(v as ValueSet<unknown>)].reverse().map((x) => cloneValue(type.elem, x)));
+    case 'bag': {
+      const b = new Bag<unknown>();
+      for (const [x, n] of [...(v as Bag<unknown>).entries()].reverse()) b.add(cloneValue(type.elem, x), n);
+      return b;
+    }
   }
 }
 
@@ -247,6 +281,19 @@ export function nearValueArb(type: Type, v: any): fc.Arbitrary<unknown> {
     case 'optional':
       if (v === null) return valueArb(type.inner);
       return fc.oneof(fc.constant(null), nearValueArb(type.inner, v));
+    case 'setOf':
+      return valueArb(type.elem).map((x) => {
+        const c = cloneValue(type, v) as ValueSet<unknown>;
+        if (!c.delete(x)) c.add(x);
+        return c;
+      });
+    case 'bag':
+      return valueArb(type.elem).map((x) => {
+        const c = cloneValue(type, v) as Bag<unknown>;
+        if (c.count(x) < type.maxCount) c.add(x);
+        else c.remove(x);
+        return c;
+      });
   }
 }
 
@@ -396,6 +443,17 @@ export function invalidValueArb(type: Type, root = 'state'): fc.Arbitrary<Invali
         fc.constant(here(undefined)),
         invalidValueArb(type.inner, root).filter((bad) => bad.value !== null),
       );
+    case 'setOf':
+    case 'bag': {
+      // Not the collection class, or one element outside the element type (reported under `<path> element`).
+      const make = (x: unknown) => (type.kind === 'bag' ? Bag.of(x) : ValueSet.of(x));
+      const opts: fc.Arbitrary<Invalid>[] = [
+        fc.constantFrom(null, [], {}, new Set(), type.kind === 'bag' ? new ValueSet() : new Bag()).map(here),
+        invalidValueArb(type.elem, `${root} element`).map((bad) => ({ value: make(bad.value), path: bad.path })),
+      ];
+      if (type.kind === 'bag') opts.push(valueArb(type.elem).map((x) => here(new Bag([x]).add(x, type.maxCount))));
+      return fc.oneof(...opts);
+    }
   }
 }
 
@@ -407,6 +465,12 @@ export function structEqual(a: unknown, b: unknown): boolean {
   if (a instanceof Set || b instanceof Set) {
     if (!(a instanceof Set) || !(b instanceof Set) || a.size !== b.size) return false;
     for (const x of a) if (!b.has(x)) return false;
+    return true;
+  }
+  if (a instanceof Map || b instanceof Map) {
+    // A ValueSet's or Bag's elements by canonical key.
+    if (!(a instanceof Map) || !(b instanceof Map) || a.size !== b.size) return false;
+    for (const [k, x] of a) if (!b.has(k) || !structEqual(x, b.get(k))) return false;
     return true;
   }
   if (Array.isArray(a) || Array.isArray(b)) {

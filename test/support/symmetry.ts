@@ -5,7 +5,9 @@
  */
 import type { Codec } from '../../checker/state/codec';
 import { permutations } from '../../checker/state/symmetry';
+import { Bag } from '../../spec/bag';
 import type { Key, SymDomain, Type } from '../../spec/types';
+import { ValueSet } from '../../spec/valueSet';
 
 /** A permutation of each domain by name: fwd[i] is the index of value i's image. */
 export type DomainPerm = Readonly<Record<string, readonly number[]>>;
@@ -45,6 +47,13 @@ export function permuteValue(type: Type, v: any, p: DomainPerm): any {
       return (v as any[]).map((x) => permuteValue(type.elem, x, p));
     case 'optional':
       return v === null ? null : permuteValue(type.inner, v, p);
+    case 'setOf':
+      return new ValueSet([...(v as ValueSet<unknown>)].map((x) => permuteValue(type.elem, x, p)));
+    case 'bag': {
+      const out = new Bag<unknown>();
+      for (const [x, n] of (v as Bag<unknown>).entries()) out.add(permuteValue(type.elem, x, p), n);
+      return out;
+    }
   }
 }
 

@@ -5,6 +5,9 @@ import { hashWords } from '../../../checker/state/hash';
 import { reflectEncode, reflectFingerprint } from '../../../checker/state/reflect';
 import { t, type Type } from '../../../spec/types';
 import { cloneValue, invalidValueArb, pairArb, schemaArb, structEqual, valueArb } from '../../support/arbitraries';
+import { compareCollectionsByValue } from '../../support/collectionEquality';
+
+compareCollectionsByValue();
 
 /** A schema shaped like our models: globals, a map over resource ids, a set, a seq, an optional, threads. */
 const Model = t.record({

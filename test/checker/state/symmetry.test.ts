@@ -126,6 +126,20 @@ describe('symmetry over thread instances: symmetric arrays and partially symmetr
     ['exact signatures', withThreadSymmetry(t.record({ T: thread({}), ...common }), [T])],
     // A thread id in a local and in a seq, and E values in a map over T: ties are enumerated.
     ['inexact signatures', withThreadSymmetry(t.record({ T: thread({ peer: owner }), q: t.seq(t.enum('T0', 'T1', 'T2', 'none'), 2), ...common, pick: t.map(['T0', 'T1', 'T2'], t.symValue(E)) }), [T])],
+    // Thread ids and E values inside sets and bags of records: each element is permuted, then the set re-packed.
+    [
+      'sets and bags of records',
+      withThreadSymmetry(
+        t.record({
+          T: thread({}),
+          ...common,
+          msgs: t.set(t.record({ from: t.enum('T0', 'T1', 'T2'), to: owner, n: t.int(0, 1) })),
+          net: t.bag(t.record({ tag: t.symValue(E), seen: t.map(['T0', 'T1', 'T2'], t.bool()) }), 2),
+          acks: t.set(t.tuple(t.enum('T2', 'T1', 'T0'), t.bool())),
+        }),
+        [T],
+      ),
+    ],
   ];
 
   describe.each(schemas)('%s', (name, schema) => {
