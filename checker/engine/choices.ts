@@ -11,6 +11,11 @@ import type { ChoiceCtx } from '../../spec/spec';
 /** Thrown inside a run when `choose([])` has no option: that path has no outcome. */
 const NO_OPTION = Symbol('no option');
 
+/** Whether `e` is the signal of an empty choice (a caller wrapping a run must let it through). */
+export function isNoOption(e: unknown): boolean {
+  return e === NO_OPTION;
+}
+
 export class NondeterminismError extends Error {}
 
 export class OutcomeEnumerator {

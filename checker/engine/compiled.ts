@@ -2,20 +2,26 @@
  * A spec prepared for exploration: its generated codec, its action instances (every action ×
  * every parameter combination, in a fixed order), and successor enumeration.
  *
- * Two ways to run an effect, which must give identical state graphs (tested on every model):
- * - `fast` (default, HOT PATH): the generated decoder unpacks the parent's packed words into a
- *   fresh plain object and the effect mutates it directly; no proxies, no structural sharing.
+ * Ways to run an effect, which must give identical state graphs (tested on every model):
+ * - `fast` (default, HOT PATH), on packed drafts (packedDraft.ts): guards read the parent's words
+ *   and effects write a copy of them through generated accessors, so a successor costs a word copy
+ *   and a few bit operations. An action whose guard or effect does something a draft does not
+ *   emulate exactly bails out once and keeps the object path below from then on.
+ * - `fast` object path (every draft's fallback; the whole run with `drafts: false`, or for a
+ *   schema the drafts do not cover): the generated decoder unpacks the parent's packed words into a fresh plain
+ *   object and the effect mutates it directly; no proxies, no structural sharing.
  * - `immer` (reference): the effect mutates an immer draft of the parent, as the author reads it.
  */
 import { createDraft, enableMapSet, finishDraft, setAutoFreeze } from 'immer';
-import type { ActionSpec, Params, Spec } from '../../spec/spec';
+import type { ActionSpec, ChoiceCtx, Params, Spec } from '../../spec/spec';
 import { DONE } from '../../spec/spec';
 import type { Key } from '../../spec/types';
 import { compileCodec, SchemaViolation, type Codec } from '../state/codec';
 import { Canonicalizer } from '../state/symmetry';
 import { PartialOrder } from '../por/independence';
-import { NondeterminismError, OutcomeEnumerator } from './choices';
+import { isNoOption, NondeterminismError, OutcomeEnumerator } from './choices';
 import { InternalLimitError, ModelError, UsageError } from './errors';
+import { BAIL, compilePackedDraft, type PackedDraft } from './packedDraft';
 
 enableMapSet();
 // States are never mutated after they are made; freezing them would only cost time.
@@ -56,12 +62,28 @@ export interface Reductions {
   readonly por?: boolean;
 }
 
+/** Thrown out of a packed run to re-run the step on the object path (never escapes this file). */
+const FALLBACK = Symbol('object path');
+
+/** Receives a packed successor: its words, the state to evaluate predicates on (a read-only draft or an object), its ordinal. */
+export type PackedSink = (words: Uint32Array, t: any, ordinal: number) => void;
+
 export class CompiledSpec {
   readonly codec: Codec;
+  /** Fast mode's drafts over the parent (read by guards) and the successor (written by effects). */
+  private readonly parentDraft: PackedDraft | undefined;
+  private readonly succDraft: PackedDraft | undefined;
+  /** Per action: 1 while its guard (effect) runs on a draft, 0 once it bailed out. */
+  private readonly guardOnDraft: Uint8Array;
+  private readonly effectOnDraft: Uint8Array;
+  /** The parent decoded, for the object path; made on first use per expansion. */
+  private parentObject: any;
   private readonly initEnum = new OutcomeEnumerator();
   private readonly succEnum = new OutcomeEnumerator();
   /** Packed parent for fast mode when the caller has only the object. */
   private readonly parentScratch: Uint32Array;
+  /** A successor made on the object path, packed for a PackedSink. */
+  private readonly objectWords: Uint32Array;
   /** Present when symmetry reduction is on (of the view's schema when a view is used). */
   readonly canon: Canonicalizer | undefined;
   /** Present when the VIEW is used: its codec and projection. */
@@ -77,9 +99,16 @@ export class CompiledSpec {
     readonly spec: Spec,
     readonly mode: EffectMode = 'fast',
     readonly reductions: Reductions = {},
+    options: { readonly drafts?: boolean } = {},
   ) {
     this.codec = compileCodec(spec.schema);
     this.parentScratch = new Uint32Array(this.codec.words);
+    this.objectWords = new Uint32Array(this.codec.words);
+    const makeDraft = mode === 'fast' && options.drafts !== false ? compilePackedDraft(spec.schema, this.codec.words) : undefined;
+    this.parentDraft = makeDraft?.(new Uint32Array(this.codec.words));
+    this.succDraft = makeDraft?.(new Uint32Array(this.codec.words));
+    this.guardOnDraft = new Uint8Array(spec.actions.length).fill(1);
+    this.effectOnDraft = new Uint8Array(spec.actions.length).fill(1);
 
     if (reductions.view && reductions.symmetry) throw new UsageError('--view and --symmetry cannot be combined yet');
     if (reductions.view) {
@@ -166,6 +195,118 @@ export class CompiledSpec {
       throw asModelError(e, inst.label);
     }
   }
+
+  /** Whether successors are made on packed drafts (`expandPacked` in the explorer). */
+  get drafts(): boolean {
+    return this.parentDraft !== undefined;
+  }
+
+  /** Names of the actions whose guard or effect left the drafts for the object path (for tests and reports). */
+  get objectPathActions(): string[] {
+    return this.spec.actions.filter((_, i) => !this.guardOnDraft[i] || !this.effectOnDraft[i]).map((a) => a.name);
+  }
+
+  /** Starts the expansion of the packed state at words[off..]: drafts read it from here on. */
+  loadParent(words: Uint32Array, off: number): void {
+    const d = this.parentDraft!;
+    const w = d.words;
+    for (let i = 0; i < w.length; i++) w[i] = words[off + i]!;
+    // Read-only, and what its guards materialise is shared by them all, as the decoded parent is.
+    d.begin(true);
+    this.parentObject = undefined;
+  }
+
+  /** The parent loaded by loadParent, packed (do not write). */
+  get parentWords(): Uint32Array {
+    return this.parentDraft!.words;
+  }
+
+  /** The parent as a read-only draft (for predicates). */
+  get parentView(): any {
+    return this.parentDraft!.root;
+  }
+
+  /** The parent as a decoded object (the object path's view of it). */
+  parentState(): any {
+    return (this.parentObject ??= this.codec.decode(this.parentDraft!.words, 0));
+  }
+
+  /** The successor draft's root, which a PackedSink gets as `t` when the draft made it. */
+  get successorView(): any {
+    return this.succDraft?.root;
+  }
+
+  /** `enabled` for the parent loaded by loadParent, on its draft unless the guard left it. */
+  enabledPacked(inst: ActionInstance): boolean {
+    const a = inst.actionIndex;
+    if (this.guardOnDraft[a] === 1) {
+      try {
+        return inst.action.guard(this.parentDraft!.root, inst.params);
+      } catch (e) {
+        // A write (BAIL) moves the guard to the object path for good; an error is re-raised there.
+        if (e === BAIL) this.guardOnDraft[a] = 0;
+      }
+    }
+    return this.enabled(inst, this.parentState());
+  }
+
+  /**
+   * Calls sink(words, t, ordinal) for each successor of the parent loaded by loadParent by the
+   * (enabled) instance. On a draft, `words` is the draft's own buffer and `t` its root; after a
+   * bail-out or an error on the draft, the step re-runs on the object path from the first
+   * successor not yet delivered (choices are deterministic, so ordinals agree), and `t` is an object.
+   */
+  successorsPacked(inst: ActionInstance, sink: PackedSink): void {
+    const a = inst.actionIndex;
+    this.draftDelivered = 0;
+    if (this.effectOnDraft[a] === 1) {
+      this.draftInst = inst;
+      this.draftSink = sink;
+      this.draftBailed = false;
+      try {
+        this.succEnum.forEach(this.draftRun, this.draftEmit);
+        return;
+      } catch (e) {
+        if (e !== FALLBACK) throw asModelError(e, inst.label);
+        if (this.draftBailed) this.effectOnDraft[a] = 0;
+      }
+    }
+    const words = this.objectWords;
+    let skip = this.draftDelivered;
+    this.successorsOfPacked(inst, this.parentState(), this.parentDraft!.words, 0, (t, ordinal) => {
+      if (skip > 0) {
+        skip--;
+        return;
+      }
+      this.codec.encode(t, words, 0);
+      sink(words, t, ordinal);
+    });
+  }
+
+  // successorsPacked's step on the draft, as two closures made once (no allocation per step).
+  private draftInst: ActionInstance | undefined;
+  private draftSink: PackedSink | undefined;
+  private draftDelivered = 0;
+  private draftBailed = false;
+  private readonly draftRun = (ctx: ChoiceCtx): Uint32Array => {
+    const d = this.succDraft!;
+    const inst = this.draftInst!;
+    d.words.set(this.parentDraft!.words);
+    d.begin(false);
+    try {
+      if (inst.action.effect(d.root, inst.params, ctx) !== undefined) throw FALLBACK;
+      d.end();
+    } catch (e) {
+      if (isNoOption(e)) throw e;
+      this.draftBailed = e === BAIL;
+      throw FALLBACK;
+    }
+    return d.words;
+  };
+  private readonly draftEmit = (words: Uint32Array, ordinal: number): void => {
+    this.draftDelivered++;
+    this.draftSink!(words, this.succDraft!.root, ordinal);
+  };
 
   /**
    * The fingerprint the seen set stores for a state whose concrete packed form is `words` (already

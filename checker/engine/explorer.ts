@@ -14,9 +14,9 @@ import { SeenSet } from '../store/seenSet';
 import type { LiveGraph } from '../liveness/graph';
 import type { Parts } from '../store/checkpoint';
 import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
-import type { CompiledSpec } from './compiled';
+import type { ActionInstance, CompiledSpec } from './compiled';
 import { ModelError } from './errors';
-import type { ActionCoverage, Stats, TraceRef, Verdict } from './result';
+import type { ActionCoverage, ProgressStats, Stats, TraceRef, Verdict } from './result';
 import { HB_ACTION, HB_IDLE, HB_INIT, HB_STATE, newHeartbeat } from './heartbeat';
 
 /** What deduplicates states: the seen set, or the set shared by parallel workers. */
@@ -40,7 +40,7 @@ export interface ExploreOptions {
   /** Override the spec's deadlock setting. */
   checkDeadlock?: boolean;
   /** Called about every `progressMs` with the current stats. */
-  onProgress?: (stats: Stats) => void;
+  onProgress?: (stats: ProgressStats) => void;
   progressMs?: number;
   /** Polled between expansions; returning true stops the run as `incomplete: interrupted`. */
   shouldStop?: () => boolean;
@@ -127,15 +127,194 @@ export class Explorer {
   expand(s: any, index: number, depth: number, frontier: Frontier, packed?: Uint32Array): Verdict | undefined {
     const hb = this.heartbeat;
     hb[HB_STATE] = index;
-    const v = this.expandState(s, index, depth, frontier, packed);
+    const v =
+      packed && this.cs.drafts ? this.expandPacked(index, depth, frontier, packed) : this.expandState(s ?? this.cs.codec.decode(packed!, 0), index, depth, frontier, packed);
     hb[HB_ACTION] = HB_IDLE;
     return v;
+  }
+
+  // The expansion under way on drafts, for the sink (one closure for the whole run, no per-state allocation).
+  private xIndex = 0;
+  private xDepth = 0;
+  private xFrontier: Frontier | undefined;
+  private xInst: ActionInstance | undefined;
+  private xCov: ActionCoverage | undefined;
+  private xSuccessors = 0;
+  private xVerdict: Verdict | undefined;
+  private xAmple = -1;
+  private xAllNew = true;
+  /** The successor being visited, and its decoded object once a predicate needed one. */
+  private xWords: Uint32Array = new Uint32Array(0);
+  private xObject: any;
+
+  /**
+   * expandState on packed drafts (HOT PATH): guards read the parent's words, effects write a copy,
+   * and the explorer hashes the successor's words as they are. Predicates read the drafts too;
+   * one that throws on a draft is evaluated again on the decoded state (the reference).
+   */
+  private expandPacked(index: number, depth: number, frontier: Frontier, packed: Uint32Array): Verdict | undefined {
+    const { cs } = this;
+    const hb = this.heartbeat;
+    cs.loadParent(packed, 0);
+    this.graph?.edges.open(index);
+    const instances = cs.instances;
+    if (cs.canon && this.stats.expanded < SYMMETRY_SAMPLE) checkSymmetric(cs, cs.parentState(), index, this.stats.expanded);
+    this.stats.expanded++;
+    const ample = cs.por ? cs.por.ample(cs.parentState()) : -1;
+    this.xIndex = index;
+    this.xDepth = depth;
+    this.xFrontier = frontier;
+    this.xSuccessors = 0;
+    this.xVerdict = undefined;
+    this.xAmple = ample;
+    this.xAllNew = true;
+    for (let k = ample >= 0 ? -1 : 0; k < instances.length; k++) {
+      const i = k < 0 ? ample : k;
+      if (k === 0 && ample >= 0) {
+        if (this.xAllNew && this.xSuccessors > 0) {
+          this.stats.reduced = (this.stats.reduced ?? 0) + 1;
+          return undefined;
+        }
+      } else if (k >= 0 && i === ample) continue;
+      const inst = instances[i]!;
+      hb[HB_ACTION] = i;
+      if (k >= 0 && !cs.enabledPacked(inst)) continue;
+      this.xInst = inst;
+      this.xCov = this.coverage[inst.actionIndex]!;
+      cs.successorsPacked(inst, this.packedSink);
+      if (this.xVerdict) return this.xVerdict;
+    }
+    if (this.xSuccessors === 0 && this.checkDeadlock && !cs.allThreadsDone(cs.parentView)) {
+      return { kind: 'deadlock', at: { last: index } };
+    }
+    return undefined;
+  }
+
+  /** Counts, checks and visits one successor made by successorsPacked. */
+  private readonly packedSink = (words: Uint32Array, t: any, ordinal: number): void => {
+    if (this.xVerdict) return;
+    const inst = this.xInst!;
+    this.xSuccessors++;
+    this.stats.generated++;
+    this.xCov!.generated++;
+    this.xWords = words;
+    this.xObject = undefined;
+    const transition = packTransition(inst.id, ordinal, this.nInstances);
+    const actionProps = this.cs.spec.actionProperties;
+    for (let p = 0; p < actionProps.length; p++) {
+      const prop = actionProps[p]!;
+      if (!this.actionHolds(prop, t)) {
+        this.xVerdict = { kind: 'violation', property: prop.name, propertyKind: 'action', at: { last: this.xIndex, then: transition } };
+        return;
+      }
+    }
+    const stored = this.log.size;
+    this.xVerdict = this.visitPacked(words, t, transition, inst.actionIndex);
+    if (this.xAmple >= 0 && this.log.size === stored) this.xAllNew = false;
+    this.graph?.edges.add(this.lastIndex, inst.id);
+  };
+
+  /** The successor being visited as a decoded object (decoded once, on first need). */
+  private successorObject(t: any): any {
+    if (t !== this.cs.successorView) return t;
+    return (this.xObject ??= this.cs.codec.decode(this.xWords, 0));
+  }
+
+  /** A state predicate on `t`: on the draft, or (if it throws there) on the decoded state. */
+  private stateHolds(name: string, check: (s: any) => boolean, t: any): boolean {
+    if (t === this.cs.successorView) {
+      try {
+        return check(t);
+      } catch {
+        // Evaluated again below on the decoded state, which decides (and names any error).
+      }
+    }
+    return evalPredicate(name, () => check(this.successorObject(t)));
+  }
+
+  private actionHolds(prop: { name: string; check: (s: any, t: any) => boolean }, t: any): boolean {
+    if (t === this.cs.successorView) {
+      try {
+        return prop.check(this.cs.parentView, t);
+      } catch {
+        // As in stateHolds.
+      }
+    }
+    return evalPredicate(prop.name, () => prop.check(this.cs.parentState(), this.successorObject(t)));
+  }
+
+  /** visit() for a successor already packed in `words` (`t`: its draft or its object). */
+  private visitPacked(words: Uint32Array, t: any, transition: number, actionIndex: number): Verdict | undefined {
+    const { cs, fp } = this;
+    const n = this.words;
+    // A self-loop: the parent itself, stored (so within every constraint) at its own index (as
+    // in visit(), not with a graph).
+    if (this.graph === undefined) {
+      const parent = cs.parentWords;
+      let w = 0;
+      while (w < n && words[w] === parent[w]) w++;
+      if (w === n) return undefined;
+    }
+    const spec = cs.spec;
+    for (let c = 0; c < spec.constraints.length; c++) {
+      const con = spec.constraints[c]!;
+      if (!this.stateHolds(con.name, con.check, t)) {
+        this.lastIndex = OUTSIDE;
+        return this.invariantsOn(t, { last: this.xIndex, then: transition });
+      }
+    }
+    if (cs.canon || cs.view) cs.fingerprintPacked(this.successorObject(t), words, fp);
+    else cs.codec.hash(words, 0, fp);
+    const seenAt = (this.shared ?? this.seen).insert(fp[0]!, fp[1]!, this.log.size);
+    if (seenAt >= 0) {
+      this.lastIndex = seenAt;
+      return undefined;
+    }
+    // Drafts cannot gain keys (they are sealed); an object from the object path is checked as in visit().
+    if (t !== cs.successorView) cs.codec.checkKeys(t);
+    const index = this.log.push(this.xIndex, transition);
+    this.lastIndex = index;
+    const graph = this.graph;
+    if (graph) {
+      if (t === cs.successorView) {
+        try {
+          graph.label(t);
+        } catch {
+          graph.label(this.successorObject(t));
+        }
+      } else graph.label(t);
+    }
+    this.stats.distinct++;
+    if (actionIndex >= 0) this.coverage[actionIndex]!.distinct++;
+    const depth = this.xDepth + 1;
+    if (depth > this.stats.depth) this.stats.depth = depth;
+    const v = this.invariantsOn(t, { last: index });
+    if (v) return v;
+    const frontier = this.xFrontier!;
+    frontier.pushSlot();
+    const buf = frontier.buf;
+    const off = frontier.off;
+    buf[off + REC_INDEX] = index;
+    buf[off + REC_DEPTH] = depth;
+    for (let i = 0; i < n; i++) buf[off + REC_WORDS + i] = words[i]!;
+    return undefined;
+  }
+
+  private invariantsOn(t: any, at: TraceRef): Verdict | undefined {
+    const invs = this.cs.spec.invariants;
+    for (let i = 0; i < invs.length; i++) {
+      const inv = invs[i]!;
+      if (!this.stateHolds(inv.name, inv.check, t)) return { kind: 'violation', property: inv.name, propertyKind: 'invariant', at };
+    }
+    return undefined;
   }
 
   private expandState(s: any, index: number, depth: number, frontier: Frontier, packed: Uint32Array | undefined): Verdict | undefined {
     const { cs } = this;
     const hb = this.heartbeat;
     const words = cs.mode === 'fast' ? packed : undefined;
+    this.selfWords = packed;
+    this.selfIndex = index;
     const edges = this.graph?.edges;
     edges?.open(index);
     const instances = cs.instances;
@@ -188,10 +367,25 @@ export class Explorer {
     return undefined;
   }
 
+  /** The packed state being expanded and its index, to recognise self-loops without hashing. */
+  private selfWords: Uint32Array | undefined;
+  private selfIndex = -1;
+
   /** Encodes, deduplicates, checks and stores one generated state. */
   private visit(t: any, parent: number, transition: number, depth: number, frontier: Frontier, actionIndex: number): Verdict | undefined {
     const { cs, scratch, fp } = this;
     cs.codec.encode(t, scratch, 0);
+    // A self-loop: the parent itself, stored (so within every constraint) at its own index. Not
+    // with a graph: an edge's target index is whatever the recording set's insert says.
+    const self = this.selfWords;
+    if (self !== undefined && parent === this.selfIndex && this.graph === undefined) {
+      let w = 0;
+      while (w < this.words && scratch[w] === self[w]) w++;
+      if (w === this.words) {
+        this.lastIndex = parent;
+        return undefined;
+      }
+    }
     const spec = cs.spec;
     for (let c = 0; c < spec.constraints.length; c++) {
       const con = spec.constraints[c]!;
