@@ -7,7 +7,14 @@
  * the same distinct and generated counts for every N, and a search stops at a verdict in the same
  * level. A worker stops at its first verdict while the others finish their slices, so the counts at
  * a violation, and which counterexample is found, depend on N (README, `--workers`). The only
- * serial part is the coordinator's append between levels.
+ * serial part is the coordinator's append between levels. Small levels (fewer than SMALL_LEVEL
+ * records) the coordinator expands itself, while the workers are still starting: a small model
+ * never waits for them.
+ *
+ * For a spec with temporal properties the workers also record the edges they expand; at each level
+ * barrier the coordinator merges them into one state graph numbered as one worker numbers it
+ * (liveness/parallelGraph.ts), and checks the temporal properties on it after a complete search:
+ * the same graph, verdicts and lassos for every N.
  *
  * The shared seen set grows within a level too: once it is half full the workers stop before their
  * next state and return the rest of their slices; the coordinator appends what they found, rehashes
@@ -20,28 +27,41 @@ import { instantiate } from '../model/instantiate';
 import { FlatFrontier } from '../store/flatFrontier';
 import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
 import { SharedSeenSet } from '../store/sharedSeenSet';
-import { rebuildTrace, type Trace } from '../trace/trace';
+import { rebuildIndexPath, rebuildTrace, type Trace } from '../trace/trace';
+import { checkLiveness, livenessCaveats, recordsGraph } from '../liveness/check';
+import { describeFairness } from '../liveness/fairness';
+import { ParallelGraph } from '../liveness/parallelGraph';
 import { CompiledSpec } from './compiled';
 import { ModelError, UsageError } from './errors';
 import { Explorer } from './explorer';
+import { expandSlice, type LevelResult } from './parallelExpand';
 import type { ParallelJob, ToCoordinator, ToWorker } from './parallelProtocol';
-import type { CheckResult, Stats, Verdict } from './result';
+import type { CheckResult, ProgressStats, Stats, Verdict } from './result';
 import { errorFromMessage, startTsWorker } from './workerBoot';
 
 export interface ParallelOptions {
   readonly maxStates?: number;
   readonly maxDepth?: number;
-  readonly onProgress?: (stats: Stats) => void;
+  readonly onProgress?: (stats: ProgressStats) => void;
   /** Initial seen-set capacity (slots, at least 2^10); it doubles whenever it is half full. */
   readonly seenCapacity?: number;
+  /** Rounds of fewer records are expanded by the coordinator itself (default SMALL_LEVEL; 0: all by the workers). */
+  readonly localBelow?: number;
 }
 
-type LevelResult = Extract<ToCoordinator, { type: 'level' }>;
+/**
+ * Levels (and growth rounds) of fewer records than this are expanded by the coordinator itself: a
+ * message round trip to the workers costs more than it saves, and a small model then finishes
+ * without waiting for the workers to start (never slower than one worker).
+ */
+const SMALL_LEVEL = 256;
 
 /** A pool of worker threads, reused across runs (a test checks many models with one pool). */
 export class ParallelPool {
   private readonly workers: Worker[];
   private pending: ((m: ToCoordinator) => void)[] = [];
+  /** The workers' start on the previous run's job, if that run never needed them (awaited before the next). */
+  private booting: Promise<unknown> = Promise.resolve();
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new UsageError(`--workers must be a positive integer, got ${size}`);
@@ -80,13 +100,21 @@ export class ParallelPool {
     let initial = 0;
     cs.forEachInit(() => initial++);
     let shared = SharedSeenSet.create(Math.max(opts.seenCapacity ?? 1 << 16, 4 * initial));
-    await this.all({ type: 'job', job, seen: { table: shared.table, counter: shared.counter } });
+    await this.booting;
+    // The workers start while the coordinator expands the first (small) levels.
+    const boot = this.all({ type: 'job', job, seen: { table: shared.table, counter: shared.counter } });
+    this.booting = boot.catch(() => {});
+    const bootSeen = shared;
+    /** The seen set the workers have, once they have started. */
+    let workerSeen: SharedSeenSet | undefined;
     const start = performance.now();
-    const ex = new Explorer(cs, { checkDeadlock: job.checkDeadlock }, shared);
+    const live = recordsGraph(cs, job.liveness) ? new ParallelGraph(cs) : undefined;
+    const ex = new Explorer(cs, { checkDeadlock: job.checkDeadlock, graph: live?.graph }, live ? live.indexing(shared) : shared);
     const width = REC_WORDS + cs.codec.words;
     let level = new FlatFrontier(width);
     let verdict: Verdict | undefined = ex.addInitial(level);
     const stats = ex.stats;
+    const levelSizes = [level.length];
     let pruned = false;
     try {
       while (!verdict && level.length > 0) {
@@ -101,34 +129,59 @@ export class ParallelPool {
           break;
         }
         const next = new FlatFrontier(width, Math.max(16, level.length));
+        // With a graph, the level's new states are appended once all of it is expanded (in one-worker order).
+        const held: LevelResult[] = [];
         // Rounds: all of the level, then what the workers left when they stopped for growth.
         for (let todo = records; todo.length > 0 && !verdict; ) {
-          if (shared.wantsGrowth) {
-            shared = shared.grown();
-            await this.all({ type: 'seen', seen: { table: shared.table, counter: shared.counter } });
+          if (shared.wantsGrowth) shared = shared.grown();
+          let results: LevelResult[];
+          if (todo.length / width < (opts.localBelow ?? SMALL_LEVEL)) {
+            results = [expandSlice({ cs, shared, checkDeadlock: job.checkDeadlock, livePreds: live?.graph.preds }, todo)];
+          } else {
+            if (!workerSeen) {
+              await boot;
+              workerSeen = bootSeen;
+            }
+            if (workerSeen !== shared) await this.all({ type: 'seen', seen: { table: shared.table, counter: shared.counter } });
+            workerSeen = shared;
+            results = await this.expandRound(todo, width);
           }
-          const results = await this.expandRound(todo, width);
           todo = concatWords(results.map((r) => r.rest));
-          verdict = this.appendRound(results, ex, next, width);
+          verdict = countRound(results, ex, !live);
+          if (live) held.push(...results);
+          else appendStates(results, ex, next, width);
         }
+        if (live && verdict) {
+          // The counterexample needs only this level's states; its states go in as the workers found them.
+          countDistinct(held, ex);
+          appendStates(held, ex, next, width);
+        } else if (live) live.mergeLevel(held.map((r) => ({ records: r.records, graph: r.graph! })), ex.log, next, width, ex.coverage);
         stats.distinct = ex.log.size;
         if (next.length > 0) stats.depth = Math.max(stats.depth, depth + 1);
         level = next;
         stats.elapsedMs = performance.now() - start;
-        opts.onProgress?.(stats);
+        // A level is complete here: the next one is the queue, and the last level size.
+        levelSizes.push(next.length);
+        opts.onProgress?.({ ...stats, storeBytes: shared.bytes + ex.log.bytes + level.data.byteLength + (live?.bytes ?? 0), queue: level.length, levelSizes: [...levelSizes], levelBase: stats.distinct });
       }
       if (!verdict) verdict = pruned ? { kind: 'incomplete', reason: 'max-depth' } : { kind: 'holds' };
+      if (verdict.kind === 'holds' && live) {
+        const found = checkLiveness(cs, live.graph, ex.log);
+        if (found) verdict = { kind: 'liveness', property: found.property, lasso: found.lasso, fairness: describeFairness(cs.spec.fairness) };
+      }
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
       verdict = { kind: 'error', message: e.message };
     }
     stats.elapsedMs = performance.now() - start;
-    stats.storeBytes = shared.bytes + ex.log.bytes;
-    const warnings = cs.spec.liveness.length > 0 ? [`temporal properties are checked with --workers 1 only; they were not checked (${this.size} workers)`] : [];
+    stats.storeBytes = shared.bytes + ex.log.bytes + (live?.bytes ?? 0);
+    stats.edges = live?.graph.edges.edges ?? 0;
+    const warnings = live ? livenessCaveats(cs) : [];
     const result: CheckResult = { verdict, stats, coverage: ex.coverage, strategy: 'bfs', warnings };
     const at = verdict.kind === 'violation' || verdict.kind === 'deadlock' || verdict.kind === 'error' ? verdict.at : undefined;
     let trace: Trace | undefined;
     if (at) trace = rebuildTrace(cs, ex.log, at);
+    if (verdict.kind === 'liveness') trace = rebuildIndexPath(cs, ex.log, live!.index, live!.graph.edges, verdict.lasso.path, verdict.lasso.loop);
     return { result, trace, compiled: cs };
   }
 
@@ -142,27 +195,36 @@ export class ParallelPool {
       (i) => [slices[i]!.buffer as ArrayBuffer],
     )) as LevelResult[];
   }
+}
 
-  /** Appends the workers' new states to the log and the next level, in worker order; returns the first verdict. */
-  private appendRound(results: readonly LevelResult[], ex: Explorer, next: FlatFrontier, width: number): Verdict | undefined {
-    let verdict: Verdict | undefined;
-    for (const r of results) {
-      ex.stats.generated += r.generated;
-      ex.stats.expanded += r.expanded;
-      r.coverage.forEach(([g, d], a) => {
-        ex.coverage[a]!.generated += g;
-        ex.coverage[a]!.distinct += d;
-      });
-      verdict ??= r.verdict;
-      const base = ex.log.size;
-      for (let k = 0; k < r.parents.length; k++) ex.log.push(r.parents[k]!, r.transitions[k]!);
-      for (let off = 0; off < r.records.length; off += width) {
-        next.pushSlot();
-        next.buf.set(r.records.subarray(off, off + width), next.off);
-        next.buf[next.off + REC_INDEX] = base + r.records[off + REC_INDEX]!;
-      }
+/** Adds the workers' counters (distinct per action too, unless a graph merge counts those); returns the first verdict in worker order. */
+function countRound(results: readonly LevelResult[], ex: Explorer, distinct: boolean): Verdict | undefined {
+  let verdict: Verdict | undefined;
+  for (const r of results) {
+    ex.stats.generated += r.generated;
+    ex.stats.expanded += r.expanded;
+    r.coverage.forEach(([g], a) => (ex.coverage[a]!.generated += g));
+    verdict ??= r.verdict;
+  }
+  if (distinct) countDistinct(results, ex);
+  return verdict;
+}
+
+/** Adds the workers' new states per action to the coverage. */
+function countDistinct(results: readonly LevelResult[], ex: Explorer): void {
+  for (const r of results) r.coverage.forEach(([, d], a) => (ex.coverage[a]!.distinct += d));
+}
+
+/** Appends the workers' new states to the log and the next level, in worker order. */
+function appendStates(results: readonly LevelResult[], ex: Explorer, next: FlatFrontier, width: number): void {
+  for (const r of results) {
+    const base = ex.log.size;
+    for (let k = 0; k < r.parents.length; k++) ex.log.push(r.parents[k]!, r.transitions[k]!);
+    for (let off = 0; off < r.records.length; off += width) {
+      next.pushSlot();
+      next.buf.set(r.records.subarray(off, off + width), next.off);
+      next.buf[next.off + REC_INDEX] = base + r.records[off + REC_INDEX]!;
     }
-    return verdict;
   }
 }
 

@@ -1,5 +1,6 @@
 /** Messages between the parallel BFS coordinator (parallel.ts) and its workers (parallelWorker.ts). */
 import type { ConstValue } from '../../spec/model';
+import type { RecordedGraph } from '../liveness/edgeRecorder';
 import type { EffectMode, Reductions } from './compiled';
 import type { Verdict } from './result';
 import type { ErrorMessage } from './workerBoot';
@@ -12,6 +13,8 @@ export interface ParallelJob {
   readonly effects?: EffectMode;
   readonly reductions?: Reductions;
   readonly checkDeadlock?: boolean;
+  /** Record the state graph for the temporal properties (default: when the spec has any). */
+  readonly liveness?: boolean;
 }
 
 export interface SharedSeenBuffers {
@@ -42,5 +45,7 @@ export type ToCoordinator =
       readonly verdict?: Verdict;
       /** The records of the slice not expanded: the worker stopped for the seen set to grow. */
       readonly rest: Uint32Array;
+      /** The slice's part of the state graph, when the job records it. */
+      readonly graph?: RecordedGraph;
     }
   | ErrorMessage;

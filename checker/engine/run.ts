@@ -8,7 +8,7 @@ import { ModelError } from './errors';
 import { Explorer, type ExploreOptions, type Frontier } from './explorer';
 import type { CheckResult, Verdict } from './result';
 import type { Parts } from '../store/checkpoint';
-import { checkLiveness } from '../liveness/check';
+import { checkLiveness, livenessCaveats } from '../liveness/check';
 import { describeFairness } from '../liveness/fairness';
 import { DeadlineExceeded, runWithin, SLICE_MS, stepTimeoutMessage } from './deadline';
 import { HB_STATE, heartbeatAction } from './heartbeat';
@@ -93,16 +93,7 @@ function* exploreSteps(ex: Explorer, opts: ExploreOptions, strategy: 'bfs' | 'df
   const cs = ex.cs;
   // Short slices keep a step timeout exact to within SLICE_MS plus 16 expansions.
   const pollMask = opts.stepTimeoutMs === undefined ? 255 : 15;
-  const warnings: string[] = [];
-  if (ex.graph && cs.canon) {
-    warnings.push('liveness under symmetry reduction can be unsound: a fair cycle of the quotient graph need not be one of the model (as in TLC)');
-  }
-  if (ex.graph && cs.view) {
-    warnings.push('liveness under a VIEW can be unsound: states merged by the view merge their futures');
-  }
-  if (ex.graph && cs.spec.constraints.length > 0) {
-    warnings.push('liveness under state constraints can be unsound: cycles through states cut by a constraint are not seen (as in TLC)');
-  }
+  const warnings: string[] = ex.graph ? livenessCaveats(cs) : [];
   // The popped record may be overwritten by pushes (DFS), so the parent is copied out first.
   const parent = new Uint32Array(cs.codec.words);
   const start = performance.now();
@@ -129,13 +120,26 @@ function* exploreSteps(ex: Explorer, opts: ExploreOptions, strategy: 'bfs' | 'df
       verdict = ex.addInitial(frontier);
     }
     let n = 0;
+    // BFS level sizes for the progress line's ETA: when the first state of a level is popped, all
+    // of the level is stored and none of the next. A resumed run starts mid-level, at no boundary.
+    const levelSizes: number[] = [];
+    let levelDepth = -1;
+    let levelBase = opts.resume ? -1 : 0;
     while (!verdict && frontier.pop()) {
       const buf = frontier.buf;
       const off = frontier.off;
       const index = buf[off + REC_INDEX]!;
       const depth = buf[off + REC_DEPTH]!;
+      if (strategy === 'bfs' && depth !== levelDepth) {
+        if (levelDepth !== -1 || !opts.resume) {
+          if (levelBase >= 0) levelSizes.push(ex.stats.distinct - levelBase);
+          levelBase = ex.stats.distinct;
+        }
+        levelDepth = depth;
+      }
       for (let w = 0; w < parent.length; w++) parent[w] = buf[off + REC_WORDS + w]!;
-      const s = cs.codec.decode(parent, 0);
+      // On drafts the explorer reads the packed parent; the object path needs it decoded.
+      const s = cs.drafts ? undefined : cs.codec.decode(parent, 0);
       current = index;
       if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
         pruned = true;
@@ -166,7 +170,8 @@ function* exploreSteps(ex: Explorer, opts: ExploreOptions, strategy: 'bfs' | 'df
         }
         if (opts.onProgress && now >= nextProgress) {
           ex.stats.elapsedMs = earlierMs + now - start;
-          opts.onProgress(ex.stats);
+          const levels = strategy === 'bfs' && levelBase >= 0 ? { levelSizes: [...levelSizes], levelBase } : {};
+          opts.onProgress({ ...ex.stats, storeBytes: ex.storeBytes(frontier.bytes), queue: frontier.length, ...levels });
           nextProgress = now + progressMs;
         }
       }

@@ -33,6 +33,24 @@ export function livenessPredicates(cs: CompiledSpec): StatePred[] {
   return preds;
 }
 
+/**
+ * Whether a BFS records the state graph to check temporal properties: when the spec has any and
+ * they are wanted (`liveness`, default yes), and not under partial-order reduction (ample sets
+ * preserve invariants and deadlocks, not temporal properties).
+ */
+export function recordsGraph(cs: CompiledSpec, liveness?: boolean): boolean {
+  return (liveness ?? true) && cs.spec.liveness.length > 0 && !cs.por;
+}
+
+/** Warnings for a temporal check over a reduced or constrained graph, which can be unsound. */
+export function livenessCaveats(cs: CompiledSpec): string[] {
+  const out: string[] = [];
+  if (cs.canon) out.push('liveness under symmetry reduction can be unsound: a fair cycle of the quotient graph need not be one of the model (as in TLC)');
+  if (cs.view) out.push('liveness under a VIEW can be unsound: states merged by the view merge their futures');
+  if (cs.spec.constraints.length > 0) out.push('liveness under state constraints can be unsound: cycles through states cut by a constraint are not seen (as in TLC)');
+  return out;
+}
+
 export interface LivenessViolation {
   readonly property: string;
   readonly lasso: Lasso;

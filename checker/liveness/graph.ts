@@ -30,12 +30,22 @@ export class LiveGraph {
   label(s: unknown): void {
     let bits = 0;
     for (let i = 0; i < this.preds.length; i++) if (this.preds[i]!(s)) bits |= 1 << i;
+    this.pushLabel(bits);
+  }
+
+  /** Records the predicate bits of the next stored state as computed elsewhere (a parallel worker). */
+  pushLabel(bits: number): void {
     if (this.n === this.labels.length) {
       const next = new Uint32Array(this.labels.length * 2);
       next.set(this.labels);
       this.labels = next;
     }
     this.labels[this.n++] = bits;
+  }
+
+  /** The predicate bits of the states labelled so far, in index order. */
+  labelBits(): Uint32Array {
+    return this.labels.subarray(0, this.n);
   }
 
   get states(): number {

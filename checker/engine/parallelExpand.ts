@@ -1,0 +1,77 @@
+/**
+ * One slice of a parallel BFS level (parallelWorker.ts, and the coordinator itself for small
+ * levels): expands the slice's records with an Explorer that deduplicates through the shared seen
+ * set, and returns its new states (packed records, parents, transitions) and counters. When the
+ * shared set passes half full it stops before its next state and returns the rest of the slice
+ * too, so that the coordinator can grow the set (the grow barrier). For a spec with temporal
+ * properties it also records its part of the state graph (liveness/edgeRecorder.ts).
+ */
+import type { StatePred } from '../../spec/temporal';
+import { SliceRecording } from '../liveness/edgeRecorder';
+import { FlatFrontier } from '../store/flatFrontier';
+import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
+import type { SharedSeenSet } from '../store/sharedSeenSet';
+import type { CompiledSpec } from './compiled';
+import { ModelError } from './errors';
+import { Explorer } from './explorer';
+import type { ToCoordinator } from './parallelProtocol';
+import type { Verdict } from './result';
+
+export type LevelResult = Extract<ToCoordinator, { type: 'level' }>;
+
+/** What expanding a slice needs: the spec, the shared seen set, and the job's choices. */
+export interface SliceContext {
+  readonly cs: CompiledSpec;
+  readonly shared: SharedSeenSet;
+  readonly checkDeadlock?: boolean;
+  /** The temporal properties' state predicates, when the job records the state graph. */
+  readonly livePreds?: readonly StatePred[];
+}
+
+/** Expands one slice of a level. Verdicts are returned with global indices. */
+export function expandSlice(ctx: SliceContext, records: Uint32Array): LevelResult {
+  const { cs: spec, shared, checkDeadlock, livePreds } = ctx;
+  const words = spec.codec.words;
+  const width = REC_WORDS + words;
+  const recording = livePreds ? new SliceRecording(shared, livePreds, spec.instances.length) : undefined;
+  const ex = new Explorer(spec, { checkDeadlock, graph: recording?.graph }, recording?.set ?? shared);
+  const next = new FlatFrontier(width, Math.max(16, records.length / width));
+  const parent = new Uint32Array(words);
+  let verdict: Verdict | undefined;
+  let current = 0;
+  let off = 0;
+  try {
+    for (; off < records.length && !verdict && !shared.wantsGrowth; off += width) {
+      current = records[off + REC_INDEX]!;
+      for (let w = 0; w < words; w++) parent[w] = records[off + REC_WORDS + w]!;
+      verdict = ex.expand(spec.drafts ? undefined : spec.codec.decode(parent, 0), current, records[off + REC_DEPTH]!, next, parent);
+    }
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    verdict = { kind: 'error', message: e.message, at: { last: current } };
+  }
+  // A violation in a new state refers to this worker's local log: make it parent + transition.
+  if (verdict?.kind === 'violation' && verdict.at.then === undefined && verdict.propertyKind === 'invariant') {
+    const local = verdict.at.last;
+    verdict = { ...verdict, at: { last: ex.log.parent(local), then: ex.log.transition(local) } };
+  }
+  const n = ex.log.size;
+  const parents = new Uint32Array(n);
+  const transitions = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    parents[i] = ex.log.parent(i);
+    transitions[i] = ex.log.transition(i);
+  }
+  return {
+    type: 'level',
+    records: next.records().slice(),
+    parents,
+    transitions,
+    generated: ex.stats.generated,
+    expanded: ex.stats.expanded,
+    coverage: ex.coverage.map((c) => [c.generated, c.distinct] as [number, number]),
+    verdict,
+    rest: verdict ? new Uint32Array(0) : records.slice(off),
+    graph: recording?.take(),
+  };
+}

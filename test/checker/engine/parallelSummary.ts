@@ -1,0 +1,39 @@
+/** What a check with temporal properties reports that must not depend on the number of workers (parallelLiveness*.test.ts). */
+import { expect } from 'vitest';
+import { checkSpec, type CheckOutcome } from '../../../checker/check';
+import type { ParallelPool } from '../../../checker/engine/parallel';
+import { instantiate } from '../../../checker/model/instantiate';
+import { registry } from '../../../models';
+
+/**
+ * A search stopped by a safety violation stops in the same level but at each worker's own first
+ * violation: only its kind, property and trace length compare. Without temporal properties no
+ * graph orders the new states of a level, so which action first reached one (coverage's distinct)
+ * may differ. Otherwise everything compares: counts, graph size, coverage, lasso and trace.
+ */
+export function summary(out: CheckOutcome) {
+  const { verdict, stats, coverage, warnings } = out.result;
+  if (verdict.kind !== 'holds' && verdict.kind !== 'liveness') {
+    return { kind: verdict.kind, property: 'property' in verdict ? verdict.property : undefined, steps: out.trace?.steps.length };
+  }
+  const { distinct, generated, depth, edges } = stats;
+  const actions = edges > 0 ? coverage : coverage.map((c) => [c.name, c.generated]);
+  return { verdict, distinct, generated, depth, edges, actions, warnings, trace: out.trace };
+}
+
+/** The HMM models whose fixed configuration has temporal properties. */
+export const temporalHmmModels = registry.filter((m) => m.name.startsWith('hmm/') && instantiate(m, 'fixed').spec.liveness.length > 0);
+
+/** Checked in parallelLivenessLarge.test.ts, the rest in parallelLiveness.test.ts: each file stays short. */
+export const LARGE = ['hmm/m3-migration', 'hmm/m4-now'];
+
+/** Checks a model's fixed configuration on one worker (checkSpec) and on `pool`: the same summary. */
+export async function expectSameAsOneWorker(pool: ParallelPool, name: string): Promise<CheckOutcome> {
+  const model = registry.find((m) => m.name === name)!;
+  const one = checkSpec(instantiate(model, 'fixed').spec);
+  // Every level on the workers (by default the coordinator expands small levels itself).
+  const many = await pool.run({ model: name, variant: 'fixed', constants: {} }, { localBelow: 0 });
+  expect(summary(many)).toEqual(summary(one));
+  if (one.result.verdict.kind === 'holds') expect(many.result.stats.edges).toBeGreaterThan(0);
+  return many;
+}
