@@ -42,6 +42,11 @@ export interface SwarmOptions {
    * does not stop the remaining workers here.
    */
   inProcess?: boolean;
+  /**
+   * Runs worker k's simulation elsewhere (a cluster worker: checker/cluster/swarm.ts) instead of
+   * in a worker thread; its findings must carry their traces.
+   */
+  runWorker?: (input: WorkerInput, k: number) => Promise<SimulationResult>;
 }
 
 /** What one worker ran and found. */
@@ -93,7 +98,8 @@ export function workerShare(traces: number, workers: number, k: number): number 
   return Math.floor(traces / workers) + (k < traces % workers ? 1 : 0);
 }
 
-function runWorker(input: WorkerInput): Promise<SimulationResult> {
+/** Runs one swarm member's simulation in a worker thread. */
+export function runWorkerThread(input: WorkerInput): Promise<SimulationResult> {
   return new Promise((resolvePromise, reject) => {
     const w = startTsWorker('simulateWorker', input);
     let settled = false;
@@ -149,8 +155,8 @@ export async function simulateSwarm(job: SwarmJob, opts: SwarmOptions): Promise<
     for (const input of inputs) results.push(await runWorkerInline(input));
   } else {
     results = await Promise.all(
-      inputs.map((input) =>
-        runWorker(input).then((r) => {
+      inputs.map((input, k) =>
+        (opts.runWorker ? opts.runWorker(input, k) : runWorkerThread(input)).then((r) => {
           // Without --continue the first finding stops the swarm (the others finish their trace).
           if (r.kind === 'found' && !opts.continueAfterViolation) Atomics.store(stop, 0, 1);
           return r;

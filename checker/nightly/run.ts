@@ -43,14 +43,18 @@ export interface NightlyOptions {
   /** Polled during the runs: true stops the nightly with a checkpoint (SIGINT/SIGTERM). */
   readonly interrupted: () => boolean;
   readonly log: (line: string) => void;
+  /** Called after each checkpoint file is written (a cluster worker copies it to the object store). */
+  readonly onCheckpointWritten?: (path: string) => void;
 }
 
 export type NightlyOutcome = { readonly status: 'interrupted' } | { readonly status: 'done'; readonly results: JobResult[]; readonly path: string };
 
 const partialPath = (o: NightlyOptions) => join(o.outDir, `${o.date}.partial.json`);
-const checkpointPath = (o: NightlyOptions, job: NightlyJob) => join(o.outDir, 'checkpoints', `${o.date}--${job.name.replace(/[^\w.-]/g, '_')}.ckpt`);
+/** Where a job's checkpoint file goes (a cluster worker puts a fetched one there to resume). */
+export const checkpointPath = (o: Pick<NightlyOptions, 'outDir' | 'date'>, job: NightlyJob) => join(o.outDir, 'checkpoints', `${o.date}--${job.name.replace(/[^\w.-]/g, '_')}.ckpt`);
 
-async function runJob(o: NightlyOptions, job: NightlyJob): Promise<JobResult | 'interrupted'> {
+/** Runs one job to a result, resuming from its checkpoint file when `o.resume` and it exists. */
+export async function runJob(o: NightlyOptions, job: NightlyJob): Promise<JobResult | 'interrupted'> {
   const inst = instantiate(await o.resolve(job.model), job.variant, job.constants);
   const ckpt = checkpointPath(o, job);
   const runId = { job: job.name, model: job.model, variant: job.variant, constants: inst.constants, version: VERSION };
@@ -69,6 +73,7 @@ async function runJob(o: NightlyOptions, job: NightlyJob): Promise<JobResult | '
     onCheckpoint: (parts) => {
       mkdirSync(join(o.outDir, 'checkpoints'), { recursive: true });
       writeCheckpoint(ckpt, { run: runId, parts });
+      o.onCheckpointWritten?.(ckpt);
     },
     shouldStop: () => {
       if (o.interrupted()) return true;
@@ -116,10 +121,16 @@ export async function runNightly(o: NightlyOptions): Promise<NightlyOutcome> {
     done.push(r);
     writeFileSync(partialPath(o), JSON.stringify({ date: o.date, done }, null, 1) + '\n');
   }
-  const path = join(o.outDir, `${o.date}.json`);
-  writeFileSync(path, JSON.stringify({ date: o.date, version: VERSION, jobs: done }, null, 1) + '\n');
+  const path = writeNightlyResults(o.outDir, o.date, done);
   rmSync(partialPath(o), { force: true });
   return { status: 'done', results: done, path };
+}
+
+/** Writes results/nightly/<date>.json; returns its path. */
+export function writeNightlyResults(outDir: string, date: string, results: readonly JobResult[]): string {
+  const path = join(outDir, `${date}.json`);
+  writeFileSync(path, JSON.stringify({ date, version: VERSION, jobs: results }, null, 1) + '\n');
+  return path;
 }
 
 /** The results of the latest nightly run before `date`, if any. */

@@ -22,6 +22,11 @@ export interface NightlyArgs {
   resume?: boolean;
   only?: string;
   checkpointEvery?: number;
+  /** NATS URL: queue the jobs for the cluster's workers (checker/cluster/nightly.ts). */
+  cluster?: string;
+  creds?: string;
+  /** Seconds before a silent worker's job is redelivered (--cluster). */
+  ackWait?: number;
 }
 
 export async function nightlyCommand(args: NightlyArgs, print: (s: string) => void): Promise<number> {
@@ -33,17 +38,27 @@ export async function nightlyCommand(args: NightlyArgs, print: (s: string) => vo
   if (jobs.length === 0) throw new UsageError(`no nightly job${args.only ? ` named '${args.only}'` : ''}`);
   const interrupt = interruptFlag();
   try {
-    const out = await runNightly({
-      jobs,
-      outDir,
-      date,
-      resume: Boolean(args.resume),
-      checkpointEveryMs: (args.checkpointEvery ?? 60) * 1000,
-      resolve: (m) => loadProjectModel(m, `nightly job model ${m}`),
-      interrupted: interrupt.interrupted,
-      log: (l) => process.stderr.write(`nightly: ${l}\n`),
-    });
+    if (args.cluster === undefined && args.creds !== undefined) throw new UsageError('--creds needs --cluster');
+    if (args.cluster !== undefined && args.resume) throw new UsageError('--resume is for a nightly run on this machine; a --cluster run resumes jobs from their checkpoints by itself');
+    const log = (l: string) => process.stderr.write(`nightly: ${l}\n`);
+    const checkpointEveryMs = (args.checkpointEvery ?? 60) * 1000;
+    const out = args.cluster !== undefined
+      ? await (await import('../../cluster/nightly')).runNightlyOnCluster({ address: { url: args.cluster, creds: args.creds }, jobs, outDir, date, checkpointEveryMs, ackWaitSec: args.ackWait ?? 60, interrupted: interrupt.interrupted, log })
+      : await runNightly({
+          jobs,
+          outDir,
+          date,
+          resume: Boolean(args.resume),
+          checkpointEveryMs,
+          resolve: (m) => loadProjectModel(m, `nightly job model ${m}`),
+          interrupted: interrupt.interrupted,
+          log,
+        });
     if (out.status === 'interrupted') {
+      if (args.cluster !== undefined) {
+        print('Interrupted. The jobs not yet started were withdrawn from the queue (those running finish on their workers); run nightly --cluster again.');
+        return EXIT.INCOMPLETE;
+      }
       print(`Interrupted. The job in progress was checkpointed; continue with: hmmcheck nightly --resume --date ${date}`);
       return EXIT.INCOMPLETE;
     }

@@ -7,6 +7,7 @@
  *
  * Finding nothing is not a proof: the exit code is then 0, and the report says so.
  */
+import { reviveTrace } from '../../state/revive';
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { CompiledSpec } from '../../engine/compiled';
@@ -47,6 +48,9 @@ export interface SimulateArgs {
   deadlock?: boolean;
   continue?: boolean;
   full?: boolean;
+  /** NATS URL: the swarm's members run on the cluster's workers (checker/cluster/swarm.ts). */
+  cluster?: string;
+  creds?: string;
 }
 
 export const SIMULATE_DEFAULTS = { traces: 10_000, depth: 100, workers: 1 } as const;
@@ -128,7 +132,9 @@ export async function simulateCommand(args: SimulateArgs, print: (s: string) => 
   let totals: Parameters<typeof statsLines>[0];
   let elapsedMs: number;
   let stopped: SimulationResult['stoppedBy'] | undefined;
-  if (workers === 1) {
+  if (args.cluster === undefined && args.creds !== undefined) throw new UsageError('--creds needs --cluster');
+  if (args.cluster !== undefined && args.swarmConfig !== undefined) throw new UsageError('--swarm-config reproduces one worker on this machine: leave out --cluster');
+  if (workers === 1 && args.cluster === undefined) {
     const cs = new CompiledSpec(inst.spec);
     const swarm = makeSwarmConfig(inst.spec, args.swarmConfig ?? 0);
     if (swarm.id !== 0) print(`Swarm configuration ${swarm.id}: ${describeSwarmConfig(swarm)}`);
@@ -141,14 +147,19 @@ export async function simulateCommand(args: SimulateArgs, print: (s: string) => 
     stopped = r.stoppedBy;
   } else {
     const job = { model: path ?? model.name, variant: inst.variant, constants: inst.constants };
-    const sw = await simulateSwarm(job, { ...common, seed, traces, workers });
+    const swarmOpts = { ...common, seed, traces, workers };
+    const sw =
+      args.cluster === undefined
+        ? await simulateSwarm(job, swarmOpts)
+        : await (await import('../../cluster/swarm')).onClusterSwarm({ url: args.cluster, creds: args.creds }, args.model, inst.spec, job, workers, (l) => process.stderr.write(`cluster: ${l}\n`), (runWorker) => simulateSwarm(job, { ...swarmOpts, runWorker }));
     for (const w of sw.workers) {
       const r = w.result;
       const cfg = describeSwarmConfig(r.swarm);
       const what = r.kind === 'found' ? `found ${[...new Set(r.findings.map((f) => (f.kind === 'violation' ? f.property : f.kind)))].join(', ')} (first at trace #${r.first.traceIndex})` : 'found nothing';
       print(`  worker ${w.worker}: seed ${w.seed}, swarm config ${w.swarmConfig} (${cfg}); ${fmt(r.stats.traces)} of ${fmt(w.traces)} traces, ${fmt(Math.round(r.stats.tracesPerSec))} traces/s; ${what}${r.stoppedBy === 'interrupted' ? ' (stopped: another worker found a violation)' : r.stoppedBy === 'time' ? ' (time budget)' : ''}`);
     }
-    findings = [...sw.findings];
+    // Findings from worker threads were cloned: their states' ValueSets and Bags need their classes back.
+    findings = sw.findings.map((f) => ('trace' in f && f.trace ? { ...f, trace: reviveTrace(inst.spec.schema, f.trace) } : f));
     totals = sw.stats;
     elapsedMs = sw.stats.elapsedMs;
     stopped = sw.workers.some((w) => w.result.stoppedBy === 'time') ? 'time' : undefined;

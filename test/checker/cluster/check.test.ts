@@ -1,0 +1,36 @@
+/**
+ * `check --cluster URL --partitions K` against a real nats-server with real `hmmcheck worker`
+ * processes: the partitioned search gives the single-process counts (counterexample.test.ts: its
+ * counterexamples).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli';
+import { runCliAsync } from '../../support/cliAsync';
+import { natsServerMissing, startCluster, type Cluster } from './harness';
+
+describe('hmmcheck check --cluster', () => {
+  it('refuses flags it cannot honour, before connecting (one line, exit 150)', () => {
+    const r = runCli(['check', 'reference/twophase', '--cluster', 'nats://127.0.0.1:1', '--por']);
+    expect([r.code, r.stderr]).toEqual([150, 'hmmcheck: --cluster cannot be combined with --por\n']);
+    const p = runCli(['check', 'reference/twophase', '--partitions', '2']);
+    expect([p.code, p.stderr]).toEqual([150, 'hmmcheck: --partitions and --creds need --cluster\n']);
+  });
+
+  describe.skipIf(natsServerMissing)('with a NATS server and two workers', () => {
+    let cluster: Cluster;
+    beforeAll(async () => {
+      cluster = await startCluster();
+      await Promise.all([cluster.worker(), cluster.worker()]);
+    }, 60_000);
+    afterAll(async () => cluster?.stop());
+
+    it('n-peterson N=5 on 2 partitions: 628,868 distinct / 3,144,341 generated, as one process', async () => {
+      const r = await runCliAsync(['check', 'reference/n-peterson', '--const', 'N=5', '--cluster', cluster.url, '--partitions', '2', '--no-coverage']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('3,144,341 states generated, 628,868 distinct states found, depth 74 (bfs).');
+      const share = /Cluster: 2 partitions on 2 worker\(s\); distinct states per worker: \S+ \(partitions 0\) ([\d,]+); \S+ \(partitions 1\) ([\d,]+)\./.exec(r.stdout);
+      expect(share).not.toBeNull();
+      expect(Number(share![1]!.replace(/,/g, '')) + Number(share![2]!.replace(/,/g, ''))).toBe(628_868);
+    }, 60_000);
+  });
+});
