@@ -1,7 +1,20 @@
 #!/usr/bin/env node
-// Runs the CLI straight from the TypeScript sources: tsx registers a loader for .ts modules
-// (ours, and users' own spec modules loaded by path).
-import { register } from 'tsx/esm/api';
+// Runs the CLI from its JavaScript build (build/, made by `npm run build` and at install). In a
+// development checkout whose sources changed since that build (or with HMMCHECK_FROM_SOURCES=1),
+// runs the TypeScript sources through tsx instead, so a stale build never hides an edit; that
+// costs about a second of start-up until the next `npm run build`. HMMCHECK_FROM_SOURCES=0 runs
+// the build even when it is stale (to test the build itself).
+import { fileURLToPath } from 'node:url';
+import { buildState } from './buildState.mjs';
 
-register();
-await import('../checker/cli/main.ts');
+// Tells the CLI (and its worker threads) that users' spec files load through its module hooks.
+process.env.HMMCHECK_BIN = '1';
+const state = buildState(fileURLToPath(new URL('..', import.meta.url)));
+const fromSources = process.env.HMMCHECK_FROM_SOURCES;
+if (fromSources === '0' ? state !== 'missing' : fromSources !== '1' && (state === 'current' || state === 'installed')) {
+  await import('../build/checker/cli/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../checker/cli/main.ts');
+}

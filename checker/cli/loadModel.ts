@@ -1,6 +1,7 @@
 /**
  * Resolves a model argument: a registry name (`hmm/m1-mirror-2015`) or the path of a user's own
- * spec module (`.ts` or `.js`) exporting a ModelDef (default export or `model`) or a built Spec.
+ * spec module (`.ts`, `.mts`, `.js` or `.mjs`, anywhere, package.json beside it or not; loaded
+ * through specLoading/) exporting a ModelDef (default export or `model`) or a built Spec.
  * Loading a spec module runs its code: only names from the command line, or from code-equivalent
  * project files vetted by trustBoundary.ts, may reach `loadModel`; never names from data files.
  */
@@ -12,6 +13,7 @@ import { findModel, registry } from '../../models';
 import type { ModelDef } from '../../spec/model';
 import type { Spec } from '../../spec/spec';
 import { UsageError } from '../engine/errors';
+import { registerSpecHooks } from './specLoading/register';
 
 export interface LoadedModel {
   readonly model: ModelDef<any>;
@@ -40,7 +42,7 @@ export function registryModel(name: string): ModelDef<any> {
 }
 
 /**
- * Where and why a module failed to load, as one line. esbuild (tsx's transform of .ts) puts the
+ * Where and why a module failed to load, as one line. esbuild (the transform of .ts) puts the
  * detail after a "Transform failed with N errors:" line; node's own SyntaxError for .js/.mjs has no
  * location, so the file is parsed again with `node --check` (parsing only) to find it.
  */
@@ -65,9 +67,10 @@ export async function loadModel(arg: string): Promise<LoadedModel> {
   if (!existsSync(path)) throw new UsageError(`spec module not found: ${arg}`);
   let mod: any;
   try {
+    registerSpecHooks();
     mod = await import(pathToFileURL(path).href);
   } catch (e) {
-    throw new UsageError(`cannot load spec module ${arg}: ${loadFailure(path, e)}`);
+    throw new UsageError(`cannot load spec module ${arg}: ${loadFailure(path, e)}`, { cause: e });
   }
   const exported = mod.default ?? mod.model ?? mod.spec;
   if (isModelDef(exported)) return { model: exported, path };

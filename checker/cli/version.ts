@@ -1,4 +1,4 @@
 /** The package version, for reports and trace metadata. */
-import { readFileSync } from 'node:fs';
+import { PACKAGE_MANIFEST } from './packageRoot';
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+export const VERSION: string = PACKAGE_MANIFEST.version;

@@ -10,11 +10,11 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], opts: { cwd?: string } = {}): CliRun {
+export function runCli(args: readonly string[], opts: { cwd?: string; env?: Readonly<Record<string, string>> } = {}): CliRun {
   const r = spawnSync(process.execPath, [`${root}bin/hmmcheck.mjs`, ...args], {
     cwd: opts.cwd ?? root,
     encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
     timeout: 120_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

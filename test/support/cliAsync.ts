@@ -12,6 +12,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export interface AsyncCliOptions {
   /** Extra environment variables for the child. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Working folder of the child (default: the checkout). */
+  readonly cwd?: string;
   /** Send `signal` once `when()` holds (polled every 10 ms). */
   readonly interrupt?: { readonly when: () => boolean; readonly signal: NodeJS.Signals };
 }
@@ -23,7 +25,7 @@ export interface AsyncCliRun extends CliRun {
 
 export function runCliAsync(args: readonly string[], opts: AsyncCliOptions = {}): Promise<AsyncCliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${root}bin/hmmcheck.mjs`, ...args], { cwd: root, env: { ...process.env, FORCE_COLOR: '0', ...opts.env } });
+    const child = spawn(process.execPath, [`${root}bin/hmmcheck.mjs`, ...args], { cwd: opts.cwd ?? root, env: { ...process.env, FORCE_COLOR: '0', ...opts.env } });
     let stdout = '';
     let stderr = '';
     let signalledAt: number | undefined;
