@@ -15,7 +15,8 @@ import type { ExploreOptions } from './engine/explorer';
 import type { CheckResult } from './engine/result';
 import { rebuildIndexPath, rebuildTrace, type Trace } from './trace/trace';
 import { LiveGraph } from './liveness/graph';
-import { livenessPredicates } from './liveness/check';
+import { livenessPredicates, recordsGraph } from './liveness/check';
+import { temporalSkipReason, temporalSkipWarning } from './report/checkedProperties';
 
 export interface CheckOptions extends ExploreOptions {
   strategy?: 'bfs' | 'dfs';
@@ -38,9 +39,7 @@ function prepare(spec: Spec | CompiledSpec, opts: CheckOptions) {
   const compiled = spec instanceof CompiledSpec ? spec : new CompiledSpec(spec, opts.effects, opts.reductions);
   const strategy = opts.strategy ?? 'bfs';
   const wantLive = (opts.liveness ?? true) && compiled.spec.liveness.length > 0;
-  // Ample sets preserve invariants and deadlocks, not temporal properties (that needs a stronger
-  // cycle proviso and stutter-invariant properties).
-  const graph = wantLive && strategy === 'bfs' && !compiled.por ? new LiveGraph(livenessPredicates(compiled)) : undefined;
+  const graph = strategy === 'bfs' && recordsGraph(compiled, opts.liveness) ? new LiveGraph(livenessPredicates(compiled)) : undefined;
   const runOpts = { ...opts, graph };
   const frontier = strategy === 'dfs' ? dfsFrontier(compiled, runOpts) : bfsFrontier(compiled, runOpts);
   return { compiled, strategy, wantLive, graph, runOpts, frontier };
@@ -48,9 +47,7 @@ function prepare(spec: Spec | CompiledSpec, opts: CheckOptions) {
 
 function finish(p: ReturnType<typeof prepare>, { result: raw, explorer }: RunOutcome): CheckOutcome {
   const { compiled, wantLive, graph } = p;
-  const skipped = compiled.por
-    ? 'temporal properties are not checked under --por, a reduction for invariants and deadlock; they were not checked'
-    : 'temporal properties are checked only with --strategy bfs; they were not checked';
+  const skipped = temporalSkipWarning(temporalSkipReason({ strategy: p.strategy, por: Boolean(compiled.por) }) ?? 'temporal properties were skipped');
   const result = wantLive && !graph ? { ...raw, warnings: [...raw.warnings, skipped] } : raw;
   const v = result.verdict;
   if (v.kind === 'liveness') {

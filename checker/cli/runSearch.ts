@@ -3,11 +3,12 @@
  * workers (engine/parallel.ts); either way off the main thread, so that SIGINT/SIGTERM always
  * stop it, even when a guard or effect never returns.
  */
+import { reviveTrace } from '../state/revive';
 import type { CheckOutcome } from '../check';
 import { CompiledSpec, type EffectMode, type Reductions } from '../engine/compiled';
 import { ParallelPool } from '../engine/parallel';
 import type { ParallelJob } from '../engine/parallelProtocol';
-import type { Stats } from '../engine/result';
+import type { ProgressStats, Stats } from '../engine/result';
 import { searchInThread, type SearchJob } from '../engine/searchThread';
 import type { Instance } from '../model/instantiate';
 import type { PorSummary } from '../por/independence';
@@ -29,7 +30,7 @@ export type SearchResult =
   | { readonly kind: 'abandoned'; readonly message: string };
 
 export interface SearchProgress {
-  readonly onProgress: (stats: Stats) => void;
+  readonly onProgress: (stats: ProgressStats) => void;
   readonly progressMs: number;
 }
 
@@ -39,7 +40,7 @@ export async function runSearch(plan: SearchPlan, progress: SearchProgress): Pro
 
 function jobOf(plan: SearchPlan): ParallelJob {
   const { inst } = plan;
-  return { model: plan.model, variant: inst.variant, constants: inst.constants, effects: plan.effects, reductions: plan.reductions, checkDeadlock: plan.checkDeadlock };
+  return { model: plan.model, variant: inst.variant, constants: inst.constants, effects: plan.effects, reductions: plan.reductions, checkDeadlock: plan.checkDeadlock, liveness: plan.liveness };
 }
 
 /**
@@ -55,14 +56,15 @@ async function runInThread(plan: SearchPlan, progress: SearchProgress): Promise<
   const { strategy, liveness, maxStates, maxDepth, frontierMemoryBytes, stepTimeoutMs, checkpoint, resume } = plan;
   const job: SearchJob = { job: jobOf(plan), strategy, liveness, maxStates, maxDepth, frontierMemoryBytes, stepTimeoutMs, progressMs: progress.progressMs, checkpoint, resume };
   const out = await searchInThread(job, { onProgress: progress.onProgress, labelOf: (i) => compiled.instances[i]?.label ?? `#${i}` });
-  return out.kind === 'abandoned' ? out : { kind: 'done', result: out.result, trace: out.trace, por: out.por, compiled };
+  // The trace's states were cloned across the thread boundary: their ValueSets and Bags need their classes back.
+  return out.kind === 'abandoned' ? out : { kind: 'done', result: out.result, trace: reviveTrace(plan.inst.spec.schema, out.trace), por: out.por, compiled };
 }
 
 /**
  * The parallel search, abandoned on SIGINT/SIGTERM: the workers are terminated mid-level (stuck or
  * not; parallel runs keep no checkpoint) and the counts reported are those of the last complete level.
  */
-async function runParallel(plan: SearchPlan, onProgress: (s: Stats) => void): Promise<SearchResult> {
+async function runParallel(plan: SearchPlan, onProgress: (s: ProgressStats) => void): Promise<SearchResult> {
   const pool = new ParallelPool(plan.workers);
   let last: Stats = { distinct: 0, generated: 0, depth: 0, expanded: 0, elapsedMs: 0, storeBytes: 0, edges: 0 };
   let onSignal = () => {};
@@ -76,7 +78,9 @@ async function runParallel(plan: SearchPlan, onProgress: (s: Stats) => void): Pr
       maxStates: plan.maxStates,
       maxDepth: plan.maxDepth,
       onProgress: (s) => {
-        last = { ...s };
+        // The result's stats are Stats only (no queue or level sizes): they go into --json output.
+        const { queue: _queue, levelSizes: _sizes, levelBase: _base, ...stats } = s;
+        last = stats;
         onProgress(s);
       },
     });

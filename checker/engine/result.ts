@@ -47,6 +47,19 @@ export interface Stats {
   bytesPerState?: number;
 }
 
+/**
+ * Stats as reported while a search runs (the progress line, cli/progress.ts): the store bytes so
+ * far, the states waiting to be expanded and, for BFS, the level sizes the ETA is estimated from.
+ */
+export interface ProgressStats extends Stats {
+  /** States stored but not yet expanded (the BFS queue or DFS stack). */
+  readonly queue?: number;
+  /** BFS: sizes of the completely stored levels seen by this run, oldest first; the last is the level being expanded. */
+  readonly levelSizes?: readonly number[];
+  /** BFS: distinct states in the levels up to the one being expanded (the rest are in the next level). */
+  readonly levelBase?: number;
+}
+
 export interface CheckResult {
   readonly verdict: Verdict;
   readonly stats: Stats;

@@ -15,7 +15,7 @@ import type { Trace } from '../trace/trace';
 import type { Parts } from '../store/checkpoint';
 import type { PorSummary } from '../por/independence';
 import type { ParallelJob } from './parallelProtocol';
-import type { CheckResult, Stats } from './result';
+import type { CheckResult, ProgressStats } from './result';
 import { HB_ACTION, HB_CHECKPOINTING, HB_IDLE, HB_STATE, HB_STOP, HB_STOPPING, heartbeatAction, newHeartbeat } from './heartbeat';
 import { errorFromMessage, startTsWorker, type ErrorMessage } from './workerBoot';
 
@@ -41,7 +41,7 @@ export interface SearchJob {
 
 /** Sent by searchWorker.ts. */
 export type FromSearch =
-  | { readonly type: 'progress'; readonly stats: Stats }
+  | { readonly type: 'progress'; readonly stats: ProgressStats }
   | { readonly type: 'checkpoint' }
   | { readonly type: 'done'; readonly result: CheckResult; readonly trace?: Trace; readonly por?: PorSummary }
   | ErrorMessage;
@@ -52,7 +52,7 @@ export type SearchOutcome =
   | { readonly kind: 'abandoned'; readonly message: string };
 
 export interface SearchHooks {
-  readonly onProgress?: (stats: Stats) => void;
+  readonly onProgress?: (stats: ProgressStats) => void;
   /** An action instance's label (`A.spin`, `Send(r1)`), to name where a stuck search was. */
   readonly labelOf: (instance: number) => string;
 }

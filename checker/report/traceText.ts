@@ -6,6 +6,7 @@ import { citationLabel } from '../../spec/citation';
 import type { Spec } from '../../spec/spec';
 import type { RecordType, Type } from '../../spec/types';
 import { diffValues, formatState } from '../state/format';
+import { lassoCycleText } from './lassoText';
 import type { Trace } from '../trace/trace';
 
 export interface TraceTextOptions {
@@ -53,7 +54,7 @@ export function formatTrace(schema: RecordType<Record<string, Type>>, trace: Tra
     lines.push(
       trace.loop === last
         ? `${' '.repeat(width)}  (then stutters in this state for ever: no fair action is enabled here)`
-        : `${' '.repeat(width)}  (state ${last} is state ${trace.loop}: the cycle ${trace.loop}..${last} repeats for ever)`,
+        : `${' '.repeat(width)}  (${lassoCycleText(trace.loop, last)})`,
     );
   }
   return lines.join('\n');

@@ -11,6 +11,7 @@
  * `verdict`.
  */
 import { citationText, type Citation } from '../../spec/citation';
+import { lassoCycleText } from '../report/lassoText';
 import { HTML_SCRIPT } from './htmlScript';
 import { ENV_COLOR, LANE_COLORS, LOCK_COLORS, STYLE } from './htmlStyle';
 import { citationUrl, DEFAULT_SOURCE_URL } from './sourceLinks';
@@ -103,7 +104,9 @@ function bars(view: TraceView, i: number, lane: string, slots: readonly string[]
 
 function laneHead(view: TraceView, lane: ViewLane, colors: PageColors): string {
   const slots = laneSlots(view, lane.id);
-  const kind = lane.environment ? 'not a thread' : lane.kind !== lane.id ? `thread ${lane.kind}` : 'thread';
+  const kind = lane.vars
+    ? lane.vars.length === 1 && lane.vars[0] === lane.id ? 'variable' : `variables ${lane.vars.join(', ')}`
+    : lane.environment ? 'not a thread' : lane.kind !== lane.id ? `thread ${lane.kind}` : 'thread';
   const legend = slots.length
     ? `<div class="legend">${slots.map((l) => `<span style="--lock:${colors.locks[l]}">${escapeHtml(l)}</span>`).join('')}</div>`
     : '';
@@ -152,6 +155,11 @@ function stepBox(view: TraceView, step: ViewStep, events: readonly LockEvent[], 
   return `<div class="box" data-testid="step-box" title="${escapeHtml(title)}"><div class="box-head"><span class="label">${escapeHtml(step.label)}</span>${lockMarks(events, step.lane!, colors)}${badges.join('')}</div></div>`;
 }
 
+/** The step's box, faded, in another lane whose variables it changed (a trace of an unknown model). */
+function alsoBox(step: ViewStep): string {
+  return `<div class="box also" data-testid="step-box-also" title="${escapeHtml(`${step.action} also changes these variables`)}"><div class="box-head"><span class="label">${escapeHtml(step.label)}</span></div></div>`;
+}
+
 function stepRow(view: TraceView, i: number, slots: ReadonlyMap<string, string[]>, colors: PageColors, template: string): string {
   const step = view.steps[i]!;
   const prev = view.steps[i - 1];
@@ -174,9 +182,9 @@ function stepRow(view: TraceView, i: number, slots: ReadonlyMap<string, string[]
         const alive = !lane.environment && (prev?.pc[lane.id] ?? '') !== DONE;
         const gone = !lane.environment && prev?.pc[lane.id] === DONE;
         const held = holdsOf(step, lane.id).map((h) => (h.waits ? `waits for ${h.path}` : h.path));
-        const title = lane.environment ? '' : ` title="${escapeHtml(`${lane.id} ${held.length ? `holds ${held.join(', ')}` : 'holds no lock'} after step ${i}`)}"`;
+        const title = lane.environment || lane.vars ? '' : ` title="${escapeHtml(`${lane.id} ${held.length ? `holds ${held.join(', ')}` : 'holds no lock'} after step ${i}`)}"`;
         const style = `--lane:${colors.lanes[lane.id]};--rail:${ls.length ? ls.length * 6 + 2 : 0}px`;
-        const content = step.lane === lane.id ? stepBox(view, step, events, colors) : lockMarks(events, lane.id, colors);
+        const content = step.lane === lane.id ? stepBox(view, step, events, colors) : step.touches?.includes(lane.id) ? alsoBox(step) : lockMarks(events, lane.id, colors);
         const c = ['cell', alive ? 'alive' : '', gone ? 'done-lane' : '', step.lane === lane.id ? 'acting' : ''].filter(Boolean).join(' ');
         return `<div class="${c}" data-lane="${escapeHtml(lane.id)}" style="${style}"${title}>${bars(view, i, lane.id, ls, colors)}${content}</div>`;
       })
@@ -209,7 +217,7 @@ export function stateTableHtml(view: TraceView, i: number, colors: PageColors): 
 
 function verdictSection(view: TraceView, colors: PageColors): string {
   const last = view.steps.length - 1;
-  const loop = view.loop !== undefined ? `<div class="loop-back" data-testid="loop-back">↺ after step ${last} the behaviour returns to step ${view.loop} and repeats forever</div>` : '';
+  const loop = view.loop !== undefined ? `<div class="loop-back" data-testid="loop-back">↺ ${lassoCycleText(view.loop, last)}</div>` : '';
   const holds = view.violationStep === null;
   const head = holds
     ? `<h2>${escapeHtml(verdictText(view))}</h2>`
@@ -226,7 +234,7 @@ function verdictHeadTail(view: TraceView): string {
     case 'action': return `(action property) is violated by step ${at}`;
     case 'deadlock': return `after step ${at}: no step is enabled and not every thread has finished`;
     case 'error': return `the model failed in a successor of step ${at}`;
-    default: return view.loop !== undefined ? `is violated: steps ${view.loop} to ${view.steps.length - 1} repeat forever` : `is violated at step ${at}`;
+    default: return view.loop !== undefined ? `is violated: ${lassoCycleText(view.loop, view.steps.length - 1)}` : `is violated at step ${at}`;
   }
 }
 
@@ -239,15 +247,17 @@ export function renderTraceHtml(view: TraceView, opts: HtmlOptions = {}): string
   const consts = Object.entries(view.constants).map(([k, v]) => `${k}=${v}`).join(' ');
   const threads = view.lanes.filter((l) => !l.environment).length;
   const steps = view.steps.length - 1;
-  const title = `${view.propertyKind === 'deadlock' ? 'deadlock' : view.property} — ${view.model} ${view.variant}`;
+  const title = view.unknownModel !== undefined ? `${view.model} — trace` : `${view.propertyKind === 'deadlock' ? 'deadlock' : view.property} — ${view.model} ${view.variant}`;
+  const lanesText = view.unknownModel !== undefined ? `${n} variable group${n === 1 ? '' : 's'}` : `${threads} thread${threads === 1 ? '' : 's'}`;
+  const note = view.unknownModel !== undefined ? `<p class="unknown-model" data-testid="unknown-model">${escapeHtml(view.unknownModel)}</p>` : '';
   const verdict = view.violationStep === null ? 'holds' : 'bad';
 
   const header = `<header class="top" data-testid="header">
-<div><h1>${escapeHtml(view.model)}</h1><span class="pill variant" title="variant">${escapeHtml(view.variant)}</span>${consts ? `<span class="pill mono" title="constants">${escapeHtml(consts)}</span>` : ''}</div>
+<div><h1>${escapeHtml(view.model)}</h1>${view.variant ? `<span class="pill variant" title="variant">${escapeHtml(view.variant)}</span>` : ''}${consts ? `<span class="pill mono" title="constants">${escapeHtml(consts)}</span>` : ''}</div>
 <div class="verdict-line ${verdict}"><b>${verdict === 'bad' ? '✗ ' : ''}${escapeHtml(verdictSummary(view))}</b>${view.propertyDoc && verdict === 'bad' ? ` <span class="doc">— ${escapeHtml(view.propertyDoc)}</span>` : ''}</div>
-<div class="meta"><span>${steps} steps · ${threads} thread${threads === 1 ? '' : 's'}${view.strategy ? ` · ${escapeHtml(view.strategy)}` : ''}${view.version ? ` · hmmcheck ${escapeHtml(view.version)}` : ''}</span>
+${note}<div class="meta"><span>${steps} steps · ${lanesText}${view.strategy ? ` · ${escapeHtml(view.strategy)}` : ''}${view.version ? ` · hmmcheck ${escapeHtml(view.version)}` : ''}</span>
 <span><kbd>j</kbd> <kbd>↓</kbd> next step · <kbd>k</kbd> <kbd>↑</kbd> previous · <kbd>Home</kbd> <kbd>End</kbd> · hover a step to preview its state, click to keep it</span>
-<span>bars beside a lane: locks the thread holds</span></div>
+${view.unknownModel !== undefined ? '<span>a faded box: the step also changes that lane\'s variables</span>' : '<span>bars beside a lane: locks the thread holds</span>'}</div>
 </header>`;
 
   const head = `<div class="row head"><div class="num">#</div>${view.lanes.map((l) => laneHead(view, l, colors)).join('')}<div class="changes-head">what the step does · <b>changed state</b></div></div>`;

@@ -45,11 +45,15 @@ export const HTML_SCRIPT = String.raw`
       : view.propertyKind === 'action' ? '✗ action property ' + view.property + ' is violated by this step'
       : view.propertyKind === 'deadlock' ? '✗ deadlock: no step is enabled after this one'
       : view.propertyKind === 'error' ? '✗ the model failed in a successor of this state'
-      : '✗ ' + view.property + ' is violated' + (view.loop !== undefined ? ': from here the behaviour returns to step ' + view.loop + ' forever' : '');
+      : '✗ ' + view.property + ' is violated' + (view.loop === undefined ? ''
+        : view.loop === last ? ': this state repeats forever (stuttering)'
+        : ': after this step the behaviour is back in ' + (view.loop === 0 ? 'the initial state' : 'the state after step ' + view.loop) + ', and steps ' + (view.loop + 1) + ' to ' + last + ' repeat forever');
     return h('div', { 'class': 'bad-note', 'data-testid': 'violation-note', text: text + (view.propertyDoc ? ' — ' + view.propertyDoc : '') });
   }
 
   function holdsList(step) {
+    // A trace of an unknown model has variable lanes, which hold no locks.
+    if (view.unknownModel !== undefined) return null;
     var items = view.lanes.filter(function (l) { return !l.environment; }).map(function (l) {
       var held = step.holds[l.id] || [];
       var chips = held.length ? held.map(function (x) {
@@ -113,7 +117,7 @@ export const HTML_SCRIPT = String.raw`
     ]);
     panel.replaceChildren.apply(panel, [
       head,
-      h('h3', { text: 'Locks held after this step' }),
+      view.unknownModel === undefined ? h('h3', { text: 'Locks held after this step' }) : null,
       holdsList(step),
       h('h3', { text: (i === 0 ? 'Initial state' : 'State after step ' + i) + (i > 0 ? ' · ' + n + ' change' + (n === 1 ? '' : 's') + ' highlighted' : '') }),
       t.table

@@ -54,8 +54,8 @@ kbd { font: 11px var(--mono); border: 1px solid var(--line); border-bottom-width
 .row { display: grid; grid-template-columns: var(--cols); min-width: var(--min-width); }
 .head { position: sticky; top: 0; z-index: 3; background: var(--card); border-bottom: 1px solid var(--line); box-shadow: 0 1px 3px rgb(0 0 0 / 0.05); }
 .head > div { padding: 8px 8px 7px; font-size: 12px; color: var(--muted); }
-.lane-head { border-left: 1px solid var(--line); }
-.lane-head .name { display: flex; align-items: center; gap: 6px; color: var(--fg); font-weight: 600; font-size: 13.5px; font-family: var(--mono); }
+.lane-head { border-left: 1px solid var(--line); min-width: 0; }
+.lane-head .name { display: flex; align-items: center; gap: 6px; color: var(--fg); font-weight: 600; font-size: 13.5px; font-family: var(--mono); overflow-wrap: anywhere; min-width: 0; }
 .lane-head .name::before { content: ""; width: 10px; height: 10px; border-radius: 3px; background: var(--lane); flex: none; }
 .lane-head .kind { color: var(--muted); font-size: 11.5px; padding-left: 16px; }
 .legend { display: flex; flex-wrap: wrap; gap: 3px 8px; margin-top: 4px; }
@@ -84,6 +84,8 @@ kbd { font: 11px var(--mono); border: 1px solid var(--line); border-bottom-width
 .box { position: relative; z-index: 1; background: var(--card); border: 1px solid var(--line); border-left: 4px solid var(--lane); border-radius: 6px; padding: 5px 8px 6px; box-shadow: 0 1px 2px rgb(0 0 0 / 0.06); }
 .step.selected .box { border-color: var(--sel-line); border-left-color: var(--lane); box-shadow: 0 0 0 2px color-mix(in srgb, var(--sel-line) 30%, transparent); }
 .box-head { display: flex; align-items: baseline; gap: 6px; flex-wrap: wrap; }
+.box.also { opacity: 0.5; border-style: dashed; }
+.unknown-model { margin: 4px 0; color: var(--code); }
 .label { font: 700 13px var(--mono); color: var(--lane); }
 .box .doc { font-size: 12px; color: var(--code); margin-top: 2px; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; overflow-wrap: anywhere; }
 .badge { font: 600 10.5px var(--sans); border-radius: 4px; padding: 0 5px; color: var(--muted); border: 1px solid var(--line); white-space: nowrap; max-width: 100%; overflow: hidden; text-overflow: ellipsis; }

@@ -5,6 +5,7 @@
  * Too many lanes for the width: one block per step, the lane named on its first line.
  */
 import { citationLabel } from '../../spec/citation';
+import { lassoCycleText, stateAfter } from '../report/lassoText';
 import { docBesideLabel } from './stepDoc';
 import type { Holding, TraceView, ViewStep } from './types';
 
@@ -47,6 +48,7 @@ function sameHolds(a: ViewStep['holds'], b: ViewStep['holds']): boolean {
 
 /** The verdict in one clause, e.g. `Invariant INV-UAF-D is violated at step 17`. */
 export function verdictSummary(view: TraceView): string {
+  if (view.unknownModel !== undefined) return `A trace of an unknown model (${view.model}), shown without checking it`;
   const at = view.violationStep;
   if (at === null) return `${view.property} holds at every state of this trace by the current model: the trace no longer reproduces it`;
   switch (view.propertyKind) {
@@ -57,7 +59,7 @@ export function verdictSummary(view: TraceView): string {
     default:
       // Temporal properties: the counterexample is the lasso as a whole.
       return view.loop !== undefined
-        ? `Property ${view.property} is violated: steps ${view.loop} to ${view.steps.length - 1} repeat forever`
+        ? `Property ${view.property} is violated: ${lassoCycleText(view.loop, view.steps.length - 1)}`
         : `Property ${view.property} is violated at step ${at}`;
   }
 }
@@ -119,12 +121,16 @@ export function stateLines(view: TraceView, i: number): string[] {
 
 function header(view: TraceView): string[] {
   const consts = Object.entries(view.constants).map(([k, v]) => `${k}=${v}`).join(' ');
+  if (view.unknownModel !== undefined) {
+    const lanes = view.lanes.map((l) => (l.vars && (l.vars.length !== 1 || l.vars[0] !== l.id) ? `${l.id} (${l.vars.join(', ')})` : l.id));
+    return [`${view.model}: ${view.steps.length - 1} steps`, `${view.unknownModel}`, `Lanes: ${lanes.join('; ')}.`];
+  }
   return [`${view.model}, variant ${view.variant}${consts ? ` (${consts})` : ''}: ${view.steps.length - 1} steps`, verdictText(view)];
 }
 
 function footer(view: TraceView, indent: string): string[] {
   const out: string[] = [];
-  if (view.loop !== undefined) out.push(`${indent}(back to step ${view.loop})`);
+  if (view.loop !== undefined) out.push(`${indent}(back to ${stateAfter(view.loop)})`);
   out.push('', `Final state (after step ${view.steps.length - 1}):`, ...stateLines(view, view.steps.length - 1).map((l) => `  ${l}`));
   return out;
 }
@@ -142,7 +148,8 @@ function columns(view: TraceView, width: number): string[] | undefined {
     view.lanes
       .map((l, k) => {
         const running = l.environment || (step.pc[l.id] ?? '') !== 'done';
-        const text = first && step.lane === l.id ? step.label : running && !l.environment ? '|' : '';
+        // A step of an unknown model that also changed this lane's variables: `*`.
+        const text = first && step.lane === l.id ? step.label : first && step.touches?.includes(l.id) ? '*' : running && !l.environment ? '|' : '';
         return text.padEnd(colW[k]!);
       })
       .join('');
@@ -167,7 +174,7 @@ function list(view: TraceView, width: number): string[] {
   const out = [...header(view), ''];
   view.steps.forEach((step, i) => {
     const [head, ...rest] = stepLines(view, step, view.steps[i - 1]);
-    const who = step.lane === null ? 'Init' : `${step.lane} ${step.label}`;
+    const who = step.lane === null ? 'Init' : view.unknownModel !== undefined ? step.label : `${step.lane} ${step.label}`;
     wrap(`${who}  -- ${head}`, width - indent.length).forEach((w, j) => out.push(`${j === 0 ? String(i).padStart(numW) + '  ' : indent + '    '}${w}`));
     for (const l of rest) {
       wrap(l.trim(), width - indent.length - 6).forEach((w, j) => out.push(`${indent}${j === 0 ? '  ' : '      '}${w}`));

@@ -14,6 +14,8 @@ export interface ViewLane {
   /** Thread kind (`Fault` for `Fault1`); empty for the environment lane. */
   readonly kind: string;
   readonly environment: boolean;
+  /** A trace of an unknown model (genericView.ts): the variables this lane groups. */
+  readonly vars?: readonly string[];
 }
 
 /** One variable path in the state tree (the same paths `diffValues` reports). */
@@ -80,6 +82,8 @@ export interface ViewStep {
   readonly holds: Readonly<Record<string, readonly Holding[]>>;
   /** Values of the leaf rows of `TraceView.rows`, in order, after the step. */
   readonly values: readonly string[];
+  /** A trace of an unknown model: the other lanes whose variables the step changed. */
+  readonly touches?: readonly string[];
 }
 
 export interface TraceView {
@@ -91,7 +95,8 @@ export interface TraceView {
   /** The ITF description: the checker's verdict line. */
   readonly description: string;
   readonly property: string;
-  readonly propertyKind: TraceMeta['propertyKind'];
+  /** `none` for a trace of an unknown model, which names no property. */
+  readonly propertyKind: TraceMeta['propertyKind'] | 'none';
   readonly propertyDoc?: string;
   /**
    * The first step whose state (invariant), transition (action property) or end (deadlock,
@@ -107,4 +112,9 @@ export interface TraceView {
   readonly locks: readonly string[];
   /** The final state as `name = value` lines. */
   readonly finalState: readonly string[];
+  /**
+   * Set for a trace hmmcheck did not write (Quint, Apalache: no `#meta.hmmcheck`): the note saying
+   * the model is unknown. Its lanes are variable groups, not threads, and no property is judged.
+   */
+  readonly unknownModel?: string;
 }

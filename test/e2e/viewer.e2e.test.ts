@@ -144,6 +144,25 @@ describe('trace viewer in Chromium', () => {
     await page.close();
   });
 
+  it.skipIf(!haveChromium)('draws a Quint trace (no model): a lane per variable group, the note, the state panel without locks', async () => {
+    const html = join(tmp, 'quint.html');
+    expect(await viewCommand({ file: 'test/fixtures/quint-two-phase-commit.itf.json', out: html }, () => {})).toBe(0);
+    const { page, errors } = await open(html);
+    const lanes = await page.locator('[data-testid="lane"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
+    expect(lanes).toEqual(['messages', 'preparedResourceManagers', 'resourceManagerStates', 'transactionManagerState']);
+    expect(await page.getByTestId('unknown-model').isVisible()).toBe(true);
+    const steps = page.locator('[data-testid="step"]');
+    await steps.nth(1).click();
+    expect(await panelStep(page)).toBe('1');
+    const panel = page.getByTestId('state-panel');
+    const changed = await panel.locator('[data-testid="state-row"][data-changed="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')));
+    expect(changed).toEqual(['messages', 'resourceManagerStates[rm2]']);
+    expect(await panel.getByTestId('holds').count()).toBe(0);
+    await page.screenshot({ path: join(outDir, 'viewer-quint.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it.skipIf(!haveChromium || !haveH1)('draws the H1 use-after-free of HMM v8 (hmm/m1-mirror-2015)', async () => {
     const { html, states } = await tracePage('h1', [H1.model, '--variant', H1.variant]);
     const { page, errors } = await open(html);
@@ -163,13 +182,13 @@ describe('trace viewer in Chromium', () => {
     await page.close();
   });
 
-  it.skipIf(!haveChromium)("draws M4's longest trace (hmm/m4-now H9, 33 steps): a lane per thread, the violating step marked", async () => {
+  it.skipIf(!haveChromium)("draws M4's longest trace (hmm/m4-now H9, 37 steps): a lane per thread, the violating step marked", async () => {
     const { html, states } = await tracePage('m4-h9', ['hmm/m4-now', '--variant', 'swap-fault-no-page-ref']);
     const { page, errors } = await open(html);
     const lanes = await page.locator('[data-testid="lane"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
     const threads = instantiate(findModel('hmm/m4-now')!, 'swap-fault-no-page-ref').spec.threads;
     expect(lanes).toEqual(expect.arrayContaining(threads.flatMap((t) => t.ids)));
-    expect(states).toBe(34);
+    expect(states).toBe(38);
     expect(await page.locator('[data-testid="step"]').count()).toBe(states);
     await page.keyboard.press('End');
     expect(await page.getByTestId('violation-note').isVisible()).toBe(true);

@@ -11,6 +11,7 @@ import { formatVariantLint, lintTotals, plural, type VariantLint } from '../../l
 import { instantiate } from '../../model/instantiate';
 import { EXIT } from '../exitCodes';
 import { loadModel } from '../loadModel';
+import { formatJson, lintResultJson } from '../jsonOutput';
 import { parseConstFlags } from './check';
 
 export interface LintArgs {
@@ -40,14 +41,15 @@ export async function lintCommand(args: LintArgs, print: (s: string) => void): P
     }
   }
   const t = lintTotals(all);
+  const code = t.finding > 0 ? EXIT.LINT_FINDINGS : EXIT.OK;
   if (args.json) {
-    print(JSON.stringify({ totals: t, variants: all }, null, 1));
-    return t.finding > 0 ? EXIT.LINT_FINDINGS : EXIT.OK;
+    print(formatJson(lintResultJson(all, t, code)));
+    return code;
   }
   const secs = ((performance.now() - start) / 1000).toFixed(1);
   print(
     `lint: ${plural(t.finding, 'finding')}, ${plural(t.warning, 'warning')}, ${plural(t.justified, 'justified exception')} in ${plural(all.length, 'variant')} of ${plural(models.length, 'model')} (${secs} s)`
       + (t.finding ? '' : args.strict ? '' : t.warning ? '; warnings name fields without a declared discipline (see README "Lint")' : ''),
   );
-  return t.finding > 0 ? EXIT.LINT_FINDINGS : EXIT.OK;
+  return code;
 }

@@ -8,7 +8,8 @@ import { CompiledSpec } from '../../engine/compiled';
 import { UsageError } from '../../engine/errors';
 import { instantiate } from '../../model/instantiate';
 import { formatTrace, stepDocs } from '../../report/traceText';
-import { ItfError, parseItf } from '../../trace/itf';
+import { ItfError } from '../../trace/itf';
+import { itfSource, parseAnyItf } from '../../trace/genericItf';
 import { decodeStates, replayTrace } from '../../trace/replay';
 import { EXIT } from '../exitCodes';
 import { modelOfTrace } from '../trustBoundary';
@@ -29,7 +30,14 @@ export async function replayCommand(args: ReplayArgs, print: (s: string) => void
     throw new UsageError(`cannot read trace file ${args.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
-    const doc = parseItf(text);
+    const itf = parseAnyItf(text);
+    if (itf.kind === 'generic') {
+      const source = itfSource(itf.doc);
+      throw new UsageError(
+        `trace ${args.file} is not an hmmcheck trace (no #meta.hmmcheck${source ? `; its source is ${source}` : ''}): replay needs the hmmcheck model it was checked against; hmmcheck view ${args.file} shows it`,
+      );
+    }
+    const doc = itf.doc;
     const meta = doc['#meta'].hmmcheck;
     const model = await modelOfTrace(meta, args.file, args.spec);
     const inst = instantiate(model, meta.variant, meta.constants as Record<string, string>);

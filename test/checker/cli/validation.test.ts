@@ -91,6 +91,6 @@ describe('--workers above the core count', () => {
     const r = await runMain([...tiny, '--workers', String(cores + 62)]);
     expect(r.stderr).toBe(`hmmcheck: warning: --workers ${cores + 62} is more than the ${cores} cores; using ${cores}\n`);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(`hmmcheck ${VERSION}: reference/twophase variant fixed (RM=2), bfs${cores > 1 ? `, ${cores} workers` : ''}`);
+    expect(r.stdout.split('\n')[0]).toBe(`hmmcheck ${VERSION}: reference/twophase variant fixed (RM=2), bfs, ${cores} worker${cores > 1 ? 's' : ''}`);
   });
 });

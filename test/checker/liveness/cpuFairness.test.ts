@@ -93,7 +93,7 @@ describe('hmmcheck check test/fixtures/workStarvation.ts', () => {
     const r = runCli(['check', fixture, '--variant', 'spin-preempt-off', '--out', out]);
     expect(r.code).toBe(13);
     expect(r.stdout).toContain('Error: temporal property WorkRuns is violated (fairness: WF each instance of T; WF kw0 on CPU c0 while it is free).');
-    expect(r.stdout).toContain('Counterexample: a lasso of 2 steps, the cycle from step 2:');
+    expect(r.stdout).toContain('Counterexample: a lasso of 2 steps; the state after step 2 repeats forever (stuttering):');
     expect(r.stdout).toContain('(then stutters in this state for ever: no fair action is enabled here)');
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     expect(doc.loop).toBe(2);
@@ -113,6 +113,6 @@ describe('hmmcheck check test/fixtures/workStarvation.ts', () => {
   it('with plain WF for the kworker the cond_resched loop is (wrongly) reported: exit 13', () => {
     const r = runCli(['check', fixture, '--const', 'fairness=thread']);
     expect(r.code).toBe(13);
-    expect(r.stdout).toContain('Counterexample: a lasso of 5 steps, the cycle from step 1:');
+    expect(r.stdout).toContain('Counterexample: a lasso of 5 steps; steps 2 to 5 lead back to the state after step 1 and repeat forever:');
   });
 });

@@ -46,7 +46,7 @@ describe('trace page HTML', () => {
     expect(count(/class="num loop-span[^"]*"/g)).toBe(view.steps.length - 3);
     expect(html).toContain('class="num loop-span loop-start"');
     expect(html).toContain('class="num loop-span loop-end"');
-    expect(html).toContain('↺ after step 9 the behaviour returns to step 3');
+    expect(html).toContain('↺ steps 4 to 9 lead back to the state after step 3 and repeat forever');
     expect(html).toContain('title="A takes m.owner"');
     expect(html).toContain('title="A releases sem.readers"');
     expect(html).toContain('title="W waits for sem.waiting"');

@@ -49,7 +49,7 @@ Invariant Small is violated at step 9: n stays below 3.
           |     |                       holds: (none)
  9        |     |        Tick(2)      the clock ticks   <== Small violated
           |     |                       n: 2 -> 3
-                                      (back to step 3)
+                                      (back to the state after step 3)
 
 Final state (after step 9):
   m: owner=null
@@ -70,7 +70,7 @@ Final state (after step 9):
     expect(lines).toContain('      holds: W: sem.writer, rd[W]');
     expect(lines).toContain('      holds: W: waits for sem.waiting');
     expect(lines).toContain(' 3  W wait  -- down_write(&sem): queue   <- loop starts here');
-    expect(lines).toContain('    (back to step 3)');
+    expect(lines).toContain('    (back to the state after step 3)');
     expect(lines.findIndex((l) => l.startsWith(' 9  environment Tick(2)'))).toBeGreaterThan(0);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
   });
