@@ -16,6 +16,7 @@ import { verdictLine, violatedProperty } from './report/summary';
 import { formatTrace } from './report/traceText';
 import type { Trace } from './trace/trace';
 
+/** Which instance of a model to check: the variant and constant overrides (ignored for a built spec). */
 export interface TargetOptions {
   /** Model variant (models only; default `fixed`). */
   variant?: string;

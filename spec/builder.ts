@@ -23,11 +23,16 @@ type Fields = Record<string, Type>;
 
 /** Parameter domains of an action: `{ rm: ['r1', 'r2'] }` gives instances with `p.rm ∈ {r1, r2}`. */
 export type ParamDomains = Record<string, readonly Key[]>;
+/** The values of one action instance: each parameter bound to one value of its domain. */
 export type ParamValues<P extends ParamDomains> = { readonly [K in keyof P]: P[K][number] };
 
+/** An action (`.action(name, params, opts)`): enabled where `guard` holds, changing the state by `effect`. */
 export interface ActionOptions<S, P extends ParamDomains> {
+  /** Enabled in `s` for these parameter values (default: always). */
   guard?: (s: S, p: ParamValues<P>) => boolean;
+  /** Mutates the draft `d` into the successor and returns nothing; `ctx.choose` branches. */
   effect?: (d: S, p: ParamValues<P>, ctx: ChoiceCtx) => void;
+  /** Prose shown beside the step in traces. */
   doc?: string;
   /** The kernel source the action follows (spec/citation.ts). */
   src?: StepSource;
@@ -43,15 +48,27 @@ export interface ThreadView<L> {
   readonly local: L;
 }
 
+/** What a thread step's effect gets: its own thread (`self`, `id`, `local`), `choose`, and `goto`. */
 export interface ThreadCtx<L, Label extends string> extends ThreadView<L>, ChoiceCtx {
   /** Continue at `label` (default: the next step in program order, or done after the last). */
   goto(label: Label | typeof DONE): void;
 }
 
+/**
+ * One labelled atomic step of a thread: enabled when the thread's pc is at `label` and `guard`
+ * holds; `effect` runs and the pc moves to the next step (or where `th.goto` says).
+ *
+ * @example
+ * { label: 'F2', doc: 'kref_get(&dev->ref)', guard: (s) => !s.dev.freed, effect: (d) => void d.dev.count++ }
+ */
 export interface StepDef<S, L, Label extends string> {
+  /** The step's label: its pc value, and its name in traces (`Kind.Label`). */
   readonly label: Label;
+  /** Enabled only where this holds (default: always); a thread waiting at a false guard blocks. */
   readonly guard?: (s: S, th: ThreadView<L>) => boolean;
+  /** Mutates the draft state `d` (and `th.local`); returns nothing. */
   readonly effect?: (d: S, th: ThreadCtx<L, Label>) => void;
+  /** Prose shown beside the step in traces, usually the kernel code it stands for. */
   readonly doc?: string;
   /**
    * The kernel source (file, function, lines, commit) or mail the step follows, machine-readable
@@ -64,6 +81,7 @@ export interface StepDef<S, L, Label extends string> {
   readonly atomic?: string;
 }
 
+/** A thread kind (`.thread(kind, opts)`): its instances, locals and steps. */
 export interface ThreadOptions<S, LF extends Fields, Label extends string> {
   /**
    * Number of instances (at least 1: a kind that never runs would make every property hold
@@ -106,6 +124,10 @@ export function threadIds(kind: string, instances: number | readonly string[]): 
   return Array.from({ length: instances }, (_, i) => `${kind}${i}`);
 }
 
+/**
+ * Builds a `Spec` step by step: state schema, initial states, actions and threads, properties,
+ * fairness; `build()` checks the declaration and returns the spec. Start one with `spec(fields)`.
+ */
 export class SpecBuilder<S, V = S> {
   private readonly fields: Fields;
   private initFn?: (ctx: ChoiceCtx) => unknown;
@@ -296,6 +318,7 @@ export class SpecBuilder<S, V = S> {
     return this;
   }
 
+  /** Checks the declarations (a SpecError names the first mistake) and returns the spec to check. */
   build(): Spec {
     if (!this.initFn) throw new SpecError('spec has no init');
     const initFn = this.initFn;

@@ -34,8 +34,10 @@ export interface MailCitation {
   readonly msgid?: string;
 }
 
+/** What a step's `src` cites: a place in a kernel tree, or a mail. */
 export type Citation = SourceCitation | MailCitation;
 
+/** Whether a citation is a mail (it has a URL) rather than a place in a tree. */
 export function isMailCitation(c: Citation): c is MailCitation {
   return 'url' in c;
 }

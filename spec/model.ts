@@ -4,8 +4,10 @@
  */
 import type { Spec } from './spec';
 
+/** The value of a model constant. */
 export type ConstValue = number | string | boolean;
 
+/** A model constant: its kind and range, default and meaning (made with `constant.int` / `.enum` / `.bool`). */
 export type ConstantDef =
   | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly default: number; readonly doc?: string }
   | { readonly kind: 'enum'; readonly values: readonly string[]; readonly default: string; readonly doc?: string }
@@ -27,7 +29,9 @@ export type Expectation = (
   | { readonly verdict: 'liveness'; readonly property: string }
 ) & { readonly at?: Readonly<Record<string, ConstValue>> };
 
+/** A variant of a model: `fixed`, a historical bug, or a `mutant-…`, and what checking it must give. */
 export interface VariantDef {
+  /** What the variant changes, in one sentence. */
   readonly doc: string;
   /** Kernel commit, mail or source the variant follows. */
   readonly ref?: string;
@@ -40,6 +44,10 @@ export interface Abstraction {
   readonly couldHide: string;
 }
 
+/**
+ * A model: a named family of specs built from constants and a variant. Export one (default
+ * export) from a spec module and `hmmcheck check path/to/module.ts` checks it.
+ */
 export interface ModelDef<C extends Record<string, ConstValue> = Record<string, ConstValue>> {
   /** Registry name, e.g. `reference/twophase` or `hmm/m1-mirror-2015`. */
   readonly name: string;
@@ -65,13 +73,22 @@ export function defineModel<C extends Record<string, ConstValue>>(def: ModelDef<
   return def;
 }
 
+/**
+ * Constant declarations for `defineModel({ constants })`, overridable with `--const name=value`.
+ *
+ * @example
+ * constants: { faults: constant.int(1, 4, 1, 'concurrent fault handlers'), era: constant.enum(['v5.4', 'now'], 'now'), thp: constant.bool(false) }
+ */
 export const constant = {
+  /** An integer in min..max with its default. */
   int(min: number, max: number, dflt: number, doc?: string): ConstantDef {
     return { kind: 'int', min, max, default: dflt, doc };
   },
+  /** One of `values`, with its default. */
   enum(values: readonly string[], dflt: string, doc?: string): ConstantDef {
     return { kind: 'enum', values, default: dflt, doc };
   },
+  /** A boolean with its default (`--const name=true|false`). */
   bool(dflt: boolean, doc?: string): ConstantDef {
     return { kind: 'bool', default: dflt, doc };
   },

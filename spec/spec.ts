@@ -1,6 +1,11 @@
 /**
  * The built form of a specification: what the checker consumes. Models do not construct this by
  * hand; they use `SpecBuilder` (spec/builder.ts). Nothing here imports the checker.
+ *
+ * @example
+ * const sp: Spec = spec({ x: t.int(0, 3) }).init(() => ({ x: 0 })).invariant('Small', (s) => s.x <= 3).build();
+ * sp.invariants.map((p) => p.name);   // ['Small']
+ * expectHolds(sp, { distinct: 1 });     // hmmcheck/testing checks a built spec as it is
  */
 import type { AccessDecls, StepAtomicity } from './access';
 import type { Citation } from './citation';
@@ -16,6 +21,7 @@ export interface ChoiceCtx {
 /** Parameters of an action instance: one value per declared parameter domain. */
 export type Params = Readonly<Record<string, Key>>;
 
+/** Which thread step an action instance is: kind, instance, id and label. */
 export interface ThreadStepInfo {
   /** Thread kind, e.g. `Unreg`. */
   readonly kind: string;
@@ -46,12 +52,16 @@ export interface ActionSpec {
   readonly atomicity?: StepAtomicity;
 }
 
+/** A named property or constraint: an invariant, action property, constraint or temporal formula. */
 export interface NamedPredicate<F> {
+  /** The name in reports and traces, e.g. `INV-UAF-D`. */
   readonly name: string;
   readonly check: F;
+  /** What it says, printed with a violation. */
   readonly doc?: string;
 }
 
+/** A thread kind as built: its instances, labels in program order and per-label facts. */
 export interface ThreadSpec {
   readonly kind: string;
   /** Global ids of the instances; the state holds `s[kind][i]` = `{ pc, ...locals }`. */
@@ -60,6 +70,7 @@ export interface ThreadSpec {
   readonly labels: readonly string[];
 }
 
+/** A whole specification: schema, initial states, actions (threads compiled to actions), properties and fairness. */
 export interface Spec {
   /** The full state schema, thread records included. */
   readonly schema: RecordType<Record<string, Type>>;

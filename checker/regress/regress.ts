@@ -46,10 +46,13 @@ export function expectOf(inst: Instance, out: CheckOutcome): EntryExpect {
   }
 }
 
-/** Records a check outcome as a corpus entry in `dir`. */
-export function recordEntry(dir: string, inst: Instance, out: CheckOutcome): string {
-  const entry: CorpusEntry = { model: inst.model.name, variant: inst.variant, constants: inst.constants, strategy: 'bfs', expect: expectOf(inst, out) };
-  return writeEntry(dir, entryStem(inst.model, inst.variant, inst.constants), entry, out.trace ? itfOf(inst, out.result, out.trace) : undefined);
+/**
+ * Records a check outcome as a corpus entry in `dir`. A model loaded from a spec module is named by
+ * `modelPath` (relative to the project), which regress then loads: its registry name means nothing there.
+ */
+export function recordEntry(dir: string, inst: Instance, out: CheckOutcome, modelPath?: string): string {
+  const entry: CorpusEntry = { model: modelPath ?? inst.model.name, variant: inst.variant, constants: inst.constants, strategy: 'bfs', expect: expectOf(inst, out) };
+  return writeEntry(dir, entryStem(inst.model, inst.variant, inst.constants), entry, out.trace ? itfOf(inst, out.result, out.trace, modelPath) : undefined);
 }
 
 function replayProblem(file: string, e: Extract<EntryExpect, { trace: string }>, cs: CompiledSpec): string | undefined {

@@ -1,4 +1,4 @@
-/** The HMM models (see ../../../shared/hmm-domain.md, section 3). */
+/** The HMM models (see docs/hmm-domain.md, section 3). */
 import type { ModelDef } from '../../spec/model';
 import { m1Mirror2015 } from './m1/mirror-2015';
 import { m1Mirror2019 } from './m1/mirror-2019';

@@ -5,14 +5,15 @@
  * step made elsewhere gets an extra effect in front of its own.
  *
  * @example
- * // F = mmget_not_zero; the sequence-era fault loop of M2; mmput
- * steps: [mmget('F0', { onFail: 'done' }), ...inline(seqFaultSteps(opts), { exit: 'F10' }), mmput('F10')]
+ * // mmget_not_zero; a whole fault thread's steps (faultSteps) as a subroutine; mmput
+ * steps: [mmgetNotZero('F0', 'done'), ...inline(faultSteps, { exit: 'F10' }), mmput('F10')]
  * // the same subroutine twice in one thread: rename the second copy's labels
  * steps: [...inline(hmmFree, { exit: 'X' }), ...inline(hmmFree, { exit: 'Y', rename: (l) => `E${l}` })]
  */
 import type { StepDef, ThreadCtx } from '../builder';
 import { DONE } from '../spec';
 
+/** Options of `inline`: where the subroutine returns to, and how its labels are renamed. */
 export interface InlineOpts {
   /** Where the subroutine returns to: its `goto('done')`, and falling off its last step, go here. */
   readonly exit: string;

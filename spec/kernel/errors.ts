@@ -44,6 +44,7 @@ export const PRIMITIVE_ERRORS = [
   /** A TLB flush (an IPI to other CPUs) started with IRQs disabled (VM_WARN_ON(irqs_disabled()) in flush_tlb_mm_range: it can deadlock). */
   'FLUSH_IRQS_OFF',
 ] as const;
+/** An error code the primitives raise themselves (one of `PRIMITIVE_ERRORS`). */
 export type PrimitiveError = (typeof PRIMITIVE_ERRORS)[number];
 
 /**

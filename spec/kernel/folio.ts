@@ -42,6 +42,7 @@ import { raise, type ErrCode, type ErrState } from './errors';
 import { pagePut, pageType, type Page, type PageBounds } from './page';
 import { refcountInc } from './refcount';
 
+/** The values of `LruState`, in schema order. */
 export const LRU_STATES = ['none', 'batch', 'lru'] as const;
 /** Where a folio is w.r.t. the LRU: isolated or never added, in a per-CPU batch, on a list. */
 export type LruState = (typeof LRU_STATES)[number];

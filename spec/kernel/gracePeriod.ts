@@ -37,7 +37,9 @@ export interface GpFlavor {
   readonly call: string;
 }
 
+/** Schema type of a per-thread (or per-callback) epoch: the epoch it waits for or started in, or null. */
 export type EpochMap<K extends string> = MapType<K, OptionalType<IntType>>;
+/** The schema fields of a grace-period domain over threads `O` (gpFields gives them for a list of ids). */
 export type GpFields<O extends string> = { epoch: IntType; reader: EpochMap<O>; target: EpochMap<O> };
 
 /** Schema fields of a grace-period domain over threads `ids` and callback tags `callbacks`. */
@@ -140,6 +142,7 @@ export function gpCall(gp: GracePeriod, tag: string, f: GpFlavor): void {
   gpNormalize(gp);
 }
 
+/** Whether callback `tag` is queued (call_srcu / call_rcu done, the callback not yet run). */
 export function gpCallbackQueued(gp: GracePeriod, tag: string, f: GpFlavor): boolean {
   return callbacks(gp, tag, f)[tag] !== null;
 }

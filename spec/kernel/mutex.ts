@@ -37,10 +37,12 @@ export function mutexInit<O extends string = never>(): { owner: O | null } {
   return { owner: null };
 }
 
+/** Nobody holds the mutex (mutex_lock would not wait). */
 export function mutexFree(m: Mutex): boolean {
   return m.owner === null;
 }
 
+/** Thread `id` holds the mutex (lockdep_assert_held, for its owner). */
 export function mutexHeldBy(m: Mutex, id: string): boolean {
   return m.owner === id;
 }

@@ -44,7 +44,9 @@ import { spinlockType, type Spinlock } from './spinlock';
 
 // ---- upper-level entries ---------------------------------------------------------------------
 
+/** The values of `PtEntryKind`, in schema order. */
 export const PT_ENTRY_KINDS = ['none', 'table', 'leaf'] as const;
+/** What an upper-level entry holds: nothing (pmd_none), a pointer to a lower table, or a huge leaf. */
 export type PtEntryKind = (typeof PT_ENTRY_KINDS)[number];
 
 /** An upper-level page-table entry (pgd / pud / pmd) over table names `T` and pfns `P`. */
@@ -85,8 +87,11 @@ export function ptLeaf<P extends string, T extends string = never>(pfn: P, bits:
   return { kind: 'leaf', table: null, pfn, writable: bits.writable ?? false, special: bits.special ?? false, devmap: bits.devmap ?? false };
 }
 
+/** pmd_none / pud_none: the entry is empty. */
 export const isPtNone = (e: { kind: string }): boolean => e.kind === 'none';
+/** The entry points to a lower-level table (to `table`, if given). */
 export const isPtTable = (e: PtEntry, table?: string): boolean => e.kind === 'table' && (table === undefined || e.table === table);
+/** The entry is a huge leaf (pmd_leaf / pud_leaf). */
 export const isPtLeaf = (e: PtEntry): boolean => e.kind === 'leaf';
 
 /** Short text form: `none`, `table(T0)`, `leaf(V0,w,special,devmap)`. */
@@ -176,6 +181,7 @@ export function pmdInstall<G extends ErrState, T extends string>(d: G, parent: P
 
 // ---- pfn kinds, vm_normal_page, GUP-fast ------------------------------------------------------
 
+/** The values of `PfnKind`, in schema order. */
 export const PFN_KINDS = ['page', 'zoneDevice', 'noPage'] as const;
 /** What backs a pfn: an ordinary struct page, a ZONE_DEVICE page (with a dev_pagemap), or nothing. */
 export type PfnKind = (typeof PFN_KINDS)[number];

@@ -19,7 +19,9 @@
  */
 import { t, type BoolType, type EnumType, type OptionalType, type RecordType } from '../types';
 
+/** The values of `PteKind`, in schema order. */
 export const PTE_KINDS = ['none', 'present', 'migration', 'devpriv', 'swap'] as const;
+/** What a PTE holds: nothing, a present page, a migration entry, a device-private entry, a swap entry. */
 export type PteKind = (typeof PTE_KINDS)[number];
 
 /** Runtime state of a PTE over page names `P`. */
@@ -40,22 +42,27 @@ export function pteType<const P extends string>(
   return t.record({ kind: t.enum(...PTE_KINDS), pfn: t.optional(t.enum(...pfns)), writable: t.bool(), dirty: t.bool() });
 }
 
+/** An empty entry (pte_none). */
 export function pteNone<P extends string = never>(): Pte<P> {
   return { kind: 'none', pfn: null, writable: false, dirty: false };
 }
 
+/** A present entry mapping `pfn` (pte_present), with its write and hardware dirty bits. */
 export function ptePresent<P extends string>(pfn: P, writable: boolean, dirty: boolean): Pte<P> {
   return { kind: 'present', pfn, writable, dirty };
 }
 
+/** A migration entry for `pfn` (make_writable_migration_entry / make_readable_migration_entry): no dirty bit. */
 export function pteMigration<P extends string>(pfn: P, writable: boolean): Pte<P> {
   return { kind: 'migration', pfn, writable, dirty: false };
 }
 
+/** A device-private entry for `pfn` (make_writable_device_private_entry / make_readable_…). */
 export function pteDevicePrivate<P extends string>(pfn: P, writable: boolean): Pte<P> {
   return { kind: 'devpriv', pfn, writable, dirty: false };
 }
 
+/** A swap entry whose slot holds the data of `pfn`'s page. */
 export function pteSwap<P extends string>(pfn: P): Pte<P> {
   return { kind: 'swap', pfn, writable: false, dirty: false };
 }
@@ -64,10 +71,15 @@ export function pteSwap<P extends string>(pfn: P): Pte<P> {
 function is(kind: PteKind) {
   return (e: Pte, pfn?: string): boolean => e.kind === kind && (pfn === undefined || e.pfn === pfn);
 }
+/** pte_none. */
 export const isNone = (e: Pte): boolean => e.kind === 'none';
+/** pte_present (of `pfn`, if given). */
 export const isPresent = is('present');
+/** is_migration_entry (of `pfn`, if given). */
 export const isMigration = is('migration');
+/** is_device_private_entry (of `pfn`, if given). */
 export const isDevicePrivate = is('devpriv');
+/** A swap entry (of `pfn`, if given). */
 export const isSwap = is('swap');
 
 /** The entry maps its page (present or device-private): it accounts for one mapcount. */

@@ -195,6 +195,7 @@ export const rcuSyncReady = (rcu: Rcu, id: string): boolean => gpSyncReady(rcu, 
 export const rcuSyncEnd = (rcu: Rcu, id: string): void => gpSyncEnd(rcu, id, RCU);
 /** call_rcu(cb) / kfree_rcu(obj): queue callback `tag` behind the current readers. */
 export const rcuCall = (rcu: Rcu, tag: string): void => gpCall(rcu, tag, RCU);
+/** Whether callback `tag` is queued (call_rcu done, the callback not yet run). */
 export const rcuCallbackQueued = (rcu: Rcu, tag: string): boolean => gpCallbackQueued(rcu, tag, RCU);
 /** Callback `tag` may run: it is queued and every reader that was inside at call_rcu has left. */
 export const rcuCallbackReady = (rcu: Rcu, tag: string): boolean => gpCallbackReady(rcu, tag, RCU);

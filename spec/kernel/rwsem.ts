@@ -80,10 +80,12 @@ export function rwsemCanWrite(r: Rwsem): boolean {
   return r.writer === null && r.readers.size === 0;
 }
 
+/** Thread `id` holds the rwsem for read (down_read done, up_read not yet). */
 export function rwsemHeldForRead(r: Rwsem, id: string): boolean {
   return r.readers.has(id);
 }
 
+/** Thread `id` holds the rwsem for write. */
 export function rwsemHeldForWrite(r: Rwsem, id: string): boolean {
   return r.writer === id;
 }

@@ -68,6 +68,7 @@ export function srcuInit(ids: readonly string[], callbacks: readonly string[] = 
 /** Renumbers the live epoch values densely, preserving their order (see gracePeriod.ts). */
 export const srcuNormalize: (sp: Srcu) => void = gpNormalize;
 
+/** Thread `id` is between srcu_read_lock and srcu_read_unlock. */
 export function srcuInReadSection(sp: Srcu, id: string): boolean {
   gpKnown(sp.reader, id, 'thread', SRCU);
   return sp.reader[id] !== null;
@@ -103,6 +104,7 @@ export const srcuSyncEnd = (sp: Srcu, id: string): void => gpSyncEnd(sp, id, SRC
 /** call_srcu(cb): queue callback `tag` behind the current readers. */
 export const srcuCall = (sp: Srcu, tag: string): void => gpCall(sp, tag, SRCU);
 
+/** Whether callback `tag` is queued (call_srcu done, the callback not yet run). */
 export const srcuCallbackQueued = (sp: Srcu, tag: string): boolean => gpCallbackQueued(sp, tag, SRCU);
 
 /** The environment may run callback `tag` now: it is queued and its grace period is over. */

@@ -117,6 +117,7 @@ const FLUSH_UNDER_POOL_LOCK =
 const PICK_UNDER_POOL_LOCK =
   'worker_thread takes the item off the pool\'s worklist and process_one_work clears PENDING, both under pool->lock (kernel/workqueue.c); `exitWhen` is the model\'s end-of-run device, not a kernel access';
 
+/** The kworker thread's own labels (options of `worker(functions, opts)`), where a model needs other names. */
 export interface WorkerLabels {
   /** Where the kworker waits for work (default `K0`). */
   readonly pick?: string;

@@ -26,6 +26,20 @@ function corpusCopy(...stems: string[]): string {
   return dir;
 }
 
+describe('recordEntry of a model loaded from a spec module', () => {
+  it('names the module (which regress loads), not the model, and its trace records the path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hmmcheck-corpus-'));
+    const inst = instantiate(findModel('reference/diehard')!, 'fixed');
+    const out = checkSpec(inst.spec);
+    expect(out.result.verdict.kind).toBe('violation');
+    const file = recordEntry(dir, inst, out, 'models/mine.ts');
+    const entry = JSON.parse(readFileSync(file, 'utf8'));
+    expect(entry.model).toBe('models/mine.ts');
+    const itf = JSON.parse(readFileSync(join(dir, entry.expect.trace), 'utf8'));
+    expect(itf['#meta'].hmmcheck).toMatchObject({ model: 'reference/diehard', modelPath: 'models/mine.ts' });
+  });
+});
+
 describe('the regression corpus (results/corpus)', () => {
   it('holds on main: every saved trace replays and every expectation re-checks', async () => {
     const rows = await runRegress({ dir: 'results/corpus', resolve: registryResolve });
