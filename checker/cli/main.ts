@@ -8,6 +8,8 @@ import { ModelError, UsageError } from '../engine/errors';
 import { checkCommand } from './commands/check';
 import { lintCommand } from './commands/lint';
 import { listCommand } from './commands/list';
+import { initCommand } from './commands/init';
+import { TYPECHECK_DESCRIBE, typecheckModelArg } from './specLoading/typecheck';
 import { nightlyCommand } from './commands/nightly';
 import { regressCommand } from './commands/regress';
 import { replayCommand } from './commands/replay';
@@ -15,45 +17,58 @@ import { simulateCommand } from './commands/simulate';
 import { DEFAULT_SEED } from '../engine/simulate';
 import { graphCommand } from './commands/graph';
 import { suiteCommand } from './commands/suite';
+import { workerCommand } from './commands/worker';
 import { viewCommand } from './commands/view';
 import { EXIT } from './exitCodes';
 import { VERSION } from './version';
 import { integerFlag, positiveFlag } from './numbers';
+import { errorJson, formatJson, jsonCommandOf, type JsonErrorClass } from './jsonOutput';
 
 const print = (s: string) => process.stdout.write(s + '\n');
 
-function fail(e: unknown, debug: boolean): number {
-  const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-  if (e instanceof UsageError) {
-    process.stderr.write(`hmmcheck: ${msg}\n`);
-    return EXIT.USAGE;
-  }
-  if (e instanceof ModelError) {
-    process.stderr.write(`hmmcheck: model error: ${msg}\n`);
-    return EXIT.MODEL_ERROR;
-  }
-  process.stderr.write(`hmmcheck: internal error: ${msg}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
-  return EXIT.INTERNAL;
+/**
+ * The one-line error on stderr and its exit code; under `--json` (jsonCommand set) also the error
+ * document on stdout, so a script reading stdout always gets one JSON document.
+ */
+function fail(e: unknown, debug: boolean, jsonCommand?: string): number {
+  const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  // The cause too: e.g. why a spec module failed to load (loadModel.ts).
+  if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n${e.cause instanceof Error ? `caused by: ${e.cause.stack}\n` : ''}`);
+  const [errorClass, code, line]: [JsonErrorClass, number, string] =
+    e instanceof UsageError
+      ? ['usage', EXIT.USAGE, `hmmcheck: ${msg}`]
+      : e instanceof ModelError
+        ? ['model', EXIT.MODEL_ERROR, `hmmcheck: model error: ${msg}`]
+        : ['internal', EXIT.INTERNAL, `hmmcheck: internal error: ${msg}${debug ? '' : ' (run with --debug for the stack trace)'}`];
+  process.stderr.write(`${line}\n`);
+  if (jsonCommand !== undefined) process.stdout.write(`${formatJson(errorJson(jsonCommand, errorClass, msg, code))}\n`);
+  return code;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  const json = jsonCommandOf(argv);
   let code: number = EXIT.OK;
   const run = (f: () => Promise<number> | number) => async () => {
     try {
       code = await f();
     } catch (e) {
-      code = fail(e, debug);
+      code = fail(e, debug, json);
     }
   };
   const parser = yargs(argv)
     .scriptName('hmmcheck')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'name a command: list, check, simulate, replay, view, graph, lint, regress, nightly or suite')
+    .demandCommand(1, 'name a command: init, list, check, simulate, replay, view, graph, lint, regress, nightly, suite or worker')
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors' })
     .command('list', 'list the models, their variants and constants', {}, (a) => run(() => (print(listCommand()), EXIT.OK))())
+    .command(
+      'init [dir]',
+      'scaffold a project of your own: package.json, tsconfig.json, an example model with a bug variant and its test (never overwrites a file)',
+      (y) => y.positional('dir', { type: 'string', default: '.', describe: 'project folder (created if missing)' }),
+      (a) => run(() => initCommand({ dir: a.dir }, print))(),
+    )
     .command(
       'check <model>',
       'explore a model exhaustively and check its properties',
@@ -70,12 +85,12 @@ export async function main(argv: string[]): Promise<number> {
           .option('html', { type: 'string', describe: 'write the counterexample as a self-contained HTML trace page (see view)' })
           .option('source-url', { type: 'string', describe: 'URL template for the HTML page\'s source links: {file} {line} {commit} {fn} (default: $HMMCHECK_SOURCE_URL, else git.kernel.org)' })
           .option('save', { type: 'string', describe: 'record the result in the regression corpus (default folder results/corpus)' })
-          .option('json', { type: 'boolean', describe: 'print the result as JSON' })
+          .option('json', { type: 'boolean', describe: 'print the result (or the error) as one JSON document on stdout, schema docs/hmmcheck-result.schema.json' })
           .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
-          .option('effects', { choices: ['fast', 'immer'] as const, default: 'fast' as const, describe: 'run effects on generated copies (fast) or on immer drafts (reference)' })
+          .option('effects', { choices: ['fast', 'immer'] as const, default: 'fast' as const, describe: 'run effects on packed words, else on decoded copies (fast), or on immer drafts (reference)' })
           .option('coverage', { type: 'boolean', default: true, describe: 'print per-action coverage (--no-coverage hides it)' })
           .option('frontier-memory', { type: 'string', coerce: positiveFlag('--frontier-memory', 'MiB'), describe: 'MiB of BFS frontier kept in memory before it spills to temporary files (default 4096)' })
-          .option('workers', { type: 'string', coerce: integerFlag('--workers'), describe: 'parallel BFS worker threads (default: all cores, or 1 for models with temporal properties, DFS, checkpoints and --step-timeout; at most the number of cores)' })
+          .option('workers', { type: 'string', coerce: integerFlag('--workers'), describe: 'parallel BFS worker threads (default: the idle cores, i.e. all cores less the 1-minute load average, at least 1; 1 for DFS, checkpoints, --por and --step-timeout; at most the number of cores)' })
           .option('symmetry', { type: 'boolean', describe: "symmetry reduction over the model's symmetric domains (scalarsets)" })
           .option('view', { type: 'boolean', describe: "fingerprint states by the model's VIEW (an abstraction: can hide bugs)" })
           .option('por', { type: 'boolean', describe: 'partial-order reduction (ample sets from recorded accesses); checks invariants and deadlock, not temporal properties' })
@@ -83,8 +98,16 @@ export async function main(argv: string[]): Promise<number> {
           .option('checkpoint', { type: 'string', describe: 'checkpoint file, written periodically and on SIGINT/SIGTERM (bfs)' })
           .option('checkpoint-every', { type: 'string', default: 60, coerce: positiveFlag('--checkpoint-every', 'seconds'), describe: 'seconds between checkpoints' })
           .option('resume', { type: 'boolean', describe: 'continue from --checkpoint' })
-          .option('step-timeout', { type: 'string', coerce: positiveFlag('--step-timeout', 'seconds'), describe: 'seconds an expansion may run before it is a model error naming the action that did not return (one worker)' }),
-      (a) => run(() => checkCommand({ ...a, model: a.model! }, print))(),
+          .option('step-timeout', { type: 'string', coerce: positiveFlag('--step-timeout', 'seconds'), describe: 'seconds an expansion may run before it is a model error naming the action that did not return (one worker)' })
+          .option('cluster', { type: 'string', describe: 'NATS URL (nats://host:4222): a search partitioned over the cluster\'s hmmcheck workers (docs/cluster.md); checkpoints per level every --checkpoint-every seconds' })
+          .option('partitions', { type: 'string', coerce: integerFlag('--partitions', 1, 4096), describe: 'with --cluster: partitions of the state space, spread over the workers (default 2)' })
+          .option('creds', { type: 'string', describe: 'with --cluster: NATS credentials file (JWT and nkey)' })
+          .option('typecheck', { type: 'boolean', describe: TYPECHECK_DESCRIBE }),
+      (a) =>
+        run(() => {
+          if (a.typecheck) typecheckModelArg(a.model);
+          return checkCommand({ ...a, model: a.model! }, print);
+        })(),
     )
     .command(
       'simulate <model>',
@@ -104,7 +127,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('continue', { type: 'boolean', describe: 'keep simulating after a violation to find other properties violated' })
           .option('deadlock', { type: 'boolean', describe: "check for deadlock (default: the model's setting); --no-deadlock switches it off" })
           .option('out', { type: 'string', describe: 'write the first counterexample as an ITF JSON trace (replay it with hmmcheck replay)' })
-          .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' }),
+          .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
+          .option('cluster', { type: 'string', describe: "NATS URL: run the swarm's --workers members on the cluster's hmmcheck workers (docs/cluster.md)" })
+          .option('creds', { type: 'string', describe: 'with --cluster: NATS credentials file (JWT and nkey)' }),
       (a) => run(() => simulateCommand({ ...a, model: a.model! }, print))(),
     )
     .command(
@@ -173,8 +198,24 @@ export async function main(argv: string[]): Promise<number> {
           .option('date', { type: 'string', describe: 'run date (YYYY-MM-DD; default today)' })
           .option('resume', { type: 'boolean', describe: 'continue an interrupted run of that date' })
           .option('only', { type: 'string', describe: 'run only the job with this name' })
-          .option('checkpoint-every', { type: 'string', default: 60, coerce: positiveFlag('--checkpoint-every', 'seconds'), describe: 'seconds between checkpoints' }),
-      (a) => run(() => nightlyCommand({ jobs: a.jobs, out: a.out, date: a.date, resume: a.resume, only: a.only, checkpointEvery: a.checkpointEvery }, print))(),
+          .option('checkpoint-every', { type: 'string', default: 60, coerce: positiveFlag('--checkpoint-every', 'seconds'), describe: 'seconds between checkpoints' })
+          .option('cluster', { type: 'string', describe: 'NATS URL: queue the jobs on JetStream for the cluster\'s hmmcheck workers (docs/cluster.md)' })
+          .option('creds', { type: 'string', describe: 'with --cluster: NATS credentials file (JWT and nkey)' })
+          .option('ack-wait', { type: 'string', default: 60, coerce: positiveFlag('--ack-wait', 'seconds'), describe: 'with --cluster: seconds a silent worker keeps a job before it goes to another worker' }),
+      (a) =>
+        run(() =>
+          nightlyCommand({ jobs: a.jobs, out: a.out, date: a.date, resume: a.resume, only: a.only, checkpointEvery: a.checkpointEvery, cluster: a.cluster, creds: a.creds, ackWait: a.ackWait }, print),
+        )(),
+    )
+    .command(
+      'worker',
+      'serve a NATS cluster: partitions of check --cluster searches, nightly --cluster jobs and simulate --cluster swarm members (docs/cluster.md)',
+      (y) =>
+        y
+          .option('nats', { type: 'string', demandOption: true, describe: 'NATS URL (nats://host:4222; tls:// for TLS; user:password@ allowed)' })
+          .option('concurrency', { type: 'string', default: 1, coerce: integerFlag('--concurrency', 1, 64), describe: 'nightly jobs run at the same time' })
+          .option('creds', { type: 'string', describe: 'NATS credentials file (JWT and nkey)' }),
+      (a) => run(() => workerCommand({ nats: a.nats!, concurrency: a.concurrency, creds: a.creds }))(),
     )
     .command(
       'lint [model]',
@@ -186,8 +227,13 @@ export async function main(argv: string[]): Promise<number> {
           .option('const', { type: 'string', array: true, describe: 'override a constant: --const name=value (repeatable)' })
           .option('max-states', { type: 'number', describe: 'audit at most this many reachable states per variant (default 200,000)' })
           .option('strict', { type: 'boolean', describe: 'count accesses to undeclared fields as lock-free (their warnings become findings)' })
-          .option('json', { type: 'boolean', describe: 'print the report as one JSON document' }),
-      (a) => run(() => lintCommand({ model: a.model, variant: a.variant, const: a.const, maxStates: a.maxStates, strict: a.strict, json: a.json }, print))(),
+          .option('json', { type: 'boolean', describe: 'print the report (or the error) as one JSON document on stdout, schema docs/hmmcheck-result.schema.json' })
+          .option('typecheck', { type: 'boolean', describe: TYPECHECK_DESCRIBE }),
+      (a) =>
+        run(() => {
+          if (a.typecheck) typecheckModelArg(a.model);
+          return lintCommand({ model: a.model, variant: a.variant, const: a.const, maxStates: a.maxStates, strict: a.strict, json: a.json }, print);
+        })(),
     )
     .command(
       'suite',
@@ -207,7 +253,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (e) {
-    return fail(e, debug);
+    return fail(e, debug, json);
   }
   return code;
 }
@@ -224,7 +270,7 @@ if (process.env.HMMCHECK_NO_MAIN !== '1') {
       process.exitCode = code;
     },
     (e) => {
-      process.exitCode = fail(e, process.argv.includes('--debug'));
+      process.exitCode = fail(e, process.argv.includes('--debug'), jsonCommandOf(hideBin(process.argv)));
     },
   );
 }

@@ -5,10 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { idleCores } from '../idleCores';
 import type { Reductions } from '../../engine/compiled';
 import type { Stats } from '../../engine/result';
 import type { Verdict } from '../../engine/result';
-import { runSearch, type SearchPlan } from '../runSearch';
+import { runSearch, type SearchPlan, type SearchResult } from '../runSearch';
 import { assertWritable } from '../writablePath';
 import { instantiate } from '../../model/instantiate';
 import { coverageLines, statsLines, verdictLine, violatedProperty } from '../../report/summary';
@@ -16,8 +17,11 @@ import { formatTrace, stepDocs } from '../../report/traceText';
 import { itfOf } from '../../trace/itfOf';
 import { EXIT } from '../exitCodes';
 import { loadModel } from '../loadModel';
-import { progressReporter } from '../progress';
+import { bannerLines, progressReporter } from '../progress';
 import { VERSION } from '../version';
+import { checkResultJson, errorJson, formatJson } from '../jsonOutput';
+import { checkedProperties, holdsLine, temporalSkipWarning } from '../../report/checkedProperties';
+import { lassoCycleText } from '../../report/lassoText';
 import { sourceUrlTemplate } from '../../view/sourceLinks';
 import { writeTraceHtml } from '../../view/writeHtml';
 import { recordEntry } from '../../regress/regress';
@@ -57,7 +61,7 @@ export interface CheckArgs {
   por?: boolean;
   /** Also run without reductions and report the ratio. */
   compare?: boolean;
-  /** Parallel BFS worker threads (default: all cores when the run can use them, else 1). */
+  /** Parallel BFS worker threads (default: the idle cores when the run can use them, else 1). */
   workers?: number;
   /** BFS frontier memory budget in MiB before it spills to temporary files. */
   frontierMemory?: number;
@@ -65,6 +69,12 @@ export interface CheckArgs {
   save?: string | boolean;
   /** Seconds an expansion may run before it is reported as a model error naming its action. */
   stepTimeout?: number;
+  /** NATS URL: run a partitioned search on the cluster's workers (checker/cluster/). */
+  cluster?: string;
+  /** Partitions of a cluster search (default 2). */
+  partitions?: number;
+  /** NATS credentials file for --cluster. */
+  creds?: string;
 }
 
 /** What the partial-order reduction found it could do, and did. */
@@ -107,16 +117,15 @@ export function parseConstFlags(flags?: readonly string[]): Record<string, strin
 
 
 /**
- * Worker threads for a run: as asked, else all cores for a BFS that can use them (not with
- * temporal properties, which are checked over one worker's graph, nor DFS, checkpoints or --step-timeout);
- * never more than the cores, which would only cost start-up time and memory.
+ * Worker threads for a run: as asked, else the idle cores (idleCores.ts) for a BFS that can use
+ * them (not DFS, checkpoints, --por or --step-timeout); never more than the cores, which would
+ * only cost start-up time and memory.
  */
-function chooseWorkers(args: CheckArgs, hasLiveness: boolean): number {
+function chooseWorkers(args: CheckArgs): number {
   const parallelOk = (args.strategy ?? 'bfs') === 'bfs' && !args.checkpoint && !args.resume && !args.por && args.stepTimeout === undefined;
-  if (args.workers === undefined) return parallelOk && !hasLiveness ? availableParallelism() : 1;
+  if (args.workers === undefined) return parallelOk ? idleCores() : 1;
   if (!Number.isInteger(args.workers) || args.workers < 1) throw new UsageError(`--workers must be a positive integer, got ${args.workers}`);
   if (args.workers > 1 && !parallelOk) throw new UsageError('--workers > 1 works with --strategy bfs and without --checkpoint/--resume/--por/--step-timeout');
-  if (args.workers > 1 && hasLiveness) throw new UsageError('the model has temporal properties, which are checked with --workers 1 only');
   // More threads than cores only add start-up time and memory (the counts do not depend on N).
   const cores = availableParallelism();
   if (args.workers > cores) {
@@ -153,7 +162,14 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   const runId = { model: model.name, variant: inst.variant, constants: inst.constants, strategy, effects: args.effects ?? 'fast', symmetry: Boolean(args.symmetry), view: Boolean(args.view), por: Boolean(args.por), version: VERSION };
   const resume = args.resume ? loadResume(args.checkpoint, runId) : undefined;
   const checkpoint = args.checkpoint;
-  const workers = chooseWorkers(args, inst.spec.liveness.length > 0 && !args.por);
+  // The cluster modules (and the NATS client) load only for --cluster.
+  const cluster = args.cluster !== undefined ? await import('../../cluster/search') : undefined;
+  if (cluster) cluster.refuseWithCluster({ ...args });
+  else if (args.partitions !== undefined || args.creds !== undefined) throw new UsageError('--partitions and --creds need --cluster');
+  const workers = args.cluster !== undefined ? 1 : chooseWorkers(args);
+  // Said before the run, so nobody reads "every property holds" of properties it does not check.
+  const properties = checkedProperties(inst.spec, { strategy, por: args.por, deadlock: args.deadlock, cluster: args.cluster !== undefined });
+  if (!args.json) for (const l of bannerLines({ model: model.name, variant: inst.variant, constants: inst.constants, strategy, workers, properties })) print(l);
   const plan: SearchPlan = {
     model: args.model,
     inst,
@@ -167,11 +183,12 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
     frontierMemoryBytes: (args.frontierMemory ?? 4096) * 2 ** 20,
     stepTimeoutMs: args.stepTimeout === undefined ? undefined : args.stepTimeout * 1000,
   };
-  const searched = await runSearch({ ...plan, resume, checkpoint: checkpoint ? { path: checkpoint, run: runId, everyMs: (args.checkpointEvery ?? 60) * 1000 } : undefined }, progress);
+  const searched: SearchResult & { readonly clusterLines?: readonly string[] } = cluster ? await cluster.clusterSearch(plan, { cluster: args.cluster!, partitions: args.partitions, creds: args.creds, checkpointEvery: args.checkpointEvery }) : await runSearch({ ...plan, resume, checkpoint: checkpoint ? { path: checkpoint, run: runId, everyMs: (args.checkpointEvery ?? 60) * 1000 } : undefined }, progress);
   progress.done();
   // Stopped while stuck in model code: there is no result to report, only where it was.
   if (searched.kind === 'abandoned') {
     process.stderr.write(`hmmcheck: ${searched.message}\n`);
+    if (args.json) print(formatJson(errorJson('check', 'interrupted', searched.message, EXIT.INCOMPLETE)));
     return EXIT.INCOMPLETE;
   }
   const { result, trace, compiled, por } = searched;
@@ -182,35 +199,43 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   if (args.out && itf) writeFileSync(args.out, JSON.stringify(itf, null, 1) + '\n');
   if (args.html && itf) writeTraceHtml(itf, inst.spec, args.html, { sourceUrl });
 
+  const saving = args.save !== undefined && args.save !== false;
+  const save = () => {
+    if (v.kind === 'error' || v.kind === 'incomplete') throw new UsageError(`--save records a verdict; this run ended with ${v.kind}`);
+    const dir = typeof args.save === 'string' && args.save !== '' ? args.save : DEFAULT_CORPUS;
+    return recordEntry(dir, inst, { result, trace, compiled }, path ? relative(process.cwd(), path) : undefined);
+  };
+  const verdictText = v.kind === 'holds' ? holdsLine(properties) : verdictLine(v);
+  // Said up front (banner and verdict line), so not again as a warning.
+  const skipWarning = properties.notChecked ? temporalSkipWarning(properties.notChecked.reason) : undefined;
+  const warnings = result.warnings.filter((w) => w !== skipWarning);
   if (args.json) {
-    print(JSON.stringify({ model: model.name, variant: inst.variant, constants: inst.constants, verdict: v, stats: result.stats, coverage: result.coverage, trace: itf }, null, 1));
+    const modelPath = path ? relative(process.cwd(), path) : undefined;
+    const run = { model: model.name, modelPath, variant: inst.variant, constants: inst.constants, workers, reductions: { symmetry: Boolean(args.symmetry), view: Boolean(args.view), por: Boolean(args.por) }, properties };
+    const corpusEntry = saving ? save() : undefined;
+    print(formatJson({ ...checkResultJson(run, { ...result, warnings }, verdictText, itf, exitCodeOf(v)), ...(corpusEntry ? { corpusEntry } : {}) }));
     return exitCodeOf(v);
   }
-  const consts = Object.entries(inst.constants).map(([k, x]) => `${k}=${x}`).join(' ');
-  print(`hmmcheck ${VERSION}: ${model.name} variant ${inst.variant}${consts ? ` (${consts})` : ''}, ${result.strategy}${workers > 1 ? `, ${workers} workers` : ''}`);
-  print(verdictLine(v));
+  print(verdictText);
   if (trace) {
     const what =
       v.kind === 'error'
         ? 'The error happened while expanding the last state of this trace (in a guard, an effect or a successor)'
         : v.kind === 'liveness'
-          ? `Counterexample: a lasso of ${trace.steps.length - 1} steps, the cycle from step ${trace.loop}`
+          ? `Counterexample: a lasso of ${trace.steps.length - 1} steps; ${lassoCycleText(trace.loop ?? trace.steps.length - 1, trace.steps.length - 1)}`
           : `Counterexample (${trace.steps.length - 1} steps)`;
     print(`${what}:`);
     print(formatTrace(inst.spec.schema, trace, { full: args.full, docs: stepDocs(compiled.spec), violated: violatedProperty(v) }));
   }
   if (args.out && itf) print(`Trace written to ${args.out}`);
   if (args.html && itf) print(`Trace page written to ${args.html}`);
-  if (args.save !== undefined && args.save !== false) {
-    if (v.kind === 'error' || v.kind === 'incomplete') throw new UsageError(`--save records a verdict; this run ended with ${v.kind}`);
-    const dir = typeof args.save === 'string' && args.save !== '' ? args.save : DEFAULT_CORPUS;
-    print(`Corpus entry written to ${recordEntry(dir, inst, { result, trace, compiled })}`);
-  }
+  if (saving) print(`Corpus entry written to ${save()}`);
   if (v.kind === 'incomplete' && v.reason === 'interrupted') {
     print(checkpoint ? `Interrupted. Checkpoint written to ${checkpoint}; continue with the same command plus --resume.` : 'Interrupted (no --checkpoint given, so nothing was saved).');
   }
-  for (const w of result.warnings) print(`Warning: ${w}`);
+  for (const w of warnings) print(`Warning: ${w}`);
   for (const l of statsLines(result)) print(l);
+  for (const l of searched.clusterLines ?? []) print(l);
   const reductions = [
     ...(compiled.canon ? [`symmetry over ${compiled.canon.domains.map((d) => `${d.name} (${d.values.length} values)`).join(', ')}`] : []),
     ...(compiled.view ? ['VIEW (states with the same view are one state: an abstraction that can hide bugs)'] : []),

@@ -4,7 +4,7 @@ import { instantiate } from '../../../checker/model/instantiate';
 import { referenceModels } from '../../../models/reference';
 
 describe('reference model registry', () => {
-  it('lists the tlaplus/Examples ports and the Murphi n_peterson port', () => {
+  it('lists the tlaplus/Examples ports, the Murphi n_peterson port and the BEEM ports', () => {
     expect(referenceModels.map((m) => m.name)).toEqual([
       'reference/diehard',
       'reference/tcommit',
@@ -14,6 +14,10 @@ describe('reference model registry', () => {
       'reference/n-peterson',
       'reference/simple-allocator',
       'reference/paxos',
+      'reference/multipaxos',
+      'reference/lamport-mutex',
+      'reference/beem-peterson',
+      'reference/beem-anderson',
     ]);
   });
 
