@@ -3,7 +3,7 @@
  * variant or property, and values with no schema to decode them against. `view` draws them as they
  * are; `replay` refuses them. Reading one never loads code.
  */
-import { ItfError, parseItf, type ItfTrace } from './itf';
+import { ItfError, parseItf, parseItfObject, type ItfTrace } from './itf';
 
 /** A generic ITF trace: variables and their values per state, whatever wrote it. */
 export interface GenericItf {
@@ -28,13 +28,7 @@ function isObj(x: unknown): x is Record<string, unknown> {
  * if (t.kind === 'generic') console.log(t.doc.vars);
  */
 export function parseAnyItf(text: string): AnyItf {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new ItfError(`not valid JSON (truncated?): ${(e as Error).message}`);
-  }
-  if (!isObj(doc)) throw new ItfError('not an ITF object');
+  const doc = parseItfObject(text);
   const meta = doc['#meta'];
   if (isObj(meta) && Object.hasOwn(meta, 'hmmcheck')) return { kind: 'hmmcheck', doc: parseItf(text) };
   if (meta !== undefined && !isObj(meta)) throw new ItfError('#meta must be an object');

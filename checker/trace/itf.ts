@@ -165,8 +165,8 @@ export function traceToItf(schema: Type, trace: Trace, meta: TraceMeta, descript
   };
 }
 
-/** Parses the text of an ITF file and checks its outline; values are decoded later against the schema. */
-export function parseItf(text: string): ItfTrace {
+/** The top-level JSON object of an ITF file, from any tool; an ItfError names what is wrong. */
+export function parseItfObject(text: string): Record<string, unknown> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -174,6 +174,12 @@ export function parseItf(text: string): ItfTrace {
     throw new ItfError(`not valid JSON (truncated?): ${(e as Error).message}`);
   }
   if (!isObj(doc)) throw new ItfError('not an ITF object');
+  return doc;
+}
+
+/** Parses the text of an ITF file and checks its outline; values are decoded later against the schema. */
+export function parseItf(text: string): ItfTrace {
+  const doc = parseItfObject(text);
   const meta = doc['#meta'];
   if (!isObj(meta) || !isObj(meta.hmmcheck)) throw new ItfError('missing #meta.hmmcheck (model, variant, constants, property)');
   const hm = meta.hmmcheck;

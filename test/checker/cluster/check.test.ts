@@ -3,10 +3,10 @@
  * processes: the partitioned search gives the single-process counts (counterexample.test.ts: its
  * counterexamples).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli';
 import { runCliAsync } from '../../support/cliAsync';
-import { natsServerMissing, startCluster, type Cluster } from './harness';
+import { natsServerMissing, withTwoWorkers } from './harness';
 
 describe('hmmcheck check --cluster', () => {
   it('refuses flags it cannot honour, before connecting (one line, exit 150)', () => {
@@ -17,15 +17,10 @@ describe('hmmcheck check --cluster', () => {
   });
 
   describe.skipIf(natsServerMissing)('with a NATS server and two workers', () => {
-    let cluster: Cluster;
-    beforeAll(async () => {
-      cluster = await startCluster();
-      await Promise.all([cluster.worker(), cluster.worker()]);
-    }, 60_000);
-    afterAll(async () => cluster?.stop());
+    const cluster = withTwoWorkers();
 
     it('n-peterson N=5 on 2 partitions: 628,868 distinct / 3,144,341 generated, as one process', async () => {
-      const r = await runCliAsync(['check', 'reference/n-peterson', '--const', 'N=5', '--cluster', cluster.url, '--partitions', '2', '--no-coverage']);
+      const r = await runCliAsync(['check', 'reference/n-peterson', '--const', 'N=5', '--cluster', cluster().url, '--partitions', '2', '--no-coverage']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('3,144,341 states generated, 628,868 distinct states found, depth 74 (bfs).');
       const share = /Cluster: 2 partitions on 2 worker\(s\); distinct states per worker: \S+ \(partitions 0\) ([\d,]+); \S+ \(partitions 1\) ([\d,]+)\./.exec(r.stdout);

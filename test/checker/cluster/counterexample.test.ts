@@ -6,25 +6,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli';
 import { runCliAsync } from '../../support/cliAsync';
-import { natsServerMissing, startCluster, type Cluster } from './harness';
+import { natsServerMissing, withTwoWorkers } from './harness';
 
 const steps = (stdout: string) => /Counterexample \((\d+) steps\)/.exec(stdout)?.[1];
 
 describe.skipIf(natsServerMissing)('hmmcheck check --cluster counterexamples', () => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await startCluster();
-    await Promise.all([cluster.worker(), cluster.worker()]);
-  }, 60_000);
-  afterAll(async () => cluster?.stop());
+  const cluster = withTwoWorkers();
 
     it('a violating HMM variant: a counterexample as long as the single-process one, which replay accepts', async () => {
       const out = join(mkdtempSync(join(tmpdir(), 'hmmcheck-cluster-')), 't.json');
       const args = ['check', 'hmm/m2-device-fault', '--variant', 'range-valid-not-sticky'];
-      const r = await runCliAsync([...args, '--cluster', cluster.url, '--partitions', '2', '--out', out]);
+      const r = await runCliAsync([...args, '--cluster', cluster().url, '--partitions', '2', '--out', out]);
       expect(r.code).toBe(12);
       expect(r.stdout).toContain('Error: invariant INV-NOSTALE is violated.');
       const one = runCli([...args, '--workers', '1']);
@@ -35,7 +30,7 @@ describe.skipIf(natsServerMissing)('hmmcheck check --cluster counterexamples', (
     }, 60_000);
 
     it('a spec module of the user is shipped by content and checked like in one process', async () => {
-      const r = await runCliAsync(['check', 'test/fixtures/jugs.ts', '--cluster', cluster.url, '--partitions', '3', '--no-coverage']);
+      const r = await runCliAsync(['check', 'test/fixtures/jugs.ts', '--cluster', cluster().url, '--partitions', '3', '--no-coverage']);
       const one = runCli(['check', 'test/fixtures/jugs.ts', '--workers', '1', '--no-coverage']);
       expect([r.code, one.code]).toEqual([12, 12]);
       expect(steps(r.stdout)).toBe(steps(one.stdout));

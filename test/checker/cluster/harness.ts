@@ -10,6 +10,7 @@ import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -87,4 +88,18 @@ export async function startCluster(): Promise<Cluster> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Registers beforeAll/afterAll in the enclosing describe block: a NATS server with two workers,
+ * stopped after the block. Returns a getter, since the cluster exists only once beforeAll has run.
+ */
+export function withTwoWorkers(): () => Cluster {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster();
+    await Promise.all([cluster.worker(), cluster.worker()]);
+  }, 60_000);
+  afterAll(async () => cluster?.stop());
+  return () => cluster!;
 }

@@ -6,26 +6,21 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli';
 import { runCliAsync } from '../../support/cliAsync';
-import { natsServerMissing, startCluster, type Cluster } from './harness';
+import { natsServerMissing, withTwoWorkers } from './harness';
 
 /** The report from the union of findings to the end of the counterexample (timings excluded). */
 const findings = (stdout: string) => stdout.slice(stdout.indexOf('Found '), stdout.search(/^(Trace written to |[\d,]+ traces, )/m));
 
 describe.skipIf(natsServerMissing)('simulate --cluster', () => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await startCluster();
-    await Promise.all([cluster.worker(), cluster.worker()]);
-  }, 60_000);
-  afterAll(async () => cluster?.stop());
+  const cluster = withTwoWorkers();
 
   it('spreads the swarm over the workers and reports what a local swarm reports, with a trace replay accepts', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'hmmcheck-cluster-sim-')), 'sim.json');
     const args = ['simulate', 'hmm/m2-device-fault', '--variant', 'range-valid-not-sticky', '--seed', '7', '--traces', '400', '--depth', '60', '--workers', '2', '--continue'];
-    const [remote, local] = await Promise.all([runCliAsync([...args, '--cluster', cluster.url, '--out', out]), runCliAsync(args)]);
+    const [remote, local] = await Promise.all([runCliAsync([...args, '--cluster', cluster().url, '--out', out]), runCliAsync(args)]);
     expect([remote.code, local.code]).toEqual([12, 12]);
     expect(remote.stderr).toMatch(/cluster: swarm member 0 ran on worker \S+\ncluster: swarm member 1 ran on worker \S+|cluster: swarm member 1 ran on worker \S+\ncluster: swarm member 0 ran on worker \S+/);
     expect(findings(remote.stdout)).toContain('reproduce with: hmmcheck simulate hmm/m2-device-fault --variant range-valid-not-sticky --seed ');
