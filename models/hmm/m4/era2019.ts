@@ -200,18 +200,7 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
   const migSteps = [
     H.mmgetNotZero<State>('M0', 'done'),
     ...inline(underDlock(hmm.inv, ['IS6']), { exit: collect[0]!.label }),
-    ...collect.map((st) =>
-      st.label !== 'CO2'
-        ? st
-        : {
-            ...st,
-            doc: pipeMutantDoc(
-              pipeMutant,
-              'CO2',
-              'CO2 migrate_vma_collect (v4.14, between invalidate_range_start and _end): ⟨spin_lock(PTL); get_page; trylock_page⟩, then COmig (clear the PTE, set_page_dirty if it was dirty, migration entry, remove rmap, put_page; flush; PTL unlock)',
-            ),
-          },
-    ),
+    ...H.redoc(collect, 'CO2', pipeMutantDoc(pipeMutant, 'CO2', 'CO2 migrate_vma_collect (v4.14, between invalidate_range_start and _end): ⟨spin_lock(PTL); get_page; trylock_page⟩, then COmig (clear the PTE, set_page_dirty if it was dirty, migration entry, remove rmap, put_page; flush; PTL unlock)')),
     ...rangeEnd,
     ...inline(H.guardLabels<State, PL>(H.redoc(migrate, 'MGdev', 'driver finalize_and_map: ⟨DLOCK; map the device page in the device page table⟩ (no sequence in this era)', M4_2019_MGDEV), ['MGdev'], dlockFree), { exit: 'M10' }),
     H.mmput<State>('M10'),

@@ -264,18 +264,7 @@ function build(cfg: { readonly constants: NowConsts; readonly variant: string })
   const migCollect = renumbered(invalidationSteps<State>({
     dlockSub: 'F',
     zap: H.zapDevice,
-    announce: collect.map((st) =>
-      st.label !== 'CO2'
-        ? st
-        : {
-            ...st,
-            doc: pipeMutantDoc(
-              pipeMutant,
-              'CO2',
-              'CO2 (after CO1 read_begin and the callbacks of CO0 = I1–I2) migrate_vma_collect_pmd: ⟨spin_lock(PTL); folio_get; folio_trylock⟩, then COmig (the PTL held); then CO4 = I4',
-            ),
-          },
-    ),
+    announce: H.redoc(collect, 'CO2', pipeMutantDoc(pipeMutant, 'CO2', 'CO2 (after CO1 read_begin and the callbacks of CO0 = I1–I2) migrate_vma_collect_pmd: ⟨spin_lock(PTL); folio_get; folio_trylock⟩, then COmig (the PTL held); then CO4 = I4')),
   }));
   const migSteps = [
     H.mmgetNotZero<State>('M0', 'done'),

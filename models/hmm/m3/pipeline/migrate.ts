@@ -41,6 +41,15 @@ export const COLLECT_LABELS: readonly string[] = ['CO1', 'CO2', 'COmig'];
 export const isFault = (f: PipeForm, l: PL, x: PageName | null): boolean => f.faultPage && x !== null && l.fp === x;
 
 export function pipelineSteps(f: PipeForm): Step<PL>[] {
+  /** folio_unlock the source (the fault path keeps its own lock) and folio_put it; returns the locals. */
+  const unlockPutSource = (d: PipeState, th: Ctx<PL>): PL => {
+    const l = th.local;
+    const x = l.src!;
+    if (!isFault(f, l, x)) pageUnlock(d, d.page[x]);
+    hput(d, th, x);
+    l.src = null;
+    return l;
+  };
   const toDev = f.dir === 'toDevice';
   const drv = f.driver;
   const relock = f.mutant === 'mutant-unmap-relocks-collected-page';
@@ -157,11 +166,7 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
       'MGunlock',
       'restore: folio_unlock (unless the fault folio); folio_put',
       (d, th) => {
-        const l = th.local;
-        const x = l.src!;
-        if (!isFault(f, l, x)) pageUnlock(d, d.page[x]);
-        hput(d, th, x);
-        l.src = null;
+        const l = unlockPutSource(d, th);
         th.goto(f.after);
       },
       undefined,
@@ -226,11 +231,7 @@ export function pipelineSteps(f: PipeForm): Step<PL>[] {
       'MG9',
       'migrate_vma_finalize: folio_unlock the source (unless the fault folio) and put it',
       (d, th) => {
-        const l = th.local;
-        const x = l.src!;
-        if (!isFault(f, l, x)) pageUnlock(d, d.page[x]);
-        hput(d, th, x);
-        l.src = null;
+        const l = unlockPutSource(d, th);
         if (l.dst === null) {
           l.mig = false;
           th.goto(f.after);
