@@ -14,5 +14,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 60_000,
+    // vitest's fixed 60 s worker RPC timeout is no test failure; every other unhandled error still is
+    // (test/support/rpcTimeoutReporter.ts sets the exit code).
+    dangerouslyIgnoreUnhandledErrors: true,
+    reporters: ['default', './test/support/rpcTimeoutReporter.ts'],
   },
 });
