@@ -77,6 +77,9 @@ async function runParallel(plan: SearchPlan, onProgress: (s: ProgressStats) => v
     const run = pool.run(jobOf(plan), {
       maxStates: plan.maxStates,
       maxDepth: plan.maxDepth,
+      // Model code runs only on the worker threads, never on this thread, so a step that does not
+      // return can still be interrupted (the small-level shortcut would run it here).
+      localBelow: 0,
       onProgress: (s) => {
         // The result's stats are Stats only (no queue or level sizes): they go into --json output.
         const { queue: _queue, levelSizes: _sizes, levelBase: _base, ...stats } = s;

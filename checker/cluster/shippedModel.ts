@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../engine/errors';
 import { looksLikePath, registryModel } from '../cli/loadModel';
 import { projectRoot } from '../cli/trustBoundary';
@@ -46,15 +46,17 @@ export function materialize(m: ShippedModel, cacheDir: string, root = projectRoo
     throw new UsageError(`the spec module shipped as ${JSON.stringify(m.file)} does not match its SHA-256 ${JSON.stringify(m.sha256)}; refused`);
   }
   if (isAbsolute(m.file) || m.file.split(/[\\/]/).includes('..')) throw new UsageError(`the spec module shipped as ${JSON.stringify(m.file)} is not inside the sender's project; refused`);
-  // Where the module would sit in this checkout: its relative imports resolve from there.
+  const dir = join(cacheDir, m.sha256);
+  // Where the module would sit in this checkout: its relative imports resolve from there. They stay
+  // relative (now from the cache folder), so the spec loader's extension rules apply to them as usual.
   const home = dirname(resolve(root, m.file));
   const rewritten = m.source.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\2/g, (_all, kw: string, q: string, spec: string) => {
     const target = resolve(home, spec);
     const rel = relative(root, target);
     if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`the spec module shipped as ${JSON.stringify(m.file)} imports ${JSON.stringify(spec)}, outside the project; refused`);
-    return `${kw}${q}${target}${q}`;
+    const fromCache = relative(dir, target).split(sep).join('/');
+    return `${kw}${q}${fromCache.startsWith('.') ? fromCache : `./${fromCache}`}${q}`;
   });
-  const dir = join(cacheDir, m.sha256);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, basename(m.file).replace(/[^\w.-]/g, '_'));
   writeFileSync(path, rewritten);
