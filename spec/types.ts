@@ -121,7 +121,7 @@ function checkDomain(what: string, domain: readonly Key[]): void {
 export const MAX_COLLECTION_BITS = 8192;
 
 function checkElement(what: string, elem: Type, maxCount: number): void {
-  if (containsCollection(elem)) throw new Error(`${what}: an element type may not contain a set of composite values or a bag`);
+  if (holdsCollection(elem)) throw new Error(`${what}: an element type may not contain a set of composite values or a bag`);
   const n = cardinality(elem);
   const bits = n * Math.max(1, 32 - Math.clz32(maxCount));
   if (!(bits <= MAX_COLLECTION_BITS)) {
@@ -129,17 +129,24 @@ function checkElement(what: string, elem: Type, maxCount: number): void {
   }
 }
 
-function containsCollection(type: Type): boolean {
+/**
+ * Whether `type` holds, anywhere inside, a set of composite values or a bag (packed as whole words
+ * of membership bits or counts, which no per-leaf view of the state reads).
+ *
+ * @example
+ * holdsCollection(t.record({ net: t.bag(t.enum('a', 'b'), 2) })); // true
+ */
+export function holdsCollection(type: Type): boolean {
   switch (type.kind) {
     case 'setOf':
     case 'bag':
       return true;
-    case 'record': return Object.values(type.fields).some(containsCollection);
-    case 'tuple': return type.elems.some(containsCollection);
+    case 'record': return Object.values(type.fields).some(holdsCollection);
+    case 'tuple': return type.elems.some(holdsCollection);
     case 'array':
-    case 'seq': return containsCollection(type.elem);
-    case 'map': return containsCollection(type.value);
-    case 'optional': return containsCollection(type.inner);
+    case 'seq': return holdsCollection(type.elem);
+    case 'map': return holdsCollection(type.value);
+    case 'optional': return holdsCollection(type.inner);
     default: return false;
   }
 }

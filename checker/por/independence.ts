@@ -15,7 +15,7 @@
  */
 import { DONE } from '../../spec/spec';
 import type { ActionInstance, CompiledSpec } from '../engine/compiled';
-import { holdsCollection } from '../state/collection';
+import { holdsCollection } from '../../spec/types';
 import { leafTree, LeafSet, type LeafNode } from './leaves';
 import { UsageError } from '../engine/errors';
 import { everything, probe, type Access } from './probe';

@@ -14,21 +14,6 @@ import { SchemaViolation } from './schemaViolation';
 import { ElemRank, type Perm } from './elemRank';
 import { bitsFor } from './layout';
 
-/** Whether `type` holds a set of composite values or a bag (a value packed as whole words of counts, which no per-leaf view reads). */
-export function holdsCollection(type: Type): boolean {
-  switch (type.kind) {
-    case 'setOf':
-    case 'bag':
-      return true;
-    case 'record': return Object.values(type.fields).some(holdsCollection);
-    case 'tuple': return type.elems.some(holdsCollection);
-    case 'array':
-    case 'seq': return holdsCollection(type.elem);
-    case 'map': return holdsCollection(type.value);
-    case 'optional': return holdsCollection(type.inner);
-    default: return false;
-  }
-}
 
 /** The layout of one set-of-values or bag type, with the scratch words encode fills. */
 export class CollectionLayout {

@@ -12,7 +12,7 @@
  */
 import type { Key, SymDomain, Type } from '../../spec/types';
 import { symDomainsOf } from './codec';
-import { holdsCollection } from './collection';
+import { holdsCollection } from '../../spec/types';
 
 /** Appends a value's leaves to a signature. */
 type Leaves = (v: any, sig: number[]) => void;
