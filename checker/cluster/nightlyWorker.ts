@@ -91,7 +91,7 @@ export class NightlyWorker {
         interrupted: () => this.stopping,
         log: (l) => this.log(`nightly ${l}`),
         // Uploads in order; each is the latest checkpoint when it lands.
-        onCheckpointWritten: (path) => void uploads.push((uploads.at(-1) ?? Promise.resolve()).then(() => putCheckpointFile(store, object, path))),
+        onCheckpointWritten: (path) => void uploads.push((uploads.at(-1) ?? Promise.resolve()).then(async () => void (await putCheckpointFile(store, object, path)))),
       };
       const ckpt = checkpointPath(o, task.job);
       mkdirSync(dirname(ckpt), { recursive: true });

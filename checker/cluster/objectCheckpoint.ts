@@ -28,9 +28,20 @@ export async function putCheckpoint(store: ObjectStore, name: string, file: Chec
   return bytes.length;
 }
 
-/** Stores a checkpoint file as it is on disk. */
-export async function putCheckpointFile(store: ObjectStore, name: string, path: string): Promise<void> {
-  await store.putBlob({ name }, readFileSync(path));
+/**
+ * Stores a checkpoint file as it is on disk; false if the file is gone: uploads are queued, and a
+ * run that finished meanwhile removes its checkpoint, so there is nothing left to resume.
+ */
+export async function putCheckpointFile(store: ObjectStore, name: string, path: string): Promise<boolean> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+  await store.putBlob({ name }, bytes);
+  return true;
 }
 
 /** The checkpoint stored under `name`, verified; undefined if there is none. */
