@@ -24,11 +24,15 @@ export interface TargetOptions {
   constants?: Record<string, string | ConstValue>;
 }
 
-function run(target: ModelDef<any> | Spec, opts: TargetOptions): CheckOutcome & { spec: Spec; name: string } {
+function resolve(target: ModelDef<any> | Spec, opts: TargetOptions): { spec: Spec; name: string } {
   const isModel = 'build' in target && 'variants' in target;
   const spec = isModel ? instantiate(target, opts.variant ?? 'fixed', opts.constants ?? {}).spec : (target as Spec);
-  const name = isModel ? `${target.name} variant ${opts.variant ?? 'fixed'}` : 'spec';
-  return { ...checkSpec(spec), spec, name };
+  return { spec, name: isModel ? `${target.name} variant ${opts.variant ?? 'fixed'}` : 'spec' };
+}
+
+function run(target: ModelDef<any> | Spec, opts: TargetOptions): CheckOutcome & { spec: Spec; name: string } {
+  const r = resolve(target, opts);
+  return { ...checkSpec(r.spec), ...r };
 }
 
 function traceText(out: { spec: Spec; trace?: Trace }): string {
@@ -60,4 +64,26 @@ export function expectHolds(target: ModelDef<any> | Spec, opts: TargetOptions & 
   if (opts.distinct !== undefined && n !== opts.distinct) {
     throw new Error(`${out.name}: every property holds, but with ${n.toLocaleString('en-US')} distinct states, not the expected ${opts.distinct.toLocaleString('en-US')}`);
   }
+}
+
+/**
+ * The invariants violated in some reachable state, in declaration order: what a search per
+ * invariant would find, from one exhaustive search that evaluates every invariant on every state
+ * and goes on past violations (deadlock and temporal properties are not checked; an action
+ * property or a model error still ends the search, and then the list is what was seen before it).
+ * For "this bug variant violates only what its doc says".
+ *
+ * @example
+ * expect(violatedInvariants(m4Now, { variant: 'swap-fault-no-page-ref' })).toEqual(['INV-PGMAP', 'INV-NOERR']);
+ */
+export function violatedInvariants(target: ModelDef<any> | Spec, opts: TargetOptions = {}): string[] {
+  const { spec } = resolve(target, opts);
+  const seen = new Set<string>();
+  const recording: Spec = {
+    ...spec,
+    checkDeadlock: false,
+    invariants: spec.invariants.map((i) => ({ ...i, check: (s: unknown) => (i.check(s) || seen.add(i.name), true) })),
+  };
+  checkSpec(recording, { liveness: false });
+  return spec.invariants.map((i) => i.name).filter((n) => seen.has(n));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectHolds, expectViolation } from '../../checker/testing';
+import { checkSpec } from '../../checker/check';
+import { expectHolds, expectViolation, violatedInvariants } from '../../checker/testing';
 import { findModel } from '../../models';
 import jugs from '../fixtures/jugs';
 
@@ -22,5 +23,28 @@ describe('expectViolation / expectHolds', () => {
   it('fail readably when the expected bug is absent or a count differs', () => {
     expect(() => expectViolation(m1, { property: 'INV-UAF-D' })).toThrow('hmm/m1-mirror-2015 variant fixed: expected a violation of INV-UAF-D, but every property holds (142 distinct states)');
     expect(() => expectHolds(m1, { distinct: 140 })).toThrow('hmm/m1-mirror-2015 variant fixed: every property holds, but with 142 distinct states, not the expected 140');
+  });
+});
+
+describe('violatedInvariants', () => {
+  // Jugs with more invariants: 'Three' fails at depth 1, 'Four' at 6, 'Small2' at 2; 'Bounded' never.
+  const invariants = [
+    { name: 'Bounded', check: (s: any) => s.small + s.big <= 8 },
+    { name: 'Four', check: (s: any) => s.big !== 4 },
+    { name: 'Three', check: (s: any) => s.small !== 3 },
+    { name: 'Small2', check: (s: any) => s.small !== 2 },
+  ];
+  const many = { ...jugs, invariants };
+
+  it('lists every invariant violated somewhere, in declaration order, as a search per invariant would', () => {
+    expect(violatedInvariants(many)).toEqual(['Four', 'Three', 'Small2']);
+    const perInvariant = invariants.filter((i) => checkSpec({ ...many, invariants: [i], checkDeadlock: false }, { liveness: false }).result.verdict.kind === 'violation');
+    expect(perInvariant.map((i) => i.name)).toEqual(['Four', 'Three', 'Small2']);
+  });
+
+  it('is empty when every invariant holds, and takes a model and variant', () => {
+    expect(violatedInvariants({ ...jugs, invariants: [invariants[0]!] })).toEqual([]);
+    expect(violatedInvariants(m1)).toEqual([]);
+    expect(violatedInvariants(m1, { variant: 'v8-unregister-race' })).toContain('INV-UAF-D');
   });
 });

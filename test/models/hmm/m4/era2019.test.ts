@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../../checker/check';
 import { instantiate } from '../../../../checker/model/instantiate';
+import { violatedInvariants } from '../../../../checker/testing';
 import { m4Era2019 } from '../../../../models/hmm/m4/era2019';
 import type { Spec } from '../../../../spec/spec';
 import { isSubsequence, labels, replayLabels, withInvariants } from '../support';
 
 const spec = (variant: string, consts: Record<string, string> = {}) => instantiate(m4Era2019, variant, consts).spec;
 const only = (sp: Spec, name: string): Spec => ({ ...sp, invariants: sp.invariants.filter((i) => i.name === name), checkDeadlock: false });
-const violated = (sp: Spec) => sp.invariants.filter((i) => checkSpec(only(sp, i.name), { liveness: false }).result.verdict.kind === 'violation').map((i) => i.name);
 
 /** §2 H3 in M4-2019: F's snapshot, then the migration's invalidate_range_start / collect / _end, then nouveau programs the old page. */
 const H3 = [
@@ -112,7 +112,7 @@ describe('hmm/m4-2019 mmap-lock-ownership (H4)', () => {
 
 describe('hmm/m4-2019 fixed', () => {
   it('violates only what H3 implies (INV-NOSTALE, then INV-TEARDOWN): the H2 and H4 fixes hold with the fault and the migration running', () => {
-    expect(violated(spec('fixed'))).toEqual(['INV-NOSTALE', 'INV-TEARDOWN']);
+    expect(violatedInvariants(spec('fixed'))).toEqual(['INV-NOSTALE', 'INV-TEARDOWN']);
   });
 
   it('without the device fault (no H3) it holds: 321 distinct / 573 generated states in BFS and DFS, and every thread terminates', () => {
@@ -148,6 +148,6 @@ describe('hmm/m4-2019: each bug variant violates only what the doc says (and H3,
     ['release-drops-mirrors-sem', ['INV-UAF-M', 'INV-NOSTALE', 'INV-TEARDOWN', 'INV-RELEASE-ONCE', 'INV-NOERR']],
     ['mmap-lock-ownership', ['INV-MMAPOWN', 'INV-NOSTALE', 'INV-TEARDOWN', 'INV-NOERR']],
   ] as const)('%s: %o', (variant, invs) => {
-    expect(violated(spec(variant))).toEqual(invs);
+    expect(violatedInvariants(spec(variant))).toEqual(invs);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../../checker/check';
 import { lintSpec } from '../../../../checker/lint/audit';
+import { violatedInvariants } from '../../../../checker/testing';
 import { instantiate } from '../../../../checker/model/instantiate';
 import { m4Models } from '../../../../models/hmm/m4';
 import { m4Now } from '../../../../models/hmm/m4/now';
@@ -198,11 +199,6 @@ describe('hmm/m4-now fixed', () => {
 });
 
 describe('hmm/m4-now: each bug variant violates only what the doc says', () => {
-  const violated = (variant: string) => {
-    const sp = spec(variant);
-    return sp.invariants.filter((i) => checkSpec(only(sp, i.name), { liveness: false }).result.verdict.kind === 'violation').map((i) => i.name);
-  };
-
   it.each([
     ['swap-fault-no-page-ref', ['INV-PGMAP', 'INV-NOERR']],
     // INV-RELEASE-ONCE only after the use-after-free: Ev's try_to_migrate invalidation, now at step
@@ -211,7 +207,7 @@ describe('hmm/m4-now: each bug variant violates only what the doc says', () => {
     ['interval-remove-lockless-wait', ['INV-SUBFREE', 'INV-RELEASE-ONCE', 'INV-NOERR']],
     ['fixed', []],
   ] as const)('%s: %o', (variant, invs) => {
-    expect(violated(variant)).toEqual(invs);
+    expect(violatedInvariants(spec(variant))).toEqual(invs);
   });
 });
 
