@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { registry } from '../../../models';
-import type { Expectation } from '../../../spec/model';
+import type { Expectation, ModelDef } from '../../../spec/model';
 import { checkSpec } from '../../check';
 import { instantiate } from '../../model/instantiate';
 import { EXIT } from '../exitCodes';
@@ -34,30 +34,28 @@ function expectationText(e: Expectation): string {
 }
 
 export function runSuite(filter?: (model: string) => boolean): SuiteRow[] {
-  const rows: SuiteRow[] = [];
-  for (const model of registry) {
-    if (filter && !filter(model.name)) continue;
-    for (const [variant, def] of Object.entries(model.variants)) {
-      const inst = instantiate(model, variant);
-      const { result, trace } = checkSpec(inst.spec);
-      const expected = expectationText(def.expect);
-      const verdict = verdictSummary(result.verdict);
-      rows.push({
-        model: model.name,
-        variant,
-        ref: def.ref,
-        bound: boundText(def.expect.at),
-        expected,
-        verdict,
-        ok: expected === verdict,
-        traceSteps: trace ? trace.steps.length - 1 : undefined,
-        distinct: result.stats.distinct,
-        generated: result.stats.generated,
-        seconds: result.stats.elapsedMs / 1000,
-      });
-    }
-  }
-  return rows;
+  return registry.filter((m) => !filter || filter(m.name)).flatMap((m) => Object.keys(m.variants).map((v) => suiteRow(m, v)));
+}
+
+/** One row of the suite: `variant` of `model` checked at its bound (BFS, temporal properties included). */
+export function suiteRow(model: ModelDef<any>, variant: string): SuiteRow {
+  const def = model.variants[variant]!;
+  const { result, trace } = checkSpec(instantiate(model, variant).spec);
+  const expected = expectationText(def.expect);
+  const verdict = verdictSummary(result.verdict);
+  return {
+    model: model.name,
+    variant,
+    ref: def.ref,
+    bound: boundText(def.expect.at),
+    expected,
+    verdict,
+    ok: expected === verdict,
+    traceSteps: trace ? trace.steps.length - 1 : undefined,
+    distinct: result.stats.distinct,
+    generated: result.stats.generated,
+    seconds: result.stats.elapsedMs / 1000,
+  };
 }
 
 export function formatSuite(rows: readonly SuiteRow[]): string {
