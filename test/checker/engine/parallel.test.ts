@@ -3,25 +3,18 @@ import { checkSpec, type CheckOutcome } from '../../../checker/check';
 import { ParallelPool } from '../../../checker/engine/parallel';
 import { instantiate } from '../../../checker/model/instantiate';
 import { registry } from '../../../models';
+import { workerIndependent } from '../../support/workerIndependent';
 
-const cases = registry.flatMap((m) => Object.keys(m.variants).map((v) => ({ model: m, variant: v })));
+// The HMM models' variants: parallelHmm.test.ts.
+const cases = registry.filter((m) => !m.name.startsWith('hmm/')).flatMap((m) => Object.keys(m.variants).map((v) => ({ model: m, variant: v })));
 const extra: { model: string; constants: Record<string, number> }[] = [
   { model: 'reference/twophase', constants: { RM: 5 } },
   { model: 'reference/n-peterson', constants: { N: 4 } },
   { model: 'hmm/m2-device-fault', constants: { invalidations: 3 } },
 ];
 
-/** What must not depend on the number of workers. */
-function summary(out: CheckOutcome) {
-  const v = out.result.verdict;
-  const base = { verdict: v.kind, property: 'property' in v ? v.property : undefined, steps: out.trace ? out.trace.steps.length - 1 : undefined };
-  // A search that stops at a violation stops at the first violating successor (one worker), or
-  // each worker at its own first one (several): only complete searches have comparable counts.
-  return v.kind === 'holds' ? { ...base, distinct: out.result.stats.distinct, generated: out.result.stats.generated, depth: out.result.stats.depth } : base;
-}
-
 // Safety only here; the temporal properties on several workers: parallelLiveness*.test.ts.
-describe('parallel BFS (--workers): the same verdicts, shortest-trace lengths and counts for 1, 2 and 4 workers', () => {
+describe('parallel BFS (--workers) on the reference models: the same verdicts, shortest-trace lengths and counts for 1, 2 and 4 workers', () => {
   const pools = new Map<number, ParallelPool>();
   beforeAll(() => {
     for (const n of [2, 4]) pools.set(n, new ParallelPool(n));
@@ -32,18 +25,18 @@ describe('parallel BFS (--workers): the same verdicts, shortest-trace lengths an
 
   it.each(cases.map((c) => [`${c.model.name} ${c.variant}`, c] as const))('%s', async (_name, { model, variant }) => {
     const spec = instantiate(model, variant).spec;
-    const one = summary(checkSpec(spec, { liveness: false }));
+    const one = workerIndependent(checkSpec(spec, { liveness: false }));
     for (const [n, pool] of pools) {
-      const many = summary(await pool.run({ model: model.name, variant, constants: {}, liveness: false }, { localBelow: 0 }));
+      const many = workerIndependent(await pool.run({ model: model.name, variant, constants: {}, liveness: false }, { localBelow: 0 }));
       expect(many, `${n} workers`).toEqual(one);
     }
   });
 
   it.each(extra.map((c) => [`${c.model} ${JSON.stringify(c.constants)}`, c] as const))('%s', async (_name, c) => {
     const model = registry.find((m) => m.name === c.model)!;
-    const one = summary(checkSpec(instantiate(model, 'fixed', c.constants).spec, { liveness: false }));
+    const one = workerIndependent(checkSpec(instantiate(model, 'fixed', c.constants).spec, { liveness: false }));
     for (const [n, pool] of pools) {
-      expect(summary(await pool.run({ model: c.model, variant: 'fixed', constants: c.constants, liveness: false }, { localBelow: 0 })), `${n} workers`).toEqual(one);
+      expect(workerIndependent(await pool.run({ model: c.model, variant: 'fixed', constants: c.constants, liveness: false }, { localBelow: 0 })), `${n} workers`).toEqual(one);
     }
   });
 
