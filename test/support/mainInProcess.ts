@@ -5,9 +5,11 @@
 import { vi } from 'vitest';
 import type { CliRun } from './cli';
 
-// main.ts runs itself when imported, unless told not to.
+// main.ts runs itself when imported, unless told not to. Only this import is told: the CLI child
+// processes that later test files of the same fork spawn inherit the environment.
 process.env.HMMCHECK_NO_MAIN = '1';
 const { main } = await import('../../checker/cli/main');
+delete process.env.HMMCHECK_NO_MAIN;
 
 export async function runMain(argv: readonly string[]): Promise<CliRun> {
   let stdout = '';

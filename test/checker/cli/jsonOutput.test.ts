@@ -2,7 +2,7 @@
  * `--json` output validated against the published schema (docs/hmmcheck-result.schema.json):
  * real runs of check (holds, a safety violation, a lasso, a model error, DFS over a model with
  * temporal properties), lint, and errors, which are JSON documents too with unchanged exit codes.
- * Child processes throughout (runMain would set HMMCHECK_NO_MAIN for them too).
+ * Child processes throughout.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
