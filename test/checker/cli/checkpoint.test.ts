@@ -1,5 +1,5 @@
 /**
- * Checkpoint integrity through the CLI: a TwoPhase RM=8 run interrupted with SIGINT leaves a
+ * Checkpoint integrity through the CLI: a TwoPhase RM=7 run interrupted with SIGINT leaves a
  * checkpoint; one flipped byte in any part of it is refused (exit 150, one line naming the part),
  * and the undamaged checkpoint resumes to exactly the uninterrupted counts.
  */
@@ -13,9 +13,9 @@ import { runCheckInterrupted, runCliAsync } from '../../support/cliAsync';
 const tmp = mkdtempSync(join(tmpdir(), 'hmmcheck-ckpt-cli-'));
 const ckpt = join(tmp, 'tp.ckpt');
 const damaged = join(tmp, 'damaged.ckpt');
-const check = ['check', 'reference/twophase', '--const', 'RM=8', '--workers', '1'];
+const check = ['check', 'reference/twophase', '--const', 'RM=7', '--workers', '1'];
 
-/** Where each region of a checkpoint file lies (format 2: see checker/store/checkpoint.ts). */
+/** Where each region of a checkpoint file lies (format 3: see checker/store/checkpoint.ts). */
 function regions(file: Buffer) {
   const headerLen = file.readUInt32LE(16);
   const header = JSON.parse(file.toString('utf8', 20, 20 + headerLen)) as { parts: Record<string, { lengths: number[] }> };
@@ -40,7 +40,7 @@ const flip = (at: number) => (b: Buffer) => {
   return b;
 };
 
-describe('checkpoint integrity (TwoPhase RM=8, interrupted with SIGINT)', () => {
+describe('checkpoint integrity (TwoPhase RM=7, interrupted with SIGINT)', () => {
   beforeAll(async () => {
     const r = await runCheckInterrupted(check, ckpt);
     expect(r.code, r.stderr).toBe(20);
@@ -75,7 +75,7 @@ describe('checkpoint integrity (TwoPhase RM=8, interrupted with SIGINT)', () => 
   it('nightly --resume refuses a damaged job checkpoint the same way', () => {
     const out = join(tmp, 'nightly');
     const jobs = join(tmp, 'jobs.json');
-    writeFileSync(jobs, JSON.stringify({ jobs: [{ name: 'big', model: 'reference/twophase', constants: { RM: 8 } }] }));
+    writeFileSync(jobs, JSON.stringify({ jobs: [{ name: 'big', model: 'reference/twophase', constants: { RM: 7 } }] }));
     const job = join(out, 'checkpoints', '2026-01-01--big.ckpt');
     mkdirSync(join(out, 'checkpoints'), { recursive: true });
     const file = readFileSync(ckpt);
@@ -83,7 +83,7 @@ describe('checkpoint integrity (TwoPhase RM=8, interrupted with SIGINT)', () => 
     const r = runCli(['nightly', '--jobs', jobs, '--out', out, '--date', '2026-01-01', '--resume']);
     expect(r.code).toBe(150);
     // The job's announcement, then the one-line refusal.
-    expect(r.stderr).toBe(`nightly: big: reference/twophase fixed {"RM":8}\nhmmcheck: checkpoint ${job} is damaged: state log checksum mismatch; it cannot be resumed\n`);
+    expect(r.stderr).toBe(`nightly: big: reference/twophase fixed {"RM":7}\nhmmcheck: checkpoint ${job} is damaged: state log checksum mismatch; it cannot be resumed\n`);
   });
 
   it('resumes the undamaged checkpoint to exactly the uninterrupted counts', async () => {
@@ -91,6 +91,6 @@ describe('checkpoint integrity (TwoPhase RM=8, interrupted with SIGINT)', () => 
     const r = await runCliAsync([...check, '--checkpoint', damaged, '--resume']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('No error has been found: every property holds.');
-    expect(r.stdout).toContain('18,507,778 states generated, 1,745,408 distinct states found, depth 26 (bfs).');
+    expect(r.stdout).toContain('2,744,706 states generated, 296,448 distinct states found, depth 23 (bfs).');
   });
 });
