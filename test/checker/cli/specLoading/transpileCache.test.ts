@@ -1,10 +1,10 @@
 /** A spec file is transpiled once per content: the second load reads the cache, esbuild does nothing. */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { specCacheDir } from '../../../../checker/cli/specLoading/cacheDir';
-import { cacheFile, transpileCached } from '../../../../checker/cli/specLoading/transpileCache';
+import { CACHE_MAX_AGE_MS, cacheFile, transpileCached } from '../../../../checker/cli/specLoading/transpileCache';
 
 describe('transpileCached', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hmmcheck-tcache-'));
@@ -45,5 +45,22 @@ describe('transpileCached', () => {
   it('lives in $HMMCHECK_CACHE_DIR, else under $XDG_CACHE_HOME or ~/.cache', () => {
     expect(specCacheDir({ HMMCHECK_CACHE_DIR: '/c' })).toBe('/c');
     expect(specCacheDir({ XDG_CACHE_HOME: '/x' })).toBe('/x/hmmcheck/specs');
+  });
+});
+
+describe('the transpile cache over time', () => {
+  it('a hit keeps an entry fresh; a new entry removes those unused for 30 days', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hmmcheck-tcache-age-'));
+    const old = new Date(Date.now() - CACHE_MAX_AGE_MS - 60_000);
+    const used = cacheFile(dir, '/p/used.ts', 'export default 1;\n');
+    const unused = cacheFile(dir, '/p/unused.ts', 'export default 2;\n');
+    for (const f of [used, unused]) writeFileSync(f, 'export default 0;\n');
+    writeFileSync(join(dir, 'stray.mjs.123.tmp'), '');
+    writeFileSync(join(dir, 'notes.txt'), '');
+    for (const f of [used, unused, join(dir, 'stray.mjs.123.tmp'), join(dir, 'notes.txt')]) utimesSync(f, old, old);
+    expect(transpileCached('/p/used.ts', 'export default 1;\n', dir)).toBe('export default 0;\n');
+    expect(statSync(used).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    transpileCached('/p/new.ts', 'export default 3;\n', dir);
+    expect(readdirSync(dir).sort()).toEqual([cacheFile(dir, '/p/new.ts', 'export default 3;\n'), used].map((f) => f.slice(dir.length + 1)).concat('notes.txt').sort());
   });
 });
