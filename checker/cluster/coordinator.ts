@@ -95,6 +95,8 @@ interface Progress {
   coverageDistinct: number[];
   partDistinct: number[];
   storeBytes: number;
+  /** The fewest fingerprint bits a partition's seen set compares. */
+  fingerprintBits: number;
   sentStates: number;
   sentBytes: number;
 }
@@ -274,7 +276,7 @@ class Coordinator {
   private async initial(): Promise<{ cur: Progress; found?: PartVerdict }> {
     const n = this.cs.spec.actions.length;
     const reports = await this.phase<LevelReport>(() => ({ op: 'init' }));
-    const cur: Progress = { level: 0, distinct: 0, generated: 0, expanded: 0, depth: 0, frontier: 0, coverageGenerated: new Array(n).fill(0), coverageDistinct: new Array(n).fill(0), partDistinct: [], storeBytes: 0, sentStates: 0, sentBytes: 0 };
+    const cur: Progress = { level: 0, distinct: 0, generated: 0, expanded: 0, depth: 0, frontier: 0, coverageGenerated: new Array(n).fill(0), coverageDistinct: new Array(n).fill(0), partDistinct: [], storeBytes: 0, fingerprintBits: 64, sentStates: 0, sentBytes: 0 };
     this.addLevel(cur, reports);
     return { cur, found: reports.find((r) => r.verdict)?.verdict };
   }
@@ -296,6 +298,7 @@ class Coordinator {
     cur.distinct = reports.reduce((a, r) => a + r.distinct, 0);
     cur.frontier = reports.reduce((a, r) => a + r.frontier, 0);
     cur.storeBytes = reports.reduce((a, r) => a + r.bytes, 0);
+    cur.fingerprintBits = reports.reduce((a, r) => Math.min(a, r.fingerprintBits ?? 64), 64);
     cur.partDistinct = reports.map((r) => r.distinct);
     cur.coverageDistinct = cur.coverageDistinct.map((_, a) => reports.reduce((s, r) => s + r.coverageDistinct[a]!, 0));
     if (cur.frontier > 0) cur.depth = next;
@@ -325,7 +328,7 @@ class Coordinator {
   }
 
   private stats(cur: Progress, start: number): Stats {
-    return { distinct: cur.distinct, generated: cur.generated, depth: cur.depth, expanded: cur.expanded, elapsedMs: performance.now() - start, storeBytes: cur.storeBytes, edges: 0 };
+    return { distinct: cur.distinct, generated: cur.generated, depth: cur.depth, expanded: cur.expanded, elapsedMs: performance.now() - start, storeBytes: cur.storeBytes, edges: 0, ...(cur.fingerprintBits < 64 ? { fingerprintBits: cur.fingerprintBits } : {}) };
   }
 
   private reportProgress(cur: Progress, start: number): void {

@@ -51,6 +51,8 @@ export interface CommitReport {
   readonly coverageDistinct: number[];
   /** Bytes of its seen set, log and frontier. */
   readonly bytes: number;
+  /** Fingerprint bits its seen set compares (store/seenSet.ts). */
+  readonly fingerprintBits: number;
 }
 
 /** Sends a batch to the partition that owns its states; resolves when the owner has stored them. */
@@ -227,7 +229,7 @@ export class Partition {
   commit(): CommitReport {
     this.current = this.next.records().slice();
     this.next = new FlatFrontier(REC_WORDS + this.words);
-    return { distinct: this.log.size, frontier: this.current.length / (REC_WORDS + this.words), coverageDistinct: [...this.coverageDistinct], bytes: this.bytes };
+    return { distinct: this.log.size, frontier: this.current.length / (REC_WORDS + this.words), coverageDistinct: [...this.coverageDistinct], bytes: this.bytes, fingerprintBits: this.seen.fingerprintBits };
   }
 
   parent(i: number): ParentRecord {

@@ -45,6 +45,8 @@ export interface Stats {
   reduced?: number;
   /** Bytes of the seen set and trace records (parent + transition) per distinct state. */
   bytesPerState?: number;
+  /** Fingerprint bits the seen set compared, when fewer than 64 (store/seenSet.ts: 5-byte slots keep 60). */
+  fingerprintBits?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export interface CheckResult {
   readonly warnings: readonly string[];
 }
 
-/** TLC's optimistic estimate of the probability of a fingerprint collision: n·(g−n)/2^64. */
+/** TLC's optimistic estimate of the probability of a fingerprint collision: n·(g−n)/2^b, b = the fingerprint bits compared (64 unless the seen set kept fewer). */
 export function collisionProbability(stats: Stats): number {
-  return (stats.distinct * Math.max(0, stats.generated - stats.distinct)) / 2 ** 64;
+  return (stats.distinct * Math.max(0, stats.generated - stats.distinct)) / 2 ** (stats.fingerprintBits ?? 64);
 }

@@ -190,6 +190,7 @@ function* exploreSteps(ex: Explorer, opts: ExploreOptions, strategy: 'bfs' | 'df
   ex.stats.storeBytes = ex.storeBytes(frontier.bytes);
   if (frontier.spills) ex.stats.spilledChunks = frontier.spills;
   if (ex.stats.distinct > 0) ex.stats.bytesPerState = (ex.seen.bytes + ex.log.bytes) / ex.stats.distinct;
+  if (ex.seen.fingerprintBits < 64) ex.stats.fingerprintBits = ex.seen.fingerprintBits;
   frontier.dispose?.();
   ex.stats.edges = ex.graph?.edges.edges ?? 0;
   return { result: { verdict, stats: ex.stats, coverage: ex.coverage, strategy, warnings }, explorer: ex };

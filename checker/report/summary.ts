@@ -48,10 +48,11 @@ export function statsLines(r: CheckResult): string[] {
   const s = r.stats;
   const secs = s.elapsedMs / 1000;
   const rate = secs > 0 ? Math.round(s.distinct / secs) : 0;
+  const bits = s.fingerprintBits ?? 64;
   return [
     `${fmt(s.generated)} states generated, ${fmt(s.distinct)} distinct states found, depth ${s.depth} (${r.strategy}).`,
     `Time ${secs.toFixed(2)} s, ${fmt(rate)} distinct states/s; stores ${(s.storeBytes / 2 ** 20).toFixed(1)} MiB${s.bytesPerState ? `, ${s.bytesPerState.toFixed(1)} bytes per state (seen set + trace records)` : ''}${s.spilledChunks ? `; frontier: ${s.spilledChunks} chunks spilled to disk` : ''}.`,
-    `Fingerprint collision probability (optimistic, TLC's n*(g-n)/2^64): ${collisionProbability(s).toExponential(1)}`,
+    `Fingerprint collision probability (optimistic, TLC's n*(g-n)/2^${bits}${bits < 64 ? `; the seen table compares ${bits} of the 64 fingerprint bits` : ''}): ${collisionProbability(s).toExponential(1)}`,
   ];
 }
 

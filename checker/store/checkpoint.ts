@@ -16,8 +16,10 @@ import { UsageError } from '../engine/errors';
 import { checksumOf, sameChecksum } from './checksum';
 
 const MAGIC = 'HMMCKPT';
-/** Format 1 had no checksums; format 2 adds them. */
-export const CHECKPOINT_FORMAT = 2;
+/** Format 1 had no checksums; format 2 adds them; format 3 has the quotiented seen table and 6-byte state log records. */
+export const CHECKPOINT_FORMAT = 3;
+/** Why each older format cannot be resumed. */
+const OLDER_FORMATS: Readonly<Record<string, string>> = { '1': 'no checksums', '2': '8-byte seen table slots and state log records' };
 /** Magic word and format digit (8), header checksum (8), header length (4). */
 const PREFIX_BYTES = 20;
 /** Where the words covered by the header checksum start: the header length word. */
@@ -107,7 +109,9 @@ export function readCheckpoint(path: string): CheckpointFile {
   const damaged = (what: string) => new CheckpointError(`checkpoint ${path} is damaged: ${what}; it cannot be resumed`);
   if (buf.length < MAGIC.length + 1 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new CheckpointError(`${path} is not an hmmcheck checkpoint`);
   const format = buf.toString('latin1', MAGIC.length, MAGIC.length + 1);
-  if (format === '1') throw new CheckpointError(`checkpoint ${path} has format 1 (no checksums), written by an older hmmcheck; it cannot be resumed: start the run again`);
+  if (Object.hasOwn(OLDER_FORMATS, format)) {
+    throw new CheckpointError(`checkpoint ${path} has format ${format} (${OLDER_FORMATS[format]}), written by an older hmmcheck; it cannot be resumed: start the run again`);
+  }
   if (format !== String(CHECKPOINT_FORMAT)) {
     throw new CheckpointError(`checkpoint ${path} has an unknown format ${JSON.stringify(format)} (damaged, or written by another hmmcheck: this one reads format ${CHECKPOINT_FORMAT}); it cannot be resumed`);
   }

@@ -52,7 +52,7 @@ describe('checkpoint and resume', () => {
     expect(b.trace?.steps.map((s) => s.label)).toEqual(a.trace?.steps.map((s) => s.label));
   });
 
-  it('rejects a file that is not a checkpoint, of format 1, truncated or extended', () => {
+  it('rejects a file that is not a checkpoint, of format 1 or 2, truncated or extended', () => {
     const bad = join(dir, 'bad.ckpt');
     writeCheckpoint(bad, { run: {}, parts: { x: { meta: {}, arrays: [new Uint32Array([1, 2, 3])] } } });
     expect(readCheckpoint(bad).parts.x!.arrays[0]).toEqual(new Uint32Array([1, 2, 3]));
@@ -64,6 +64,8 @@ describe('checkpoint and resume', () => {
     expect(() => readCheckpoint(bad)).toThrow(refusal('4 unexpected bytes after the last part'));
     writeFileSync(bad, Buffer.concat([Buffer.from('HMMCKPT1'), good.subarray(8)]));
     expect(() => readCheckpoint(bad)).toThrow(new CheckpointError(`checkpoint ${bad} has format 1 (no checksums), written by an older hmmcheck; it cannot be resumed: start the run again`));
+    writeFileSync(bad, Buffer.concat([Buffer.from('HMMCKPT2'), good.subarray(8)]));
+    expect(() => readCheckpoint(bad)).toThrow(new CheckpointError(`checkpoint ${bad} has format 2 (8-byte seen table slots and state log records), written by an older hmmcheck; it cannot be resumed: start the run again`));
     writeFileSync(bad, 'hello');
     expect(() => readCheckpoint(bad)).toThrow(new CheckpointError(`${bad} is not an hmmcheck checkpoint`));
     expect(new CheckpointError('x')).toBeInstanceOf(UsageError);

@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readCheckpoint, writeCheckpoint } from '../../../checker/store/checkpoint';
 import { NO_PARENT, StateLog } from '../../../checker/store/stateLog';
 
 const CHUNK = 1 << 16;
@@ -16,7 +20,8 @@ describe('StateLog', () => {
     expect(log.parent(2)).toBe(0);
     expect(log.transition(1)).toBe(1);
     expect(log.transition(2)).toBe(7);
-    expect(log.bytes).toBe(CHUNK * 8);
+    expect(log.bytes).toBe(CHUNK * 6);
+    expect(log.recordBytes).toBe(6);
   });
 
   it('stores full 32-bit parents and transitions across chunk boundaries (> 65536 entries)', () => {
@@ -28,6 +33,7 @@ describe('StateLog', () => {
     }
     expect(log.size).toBe(n);
     expect(log.bytes).toBe(4 * CHUNK * 8);
+    expect(log.recordBytes).toBe(8);
     for (let i = 0; i < n; i++) {
       const parent = i === 0 ? NO_PARENT : Math.imul(i, 2654435761) >>> 0;
       if (log.parent(i) !== parent) expect.fail(`parent(${i}) = ${log.parent(i)}, expected ${parent}`);
@@ -77,5 +83,38 @@ describe('StateLog', () => {
       expect(path.length).toBe(Math.floor(Math.log2(i + 1)) + 1);
       for (let k = 1; k < path.length; k++) expect(log.parent(path[k]!)).toBe(path[k - 1]);
     }
+  });
+
+  it('keeps 16-bit transitions in 6 bytes per state; the first wider one widens them all, keeping the earlier ones', () => {
+    const log = new StateLog();
+    const n = CHUNK + 1000;
+    for (let i = 0; i < n; i++) log.push(i === 0 ? NO_PARENT : i - 1, (i * 7) & 0xffff);
+    expect(log.bytes).toBe(2 * CHUNK * 6);
+    log.push(n - 1, 0x10000);
+    expect(log.recordBytes).toBe(8);
+    expect(log.bytes).toBe(2 * CHUNK * 8);
+    for (let i = 0; i < n; i++) if (log.transition(i) !== ((i * 7) & 0xffff)) expect.fail(`transition(${i}) changed when widening`);
+    expect(log.transition(n)).toBe(0x10000);
+    for (let i = n + 1; i < 2 * CHUNK + 10; i++) log.push(i - 1, 0xfffffffe - i);
+    expect(log.transition(2 * CHUNK + 9)).toBe(0xfffffffe - (2 * CHUNK + 9));
+    expect(log.bytes).toBe(3 * CHUNK * 8);
+  });
+
+  it.each([
+    ['16-bit transitions', 0xffff],
+    ['32-bit transitions', 0xfffffffe],
+  ] as const)('checkpoint round trip through a file (%s); the loaded log goes on appending', (_, max) => {
+    const log = new StateLog();
+    const n = CHUNK + 77;
+    const transition = (i: number) => (i * 2654435761) % (max + 1);
+    for (let i = 0; i < n; i++) log.push(i === 0 ? NO_PARENT : (i * 31) % i, transition(i));
+    const path = join(mkdtempSync(join(tmpdir(), 'hmmcheck-log-')), 'log.ckpt');
+    writeCheckpoint(path, { run: {}, parts: { log: log.dump() } });
+    const back = StateLog.load(readCheckpoint(path).parts.log!);
+    expect([back.size, back.bytes, back.recordBytes]).toEqual([log.size, log.bytes, log.recordBytes]);
+    for (let i = 0; i < n; i++) if (back.parent(i) !== log.parent(i) || back.transition(i) !== transition(i)) expect.fail(`record ${i} differs`);
+    for (let i = n; i < 2 * CHUNK + 5; i++) expect(back.push(i - 1, transition(i))).toBe(i);
+    expect(back.transition(2 * CHUNK + 4)).toBe(transition(2 * CHUNK + 4));
+    expect(back.pathTo(2 * CHUNK + 4).slice(-3)).toEqual([2 * CHUNK + 2, 2 * CHUNK + 3, 2 * CHUNK + 4]);
   });
 });
