@@ -50,15 +50,6 @@ export const M4_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   EFR3: HMM_V52(HMM, 'hmm_free', 117),
 };
 
-/**
- * MGdev in hmm/m4-2019: v5.3's nouveau, whose migrate_vma_ops.finalize_and_map is
- * nouveau_dmem_migrate_finalize_and_map (the v5.3 tag by function: that tree is not in the stored
- * sources; read in a v5.3-era copy of nouveau_dmem.c). NB it waits for the copy fence and unmaps the
- * DMA pages only: the device page-table update is a "FIXME optimization" there (nouveau_pfns_map
- * came later), so the device maps the page at its next fault, not in this step.
- */
-export const M4_2019_MGDEV = kernelSource('v5.3')('drivers/gpu/drm/nouveau/nouveau_dmem.c', 'nouveau_dmem_migrate_finalize_and_map');
-
 /** hmm/m4-now: the interval notifier, today's fault and migration, exit_mmap's invalidations. */
 export const M4_NOW_SOURCES: Readonly<Record<string, StepSource>> = {
   ...PIPELINE_SOURCES,
