@@ -106,21 +106,42 @@ export interface HmmHooks<G> {
 }
 
 /**
+ * mm/hmm.c as 14331726a3c4 left it. No tree of that commit is stored: the lines are counted in the
+ * hunks of its own patch as posted (<20190624210110.5098-12-jgg@ziepe.ca>, blob c30aa9403dbe →
+ * b224ea635a77) and of the next patch of that series, "mm/hmm: Fix error flows in
+ * hmm_invalidate_range_start" (blob b224ea635a77 → 89549eac03d5).
+ */
+const at14331726 = kernelSource('14331726a3c4');
+
+/**
  * hmm_release as 14331726a3c4 left it (mirrors_sem held for read across the ->release loop): the
  * fixed form's steps cite it, not v5.2's (the sources table's), whose loop drops mirrors_sem.
  */
-const fixedRelease = kernelSource('14331726a3c4')('mm/hmm.c', 'hmm_release');
+const fixedRelease: Readonly<Record<string, Citation>> = {
+  RL4: at14331726('mm/hmm.c', 'hmm_release', 133),
+  RL6: at14331726('mm/hmm.c', 'hmm_release', 134, 141),
+  RL8a: at14331726('mm/hmm.c', 'hmm_release', 142),
+};
 
 /**
- * hmm_invalidate_range_start as 14331726a3c4 left it (container_of, no hmm reference taken or put,
- * the loop breaking on -EAGAIN): the fixed form's IS5–IS7 cite it, not v5.2's (the sources table's),
- * whose IS7 also puts the hmm. No line: that tree is not in the stored sources.
+ * hmm_invalidate_range_start as 14331726a3c4 left it (the loop breaking on -EAGAIN, whose inner
+ * `int ret` shadows the one returned): the fixed form's IS5–IS7 cite it, not v5.2's (the sources
+ * table's). At that commit the function still takes and puts an hmm reference (lines 156, 195);
+ * the form without one is the v5.4 mmu_notifier_get/put conversion.
  */
-const fixedInvalidate = kernelSource('14331726a3c4')('mm/hmm.c', 'hmm_invalidate_range_start');
+const fixedInvalidate: Readonly<Record<string, Citation>> = {
+  IS5: at14331726('mm/hmm.c', 'hmm_invalidate_range_start', 179, 184),
+  IS6: at14331726('mm/hmm.c', 'hmm_invalidate_range_start', 185, 191),
+  IS7: at14331726('mm/hmm.c', 'hmm_invalidate_range_start', 192),
+};
 
-/** `steps`, each citing `src` itself (a form of a step whose label the sources table cites for another era). */
-function citedAs<G, L>(src: Citation, steps: readonly StepDef<G, L, string>[]): StepDef<G, L, string>[] {
-  return steps.map((st) => ({ ...st, src: [src] }));
+/** `steps`, each citing its own entry of `src` (a form of a step whose label the sources table cites for another era). */
+function citedAs<G, L>(src: Readonly<Record<string, Citation>>, steps: readonly StepDef<G, L, string>[]): StepDef<G, L, string>[] {
+  return steps.map((st) => {
+    const c = src[st.label];
+    if (c === undefined) throw new Error(`no citation for step ${st.label}`);
+    return { ...st, src: [c] };
+  });
 }
 
 /** `step`, telling lint that it holds `lock` throughout (it takes and releases it itself). */
@@ -192,8 +213,9 @@ export function hmmThreads<G extends HmmState>(o: {
       ? {
           label: `${prefix}FR3`,
           doc: 'FR3 mmu_notifier_call_srcu(&hmm->rcu, hmm_free_rcu): kfree(hmm) after the SRCU grace period (6d7c3cde93c1)',
-          // not v5.2's hmm_free (a plain kfree, the table's citation): the form 6d7c3cde93c1 brought (v5.3-rc1)
-          src: kernelSource('6d7c3cde93c1')('mm/hmm.c', 'hmm_free'),
+          // not v5.2's hmm_free (a plain kfree, the table's citation): the form 6d7c3cde93c1 brought (v5.3-rc1);
+          // the line is counted in the hunks of that patch as posted (mm/hmm.c blob 826816ab2377 → f6956d78e3cb)
+          src: kernelSource('6d7c3cde93c1')('mm/hmm.c', 'hmm_free', 124),
           effect: (d: G, th: Ctx<unknown>) => (srcuCall(d.srcu, 'free_notifier'), th.goto(next)),
         }
       : { label: `${prefix}FR3`, doc: 'FR3 kfree(hmm)', effect: (d: G, th: Ctx<unknown>) => (kfree<HmmState>(d, d.hmm, 'UAF_HMM'), th.goto(next)) },

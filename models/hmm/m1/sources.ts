@@ -46,7 +46,17 @@ export const NOTIFIER_CORE_SOURCES: Readonly<Record<string, StepSource>> = {
   V3: n58(MMN, 'mn_hlist_invalidate_range_start', 508),
 };
 
-/** hmm/m1-mirror-2015: the HMM v8 series (mail) and mm/mmu_notifier.c of its time (v4.1). */
+/**
+ * hmm/m1-mirror-2015: the HMM v8 series (mail) and mm/mmu_notifier.c of its time (v4.1). No v4.1
+ * tree is stored; __mmu_notifier_release's lines are those of a stored copy of the 4.3–4.10 file
+ * (index file 15389870: `static struct srcu_struct srcu`, mmu_notifier_synchronize, clear_young,
+ * invalidate_page; its __mmu_notifier_invalidate_range_end at 205, the line a stored per-release
+ * function table, index file 3384710756, gives for 4.4, 4.8 and 4.10). Lines 1–125 are the same in
+ * the ~3.19 file that Glisse's "mmu_notifier: add event information to address invalidation v6"
+ * patches (blob 3b9b3d0: change_pte at 145, invalidate_page's srcu_read_lock at 165, the copy's
+ * numbering without v4.3's clear_young, which comes after __mmu_notifier_release), so v4.1, in
+ * between, has them too.
+ */
 const v8 = mailSource('1432236705-4209-1-git-send-email-j.glisse@gmail.com');
 const v41 = kernelSource('v4.1');
 export const MIRROR_2015_SOURCES: Readonly<Record<string, StepSource>> = {
@@ -64,12 +74,12 @@ export const MIRROR_2015_SOURCES: Readonly<Record<string, StepSource>> = {
   X6: v8('hmm_mirror_destroy'),
   X7a: v8('hmm_mirror_destroy'),
   X7b: v8('hmm_mirror_destroy'),
-  E1: v41(MMN, '__mmu_notifier_release'),
+  E1: v41(MMN, '__mmu_notifier_release', 65),
   X1: v8('hmm_notifier_release'),
   X2: v8('hmm_notifier_release'),
   X3: v8('hmm_notifier_release'),
   X4: [v8('hmm_notifier_release'), v8('hmm_mirror_unref')],
-  E4: v41(MMN, '__mmu_notifier_release'),
+  E4: v41(MMN, '__mmu_notifier_release', 90),
   // the driver frees its hmm_device once hmm_device_unregister has returned
   DVfree: v8('hmm_device_unregister'),
 };
@@ -84,15 +94,29 @@ export const HMM_V52 = kernelSource('0092908d16c604b8207c2141ec64b0fa4473bb03');
 /**
  * The 2019 steps (hmm2019.ts): mm/hmm.c of v5.2 (`HMM_V52`) and mm/mmu_notifier.c of v5.2;
  * mmu_notifier_put of 14331726a3c4's era (v5.4), by lines of the v5.8-era file (`MMN_V58`).
+ *
+ * mm/mmu_notifier.c v5.2 (no tree of it is stored; the lines are counted, not read in one copy):
+ * the file is the 5.2-rc1 blob ee36068077b6 with the SPDX header (8 lines instead of 10). Its
+ * text: the SPDX header and includes as in a stored 5.4-era copy (index file 94673294, less the
+ * 5.4 lockdep map), mmu_notifier_call_srcu as in the 4.3–4.10 copy (index file 15389870; no
+ * mmu_notifier_synchronize, which 2c7933f53f6b re-added in v5.4), __mmu_notifier_release …
+ * __mmu_notifier_change_pte as in both copies (the same text), and the v5.2 bodies of
+ * __mmu_notifier_invalidate_range_start/_end. Anchors: the hunk headers on ee36068077b6 (pr_info
+ * in _range_start at 181, do_mmu_notifier_register at 244, 407 lines: Vetter's "mm, notifier:
+ * … pr_warn", Bueso's range-lock RFC, Glisse's update_to_read_only) are these lines + 2; the
+ * 5.2.y stable backport of 543bdb2d825f (<20190719035643.14300-162-sashal@kernel.org>, blob
+ * 513b9607409d) has hlist_add_head at 277 = 279 − 2; the Aug 2019 blob 16f1cbc775d0 (SPDX, plus
+ * a 2-line WARN_ON in _range_start) has DEFINE_STATIC_SRCU at 22 and _range_end's
+ * invalidate_range_end call at 220 = 218 + 2.
  */
 const v52 = kernelSource('v5.2');
 const h = HMM_V52;
 const v53rc1 = kernelSource('v5.3-rc1');
 export const HMM_2019_SOURCES: Readonly<Record<string, StepSource>> = {
-  E1: v52(MMN, '__mmu_notifier_release'),
-  E2: v52(MMN, '__mmu_notifier_release'),
-  E3: v52(MMN, '__mmu_notifier_release'),
-  E4: v52(MMN, '__mmu_notifier_release'),
+  E1: v52(MMN, '__mmu_notifier_release', 57),
+  E2: v52(MMN, '__mmu_notifier_release', 58, 66),
+  E3: v52(MMN, '__mmu_notifier_release', 68, 81),
+  E4: v52(MMN, '__mmu_notifier_release', 82),
   RL1a: h(HMM, 'hmm_release', 145),
   RL1b: h(HMM, 'mm_get_hmm', 35),
   RL4: h(HMM, 'hmm_release', 160, 164),
@@ -105,9 +129,9 @@ export const HMM_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   MU2: h(HMM, 'hmm_mirror_unregister', 310, 314),
   // mmu_notifier_put as 14331726a3c4 (v5.4) added it; unchanged but for names in the v5.8-era file read
   MU3: MMN_V58(MMN, 'mmu_notifier_put', 883, 889),
-  V1: v52(MMN, '__mmu_notifier_invalidate_range_start'),
-  V2: [v52(MMN, '__mmu_notifier_invalidate_range_start'), h(HMM, 'hmm_invalidate_range_start', 183)],
-  V3: v52(MMN, '__mmu_notifier_invalidate_range_start'),
+  V1: v52(MMN, '__mmu_notifier_invalidate_range_start', 174),
+  V2: [v52(MMN, '__mmu_notifier_invalidate_range_start', 175, 177), h(HMM, 'hmm_invalidate_range_start', 183)],
+  V3: v52(MMN, '__mmu_notifier_invalidate_range_start', 186),
   IS1a: h(HMM, 'hmm_invalidate_range_start', 186),
   IS1b: h(HMM, 'mm_get_hmm', 35),
   IS5: h(HMM, 'hmm_invalidate_range_start', 214, 215),
@@ -116,6 +140,7 @@ export const HMM_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   FR1: h(HMM, 'hmm_free', 110),
   FR2: h(HMM, 'hmm_free', 112, 115),
   FR3: h(HMM, 'hmm_free', 117),
-  // nouveau_svmm_fini of v5.3-rc1: hmm_mirror_unregister(&svmm->mirror); kfree(*psvmm)
-  MF: v53rc1('drivers/gpu/drm/nouveau/nouveau_svm.c', 'nouveau_svmm_fini'),
+  // nouveau_svmm_fini of v5.3-rc1: hmm_mirror_unregister(&svmm->mirror); kfree(*psvmm) (lines counted
+  // back from Ubuntu's 5.3 copy, see ../m2/sources.ts; 294 = `svmm = *psvmm` in 5.4's hunk header too)
+  MF: v53rc1('drivers/gpu/drm/nouveau/nouveau_svm.c', 'nouveau_svmm_fini', 296, 297),
 };

@@ -30,6 +30,7 @@ import { mutexFree, mutexSteps, mutexType, mutexUnlock, type Mutex } from '../..
 import { rwsemSteps, type Rwsem } from '../../../spec/kernel/rwsem';
 import { andThen } from '../../../spec/kernel/steps';
 import { t } from '../../../spec/types';
+import { MMN_V58 } from '../m1/sources';
 import { mmapUpRead, mmapUpReadStep, type FaultPageHooks, type FaultRecord, type MmapState } from './common';
 
 /** One interval notifier subscription: its `invalidate_seq` (odd), in the tree, on the deferred list, freed. */
@@ -384,6 +385,8 @@ export function removeSteps<G extends IntervalState>(o: { readonly sub: string; 
       doc: o.lockless
         ? 'Y2 wait_event(READ_ONCE(subs.seq) != w): a lock-free read (H11)'
         : 'Y2 wait_event(mmu_interval_seq_released(subs, w)): seq != w read under SUBS (319561669a59)',
+      // the lock-free form is the code before 319561669a59 (the stored c2818c9a0876 copy); the fixed one is cited by label (sources.ts)
+      ...(o.lockless ? { src: MMN_V58('mm/mmu_notifier.c', 'mmu_interval_notifier_remove', 1068, 1070) } : {}),
       guard: (s, th) => s.subs.seq !== th.local.w && (o.lockless || mutexFree(s.subs.lock)),
       effect: (_d, th) => void (th.local.w = 0),
     },

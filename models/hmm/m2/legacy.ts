@@ -56,7 +56,8 @@ type State = Infer<RecordType<ReturnType<typeof legacyFields>>>;
  * with a waiting writer; spec/kernel/rwsem.ts with `readDepth: 2`).
  */
 function recursiveReadSteps(): StepDef<State, unknown, string>[] {
-  const fault = kernelSource('v5.3-rc1')('drivers/gpu/drm/nouveau/nouveau_svm.c', 'nouveau_svm_fault');
+  // the hold the mutation nests in: NV1's down_read(&svmm->mm->mmap_sem) and find_vma_intersection (see ./sources.ts)
+  const fault = kernelSource('v5.3-rc1')('drivers/gpu/drm/nouveau/nouveau_svm.c', 'nouveau_svm_fault', 573, 574);
   const slowpath = kernelSource('0f9368b5bf6d')('kernel/locking/rwsem.c', 'rwsem_down_read_slowpath');
   return [
     { ...R.downRead('NVr1', (s) => s.mmap, { doc: 'mutation: a helper of the fault path takes down_read(MMAP) again while NV1 holds it (recursive read acquisition)' }), src: [fault, slowpath] },

@@ -1,11 +1,34 @@
 /**
  * Citations of hmm/m2-device-fault's steps, by step label: the functions the step docs name, in
- * the tree of each era's release tag (no line numbers were read for these eras, except the legacy
- * mm/hmm.c: lines of the v5.2-era file read at 0092908d16c6, `HMM_V52`; the interval notifier's
- * core: lines of the v5.8-era mm/mmu_notifier.c read at c2818c9a0876, `MMN_V58`): the interval
+ * the tree of each era's release tag (with lines where the era's text could be read or counted:
+ * the legacy mm/hmm.c at 0092908d16c6, `HMM_V52`; the interval notifier's core in the v5.8-era
+ * mm/mmu_notifier.c at c2818c9a0876, `MMN_V58`; the others as said below): the interval
  * notifier and lib/test_hmm.c of v5.8, mmu_interval_notifier_remove at its fix 319561669a59,
  * hmm_range_fault of v5.14, the legacy mm/hmm.c of v5.2 with nouveau_svm.c of v5.3-rc1, amdgpu_mn.c
  * of v5.2.
+ *
+ * Where the lines of the v5.8, v5.3-rc1 and v5.2 tags come from (no tree of those tags is stored):
+ * - lib/test_hmm.c v5.8 (F3–F9, I2a–I2c): read in nviennot/linux-trace-error at 1969eebb089a, a
+ *   v5.8-era tree (mmap_read_lock, `args.src_owner`, before 5143192cd410's migrate flags) whose only
+ *   change to this file is in-line (`-EBUSY` → `-ERR(EBUSY)`, same lines); line 214 (the `{` of
+ *   dmirror_interval_invalidate) is confirmed by the hunk header of Ralph Campbell's "mm/hmm/test:
+ *   use the new migration invalidation" (blob 74c6ee66ef15, v5.9 merge window).
+ * - nouveau_svm.c v5.3-rc1 (NV1, NV4–NV8, IS6): read in jason77-wang/eoan-rpi4 at 8e7a1dfbcc8c
+ *   (Ubuntu 5.3), then counted back to the v5.3-rc1 blob 8c92374afcf2: eoan carries the 5-line
+ *   `if (!cli->svm.svmm)` check in nouveau_svmm_bind (a later fix), and nouveau_svm_fault sits 41
+ *   more lines down in v5.3 because Hellwig's 5.3-rc series (<20190724065258.16603-3-hch@lst.de>
+ *   and -4-, -5-) moved nouveau_range_fault / nouveau_range_done in above it. Anchors: that
+ *   series' hunk headers on 8c92374afcf2 (475 = the end of nouveau_svm_fault_cache, 649–658 =
+ *   `again: ret = hmm_vma_fault(...)`) and 5.4's (294 in nouveau_svmm_fini).
+ * - At v5.3-rc1 nouveau_range_fault / nouveau_range_done did not exist yet: the code NV2, NV2w,
+ *   NV3 and NV5 follow was include/linux/hmm.h's hmm_vma_fault / hmm_vma_range_done (the same
+ *   statements; the series above moved them to nouveau under the new names), so those steps cite
+ *   hmm.h by its v5.3-rc1 names, counted in the same series' hunk on hmm.h (blob b8a08b2a10ca,
+ *   lines 487–540).
+ * - include/linux/hmm.h v5.2 (NV2w): read in a stored copy of the v5.2 form (the index names file
+ *   18826863, not its repository): hmm_range_wait_until_valid with the `range->hmm->dead` check,
+ *   struct hmm's `mmu_notifier` at line 93 as in the base of the 5.2.y stable backport of
+ *   6d7c3cde93c1 (hmm.h blob 044a36d7c3f8).
  */
 import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
 import { HMM_V52, MMN_V58 } from '../m1/sources';
@@ -14,8 +37,17 @@ const MMN = 'mm/mmu_notifier.c';
 const HMM = 'mm/hmm.c';
 const TEST_HMM = 'lib/test_hmm.c';
 const NOUVEAU = 'drivers/gpu/drm/nouveau/nouveau_svm.c';
+/** At v5.3-rc1 nouveau's range helpers were still hmm_vma_fault / hmm_vma_range_done in this header (see the header comment). */
+const HMM_H = 'include/linux/hmm.h';
 const v58 = kernelSource('v5.8');
 const v514 = kernelSource('v5.14');
+/**
+ * mm/mmu_notifier.c at the fix 319561669a59 (no copy of that tree is stored): its lines counted in
+ * the hunks of the patch as merged (akpm's mm-commits mail <20220422182458.683BAC385A0@smtp.kernel.org>:
+ * `@@ -1036,6 +1036,18 @@` adds mmu_interval_seq_released, `@@ -1083,7 +1095,7 @@` the wait_event),
+ * whose old side is the stored c2818c9a0876 copy shifted by 16 lines over insert_locked … remove;
+ * so remove's lock/unlock (c2818c9a0876: 1042–1060) is 1070–1088 at the fix.
+ */
 const removeFix = kernelSource('319561669a59');
 const v52 = kernelSource('v5.2');
 const v53rc1 = kernelSource('v5.3-rc1');
@@ -38,26 +70,26 @@ export const M2_SOURCES: Readonly<Record<string, StepSource>> = {
   IN2: MMN_V58(MMN, '__mmu_interval_notifier_insert', 935, 959),
   RD1: MMN_V58(MMN, 'mmu_interval_read_begin', 232, 236),
   RD2: MMN_V58(MMN, 'mmu_interval_read_begin', 247, 249),
-  F3: v58(TEST_HMM, 'dmirror_range_fault'),
+  F3: v58(TEST_HMM, 'dmirror_range_fault', 248),
   HF1: v514(HMM, 'hmm_range_fault'),
   HF2: v514(HMM, 'hmm_range_fault'),
-  F5: v58(TEST_HMM, 'dmirror_range_fault'),
-  F6: v58(TEST_HMM, 'dmirror_range_fault'),
-  F7: v58(TEST_HMM, 'dmirror_range_fault'),
-  F8: v58(TEST_HMM, 'dmirror_range_fault'),
-  F9: v58(TEST_HMM, 'dmirror_range_fault'),
+  F5: v58(TEST_HMM, 'dmirror_range_fault', 250, 255),
+  F6: v58(TEST_HMM, 'dmirror_range_fault', 257),
+  F7: v58(TEST_HMM, 'dmirror_range_fault', 258, 262),
+  F8: v58(TEST_HMM, 'dmirror_range_fault', 266),
+  F9: v58(TEST_HMM, 'dmirror_range_fault', 268, 270),
   I1: MMN_V58(MMN, 'mn_itree_inv_start_range', 101, 112),
-  I2a: v58(TEST_HMM, 'dmirror_interval_invalidate'),
-  I2b: v58(TEST_HMM, 'dmirror_interval_invalidate'),
-  I2c: v58(TEST_HMM, 'dmirror_interval_invalidate'),
+  I2a: v58(TEST_HMM, 'dmirror_interval_invalidate', 217, 220),
+  I2b: v58(TEST_HMM, 'dmirror_interval_invalidate', 222, 223),
+  I2c: v58(TEST_HMM, 'dmirror_interval_invalidate', 225, 226),
   I2: MMN_V58(MMN, 'mn_itree_invalidate', 456, 457),
   I4a: MMN_V58(MMN, 'mn_itree_inv_end', 134, 139),
   I4b: MMN_V58(MMN, 'mn_itree_inv_end', 142),
   I4c: MMN_V58(MMN, 'mn_itree_inv_end', 150, 160),
   I4d: MMN_V58(MMN, 'mn_itree_inv_end', 161, 163),
-  Y1: removeFix(MMN, 'mmu_interval_notifier_remove'),
-  Y2: removeFix(MMN, 'mmu_interval_notifier_remove'),
-  Y3: removeFix(MMN, 'mmu_interval_notifier_remove'),
+  Y1: removeFix(MMN, 'mmu_interval_notifier_remove', 1070, 1088),
+  Y2: [removeFix(MMN, 'mmu_interval_notifier_remove', 1096, 1098), removeFix(MMN, 'mmu_interval_seq_released', 1045, 1047)],
+  Y3: removeFix(MMN, 'mmu_interval_notifier_remove', 1101),
   // Another subscriber: amdgpu's userptr lock.
   C1: v52('drivers/gpu/drm/amd/amdgpu/amdgpu_mn.c', 'amdgpu_mn_lock'),
   C4: v52('drivers/gpu/drm/amd/amdgpu/amdgpu_mn.c', 'amdgpu_mn_unlock'),
@@ -65,21 +97,21 @@ export const M2_SOURCES: Readonly<Record<string, StepSource>> = {
   C2: [v52(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit'), v52(`${AMDGPU}/amdgpu_ttm.c`, 'amdgpu_ttm_tt_get_user_pages')],
   C3: v52(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit'),
   // The legacy HMM of v5.2 with nouveau's fault handler.
-  NV1: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
-  NV2: [v53rc1(NOUVEAU, 'nouveau_range_fault'), HMM_V52(HMM, 'hmm_range_register', 940, 950)],
-  NV2w: v52('include/linux/hmm.h', 'hmm_range_wait_until_valid'),
+  NV1: v53rc1(NOUVEAU, 'nouveau_svm_fault', 573, 574),
+  NV2: [v53rc1(NOUVEAU, 'nouveau_svm_fault', 651, 652), v53rc1(HMM_H, 'hmm_vma_fault', 508, 515), HMM_V52(HMM, 'hmm_range_register', 940, 950)],
+  NV2w: [v52(HMM_H, 'hmm_range_wait_until_valid', 210, 219), v53rc1(HMM_H, 'hmm_vma_fault', 517, 525)],
   L2: HMM_V52(HMM, 'hmm_range_fault', 1107, 1110),
   L3: HMM_V52(HMM, 'hmm_range_fault', 1157, 1158),
   L4: HMM_V52(HMM, 'hmm_range_fault', 1161),
-  NV3: [v53rc1(NOUVEAU, 'nouveau_range_fault'), HMM_V52(HMM, 'hmm_range_unregister', 969, 976)],
-  NV4: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
-  NV5: [v53rc1(NOUVEAU, 'nouveau_range_done'), HMM_V52(HMM, 'hmm_range_unregister', 969, 976)],
-  NV6: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
-  NV7: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
-  NV8: v53rc1(NOUVEAU, 'nouveau_svm_fault'),
+  NV3: [v53rc1(HMM_H, 'hmm_vma_fault', 528, 536), HMM_V52(HMM, 'hmm_range_unregister', 969, 976)],
+  NV4: v53rc1(NOUVEAU, 'nouveau_svm_fault', 653, 654),
+  NV5: [v53rc1(NOUVEAU, 'nouveau_svm_fault', 655, 658), v53rc1(HMM_H, 'hmm_vma_range_done', 488, 494), HMM_V52(HMM, 'hmm_range_unregister', 969, 976)],
+  NV6: v53rc1(NOUVEAU, 'nouveau_svm_fault', 660, 667),
+  NV7: v53rc1(NOUVEAU, 'nouveau_svm_fault', 668),
+  NV8: v53rc1(NOUVEAU, 'nouveau_svm_fault', 670),
   IS2: HMM_V52(HMM, 'hmm_invalidate_range_start', 199, 212),
   IS5: HMM_V52(HMM, 'hmm_invalidate_range_start', 214, 219),
-  IS6: [HMM_V52(HMM, 'hmm_invalidate_range_start', 220, 229), v53rc1(NOUVEAU, 'nouveau_svmm_sync_cpu_device_pagetables')],
+  IS6: [HMM_V52(HMM, 'hmm_invalidate_range_start', 220, 229), v53rc1(NOUVEAU, 'nouveau_svmm_sync_cpu_device_pagetables', 261, 276)],
   IS7: HMM_V52(HMM, 'hmm_invalidate_range_start', 230, 233),
   IE2: HMM_V52(HMM, 'hmm_invalidate_range_end', 244, 256),
   // the fix's error unwind: `out: if (ret) notifiers_decrement(hmm)`
@@ -97,5 +129,5 @@ export const M2_SOURCES: Readonly<Record<string, StepSource>> = {
  */
 export const M2_FIXED_UNWIND = {
   IS5: [errorFlowsFix('hmm_invalidate_range_start', HMM), v53(HMM, 'hmm_invalidate_range_start')],
-  IS6: [errorFlowsFix('hmm_invalidate_range_start', HMM), v53(HMM, 'hmm_invalidate_range_start'), v53rc1(NOUVEAU, 'nouveau_svmm_sync_cpu_device_pagetables')],
+  IS6: [errorFlowsFix('hmm_invalidate_range_start', HMM), v53(HMM, 'hmm_invalidate_range_start'), v53rc1(NOUVEAU, 'nouveau_svmm_sync_cpu_device_pagetables', 261, 262)],
 } as const satisfies Readonly<Record<string, StepSource>>;

@@ -20,11 +20,17 @@
  * migrate_vma_collect 378-397, migrate_vma_collect_pmd 106-362 (the split path 224-241, the flush
  * 354-359), migrate_vma_split_folio 64-104, migrate_device_unmap 444-521, migrate_vma_insert_page
  * 654-768, __migrate_device_pages 770-857, __migrate_device_finalize 889-939,
- * migrate_device_pfn_lock 976-990, migrate_device_range 1011-1022; mm/memory.c (do_swap_page,
- * zap_pte_range with CONFIG_PT_RECLAIM, do_anonymous_page), mm/rmap.c try_to_migrate_one,
- * mm/gup.c and mm/huge_memory.c are named, not pinned (the stored tree has no copy of them at
- * 022a12deda53); do_swap_page's v6.1 form is pinned to 16ce101db85d. Abstractions still applied
- * are the `abstractions` ledger below (rendered into models/README.md).
+ * migrate_device_pfn_lock 976-990, migrate_device_range 1011-1022. The other files' steps cite the
+ * lines of the copy each was read in (models/hmm/mainlineSources.ts, ./mainline/sources.ts):
+ * mm/memory.c @0c86b42439b6 (handle_pte_fault, do_swap_page, do_anonymous_page, zap_pte_range with
+ * CONFIG_PT_RECLAIM), mm/huge_memory.c and mm/pt_reclaim.c @e65d9626f9bb, mm/mmu_gather.c and
+ * lib/test_hmm.c (the driver side: nouveau_dmem.c's stored copy predates migrate_to_ram and
+ * eviction); older copies whose code has today's structure: mm/rmap.c try_to_migrate_one
+ * (v5.15-era; its readable device-page entry line is left out), mm/swap.c lru_add_drain_all
+ * (v4.3-era: today's __lru_add_drain_all) and kernel/workqueue.c (v5.0-era). mm/gup.c and
+ * mm/migrate.c migration_entry_wait are named, not pinned (the stored copies are older than the
+ * code the steps follow); do_swap_page's v6.1 form is named at 16ce101db85d. Abstractions still
+ * applied are the `abstractions` ledger below (rendered into models/README.md).
  *
  * Findings (candidate kernel bugs, docs/findings/): `split-window-zap` — the PTL is dropped for the
  * split with a flush pending, so a load after MADV_DONTNEED returned reads stale data;
@@ -116,7 +122,7 @@ type Consts = { config: string };
 export const m3MigrateDevice = defineModel<Consts>({
   name: 'hmm/m3-migrate-device',
   title: 'M3 mainline: migrate_vma_setup/pages/finalize at step granularity — two addresses, split PTL, per-CPU TLBs, a large folio split in collect, LRU isolation failure, MADV_DONTNEED, the device-private fault, the driver\'s eviction, a GUP-fast pin, the (huge) zero page',
-  era: 'current mainline (mm/migrate_device.c, mm/swap.c and kernel/workqueue.c pinned as read; mm/memory.c, mm/rmap.c, mm/gup.c, mm/huge_memory.c by name; do_swap_page\'s v6.1 form pinned to 16ce101db85d)',
+  era: 'current mainline (mm/migrate_device.c, mm/memory.c, lib/test_hmm.c and the other files of models/hmm/mainlineSources.ts pinned as read; mm/gup.c, mm/migrate.c by name; do_swap_page\'s v6.1 form named at 16ce101db85d)',
   source: 'mm/migrate_device.c @022a12deda53 (migrate_vma_collect_pmd, migrate_vma_split_folio, migrate_device_unmap, __migrate_device_pages, __migrate_device_finalize, migrate_device_range); mm/memory.c do_swap_page, zap_pte_range; mm/gup.c gup_fast_pte_range; hmm-domain.md §1.9.2, §1.10, §1.11, §3 M3, §4',
   constants: {
     config: constant.enum(
@@ -163,7 +169,7 @@ export const m3MigrateDevice = defineModel<Consts>({
     },
     'evict-races-fault': {
       doc: 'current mainline in configuration evict-fault: a0 maps the device-private page D0; the user thread\'s load / store faults through do_swap_page (PTL, pte_same, trylock_page, get_page) into migrate_to_ram, whose own migrate_vma_* pass over a0 carries the locked fault page, while the driver evicts D0 (migrate_device_range: folio_get_nontail_page, folio_trylock, try_to_migrate, copy, migrate_device_pages, migrate_device_finalize); whichever locks D0 first migrates it, the other backs off or retries',
-      ref: 'mm/migrate_device.c @022a12deda53 lines 976-1022 (migrate_device_pfn_lock, migrate_device_range), 444-521; mm/memory.c do_swap_page (current mainline, by name)',
+      ref: 'mm/migrate_device.c @022a12deda53 lines 976-1022 (migrate_device_pfn_lock, migrate_device_range), 444-521; mm/memory.c @0c86b42439b6 lines 4340-4360 (do_swap_page)',
       expect: { verdict: 'holds' },
     },
     'fault-v6.1': {
@@ -178,12 +184,12 @@ export const m3MigrateDevice = defineModel<Consts>({
     },
     'zero-page-hole': {
       doc: 'current mainline in configuration zero-page: a0 maps the shared zero page, which collect records as a hole (is_zero_pfn, SELECT_SYSTEM) without clearing it; migrate_vma_insert_page replaces it under the PTL with ptep_clear_flush before set_pte_at of the device-private entry, while the user thread reads a0 through its TLB',
-      ref: 'mm/migrate_device.c @022a12deda53 lines 209-214 (collect), 723-761 (migrate_vma_insert_page: the zero-pfn case and its flush)',
+      ref: 'mm/migrate_device.c @022a12deda53 lines 205-211 (collect), 723-761 (migrate_vma_insert_page: the zero-pfn case and its flush)',
       expect: { verdict: 'holds' },
     },
     'huge-zero-split': {
       doc: 'current mainline in configuration huge-zero: the PMD maps the huge zero page; collect takes the pmd_trans_huge branch, drops the PMD lock and calls split_huge_pmd (pmdp_huge_clear_flush, a PTE table of zero-page PTEs), then walks the new table: two holes, each replaced by migrate_vma_insert_page with its flush',
-      ref: 'mm/migrate_device.c @022a12deda53 lines 124-136; mm/huge_memory.c __split_huge_zero_page_pmd (by name)',
+      ref: 'mm/migrate_device.c @022a12deda53 lines 124-136; mm/huge_memory.c @e65d9626f9bb lines 2838-2858 (__split_huge_zero_page_pmd)',
       expect: { verdict: 'holds' },
     },
     'mutant-collect-skips-tlb-flush': mutantVariant(MD_INV.TLB, 'migrate_vma_collect_pmd never calls flush_tlb_range', 'the fixed code without the flush after the collect loop: the user CPU keeps a writable translation of a0 to S0 after collect returned'),

@@ -1,10 +1,11 @@
 /**
  * Citations of hmm/m3-migration's steps, by step label, one table per build: the pipeline
- * (pipeline/build.ts: mm/migrate_device.c and mm/memory.c by their current mainline names, not
- * pinned: no line numbers were read for this model), the restore loop (restore.ts: HMM v13's mail,
+ * (pipeline/build.ts: current mainline functions, with lines at the commit each file was read at,
+ * ../mainlineSources.ts; the files without a copy read yet by name), the restore loop (restore.ts: HMM v13's mail,
  * or mm/migrate.c of v4.14) and the ABBA micro-model (abba.ts: mm/migrate.c of v4.14).
  */
 import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
+import { mainline } from '../mainlineSources';
 
 const now = kernelSource();
 const MD = 'mm/migrate_device.c';
@@ -19,47 +20,55 @@ const v13 = mailSource('1479493107-982-17-git-send-email-jglisse@redhat.com');
 
 /** pipeline/build.ts: the migration, the CPU threads, MADV_DONTNEED, reclaim, a pin, the eviction. */
 export const PIPELINE_SOURCES: Readonly<Record<string, StepSource>> = {
-  CO2: [now(MD, 'migrate_vma_collect'), now(MD, 'migrate_vma_collect_pmd')],
-  MG5: now(MD, 'migrate_device_unmap'),
-  MGrestore: now(MD, 'migrate_device_unmap'),
-  MGunlock: now(MD, 'migrate_device_unmap'),
-  MG6: now('lib/test_hmm.c', 'dmirror_migrate_alloc_and_copy'),
-  MG7: now(MD, '__migrate_device_pages'),
-  MG8: now(MD, '__migrate_device_finalize'),
-  MG9: now(MD, '__migrate_device_finalize'),
-  MG9d: now(MD, '__migrate_device_finalize'),
-  CO1: now(MMN, 'mmu_interval_read_begin'),
-  COmig: now(MD, 'migrate_vma_collect_pmd'),
-  CF: now(MEM, 'handle_pte_fault'),
-  C0: now(MEM, 'handle_pte_fault'),
+  // range_start and the walk; under the PTL: folio_get, the trylock (else folio_put, skip)
+  CO2: [mainline(MD, 'migrate_vma_collect', 387, 393), mainline(MD, 'migrate_vma_collect_pmd', 159), mainline(MD, 'migrate_vma_collect_pmd', 261, 262), mainline(MD, 'migrate_vma_collect_pmd', 276), mainline(MD, 'migrate_vma_collect_pmd', 344, 346)],
+  MG5: mainline(MD, 'migrate_device_unmap', 468, 500),
+  MGrestore: mainline(MD, 'migrate_device_unmap', 510, 511),
+  MGunlock: mainline(MD, 'migrate_device_unmap', 513, 517),
+  // to device memory dmirror_migrate_alloc_and_copy; back to RAM (the fault's C1/C2 share the label) dmirror_devmem_fault_alloc_and_copy
+  MG6: [mainline(TEST_HMM, 'dmirror_migrate_alloc_and_copy', 667, 690), mainline(TEST_HMM, 'dmirror_devmem_fault_alloc_and_copy', 845, 856)],
+  MG7: mainline(MD, '__migrate_device_pages', 817, 852),
+  MG8: mainline(MD, '__migrate_device_finalize', 917, 928),
+  MG9: mainline(MD, '__migrate_device_finalize', 929, 931),
+  MG9d: mainline(MD, '__migrate_device_finalize', 933, 936),
+  CO1: mainline(MMN, 'mmu_interval_read_begin', 232, 257),
+  COmig: [mainline(MD, 'migrate_vma_collect_pmd', 280, 343), mainline(MD, 'migrate_vma_collect_pmd', 354, 359)],
+  // the fault: the entry again under the PTL, do_pte_missing / do_swap_page / do_wp_page
+  CF: [mainline(MEM, 'handle_pte_fault', 5892, 5896), mainline(MEM, 'handle_pte_fault', 5901, 5913)],
+  // the access itself is the MMU's; the fault path reads the same entry lock-free and dispatches
+  C0: mainline(MEM, 'handle_pte_fault', 5883, 5896),
   Cmwait: now('mm/migrate.c', 'migration_entry_wait'),
-  Cptl: now(MEM, 'do_swap_page'),
-  Cwait: now(MEM, 'do_swap_page'),
-  Cmig: now(MEM, 'do_swap_page'),
-  Cunl: now(MEM, 'do_swap_page'),
-  Cret: now(MEM, 'do_swap_page'),
-  Z1: [now('mm/madvise.c', 'madvise_dontneed_single_vma'), now(MMN, 'mn_itree_invalidate')],
-  Z2: now(MEM, 'zap_pte_range'),
-  Z3: now(MEM, 'zap_pte_range'),
-  Z4: now('mm/swap_state.c', 'free_pages_and_swap_cache'),
-  Z5: now('mm/swap_state.c', 'free_pages_and_swap_cache'),
-  Zend: now(MMN, 'mn_itree_inv_end'),
+  Cptl: mainline(MEM, 'do_swap_page', 4340, 4354),
+  Cwait: mainline(MEM, 'do_swap_page', 4358, 4359),
+  Cmig: mainline(MEM, 'do_swap_page', 4355),
+  Cunl: mainline(MEM, 'do_swap_page', 4356, 4357),
+  Cret: mainline(MEM, 'do_swap_page', 4355),
+  Z1: [now('mm/madvise.c', 'madvise_dontneed_single_vma'), mainline(MMN, 'mn_itree_invalidate', 450, 457)],
+  // PTL, then per entry: present → get_and_clear / clear_full_ptes + tlb_remove_tlb_entries; non-present → clear_not_present_full_ptes
+  Z2: [mainline(MEM, 'zap_pte_range', 1727, 1741), mainline(MEM, 'zap_present_folio_ptes', 1509, 1528), mainline(MEM, 'zap_nonpresent_ptes', 1665)],
+  // the rmap of a present / device-private entry, a swap entry's slot; the PTL dropped
+  Z3: [mainline(MEM, 'zap_present_folio_ptes', 1533, 1535), mainline(MEM, 'zap_nonpresent_ptes', 1610, 1635), mainline(MEM, 'zap_pte_range', 1771)],
+  Z4: [mainline('mm/swap_state.c', 'free_pages_and_swap_cache', 247, 248), mainline('mm/swap_state.c', 'free_swap_cache', 218, 221)],
+  Z5: mainline('mm/swap_state.c', 'free_pages_and_swap_cache', 249),
+  Zend: mainline(MMN, 'mn_itree_inv_end', 134, 142),
   isolate: now(VMSCAN, 'shrink_folio_list'),
-  unmap: now('mm/rmap.c', 'try_to_unmap_one'),
+  // page_vma_mapped_walk (PTL); ptep_clear_flush; the dirty bit to the page; the swap entry; the rmap and the reference
+  unmap: [mainline('mm/rmap.c', 'try_to_unmap_one', 1440), mainline('mm/rmap.c', 'try_to_unmap_one', 1515, 1520), mainline('mm/rmap.c', 'try_to_unmap_one', 1615), mainline('mm/rmap.c', 'try_to_unmap_one', 1640, 1641)],
   pageout: now(VMSCAN, 'pageout'),
   drop: now(VMSCAN, '__remove_mapping'),
   get: now('include/linux/mm.h', 'get_page_unless_zero'),
   put: now('include/linux/mm.h', 'put_page'),
-  lock: now(MD, 'migrate_device_range'),
+  lock: [mainline(MD, 'migrate_device_range', 1016, 1017), mainline(MD, 'migrate_device_pfn_lock', 980, 989)],
   inv: now('mm/rmap.c', 'try_to_migrate'),
-  restore: now(MD, 'migrate_device_finalize'),
-  rput: now(MD, 'migrate_device_finalize'),
-  copy: now(TEST_HMM, 'dmirror_device_evict_chunk'),
-  unlockd: now(MD, 'migrate_device_finalize'),
-  pages: now(MD, 'migrate_device_pages'),
-  final: now(MD, 'migrate_device_finalize'),
-  unlock: now(MD, 'migrate_device_finalize'),
-  memunmap: now('mm/memremap.c', 'memunmap_pages'),
+  // the eviction's restore of a page it could not unmap: migrate_device_range → migrate_device_unmap's restore loop
+  restore: [mainline(MD, 'migrate_device_range', 1019), mainline(MD, 'migrate_device_unmap', 510, 511)],
+  rput: [mainline(MD, 'migrate_device_range', 1019), mainline(MD, 'migrate_device_unmap', 513, 517)],
+  copy: mainline(TEST_HMM, 'dmirror_device_evict_chunk', 1218, 1224),
+  unlockd: [mainline(MD, 'migrate_device_finalize', 954), mainline(MD, '__migrate_device_finalize', 926, 927), mainline(MD, '__migrate_device_finalize', 933, 936)],
+  pages: [mainline(MD, 'migrate_device_pages', 871), mainline(MD, '__migrate_device_pages', 846, 852)],
+  final: [mainline(MD, 'migrate_device_finalize', 954), mainline(MD, '__migrate_device_finalize', 917, 928)],
+  unlock: [mainline(MD, 'migrate_device_finalize', 954), mainline(MD, '__migrate_device_finalize', 929, 931)],
+  memunmap: mainline('mm/memremap.c', 'memunmap_pages', 140, 147),
 };
 
 /**
@@ -69,8 +78,8 @@ export const PIPELINE_SOURCES: Readonly<Record<string, StepSource>> = {
  * (read at 08a7c7772b4d: ⟨dmirror->mutex; dmirror_do_update; unlock⟩ after migrate_vma_pages).
  */
 export const MGDEV_SOURCES = {
-  toDevice: now(TEST_HMM, 'dmirror_migrate_finalize_and_map'),
-  toRam: testHmm58(TEST_HMM, 'dmirror_devmem_fault_finalize_and_map'),
+  toDevice: mainline(TEST_HMM, 'dmirror_migrate_finalize_and_map', 739, 763),
+  toRam: testHmm58(TEST_HMM, 'dmirror_devmem_fault_finalize_and_map', 1025, 1027),
 } as const;
 
 /** restore.ts: `v13` the posted hmm_migrate_* loop (mail), else the merged v4.14 migrate_vma_prepare. */

@@ -1,30 +1,32 @@
 /**
  * Citations of the M4 models' steps, by step label: the tables of the models they combine (M1's
  * 2019 steps, M2's faults and notifiers, M3's pipeline) and the steps of their own (the mm's
- * lifetime, the 2019 invalidate_range_end, the current collect and zap as pinned in their docs).
+ * lifetime, the 2019 invalidate_range_end, the current collect and zap). Current-mainline lines are
+ * cited at the commit each file was read at (../mainlineSources.ts). The lines of v5.2's
+ * mm/mmu_notifier.c (VE1–VE3) are counted as ../m1/sources.ts says.
  */
-import { kernelSource, type StepSource } from '../../../spec/citation';
+import { citationList, kernelSource, type StepSource } from '../../../spec/citation';
 import { HMM_2019_SOURCES, HMM_V52, MMN_V58 } from '../m1/sources';
 import { M2_SOURCES } from '../m2/sources';
 import { PIPELINE_SOURCES } from '../m3/sources';
+import { mainline } from '../mainlineSources';
 
 const MMN = 'mm/mmu_notifier.c';
 const HMM = 'mm/hmm.c';
 const now = kernelSource();
-const pinned = kernelSource('022a12deda53c983755c08e073a3c028a6850a23');
 const v52 = kernelSource('v5.2');
 const v414 = kernelSource('v4.14');
 const NOUVEAU = 'drivers/gpu/drm/nouveau/nouveau_svm.c';
 
-/** The mm's lifetime, by current names (kernel/fork.c, include/linux/sched/mm.h). */
+/** The mm's lifetime, by current names (kernel/fork.c, include/linux/sched/mm.h, with lines at the commits of ../mainlineSources.ts). */
 const lifetime: Readonly<Record<string, StepSource>> = {
-  CX: now('kernel/fork.c', 'mmput'),
+  CX: mainline('kernel/fork.c', 'mmput', 1228, 1229),
   // the driver's close in today's order: nouveau_svmm_fini ⟨svmm->mutex; svmm->vmm = NULL⟩ before the notifier goes
-  DZ: now(NOUVEAU, 'nouveau_svmm_fini'),
-  F0: now('include/linux/sched/mm.h', 'mmget_not_zero'),
-  M0: now('include/linux/sched/mm.h', 'mmget_not_zero'),
-  F10: now('kernel/fork.c', 'mmput'),
-  M10: now('kernel/fork.c', 'mmput'),
+  DZ: mainline(NOUVEAU, 'nouveau_svmm_fini', 307, 309),
+  F0: mainline('include/linux/sched/mm.h', 'mmget_not_zero', 138),
+  M0: mainline('include/linux/sched/mm.h', 'mmget_not_zero', 138),
+  F10: mainline('kernel/fork.c', 'mmput', 1228, 1229),
+  M10: mainline('kernel/fork.c', 'mmput', 1228, 1229),
 };
 
 /** hmm/m4-2019: v5.2's HMM and notifiers, nouveau's fault, v4.14's migrate_vma_collect. */
@@ -40,9 +42,9 @@ export const M4_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   COmig: v414('mm/migrate.c', 'migrate_vma_collect_pmd'),
   L3w: v52('mm/migrate.c', 'migration_entry_wait'),
   CO2: v414('mm/migrate.c', 'migrate_vma_collect'),
-  VE1: v52(MMN, '__mmu_notifier_invalidate_range_end'),
-  VE2: [v52(MMN, '__mmu_notifier_invalidate_range_end'), HMM_V52(HMM, 'hmm_invalidate_range_end', 237)],
-  VE3: v52(MMN, '__mmu_notifier_invalidate_range_end'),
+  VE1: v52(MMN, '__mmu_notifier_invalidate_range_end', 198),
+  VE2: [v52(MMN, '__mmu_notifier_invalidate_range_end', 199), v52(MMN, '__mmu_notifier_invalidate_range_end', 217, 218), HMM_V52(HMM, 'hmm_invalidate_range_end', 237)],
+  VE3: v52(MMN, '__mmu_notifier_invalidate_range_end', 220),
   IE1a: HMM_V52(HMM, 'hmm_invalidate_range_end', 240),
   IE3: [HMM_V52(HMM, 'hmm_invalidate_range_end', 258), HMM_V52(HMM, 'hmm_put', 122)],
   EFR1: HMM_V52(HMM, 'hmm_free', 110),
@@ -55,10 +57,11 @@ export const M4_NOW_SOURCES: Readonly<Record<string, StepSource>> = {
   ...PIPELINE_SOURCES,
   ...M2_SOURCES,
   ...lifetime,
-  X0: now('kernel/fork.c', '__mmput'),
+  X0: [mainline('kernel/fork.c', 'mmput', 1228, 1229), mainline('kernel/fork.c', '__mmput', 1207)],
   'Exit.I1': [MMN_V58(MMN, 'mn_itree_release', 275, 276), MMN_V58(MMN, 'mn_itree_inv_start_range', 101, 112)],
-  Z2: [now('mm/mmap.c', 'exit_mmap'), pinned('mm/memory.c', 'zap_pte_range')],
-  Z3: pinned('mm/memory.c', 'zap_pte_range'),
+  // exit_mmap's unmap_vmas reaches the same zap_pte_range as MADV_DONTNEED (hmm/m3-migration's Z2, Z3)
+  Z2: [now('mm/mmap.c', 'exit_mmap'), ...citationList(PIPELINE_SOURCES.Z2)],
+  Z3: PIPELINE_SOURCES.Z3!,
   XI1: MMN_V58(MMN, 'mn_itree_inv_start_range', 101, 112),
   XI2a: M2_SOURCES.I2a!,
   XI2b: M2_SOURCES.I2b!,
@@ -67,7 +70,8 @@ export const M4_NOW_SOURCES: Readonly<Record<string, StepSource>> = {
   XI4b: M2_SOURCES.I4b!,
   XI4c: M2_SOURCES.I4c!,
   XI4d: M2_SOURCES.I4d!,
-  CO2: pinned('mm/migrate_device.c', 'migrate_vma_collect'),
-  CO5: now('mm/migrate_device.c', 'migrate_vma_setup'),
+  // range_start and the walk; under the PTL: folio_get, the fault folio or the trylock
+  CO2: [mainline('mm/migrate_device.c', 'migrate_vma_collect', 387, 393), mainline('mm/migrate_device.c', 'migrate_vma_collect_pmd', 159), mainline('mm/migrate_device.c', 'migrate_vma_collect_pmd', 261, 262), mainline('mm/migrate_device.c', 'migrate_vma_collect_pmd', 276)],
+  CO5: mainline('mm/migrate_device.c', 'migrate_vma_setup', 633, 634),
   HFw: now('mm/migrate.c', 'migration_entry_wait'),
 };

@@ -1,16 +1,22 @@
 /**
  * Citations of hmm/m6-gup-fast-pfnmap's steps, by thread and label, for a backing and the step
  * forms of a variant: the functions the step docs name (threads.ts header says what was read).
- * GUP-fast and the core mm functions are cited by their current mainline names (not pinned: no
- * line numbers were read); gup_pmd_range at 0005d20b2ff1, as read; the pre-5.13 devmap path at
+ * GUP-fast and the core mm functions are cited by their current mainline names: mm/memory.c with
+ * lines at the commit it was read at (../mainlineSources.ts), the others by name (no current copy
+ * read: the stored mm/gup.c is of v4.x); gup_pmd_range at 0005d20b2ff1, as read; the pre-5.13 devmap path at
  * v5.12; TTM's ttm_bo_vm_insert_huge in the tree just before its removal (0d979509539e^); the
- * RFC by the mail that quotes its hunk.
+ * RFC by the mail that quotes its hunk. The lines of ttm_bo_vm_insert_huge at 0d979509539e^ are
+ * counted in the hunk that removes it in the merged patch as posted (v3, "base-commit:
+ * 519d81956ee2" = v5.15-rc6; ttm_bo_vm.c blob f56be5bc0861 → e5af7f9e94b2, `@@ -171,89 +171,6 @@`).
  */
 import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
+import { mainline } from '../mainlineSources';
 import type { Backing } from './state';
 import type { Forms } from './threads';
 
-const mainline = kernelSource();
+/** Current mainline functions whose file has no copy read yet (../mainlineSources.ts has those with lines). */
+const byName = kernelSource();
+const MEM = 'mm/memory.c';
 const gupRead = kernelSource('0005d20b2ff1');
 const v512 = kernelSource('v5.12');
 const beforeFix = kernelSource('0d979509539e^');
@@ -22,43 +28,50 @@ const TTM_VM = 'drivers/gpu/drm/ttm/ttm_bo_vm.c';
 export function m6Sources(backing: Backing, forms: Forms): Readonly<Record<string, Readonly<Record<string, StepSource>>>> {
   const anon = backing === 'anon-thp';
   const t2: StepSource = anon
-    ? mainline('mm/huge_memory.c', 'do_huge_pmd_anonymous_page')
+    ? byName('mm/huge_memory.c', 'do_huge_pmd_anonymous_page')
     : forms.insert === 'pte'
-      ? [mainline('mm/memory.c', 'vmf_insert_pfn_prot'), mainline('mm/memory.c', '__pte_alloc')]
-      : [beforeFix(TTM_VM, 'ttm_bo_vm_insert_huge'), mainline('mm/huge_memory.c', 'insert_pfn_pmd')];
-  const zap: StepSource = anon ? mainline('mm/huge_memory.c', 'zap_huge_pmd') : [mainline('mm/memory.c', 'unmap_mapping_range'), mainline('mm/memory.c', 'zap_pmd_range'), mainline('mm/memory.c', 'zap_pte_range')];
+      ? [mainline(MEM, 'vmf_insert_pfn_prot', 2519, 2520), mainline(MEM, '__pte_alloc', 446, 450), mainline(MEM, 'pmd_install', 420, 441)]
+      : [beforeFix(TTM_VM, 'ttm_bo_vm_insert_huge', 228, 230), byName('mm/huge_memory.c', 'insert_pfn_pmd')];
+  // unmap_mapping_range → zap_pmd_range (zap_huge_pmd for a huge PMD) → zap_pte_range: the lock, the clear (a PFN mapping: zap_present_ptes without a page), the unlock
+  const zapHuge = byName('mm/huge_memory.c', 'zap_huge_pmd');
+  const zapLock: StepSource = anon ? zapHuge : [mainline(MEM, 'unmap_mapping_range', 3966), mainline(MEM, 'zap_pmd_range', 1810, 1813), mainline(MEM, 'zap_pmd_range', 1833), mainline(MEM, 'zap_pte_range', 1727)];
+  const zapClear: StepSource = anon ? zapHuge : [mainline(MEM, 'zap_pmd_range', 1813), mainline(MEM, 'zap_pte_range', 1741), mainline(MEM, 'zap_present_ptes', 1564, 1568)];
+  const zapUnlock: StepSource = anon ? zapHuge : [mainline(MEM, 'zap_pmd_range', 1813), mainline(MEM, 'zap_pte_range', 1771)];
   const release: StepSource = anon
-    ? mainline('mm/mmu_gather.c', 'tlb_finish_mmu')
+    ? [mainline('mm/mmu_gather.c', 'tlb_finish_mmu', 392), mainline('mm/mmu_gather.c', 'tlb_flush_mmu_free', 291, 293), mainline('mm/mmu_gather.c', 'tlb_batch_pages_flush', 98)]
     : backing === 'system'
       ? beforeFix('drivers/gpu/drm/ttm/ttm_pool.c', 'ttm_pool_free_page')
       : beforeFix('drivers/gpu/drm/ttm/ttm_bo.c', 'ttm_bo_evict');
-  const flush = mainline('arch/x86/mm/tlb.c', 'flush_tlb_mm_range');
+  // flush_tlb_mm_range: the local flush, then flush_tlb_others → smp_call_function_many(…, wait = 1): send the IPIs, wait for them
+  const TLB = 'arch/x86/mm/tlb.c';
+  const flushSend = [mainline(TLB, 'flush_tlb_mm_range', 521, 529), mainline(TLB, 'native_flush_tlb_others', 480, 481)];
+  const flushWait = [mainline(TLB, 'flush_tlb_mm_range', 529), mainline(TLB, 'native_flush_tlb_others', 480, 481)];
   return {
     F: {
       T1: rfc('ttm_bo_vm_insert_huge', TTM_VM),
       T2: t2,
-      T2p: mainline('mm/memory.c', 'insert_pfn'),
+      T2p: [mainline(MEM, 'insert_pfn', 2416, 2420), mainline(MEM, 'insert_pfn', 2444, 2459)],
     },
     G: {
-      G0: mainline(GUP, 'gup_fast'),
+      G0: byName(GUP, 'gup_fast'),
       G1: gupRead(GUP, 'gup_pmd_range'),
-      G1p: mainline(GUP, 'gup_fast_pte_range'),
-      G2: [mainline(GUP, 'gup_fast_pmd_leaf'), mainline(GUP, 'gup_fast_pte_range')],
+      G1p: byName(GUP, 'gup_fast_pte_range'),
+      G2: [byName(GUP, 'gup_fast_pmd_leaf'), byName(GUP, 'gup_fast_pte_range')],
       G2d: v512(GUP, '__gup_device_huge_pmd'),
       G2g: v512(GUP, '__gup_device_huge'),
-      G3: mainline(GUP, 'gup_fast_pmd_leaf'),
-      G3u: mainline(GUP, 'gup_fast_pmd_leaf'),
-      G4: mainline(GUP, 'gup_fast'),
-      G5: mainline(GUP, 'get_user_pages_fast'),
-      G6: mainline(GUP, 'unpin_user_page'),
+      G3: byName(GUP, 'gup_fast_pmd_leaf'),
+      G3u: byName(GUP, 'gup_fast_pmd_leaf'),
+      G4: byName(GUP, 'gup_fast'),
+      G5: byName(GUP, 'get_user_pages_fast'),
+      G6: byName(GUP, 'unpin_user_page'),
     },
-    E: { E1a: zap, E1: zap, E1b: zap, E2a: flush, E2b: flush, E3: release },
-    Env: { P1: mainline('mm/memremap.c', 'memremap_pages') },
+    E: { E1a: zapLock, E1: zapClear, E1b: zapUnlock, E2a: flushSend, E2b: flushWait, E3: release },
+    Env: { P1: mainline('mm/memremap.c', 'memremap_pages', 348, 354) },
     // The populating walker (walker=true): pte_alloc → __pte_alloc → pmd_install; the mutant's W3 is pmd_install without its re-check.
     W: {
-      W1: mainline('include/linux/mm.h', 'pte_alloc'),
-      W2: mainline('mm/memory.c', '__pte_alloc'),
-      W3: [mainline('mm/memory.c', '__pte_alloc'), mainline('mm/memory.c', 'pmd_install')],
+      W1: byName('include/linux/mm.h', 'pte_alloc'),
+      W2: mainline(MEM, '__pte_alloc', 446),
+      W3: [mainline(MEM, '__pte_alloc', 450), mainline(MEM, 'pmd_install', 420, 441)],
     },
   };
 }

@@ -4,14 +4,16 @@
  * helper reports a step that does not.
  */
 import { describe, expect, it } from 'vitest';
-import { stepCitations, uncitedSteps } from '../../../checker/lint/citations';
+import { stepCitations, uncitedSteps, unlinedCitations } from '../../../checker/lint/citations';
 import { instantiate } from '../../../checker/model/instantiate';
 import { citedFunctions } from '../../../checker/report/fidelity';
 import { spec } from '../../../spec/builder';
 import { isMailCitation, kernelSource } from '../../../spec/citation';
 import { defineModel } from '../../../spec/model';
 import { t } from '../../../spec/types';
+import { MAINLINE_COMMITS, mainline } from '../../../models/hmm/mainlineSources';
 import { m3MigrateDevice } from '../../../models/hmm/m3/migrateDevice';
+import { m3Migration } from '../../../models/hmm/m3/migration';
 import { m5HmmPt } from '../../../models/hmm/m5';
 import { m6Models } from '../../../models/hmm/m6';
 import { BACKINGS } from '../../../models/hmm/m6/state';
@@ -44,6 +46,20 @@ describe('citation coverage', () => {
       { fn: 'f', span: { file: 'mm/a.c', fn: 'f', line: 10, endLine: 20, commit: 'c0ffee' } },
       { fn: 'g', span: { file: 'mm/b.c', fn: 'g' } },
     ]);
+  });
+
+  it('names the tree citations without a line (mails and lined ones excluded)', () => {
+    const unlined = unlinedCitations(toy);
+    expect(new Set(unlined.map((u) => `${u.variant} ${u.step}`))).toEqual(new Set(['fixed P.b']));
+    expect(unlined.every((u) => u.citation.file === 'mm/b.c' && u.citation.fn === 'g' && u.citation.line === undefined)).toBe(true);
+  });
+
+  it("cites current-mainline lines at the commit each file's copy was read at", () => {
+    expect(mainline('mm/memory.c', 'do_swap_page', 4340, 4354)).toEqual({ file: 'mm/memory.c', fn: 'do_swap_page', line: 4340, endLine: 4354, commit: MAINLINE_COMMITS['mm/memory.c'] });
+    // hmm/m3-migration cites these files, whose copies were read through, with a line (none by name only)
+    const read = new Set<string>(['mm/migrate_device.c', 'mm/memory.c', 'lib/test_hmm.c', 'mm/mmu_notifier.c', 'mm/memremap.c', 'mm/swap_state.c']);
+    const unlinedRead = stepCitations(m3Migration).filter((c) => !isMailCitation(c) && read.has(c.file) && c.line === undefined);
+    expect(unlinedRead).toEqual([]);
   });
 
   it.each([m3MigrateDevice, m5HmmPt])('every step of $name cites its source', (model) => {

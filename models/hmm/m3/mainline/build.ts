@@ -129,7 +129,7 @@ const finished = (s: any): boolean => ['Mig', 'U', 'Ev', 'G'].every((k) => (s[k]
 /** lru_add_drain_per_cpu, the work function lru_add_drain_all queues on CPU `cpu`. */
 const drainWork = (cpu: string): Step<{ work: string | null }> => ({
   label: 'D1',
-  doc: `mm/swap.c lru_add_drain_per_cpu → lru_add_drain → lru_add_drain_cpu(${cpu}) (by name, as workqueue.ts reads it at eb39d618f9e8): ${cpu}'s batched folios onto their LRU lists`,
+  doc: `mm/swap.c lru_add_drain_per_cpu → lru_add_drain → lru_add_drain_cpu(${cpu}) (as read at eb39d618f9e8): ${cpu}'s batched folios onto their LRU lists`,
   src: DRAIN_SOURCE,
   atomic: 'lru_add_drain_cpu moves the batch under local_lock(cpu_fbatches.lock) and the lruvec lock: nobody observes a half-moved batch (mm/swap.c folio_batch_move_lru)',
   effect: (d) => lruAddDrainOn(d.pages, d.lruBatch, cpu),

@@ -11,14 +11,16 @@ import { preemptEnable } from '../../../../spec/kernel/cpu';
 import { pageLock, pageLocked, pageRelease, pageTrylock, pageUnlock } from '../../../../spec/kernel/page';
 import { folioSplit } from '../../../../spec/kernel/folio';
 import { pteCopy, pteMigration, pteNone, ptePresent } from '../../../../spec/kernel/pte';
-import { cited, kernelSource } from '../../../../spec/citation';
+import { citeAt } from '../../../../spec/citation';
+import { MAINLINE_COMMITS } from '../../mainlineSources';
 import { CPU, flushThen, lockedByCaller, type Forms } from './env';
 import { ADDRS, IDX, MD, NADDR, RANGE, ZERO, cite, fget, folio, fput, isDevice, setPte, putStep, st, type Ctx, type MigL, type Pfn, type Step, type Sys } from './state';
 
-/** mm/huge_memory.c (by name, current mainline: the stored tree has no copy at COMMIT). */
-const HUGE = (fn: string, what: string) => cited(`mm/huge_memory.c ${fn} (by name): ${what}`, kernelSource()('mm/huge_memory.c', fn));
+const hugeCite = citeAt(MAINLINE_COMMITS['mm/huge_memory.c']);
+/** Lines of mm/huge_memory.c at the commit it was read at (`fn` one function per range of `lines`, as in `cite`). */
+const HUGE = (fn: string, lines: number | string, what: string) => hugeCite('mm/huge_memory.c', lines, fn, `mm/huge_memory.c ${fn}: ${what}`);
 /** A step inside split_huge_pmd, called from migrate_vma_collect_pmd line 136. */
-const SPLIT = (fn: string, what: string) => joinCited(cite(MD, 136, 'migrate_vma_collect_pmd', 'split_huge_pmd → '), HUGE(fn, what));
+const SPLIT = (fn: string, lines: number | string, what: string) => joinCited(cite(MD, 136, 'migrate_vma_collect_pmd', 'split_huge_pmd → '), HUGE(fn, lines, what));
 
 const cur = (l: MigL): Pfn => l.src[l.i]!.pfn!;
 /** The walk moves to the next address (`next:` in migrate_vma_collect_pmd). */
@@ -182,19 +184,19 @@ export function collectSteps(f: Forms): Step<MigL>[] {
       },
       (s) => s.ptl.owner === null, // pmd_lock: taken and dropped around one read of the PMD
     ),
-    { ...(CPU.spinLock('Chz2', (s) => s.ptl) as unknown as Step<MigL>), ...joinCited(cite(MD, 136, 'migrate_vma_collect_pmd', 'split_huge_pmd(vma, pmdp, addr)'), '; ', HUGE('__split_huge_pmd', 'ptl = pmd_lock(mm, pmd) (the PMD lock: the model\'s PTL stands for it while the PMD is huge)')) },
-    st<MigL>('Chz3', SPLIT('__split_huge_pmd_locked', 'still pmd_trans_huge → __split_huge_zero_page_pmd: old_pmd = pmdp_huge_clear_flush (cleared, then the range flushed); not huge any more → unlock'), (d, th) => {
+    { ...(CPU.spinLock('Chz2', (s) => s.ptl) as unknown as Step<MigL>), ...joinCited(cite(MD, 136, 'migrate_vma_collect_pmd', 'split_huge_pmd(vma, pmdp, addr)'), '; ', HUGE('__split_huge_pmd', 3102, 'ptl = pmd_lock(mm, pmd) (the PMD lock: the model\'s PTL stands for it while the PMD is huge)')) },
+    st<MigL>('Chz3', SPLIT('split_huge_pmd_locked / __split_huge_pmd_locked / __split_huge_zero_page_pmd', '3087-3089 / 2914-2924 / 2838', 'still pmd_trans_huge → __split_huge_pmd_locked → is_huge_zero_pmd → __split_huge_zero_page_pmd: old_pmd = pmdp_huge_clear_flush (cleared, then the range flushed); not huge any more → unlock'), (d, th) => {
       if (d.pmd !== 'hugezero') return th.goto('Chz6');
       d.pmd = 'none'; // the PTE words keep showing the zero page, but no walk reaches them (walkPte)
     }),
-    ...flushThen<MigL>('Chz4a', 'Chz4b', [...ADDRS], 'Chz5', SPLIT('__split_huge_zero_page_pmd', 'pmdp_huge_clear_flush → flush_pmd_tlb_range (the huge mapping\'s TLB entries)')),
-    st<MigL>('Chz5', SPLIT('__split_huge_zero_page_pmd', 'pgtable_trans_huge_withdraw; a zero-pfn special PTE per address (set_pte_at); pmd_populate'), (d) => {
+    ...flushThen<MigL>('Chz4a', 'Chz4b', [...ADDRS], 'Chz5', SPLIT('__split_huge_zero_page_pmd', 2838, 'pmdp_huge_clear_flush → flush_pmd_tlb_range (the huge mapping\'s TLB entries)')),
+    st<MigL>('Chz5', SPLIT('__split_huge_zero_page_pmd', '2840-2858', 'pgtable_trans_huge_withdraw; a zero-pfn special PTE per address (set_pte_at); pmd_populate'), (d) => {
       d.pte = d.pte.map(() => ptePresent(ZERO, false, false));
       d.pmd = 'table';
     }, undefined, { atomic: 'the deposited PTE table is private until pmd_populate publishes it under the PMD lock: the PTE stores and the PMD store are observed only through the published PMD (smp_wmb before pmd_populate)' }),
     {
       ...(CPU.spinUnlock('Chz6', (s) => s.ptl) as unknown as Step<MigL>),
-      ...joinCited(SPLIT('__split_huge_pmd', 'spin_unlock'), '; then ', cite(MD, '159-160', 'migrate_vma_collect_pmd', 'pte_offset_map_lock')),
+      ...joinCited(SPLIT('__split_huge_pmd', 3104, 'spin_unlock'), '; then ', cite(MD, '159-160', 'migrate_vma_collect_pmd', 'pte_offset_map_lock')),
       effect: (d: Sys, th: Ctx<MigL>) => {
         (CPU.spinUnlock('Chz6', (s) => s.ptl) as unknown as Step<MigL>).effect!(d, th);
         th.goto('Cagain');

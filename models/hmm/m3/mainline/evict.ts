@@ -14,7 +14,7 @@ import { IDX, MD, cite, folio, fput, putStep, st, type MigL, type Step } from '.
 export const EVICTED = 'D0';
 
 export function evictSteps(): Step<MigL>[] {
-  const lockSrc = (what: string, lines: string) => joinCited(cite(MD, '1016-1017', 'migrate_device_range', 'src_pfns[i] = migrate_device_pfn_lock(pfn)'), '; ', cite(MD, lines, 'migrate_device_pfn_lock', what), ' (called by ', { doc: 'nouveau_dmem_evict_chunk', src: [EVICT_SOURCE] }, ')');
+  const lockSrc = (what: string, lines: string) => joinCited(cite(MD, '1016-1017', 'migrate_device_range', 'src_pfns[i] = migrate_device_pfn_lock(pfn)'), '; ', cite(MD, lines, 'migrate_device_pfn_lock', what), ' (called by ', { doc: 'lib/test_hmm.c dmirror_device_evict_chunk, as nouveau_dmem_evict_chunk', src: [EVICT_SOURCE] }, ')');
   return [
     st<MigL>('E0', lockSrc('folio = folio_get_nontail_page(pfn_to_page(pfn)): a reference unless the page is free; none → return 0', '980-982'), (d, th) => {
       const l = th.local;

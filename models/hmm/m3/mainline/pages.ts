@@ -30,7 +30,7 @@ export function pagesSteps(f: Pick<Forms, 'insertSkipsZeroFlush'>): Step<MigL>[]
   return [
     st<MigL>(
       'Palloc',
-      cited('driver alloc_and_copy: to the device (Mig: lib/test_hmm.c dmirror_migrate_alloc_and_copy) for each src entry with MIGRATE a locked device page, filled from the locked, unmapped source (zeroed for a hole); back to RAM (migrate_to_ram: dmirror_devmem_fault_alloc_and_copy; the eviction: nouveau_dmem_evict_chunk) a locked system page for each device page with MIGRATE (holes are skipped), copied from the device; dst[i] = its pfn', ALLOC_SOURCE, ...RAM_ALLOC_SOURCES),
+      cited('driver alloc_and_copy: to the device (Mig: lib/test_hmm.c dmirror_migrate_alloc_and_copy) for each src entry with MIGRATE a locked device page, filled from the locked, unmapped source (zeroed for a hole); back to RAM (migrate_to_ram: dmirror_devmem_fault_alloc_and_copy; the eviction: dmirror_device_evict_chunk, as nouveau_dmem_evict_chunk) a locked system page for each device page with MIGRATE (holes are skipped), copied from the device; dst[i] = its pfn', ALLOC_SOURCE, ...RAM_ALLOC_SOURCES),
       (d, th) => {
         const l = th.local;
         for (let i = 0; i < NADDR; i++) {
@@ -65,7 +65,7 @@ export function pagesSteps(f: Pick<Forms, 'insertSkipsZeroFlush'>): Step<MigL>[]
       ...joinCited(
         cite(MD, '790-814', '__migrate_device_pages', 'no page, MIGRATE: the first hole starts its own notifier range (MIGRATE, owner: the driver skips it); migrate_vma_insert_page'),
         '; ',
-        cite(MD, '722-737', 'migrate_vma_insert_page', '⟨PTL; orig_pte none → device-private entry, folio_add_new_anon_rmap, folio_get, set_pte_at, unlock⟩; a present zero pfn → flush = true (below); anything else → unlock_abort, clear MIGRATE'),
+        cite(MD, '723-738, 747-762, 764-767', 'migrate_vma_insert_page', '⟨PTL; orig_pte none → device-private entry, folio_add_new_anon_rmap, folio_get, set_pte_at, unlock⟩; a present zero pfn → flush = true (below); anything else → unlock_abort, clear MIGRATE'),
       ),
       guard: (s) => s.ptl.owner === null,
       holds: [(s: Sys) => s.ptl],

@@ -1,63 +1,100 @@
 /**
  * Citations of hmm/m3-migrate-device's steps that are not in mm/migrate_device.c (their `doc:`
- * names the function; these give it machine-readable): the user thread's faults and MADV_DONTNEED
- * in mm/memory.c (not pinned: current mainline names), the kworkers (kernel/workqueue.c and
- * mm/swap.c at the commits spec/kernel/workqueue.ts was read at), the driver's allocation.
+ * names the function; these give it machine-readable, with the lines of the statements a step
+ * models at the commit each file was read at, ../../mainlineSources.ts): the user thread's faults
+ * and MADV_DONTNEED (mm/memory.c, mm/mmu_gather.c, mm/pt_reclaim.c), the drain (mm/swap.c: its
+ * stored copy is v4.3-era, where today's __lru_add_drain_all is lru_add_drain_all), the kworkers
+ * (kernel/workqueue.c, v5.0-era, the copy spec/kernel/workqueue.ts was read in), the drivers'
+ * allocate-and-copy, migrate_to_ram and eviction (lib/test_hmm.c: nouveau's do the same, but its
+ * stored copy predates them); mm/huge_memory.c's lines are cited in collect.ts. Still by name:
+ * mm/gup.c and mm/migrate.c's migration_entry_wait (the stored copies are older than the code the
+ * steps follow) and do_swap_page's v6.1 form (no copy at 16ce101db85d).
  */
-import { kernelSource, type StepSource } from '../../../../spec/citation';
+import { kernelSource, type SourceCitation, type StepSource } from '../../../../spec/citation';
+import { mainline } from '../../mainlineSources';
 
-const memory = kernelSource();
 const MEM = 'mm/memory.c';
-const workqueue = kernelSource('1b83d5756a89');
-const swap = kernelSource('eb39d618f9e8');
+const GATHER = 'mm/mmu_gather.c';
+const TEST_HMM = 'lib/test_hmm.c';
+const WQ = 'kernel/workqueue.c';
+const byName = kernelSource();
+
+/** Lines of do_swap_page's device-private branch (mm/memory.c, current form). */
+export const swapFault = (line: number, endLine?: number): SourceCitation => mainline(MEM, 'do_swap_page', line, endLine);
 
 /** The user thread (user.ts), by step label. */
 export const USER_SOURCES: Readonly<Record<string, StepSource>> = {
-  Uop: memory(MEM, 'handle_pte_fault'),
-  Uwait: [memory(MEM, 'do_swap_page'), kernelSource()('mm/migrate.c', 'migration_entry_wait')],
-  Uzero: memory(MEM, 'do_anonymous_page'),
-  Uanon: memory(MEM, 'do_anonymous_page'),
-  Zlock: memory(MEM, 'zap_pte_range'),
-  Zclear: [memory(MEM, 'do_zap_pte_range'), memory(MEM, 'zap_present_ptes'), memory(MEM, 'zap_nonpresent_ptes')],
-  Zrmap: [memory(MEM, 'zap_present_ptes'), memory(MEM, 'zap_nonpresent_ptes')],
-  Zreclaim: [memory(MEM, 'zap_pte_range'), kernelSource()('mm/pt_reclaim.c', 'try_get_and_clear_pmd')],
-  Zunlock: memory(MEM, 'zap_pte_range'),
-  Zfl1: kernelSource()('mm/mmu_gather.c', 'tlb_flush_mmu'),
-  Zfl2: kernelSource()('mm/mmu_gather.c', 'tlb_flush_mmu'),
-  Zfree: kernelSource()('mm/mmu_gather.c', 'tlb_batch_pages_flush'),
+  // the lock-free read of the PTE and the dispatch: do_pte_missing / do_swap_page
+  Uop: mainline(MEM, 'handle_pte_fault', 5883, 5896),
+  Uwait: [swapFault(4323, 4325), byName('mm/migrate.c', 'migration_entry_wait')],
+  // the zero page: ⟨PTL; vmf_pte_changed → unlock⟩ … setpte: set_ptes, unlock
+  Uzero: [mainline(MEM, 'do_anonymous_page', 4868, 4888), mainline(MEM, 'do_anonymous_page', 4944, 4953)],
+  // alloc_anon_folio; ⟨PTL; vmf_pte_changed → release; folio_add_new_anon_rmap, folio_add_lru_vma, set_ptes; unlock⟩
+  Uanon: mainline(MEM, 'do_anonymous_page', 4896, 4957),
+  Zlock: mainline(MEM, 'zap_pte_range', 1727, 1731),
+  // a present entry: clear_full_ptes + tlb_remove_tlb_entries; a migration entry: clear_not_present_full_ptes
+  Zclear: [mainline(MEM, 'do_zap_pte_range', 1678, 1702), mainline(MEM, 'zap_present_ptes', 1595, 1596), mainline(MEM, 'zap_present_folio_ptes', 1521, 1528), mainline(MEM, 'zap_nonpresent_ptes', 1636, 1641), mainline(MEM, 'zap_nonpresent_ptes', 1665)],
+  Zrmap: [mainline(MEM, 'zap_present_folio_ptes', 1533, 1535), mainline(MEM, 'zap_nonpresent_ptes', 1625, 1626)],
+  Zreclaim: [mainline(MEM, 'zap_pte_range', 1760, 1761), mainline('mm/pt_reclaim.c', 'try_get_and_clear_pmd', 18, 23)],
+  Zunlock: mainline(MEM, 'zap_pte_range', 1771),
+  Zfl1: [mainline(GATHER, 'tlb_finish_mmu', 392), mainline(GATHER, 'tlb_flush_mmu', 299)],
+  Zfl2: [mainline(GATHER, 'tlb_finish_mmu', 392), mainline(GATHER, 'tlb_flush_mmu', 299)],
+  // the gathered pages freed after the flush; a device-private page's reference is put in zap_nonpresent_ptes
+  Zfree: [mainline(GATHER, 'tlb_flush_mmu', 300), mainline(GATHER, 'tlb_batch_pages_flush', 89, 104), mainline(MEM, 'zap_nonpresent_ptes', 1627)],
 };
 
 /** The per-CPU kworkers running lru_add_drain_all's items (build.ts), by step label. */
 export const KWORKER_SOURCES: Readonly<Record<string, StepSource>> = {
-  K0: workqueue('kernel/workqueue.c', 'worker_thread'),
-  K9: workqueue('kernel/workqueue.c', 'process_one_work'),
+  // the first item of the pool's worklist; claimed and dequeued, PENDING cleared, pool->lock dropped
+  K0: [mainline(WQ, 'worker_thread', 2287, 2296), mainline(WQ, 'process_one_work', 2083, 2126)],
+  // the function returned: pool->lock again, the worker no longer runs the item
+  K9: mainline(WQ, 'process_one_work', 2181, 2192),
 };
 
-/** The drain work function (build.ts drainWork). */
-export const DRAIN_SOURCE = swap('mm/swap.c', 'lru_add_drain_per_cpu');
+/** The drain work function (build.ts drainWork): lru_add_drain_per_cpu → lru_add_drain. */
+export const DRAIN_SOURCE = mainline('mm/swap.c', 'lru_add_drain_per_cpu', 818, 821);
+/** lru_add_drain_all (today's __lru_add_drain_all): queue the work on each CPU with batched pages; flush each. */
+export const DRAIN_ALL = {
+  queue: mainline('mm/swap.c', 'lru_add_drain_all', 835, 846),
+  flush: mainline('mm/swap.c', 'lru_add_drain_all', 848, 849),
+} as const;
 
-/** The driver's alloc_and_copy (pages.ts Palloc): the test driver's, by name. */
-export const ALLOC_SOURCE = kernelSource()('lib/test_hmm.c', 'dmirror_migrate_alloc_and_copy');
-/** The drivers' allocate-and-copy back to RAM: migrate_to_ram's and the eviction's, by name. */
+/**
+ * try_to_migrate_one (mm/rmap.c, the v5.15-era copy): the walk (PTL), the entry cleared, the
+ * migration entry set, the rmap removed; then the mapping's reference put. Its device-page entry is
+ * always readable there (today it keeps a writable device-private entry's write bit): that line is
+ * not cited.
+ */
+export const TRY_TO_MIGRATE_ONE = {
+  unmap: [mainline('mm/rmap.c', 'try_to_migrate_one', 1744), mainline('mm/rmap.c', 'try_to_migrate_one', 1797, 1798), mainline('mm/rmap.c', 'try_to_migrate_one', 1828), mainline('mm/rmap.c', 'try_to_migrate_one', 1910)],
+  put: mainline('mm/rmap.c', 'try_to_migrate_one', 1911),
+} as const;
+
+/** The driver's alloc_and_copy to device memory (pages.ts Palloc): test_hmm's loop over src[]. */
+export const ALLOC_SOURCE = mainline(TEST_HMM, 'dmirror_migrate_alloc_and_copy', 654, 690);
+/**
+ * The drivers' allocate-and-copy back to RAM: migrate_to_ram's and the eviction's — the test driver's
+ * (nouveau_dmem_evict_chunk does the same, but the stored nouveau_dmem.c is the v5.1-era one, before
+ * migrate_device_range).
+ */
 export const RAM_ALLOC_SOURCES = [
-  kernelSource()('lib/test_hmm.c', 'dmirror_devmem_fault_alloc_and_copy'),
-  kernelSource()('drivers/gpu/drm/nouveau/nouveau_dmem.c', 'nouveau_dmem_evict_chunk'),
+  mainline(TEST_HMM, 'dmirror_devmem_fault_alloc_and_copy', 837, 856),
+  mainline(TEST_HMM, 'dmirror_device_evict_chunk', 1208, 1225),
 ] as const;
 
-/** do_swap_page's device-private branch (mm/memory.c, by name: the stored tree has no copy at COMMIT) and the drivers' migrate_to_ram. */
-export const SWAP_FAULT = memory(MEM, 'do_swap_page');
-export const MIGRATE_TO_RAM = [kernelSource()('lib/test_hmm.c', 'dmirror_devmem_fault'), kernelSource()('drivers/gpu/drm/nouveau/nouveau_dmem.c', 'nouveau_dmem_migrate_to_ram')] as const;
-/** The v6.1 form: 16ce101db85d "mm/memory.c: fix race when faulting a device private page". */
+/** The driver's migrate_to_ram: test_hmm's migrate_vma_setup(fault_page) … migrate_vma_finalize (nouveau_dmem_migrate_to_ram alike). */
+export const MIGRATE_TO_RAM = [mainline(TEST_HMM, 'dmirror_devmem_fault', 1415, 1436)] as const;
+/** The v6.1 form: 16ce101db85d "mm/memory.c: fix race when faulting a device private page" (no copy read: by name). */
 export const SWAP_FAULT_V61 = kernelSource('16ce101db85d')(MEM, 'do_swap_page');
 
 /** GUP-fast (mm/gup.c, by name, current mainline). */
 export const GUP_FAST = {
-  irq: kernelSource()('mm/gup.c', 'gup_fast'),
-  pte: kernelSource()('mm/gup.c', 'gup_fast_pte_range'),
-  grab: kernelSource()('mm/gup.c', 'try_grab_folio_fast'),
-  unpin: kernelSource()('mm/gup.c', 'unpin_user_page'),
-  user: kernelSource()('mm/gup.c', 'pin_user_pages_fast'),
+  irq: byName('mm/gup.c', 'gup_fast'),
+  pte: byName('mm/gup.c', 'gup_fast_pte_range'),
+  grab: byName('mm/gup.c', 'try_grab_folio_fast'),
+  unpin: byName('mm/gup.c', 'unpin_user_page'),
+  user: byName('mm/gup.c', 'pin_user_pages_fast'),
 } as const;
 
-/** The eviction driver (nouveau's, by name). */
-export const EVICT_SOURCE = kernelSource()('drivers/gpu/drm/nouveau/nouveau_dmem.c', 'nouveau_dmem_evict_chunk');
+/** The eviction's call of migrate_device_range: the test driver's (as nouveau_dmem_evict_chunk's). */
+export const EVICT_SOURCE = mainline(TEST_HMM, 'dmirror_device_evict_chunk', 1207);

@@ -6,13 +6,14 @@
  * migrate_vma_check_page, putback on failure, then the restore loop over the entries that lost
  * MIGRATE_PFN_MIGRATE.
  */
-import { cited, joinCited, kernelSource } from '../../../../spec/citation';
+import { cited, joinCited } from '../../../../spec/citation';
 import { cpuOf } from '../../../../spec/kernel/cpu';
 import { folioAddLruOn, folioIsolateLru, lruAddDrainOn, lruCpuNeedsDrain } from '../../../../spec/kernel/folio';
 import { migrateVmaCheckPage, pageGet, pageUnlock, pageUnmapRmap } from '../../../../spec/kernel/page';
 import { pteMigration } from '../../../../spec/kernel/pte';
 import { WQ, lockedByCaller, type Forms } from './env';
 import { removeMigrationPtesStep } from './rmap';
+import { DRAIN_ALL, TRY_TO_MIGRATE_ONE } from './sources';
 import { BINDING, DRAIN_WORK, IDX, LRU_ADD, MD, NADDR, cite, folio, fput, headOf, isDevice, putStep, setPte, st, type Ctx, type MigL, type Pfn, type Step, type Sys } from './state';
 
 /** Why reading another CPU's batch count and queueing the work item is one step. */
@@ -51,8 +52,8 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
       th.goto('Uiso');
     }),
     ...WQ.drainAll('Udrain', DRAIN_WORK, (s: Sys, c) => lruCpuNeedsDrain(s.lruBatch, c)).map((step) => {
-      const c = joinCited(cite(MD, '469-472', 'migrate_device_unmap', 'lru_add_drain_all()'), `; mm/swap.c __lru_add_drain_all (by name, as workqueue.ts reads it at eb39d618f9e8): ${step.doc}`);
-      const src = [...c.src, kernelSource('eb39d618f9e8')('mm/swap.c', '__lru_add_drain_all')];
+      const c = joinCited(cite(MD, '469-472', 'migrate_device_unmap', 'lru_add_drain_all()'), `; mm/swap.c __lru_add_drain_all (lru_add_drain_all in the copy read, eb39d618f9e8): ${step.doc}`);
+      const src = [...c.src, step.label.includes('.q.') ? DRAIN_ALL.queue : DRAIN_ALL.flush];
       return (step.label.includes('.q.') ? { ...step, doc: `${c.doc} if cpu_needs_drain`, src, atomic: NEEDS_DRAIN } : { ...step, doc: c.doc, src }) as unknown as Step<MigL>;
     }),
     st<MigL>('Udrained', cite(MD, 473, 'migrate_device_unmap', 'allow_drain = false'), (_d, th) => {
@@ -76,7 +77,7 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
       ...joinCited(
         cite(MD, 486, 'migrate_device_unmap', 'try_to_migrate(folio, 0)'),
         '; ',
-        cited('mm/rmap.c try_to_migrate_one (by name, current mainline): page_vma_mapped_walk ⟨PTL; the device-private entry → ptep_get_and_clear (non-present: no flush), a (writable) migration entry, set_pte_at, folio_remove_rmap_pte⟩', kernelSource()('mm/rmap.c', 'try_to_migrate_one')),
+        cited('mm/rmap.c try_to_migrate_one: page_vma_mapped_walk ⟨PTL; the device-private entry → ptep_get_and_clear (non-present: no flush), a (writable) migration entry, set_pte_at, folio_remove_rmap_pte⟩ (lines of the v5.15-era copy: ptep_clear_flush, page_remove_rmap; the entry\'s write bit is today\'s — that copy made it readable, so its make_*_migration_entry line is not cited)', ...TRY_TO_MIGRATE_ONE.unmap),
       ),
       guard: (s: Sys) => s.ptl.owner === null,
       holds: [(s: Sys) => s.ptl],
@@ -90,7 +91,7 @@ export function unmapSteps(f: Forms): Step<MigL>[] {
         th.local.hold[IDX[headOf(d, p)]]!++; // ledger: the mapping's reference, dropped by the next step
       },
     } as Step<MigL>,
-    putStep<MigL>('Utm2', joinCited(cite(MD, 486, 'migrate_device_unmap', 'try_to_migrate → '), cited('mm/rmap.c try_to_migrate_one (by name): folio_put — the mapping\'s reference', kernelSource()('mm/rmap.c', 'try_to_migrate_one'))), (d, th) => fput(d, th, cur(th.local))),
+    putStep<MigL>('Utm2', joinCited(cite(MD, 486, 'migrate_device_unmap', 'try_to_migrate → '), cited('mm/rmap.c try_to_migrate_one: folio_put (put_page in the copy read) — the mapping\'s reference', TRY_TO_MIGRATE_ONE.put)), (d, th) => fput(d, th, cur(th.local))),
     st<MigL>(
       'Ucheck',
       cite(MD, '488-489', 'migrate_device_unmap', 'folio_mapped || !migrate_vma_check_page (ref − extra > mapcount; extra = 1 + (page == fault_page), +1 for ZONE_DEVICE) → putback (not ZONE_DEVICE), restore'),

@@ -16,13 +16,13 @@ import { pteCopy, pteNone, ptePresent } from '../../../../spec/kernel/pte';
 import { tlbAccess } from '../../../../spec/kernel/tlb';
 import { cited, joinCited, stepDocFields } from '../../../../spec/citation';
 import { CPU, flushThen, type Forms } from './env';
-import { MIGRATE_TO_RAM, SWAP_FAULT, SWAP_FAULT_V61 } from './sources';
+import { MIGRATE_TO_RAM, SWAP_FAULT_V61, swapFault } from './sources';
 import { ADDRS, BINDING, IDX, V1, ZERO, walkPte, fget, folio, fput, headOf, pteAlloc, read, rmapAdd, setPte, putStep, st, type Pfn, type Step, type Sys, type UserL } from './state';
 
 export type Op = 'r' | 'w' | 'dn';
 
 const MEM = 'mm/memory.c';
-const UNPINNED = '(mm/memory.c not pinned to a commit here: function names as in current mainline)';
+const MEM_READ_AT = '(mm/memory.c @0c86b42439b6)';
 
 /** A load or store of page `pfn`'s data; false when the page was freed (reported as UAF_PAGE). */
 function access(d: Sys, pfn: Pfn, write: boolean): boolean {
@@ -55,30 +55,31 @@ export function resetMigration(l: UserL): void {
  */
 function swapFaultSteps(f: Forms): Step<UserL>[] {
   const form = f.faultForm;
-  const src = form === 'v6.1' ? SWAP_FAULT_V61 : SWAP_FAULT;
-  const fault = (what: string) => cited(`${MEM} do_swap_page (${form === 'current' ? 'current mainline' : form}), is_device_private_entry: ${what} ${form === 'v6.1' ? '(16ce101db85d)' : UNPINNED}`, src);
+  // the current form's lines (the ≤ v6.0 mutant departs from the same statements); v6.1 by name
+  const fault = (what: string, ...lines: [number, number?][]) =>
+    cited(`${MEM} do_swap_page (${form === 'current' ? 'current mainline' : form}), is_device_private_entry: ${what} ${form === 'v6.1' ? '(16ce101db85d)' : MEM_READ_AT}`, ...(form === 'v6.1' ? [SWAP_FAULT_V61] : lines.map(([l, e]) => swapFault(l, e))));
   const page = (l: UserL): Pfn => l.orig!;
   const lock = CPU.spinLock('Udl', (s) => s.ptl) as unknown as Step<UserL>;
-  const unlockTo = (label: string, to: string, what: string): Step<UserL> => {
+  const unlockTo = (label: string, to: string, what: string, ...lines: [number, number?][]): Step<UserL> => {
     const u = CPU.spinUnlock(label, (s) => s.ptl) as unknown as Step<UserL>;
-    return { ...u, ...stepDocFields(fault(what)), effect: (d, th) => { u.effect!(d, th); th.goto(to); } };
+    return { ...u, ...stepDocFields(fault(what, ...lines)), effect: (d, th) => { u.effect!(d, th); th.goto(to); } };
   };
   return [
-    { ...lock, ...stepDocFields(fault('vmf->pte = pte_offset_map_lock')) },
-    st<UserL>('Uds', fault('if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) goto unlock (the fault returns and is retried)'), (d, th) => {
+    { ...lock, ...stepDocFields(fault('vmf->pte = pte_offset_map_lock', [4340, 4342])) },
+    st<UserL>('Uds', fault('if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) goto unlock (the fault returns and is retried)', [4343, 4346]), (d, th) => {
       const e = d.pte[0]!;
       if (e.kind !== 'devpriv' || e.pfn !== th.local.orig) return th.goto('Udr');
       th.goto(form === 'current' ? 'Udt' : 'Udg');
     }),
-    st<UserL>('Udt', fault('if (trylock_page(vmf->page)) … else pte_unmap_unlock (retry)'), (d, th) => {
+    st<UserL>('Udt', fault('if (trylock_page(vmf->page)) … else pte_unmap_unlock (retry)', [4352], [4358, 4359]), (d, th) => {
       if (!pageTrylock(folio(d, page(th.local)), th.id)) th.goto('Udr');
     }),
-    st<UserL>('Udg', fault('get_page(vmf->page): "a page reference while we know the page can\'t be freed"'), (d, th) => fget(d, th, page(th.local))),
-    unlockTo('Udu', 'Udp3', 'pte_unmap_unlock(vmf->pte, vmf->ptl)'),
-    unlockTo('Udr', 'Uop', 'pte_unmap_unlock; return (the access is retried)'),
+    st<UserL>('Udg', fault('get_page(vmf->page): "a page reference while we know the page can\'t be freed"', [4348, 4353]), (d, th) => fget(d, th, page(th.local))),
+    unlockTo('Udu', 'Udp3', 'pte_unmap_unlock(vmf->pte, vmf->ptl)', [4354]),
+    unlockTo('Udr', 'Uop', 'pte_unmap_unlock; return (the access is retried)', [4359], [4711, 4713]),
     st<UserL>(
       'Udp3',
-      joinCited(fault(form === 'v6.0' ? 'vmf->page->pgmap->ops->migrate_to_ram(vmf), straight from orig_pte (no PTL, no reference)' : 'pgmap = page_pgmap(vmf->page); pgmap->ops->migrate_to_ram(vmf)'), '; ', cited('the driver\'s migrate_to_ram: migrate_vma_setup(start = vmf->address, one page, MIGRATE_VMA_SELECT_DEVICE_PRIVATE, fault_page = vmf->page), alloc_and_copy, migrate_vma_pages, migrate_vma_finalize', ...MIGRATE_TO_RAM)),
+      joinCited(fault(form === 'v6.0' ? 'vmf->page->pgmap->ops->migrate_to_ram(vmf), straight from orig_pte (no PTL, no reference)' : 'vmf->page->pgmap->ops->migrate_to_ram(vmf) (today through page_pgmap(vmf->page))', [4355]), '; ', cited('the driver\'s migrate_to_ram: migrate_vma_setup(start = vmf->address, one page, MIGRATE_VMA_SELECT_DEVICE_PRIVATE, fault_page = vmf->page), alloc_and_copy, migrate_vma_pages, migrate_vma_finalize', ...MIGRATE_TO_RAM)),
       (d, th) => {
         const l = th.local;
         if (!touch(d, d.pages[IDX[page(l)]]!, 'UAF_PAGE')) return th.goto('done'); // page_pgmap of a freed device page
@@ -87,10 +88,10 @@ function swapFaultSteps(f: Forms): Step<UserL>[] {
         th.goto('Cpmd');
       },
     ),
-    st<UserL>('Udp4', fault('unlock_page(vmf->page) (current form only)'), (d, th) => {
+    st<UserL>('Udp4', fault('unlock_page(vmf->page) (current form only)', [4356]), (d, th) => {
       if (form === 'current') pageUnlock(d, folio(d, page(th.local)));
     }),
-    putStep<UserL>('Udp5', fault('put_page(vmf->page) (not in the ≤ v6.0 form); return: the access is retried'), (d, th) => {
+    putStep<UserL>('Udp5', fault('put_page(vmf->page) (not in the ≤ v6.0 form); return: the access is retried', [4357], [4369]), (d, th) => {
       const l = th.local;
       if (form !== 'v6.0') fput(d, th, page(l));
       resetMigration(l);
@@ -110,7 +111,7 @@ export function userSteps(ops: readonly Op[], zapTable: boolean, f: Forms): Step
   return [
     st<UserL>(
       'Uop',
-      `the next operation: a load / store of a0 through the TLB of c1 (hit, or a page walk filling it, or a fault), or madvise(MADV_DONTNEED) ${UNPINNED}`,
+      `the next operation: a load / store of a0 through the TLB of c1 (hit, or a page walk filling it, or a fault), or madvise(MADV_DONTNEED) ${MEM_READ_AT}`,
       (d, th) => {
         const l = th.local;
         const op = ops[l.op]!;
@@ -142,7 +143,7 @@ export function userSteps(ops: readonly Op[], zapTable: boolean, f: Forms): Step
     ),
     st<UserL>(
       'Uwait',
-      `${MEM} do_swap_page → migration_entry_wait: sleep until the folio is unlocked, then retry the access ${UNPINNED}`,
+      `${MEM} do_swap_page → migration_entry_wait: sleep until the folio is unlocked, then retry the access ${MEM_READ_AT}`,
       (_d, th) => {
         th.local.wait = null;
         th.goto('Uop');
@@ -151,7 +152,7 @@ export function userSteps(ops: readonly Op[], zapTable: boolean, f: Forms): Step
     ),
     {
       label: 'Uzero',
-      doc: `${MEM} do_anonymous_page (read fault): ⟨PTL; pte_none still → the zero page, the load reads zeros; else back off and retry⟩ ${UNPINNED}`,
+      doc: `${MEM} do_anonymous_page (read fault): ⟨PTL; pte_none still → the zero page, the load reads zeros; else back off and retry⟩ ${MEM_READ_AT}`,
       guard: (s) => s.ptl.owner === null,
       holds: [(s) => s.ptl],
       atomic: 'the pte_none re-check and the zero-page PTE are one critical section under the PTL; outside the zero-page configurations the zero page is not mapped (a later access faults again and reads zeros again, and collect treats a zero-pfn PTE as a hole as it does pte_none)',
@@ -165,7 +166,7 @@ export function userSteps(ops: readonly Op[], zapTable: boolean, f: Forms): Step
     },
     {
       label: 'Uanon',
-      doc: `${MEM} do_anonymous_page: a zeroed page Z0; ⟨PTL; pte_none → set_pte_at(writable, dirty), rmap; else free it⟩; retry the access ${UNPINNED}`,
+      doc: `${MEM} do_anonymous_page: a zeroed page Z0; ⟨PTL; pte_none → set_pte_at(writable, dirty), rmap; else free it⟩; retry the access ${MEM_READ_AT}`,
       guard: (s) => s.ptl.owner === null,
       holds: [(s) => s.ptl],
       atomic: 'the new page is private to the faulting thread until set_pte_at publishes it under the PTL',
@@ -184,8 +185,8 @@ export function userSteps(ops: readonly Op[], zapTable: boolean, f: Forms): Step
       },
     },
     // ---- MADV_DONTNEED: madvise_dontneed_single_vma → zap_pte_range over a0 (or the whole table) ----
-    { ...(CPU.spinLock('Zlock', (s) => s.ptl) as unknown as Step<UserL>), doc: `${MEM} zap_pte_range: pte_offset_map_lock; flush_tlb_batched_pending (no deferred flush in this model: tlb_flush_batched stays false) ${UNPINNED}` },
-    st<UserL>('Zclear', `${MEM} do_zap_pte_range at the next address: zap_present_ptes (ptep_get_and_clear_full, tlb_remove_tlb_entry: the page gathered) / zap_nonpresent_ptes (a migration entry: cleared, no reference, nothing gathered) ${UNPINNED}`, (d, th) => {
+    { ...(CPU.spinLock('Zlock', (s) => s.ptl) as unknown as Step<UserL>), doc: `${MEM} zap_pte_range: pte_offset_map_lock; flush_tlb_batched_pending (no deferred flush in this model: tlb_flush_batched stays false) ${MEM_READ_AT}` },
+    st<UserL>('Zclear', `${MEM} do_zap_pte_range at the next address: zap_present_ptes (ptep_get_and_clear_full, tlb_remove_tlb_entry: the page gathered) / zap_nonpresent_ptes (a migration entry: cleared, no reference, nothing gathered) ${MEM_READ_AT}`, (d, th) => {
       const l = th.local;
       if (l.zi >= zapped.length) return th.goto('Zreclaim');
       const i = zapped[l.zi]!;
@@ -198,7 +199,7 @@ export function userSteps(ops: readonly Op[], zapTable: boolean, f: Forms): Step
       setPte(d, i, pteNone());
       if (i === 0) d.lastWrite = 0;
     }),
-    st<UserL>('Zrmap', `${MEM} zap_present_ptes / zap_nonpresent_ptes (device-private): folio_remove_rmap_pte ${UNPINNED}`, (d, th) => {
+    st<UserL>('Zrmap', `${MEM} zap_present_ptes / zap_nonpresent_ptes (device-private): folio_remove_rmap_pte ${MEM_READ_AT}`, (d, th) => {
       const l = th.local;
       const e = l.zapped[zapped[l.zi]!]!;
       l.zi++;
@@ -211,17 +212,17 @@ export function userSteps(ops: readonly Op[], zapTable: boolean, f: Forms): Step
     }),
     st<UserL>(
       'Zreclaim',
-      `${MEM} zap_pte_range, CONFIG_PT_RECLAIM (madvise sets reclaim_pt; the zap covers the whole PMD): every PTE none → try_get_and_clear_pmd: pmd_clear, the table freed after the flush ${UNPINNED}`,
+      `${MEM} zap_pte_range, CONFIG_PT_RECLAIM (madvise sets reclaim_pt; the zap covers the whole PMD): every PTE none → try_get_and_clear_pmd: pmd_clear, the table freed after the flush ${MEM_READ_AT}`,
       (d) => {
         if (!zapTable || d.pmd === 'none' || !d.pte.every((e) => e.kind === 'none')) return;
         d.pmd = 'none';
       },
     ),
-    { ...(CPU.spinUnlock('Zunlock', (s) => s.ptl) as unknown as Step<UserL>), doc: `${MEM} zap_pte_range: pte_unmap_unlock ${UNPINNED}` },
-    ...flushThen<UserL>('Zfl1', 'Zfl2', zapped.map((i) => ADDRS[i]!), 'Zfree', `${MEM} tlb_finish_mmu → tlb_flush_mmu: flush_tlb_range only if a present entry was gathered ${UNPINNED}`, (_s, l) =>
+    { ...(CPU.spinUnlock('Zunlock', (s) => s.ptl) as unknown as Step<UserL>), doc: `${MEM} zap_pte_range: pte_unmap_unlock ${MEM_READ_AT}` },
+    ...flushThen<UserL>('Zfl1', 'Zfl2', zapped.map((i) => ADDRS[i]!), 'Zfree', `${MEM} tlb_finish_mmu → tlb_flush_mmu: flush_tlb_range only if a present entry was gathered ${MEM_READ_AT}`, (_s, l) =>
       l.zapped.some((e) => e.kind === 'present'),
     ),
-    putStep<UserL>('Zfree', `${MEM} tlb_finish_mmu → tlb_batch_pages_flush: each gathered page is put after the flush (a device-private page: folio_put in zap_nonpresent_ptes) ${UNPINNED}`, (d, th) => {
+    putStep<UserL>('Zfree', `${MEM} tlb_finish_mmu → tlb_batch_pages_flush: each gathered page is put after the flush (a device-private page: folio_put in zap_nonpresent_ptes) ${MEM_READ_AT}`, (d, th) => {
       const l = th.local;
       const i = l.zapped.findIndex((e) => (e.kind === 'present' || e.kind === 'devpriv') && e.pfn !== null && e.pfn !== ZERO);
       if (i >= 0) {

@@ -54,12 +54,13 @@ describe('hmm/m3-migrate-device registration', () => {
   it('cites do_swap_page (current and v6.1), GUP-fast and the eviction in the new threads', () => {
     const names = (sp: ReturnType<typeof spec>, kind: string) => sp.actions.filter((a) => a.name.startsWith(`${kind}.`));
     const fns = (sp: ReturnType<typeof spec>, name: string) => sp.actions.find((a) => a.name === name)!.src!.map((c) => `${c.file}:${c.fn}${'line' in c ? `:${c.line}` : ''}${'commit' in c ? `@${c.commit}` : ''}`);
-    expect(fns(spec('evict-races-fault'), 'U.Udt')).toEqual(['mm/memory.c:do_swap_page']);
+    // trylock_page, and its else branch's unlock (the lines of the current form, at the commit read)
+    expect(fns(spec('evict-races-fault'), 'U.Udt')).toEqual(['mm/memory.c:do_swap_page:4352@0c86b42439b6c11d758b3392a21117934fef00c1', 'mm/memory.c:do_swap_page:4358@0c86b42439b6c11d758b3392a21117934fef00c1']);
     expect(fns(spec('fault-v6.1'), 'U.Udg')).toEqual(['mm/memory.c:do_swap_page@16ce101db85d']);
     expect(fns(spec('evict-races-fault'), 'Ev.E1')).toEqual([
       'mm/migrate_device.c:migrate_device_range:1016@022a12deda53c983755c08e073a3c028a6850a23',
       'mm/migrate_device.c:migrate_device_pfn_lock:984@022a12deda53c983755c08e073a3c028a6850a23',
-      'drivers/gpu/drm/nouveau/nouveau_dmem.c:nouveau_dmem_evict_chunk',
+      'lib/test_hmm.c:dmirror_device_evict_chunk:1207@ead971eec0eb1f83fdf6546052a157ada401823f',
     ]);
     for (const a of [...names(spec('evict-races-fault'), 'Ev'), ...names(spec('gup-pin-races-collect'), 'G')]) expect(a.src?.length, a.name).toBeGreaterThan(0);
   });

@@ -1,0 +1,43 @@
+/**
+ * The current-mainline kernel files the HMM models cite by today's function names, each pinned to
+ * the torvalds/linux commit whose copy its cited lines were read in. The stored copies of the tree
+ * are of different dates, so each file has its own commit (mm/migrate_device.c the one
+ * hmm/m3-migrate-device follows); a step's citation names the lines of the statements it models
+ * there, and the viewer links that line. A current-mainline file not listed here has no copy read
+ * yet: cite it by name, `kernelSource()`. (mm/memory.c: the copy torvalds/linux lists first is of
+ * 2012; 0c86b42439b6's is current, with the device-private and pt_reclaim paths.)
+ */
+import { kernelSource, type SourceCitation } from '../../spec/citation';
+
+/** File → the commit of the copy that was read (torvalds/linux). */
+export const MAINLINE_COMMITS = {
+  'mm/migrate_device.c': '022a12deda53c983755c08e073a3c028a6850a23',
+  'lib/test_hmm.c': 'ead971eec0eb1f83fdf6546052a157ada401823f',
+  'kernel/fork.c': 'b501d4dc83aa3940189b68045cadc8b3eac73988',
+  'include/linux/sched/mm.h': 'e65d9626f9bbc1b9f94aa1d1a1fa2450578ec0b8',
+  'mm/mmu_notifier.c': 'c2818c9a08760578e57acf5640371d75f2cd2819',
+  'mm/memory.c': '0c86b42439b6c11d758b3392a21117934fef00c1',
+  'drivers/gpu/drm/nouveau/nouveau_svm.c': '130377304ed09e54ff35a8974372498aad7059f3',
+  'mm/memremap.c': '8bb5e7f4dcd9b9ef22a3ea25c9066a8a968f12dd',
+  // v4.14-era: flush_tlb_others → native_flush_tlb_others → smp_call_function_many(…, wait = 1), the form the steps name
+  'arch/x86/mm/tlb.c': 'a501686b2923ce6f2ff2b1d0d50682c6411baf72',
+  'mm/mmu_gather.c': 'a940daa52167e9db8ecce82213813b735a9d9f23',
+  // a v3.3-era copy (page, not folio, API); the loop the steps follow is today's: free_swap_cache per page, then release the references
+  'mm/swap_state.c': '0c929238ca4baefe47f4034732db4c154f2329c6',
+  // v5.15-era (page API: set_page_dirty, page_remove_rmap, put_page for today's folio_* calls)
+  'mm/rmap.c': '8cdf3792526ab681e1f4a0c202e779400b2b8177',
+  'mm/pt_reclaim.c': 'e65d9626f9bbc1b9f94aa1d1a1fa2450578ec0b8',
+  'mm/huge_memory.c': 'e65d9626f9bbc1b9f94aa1d1a1fa2450578ec0b8',
+  // v4.3-era (pagevecs): lru_add_drain_all — today's __lru_add_drain_all — queues lru_add_drain_per_cpu on each CPU with pages, then flush_work on each
+  'mm/swap.c': 'eb39d618f9e80f81cfc5788cf1b252d141c2f0c3',
+  // v5.0-era: worker_thread takes the first item of the pool's worklist; process_one_work clears PENDING under pool->lock, runs it, relocks
+  'kernel/workqueue.c': '1b83d5756a89bd2824d6aad672782957bfa1e9a2',
+} as const;
+
+/** A current-mainline file whose copy was read. */
+export type MainlineFile = keyof typeof MAINLINE_COMMITS;
+
+/** Lines `line`–`endLine` of function `fn` in a current-mainline file, at the commit they were read at. */
+export function mainline(file: MainlineFile, fn: string, line: number, endLine?: number): SourceCitation {
+  return kernelSource(MAINLINE_COMMITS[file])(file, fn, line, endLine);
+}
