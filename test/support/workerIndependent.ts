@@ -1,5 +1,19 @@
-/** What must not depend on the number of parallel BFS workers, for the parallel*.test.ts files. */
+/** For the parallel*.test.ts files: pools of workers, and what must not depend on their number. */
+import { afterAll, beforeAll } from 'vitest';
 import type { CheckOutcome } from '../../checker/check';
+import { ParallelPool } from '../../checker/engine/parallel';
+
+/** Pools of `sizes` workers, opened before the enclosing describe block's tests and closed after. */
+export function parallelPools(sizes: readonly number[]): Map<number, ParallelPool> {
+  const pools = new Map<number, ParallelPool>();
+  beforeAll(() => {
+    for (const n of sizes) pools.set(n, new ParallelPool(n));
+  });
+  afterAll(async () => {
+    for (const p of pools.values()) await p.close();
+  });
+  return pools;
+}
 
 /** Verdict, violated property and trace length; the counts only of a complete search. */
 export function workerIndependent(out: CheckOutcome) {

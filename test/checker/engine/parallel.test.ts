@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkSpec, type CheckOutcome } from '../../../checker/check';
-import { ParallelPool } from '../../../checker/engine/parallel';
 import { instantiate } from '../../../checker/model/instantiate';
 import { registry } from '../../../models';
-import { workerIndependent } from '../../support/workerIndependent';
+import { parallelPools, workerIndependent } from '../../support/workerIndependent';
 
 // The HMM models' variants: parallelHmm.test.ts.
 const cases = registry.filter((m) => !m.name.startsWith('hmm/')).flatMap((m) => Object.keys(m.variants).map((v) => ({ model: m, variant: v })));
@@ -15,13 +14,7 @@ const extra: { model: string; constants: Record<string, number> }[] = [
 
 // Safety only here; the temporal properties on several workers: parallelLiveness*.test.ts.
 describe('parallel BFS (--workers) on the reference models: the same verdicts, shortest-trace lengths and counts for 1, 2 and 4 workers', () => {
-  const pools = new Map<number, ParallelPool>();
-  beforeAll(() => {
-    for (const n of [2, 4]) pools.set(n, new ParallelPool(n));
-  });
-  afterAll(async () => {
-    for (const p of pools.values()) await p.close();
-  });
+  const pools = parallelPools([2, 4]);
 
   it.each(cases.map((c) => [`${c.model.name} ${c.variant}`, c] as const))('%s', async (_name, { model, variant }) => {
     const spec = instantiate(model, variant).spec;

@@ -3,23 +3,16 @@
  * a complete search) the counts of one worker, with 2 workers; with 4 on the fixed variants (4
  * threads on this 2-core machine interleave the most, and the bug variants add nothing to that).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../checker/check';
-import { ParallelPool } from '../../../checker/engine/parallel';
 import { instantiate } from '../../../checker/model/instantiate';
 import { registry } from '../../../models';
-import { workerIndependent } from '../../support/workerIndependent';
+import { parallelPools, workerIndependent } from '../../support/workerIndependent';
 
 const cases = registry.filter((m) => m.name.startsWith('hmm/')).flatMap((m) => Object.keys(m.variants).map((v) => ({ model: m, variant: v })));
 
 describe('parallel BFS (--workers) on the HMM models: the verdicts, shortest-trace lengths and counts of one worker', () => {
-  const pools = new Map<number, ParallelPool>();
-  beforeAll(() => {
-    for (const n of [2, 4]) pools.set(n, new ParallelPool(n));
-  });
-  afterAll(async () => {
-    for (const p of pools.values()) await p.close();
-  });
+  const pools = parallelPools([2, 4]);
 
   it.each(cases.map((c) => [`${c.model.name} ${c.variant}`, c] as const))('%s', async (_name, { model, variant }) => {
     const one = workerIndependent(checkSpec(instantiate(model, variant).spec, { liveness: false }));
