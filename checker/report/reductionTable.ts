@@ -6,6 +6,7 @@
  * counterexample must replay on the unreduced model; a row says whether both held.
  */
 import { registry } from '../../models';
+import type { ModelDef } from '../../spec/model';
 import { checkSpec, type CheckOutcome } from '../check';
 import { CompiledSpec, type Reductions } from '../engine/compiled';
 import { instantiate, type Instance } from '../model/instantiate';
@@ -40,32 +41,30 @@ function agrees(inst: Instance, plain: CheckOutcome, reduced: CheckOutcome): boo
 }
 
 export function runReductionRows(filter: (model: string) => boolean): ReductionRow[] {
-  const rows: ReductionRow[] = [];
-  for (const model of registry) {
-    if (!filter(model.name)) continue;
-    for (const variant of Object.keys(model.variants)) {
-      const inst = instantiate(model, variant);
-      // Invariants and deadlock only: --por checks neither temporal nor action properties.
-      const spec = { ...inst.spec, actionProperties: [] };
-      const run = (reductions: Reductions) => checkSpec(spec, { liveness: false, reductions });
-      const plain = run({});
-      const cell = (reductions: Reductions): ReductionCell => {
-        const r = run(reductions);
-        return { distinct: r.result.stats.distinct, agrees: agrees(inst, plain, r) };
-      };
-      const symmetric = symDomainsOf(inst.spec.schema).some((d) => d.values.length > 1);
-      rows.push({
-        model: model.name,
-        variant,
-        verdict: verdictSummary(plain.result.verdict),
-        distinct: plain.result.stats.distinct,
-        symmetry: symmetric ? cell({ symmetry: true }) : undefined,
-        por: cell({ por: true }),
-        both: symmetric ? cell({ symmetry: true, por: true }) : undefined,
-      });
-    }
-  }
-  return rows;
+  return registry.filter((m) => filter(m.name)).flatMap((m) => Object.keys(m.variants).map((v) => reductionRow(m, v)));
+}
+
+/** One row: `variant` of `model` unreduced, with symmetry (where a domain is symmetric), with POR, and both. */
+export function reductionRow(model: ModelDef<any>, variant: string): ReductionRow {
+  const inst = instantiate(model, variant);
+  // Invariants and deadlock only: --por checks neither temporal nor action properties.
+  const spec = { ...inst.spec, actionProperties: [] };
+  const run = (reductions: Reductions) => checkSpec(spec, { liveness: false, reductions });
+  const plain = run({});
+  const cell = (reductions: Reductions): ReductionCell => {
+    const r = run(reductions);
+    return { distinct: r.result.stats.distinct, agrees: agrees(inst, plain, r) };
+  };
+  const symmetric = symDomainsOf(inst.spec.schema).some((d) => d.values.length > 1);
+  return {
+    model: model.name,
+    variant,
+    verdict: verdictSummary(plain.result.verdict),
+    distinct: plain.result.stats.distinct,
+    symmetry: symmetric ? cell({ symmetry: true }) : undefined,
+    por: cell({ por: true }),
+    both: symmetric ? cell({ symmetry: true, por: true }) : undefined,
+  };
 }
 
 /** The table's cells, as models/README.md has them (and its test compares). */
