@@ -8,10 +8,8 @@ export default defineConfig({
     // speed on a 2-core machine). Files are processes, so a test that forks the CLI or worker threads
     // never shares an event loop with another file.
     pool: 'forks',
-    // A fork runs its files in one module graph: the models and the engine are loaded and
-    // JIT-compiled once per fork, not once per file (the suite took ~30% longer isolated). Tests
-    // restore what they change (process.env, spies), so files do not see each other.
-    isolate: false,
+    // Each file in a fresh module graph (vitest's default). isolate: false was faster but lost forks
+    // ("Terminating worker thread", orphaned forks) whenever more than 2 ran, so it is not used.
     maxWorkers: Math.max(1, availableParallelism()),
     minWorkers: 1,
     // Generous limits so that a loaded machine yields slow tests, not a red run.
