@@ -174,8 +174,7 @@ export class Partition {
       try {
         for (; off < end && !verdict; off += width) {
           current = records[off + REC_INDEX]!;
-          for (let w = 0; w < words; w++) parent[w] = records[off + REC_WORDS + w]!;
-          verdict = ex.expand(cs.drafts ? undefined : cs.codec.decode(parent, 0), current, records[off + REC_DEPTH]!, frontier, parent);
+          verdict = ex.expandRecord(records, off, frontier, parent);
         }
       } catch (e) {
         if (!(e instanceof ModelError)) throw e;

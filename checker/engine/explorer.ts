@@ -121,6 +121,16 @@ export class Explorer {
   }
 
   /**
+   * Expands the frontier record at `off` of `records` (index, depth, packed words). Its words are
+   * copied into `parent` first: a DFS push may overwrite the record, and the drafts read the parent
+   * there; the object path gets it decoded.
+   */
+  expandRecord(records: Uint32Array, off: number, frontier: Frontier, parent: Uint32Array): Verdict | undefined {
+    for (let w = 0; w < parent.length; w++) parent[w] = records[off + REC_WORDS + w]!;
+    return this.expand(this.cs.drafts ? undefined : this.cs.codec.decode(parent, 0), records[off + REC_INDEX]!, records[off + REC_DEPTH]!, frontier, parent);
+  }
+
+  /**
    * Expands state `s` (stored at `index`, at `depth`): every successor is counted, checked, and
    * if new stored and pushed. Returns a verdict when a property fails.
    */

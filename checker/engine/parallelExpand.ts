@@ -9,7 +9,7 @@
 import type { StatePred } from '../../spec/temporal';
 import { SliceRecording } from '../liveness/edgeRecorder';
 import { FlatFrontier } from '../store/flatFrontier';
-import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
+import { REC_INDEX, REC_WORDS } from '../store/frontier';
 import type { SharedSeenSet } from '../store/sharedSeenSet';
 import type { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
@@ -43,8 +43,7 @@ export function expandSlice(ctx: SliceContext, records: Uint32Array): LevelResul
   try {
     for (; off < records.length && !verdict && !shared.wantsGrowth; off += width) {
       current = records[off + REC_INDEX]!;
-      for (let w = 0; w < words; w++) parent[w] = records[off + REC_WORDS + w]!;
-      verdict = ex.expand(spec.drafts ? undefined : spec.codec.decode(parent, 0), current, records[off + REC_DEPTH]!, next, parent);
+      verdict = ex.expandRecord(records, off, next, parent);
     }
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;

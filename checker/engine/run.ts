@@ -2,7 +2,7 @@
  * The loop shared by the exhaustive strategies: pop a packed record, decode, expand, until the
  * frontier is empty, a verdict is reached, or a bound or interrupt stops the run.
  */
-import { REC_DEPTH, REC_INDEX, REC_WORDS } from '../store/frontier';
+import { REC_DEPTH, REC_INDEX } from '../store/frontier';
 import type { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
 import { Explorer, type ExploreOptions, type Frontier } from './explorer';
@@ -94,7 +94,7 @@ function* exploreSteps(ex: Explorer, opts: ExploreOptions, strategy: 'bfs' | 'df
   // Short slices keep a step timeout exact to within SLICE_MS plus 16 expansions.
   const pollMask = opts.stepTimeoutMs === undefined ? 255 : 15;
   const warnings: string[] = ex.graph ? livenessCaveats(cs) : [];
-  // The popped record may be overwritten by pushes (DFS), so the parent is copied out first.
+  // expandRecord copies each popped record here first (a DFS push may overwrite it).
   const parent = new Uint32Array(cs.codec.words);
   const start = performance.now();
   const progressMs = opts.progressMs ?? 1000;
@@ -137,15 +137,12 @@ function* exploreSteps(ex: Explorer, opts: ExploreOptions, strategy: 'bfs' | 'df
         }
         levelDepth = depth;
       }
-      for (let w = 0; w < parent.length; w++) parent[w] = buf[off + REC_WORDS + w]!;
-      // On drafts the explorer reads the packed parent; the object path needs it decoded.
-      const s = cs.drafts ? undefined : cs.codec.decode(parent, 0);
       current = index;
       if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
         pruned = true;
         continue;
       }
-      verdict = ex.expand(s, index, depth, frontier, parent);
+      verdict = ex.expandRecord(buf, off, frontier, parent);
       if (verdict) break;
       if (opts.maxStates !== undefined && ex.stats.distinct >= opts.maxStates && frontier.length > 0) {
         verdict = { kind: 'incomplete', reason: 'max-states' };
