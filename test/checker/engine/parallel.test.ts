@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSpec, type CheckOutcome } from '../../../checker/check';
 import { instantiate } from '../../../checker/model/instantiate';
 import { registry } from '../../../models';
-import { parallelPools, workerIndependent } from '../../support/workerIndependent';
+import { parallelPools, workerIndependent } from './parallelSummary';
 
 // The HMM models' variants: parallelHmm.test.ts.
 const cases = registry.filter((m) => !m.name.startsWith('hmm/')).flatMap((m) => Object.keys(m.variants).map((v) => ({ model: m, variant: v })));

@@ -9,8 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../checker/check';
 import { instantiate } from '../../../checker/model/instantiate';
 import { registry } from '../../../models';
-import { parallelPools, workerIndependent } from '../../support/workerIndependent';
-import { LARGE } from './parallelSummary';
+import { LARGE, parallelPools, workerIndependent } from './parallelSummary';
 
 const cases = registry
   .filter((m) => m.name.startsWith('hmm/'))

@@ -1,30 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../checker/check';
-import { ParallelPool } from '../../../checker/engine/parallel';
+import type { ParallelPool } from '../../../checker/engine/parallel';
 import { instantiate } from '../../../checker/model/instantiate';
 import { itfOf } from '../../../checker/trace/itfOf';
 import { replayTrace } from '../../../checker/trace/replay';
 import { registry } from '../../../models';
-import { expectSameAsOneWorker, LARGE, summary, temporalHmmModels } from './parallelSummary';
+import { expectSameAsOneWorker, LARGE, parallelPools, summary, temporalHmmModels } from './parallelSummary';
 
 describe('parallel BFS with temporal properties: the graph, verdict and lasso of one worker', () => {
-  let pool: ParallelPool;
-  beforeAll(() => {
-    pool = new ParallelPool(2);
-  });
-  afterAll(async () => {
-    await pool.close();
-  });
+  const pools = parallelPools([2]);
+  const pool = (): ParallelPool => pools.get(2)!;
 
   it.each(temporalHmmModels.filter((m) => !LARGE.includes(m.name)).map((m) => [m.name] as const))('%s fixed', async (name) => {
-    await expectSameAsOneWorker(pool, name);
+    await expectSameAsOneWorker(pool(), name);
   });
 
   it('finds the same lasso as one worker for a liveness bug, and it replays', async () => {
     const model = registry.find((m) => m.name === 'hmm/m2-device-fault')!;
     const inst = instantiate(model, 'write-fault-ro-vma-loop');
     const one = checkSpec(inst.spec);
-    const two = await pool.run({ model: model.name, variant: inst.variant, constants: {} }, { localBelow: 0 });
+    const two = await pool().run({ model: model.name, variant: inst.variant, constants: {} }, { localBelow: 0 });
     expect(two.result.verdict.kind).toBe('liveness');
     expect(summary(two)).toEqual(summary(one));
     expect(two.trace!.loop).toBeDefined();
@@ -37,7 +32,7 @@ describe('parallel BFS with temporal properties: the graph, verdict and lasso of
     const inst = instantiate(model, 'write-fault-ro-vma-loop');
     const one = checkSpec(inst.spec);
     // Growth rounds hand a worker the rest of two slices: its expanded states are no longer one run.
-    const two = await pool.run({ model: model.name, variant: inst.variant, constants: {} }, { seenCapacity: 1024, localBelow: 0 });
+    const two = await pool().run({ model: model.name, variant: inst.variant, constants: {} }, { seenCapacity: 1024, localBelow: 0 });
     expect(one.result.stats.distinct).toBeGreaterThan(4 * 1024);
     expect(summary(two)).toEqual(summary(one));
   });
@@ -47,12 +42,12 @@ describe('parallel BFS with temporal properties: the graph, verdict and lasso of
     const inst = instantiate(model, 'write-fault-ro-vma-loop');
     const one = checkSpec(inst.spec);
     // Below 300 records on the coordinator: the levels of this model are on both sides of it.
-    const mixed = await pool.run({ model: model.name, variant: inst.variant, constants: {} }, { localBelow: 300 });
+    const mixed = await pool().run({ model: model.name, variant: inst.variant, constants: {} }, { localBelow: 300 });
     expect(summary(mixed)).toEqual(summary(one));
   });
 
   it('leaves the temporal properties out when the job says so: no graph', async () => {
-    const two = await pool.run({ model: 'hmm/m2-device-fault', variant: 'write-fault-ro-vma-loop', constants: {}, liveness: false });
+    const two = await pool().run({ model: 'hmm/m2-device-fault', variant: 'write-fault-ro-vma-loop', constants: {}, liveness: false });
     expect(two.result.verdict.kind).toBe('holds');
     expect(two.result.stats.edges).toBe(0);
   });

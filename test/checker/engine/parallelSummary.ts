@@ -1,7 +1,10 @@
-/** What a check with temporal properties reports that must not depend on the number of workers (parallelLiveness*.test.ts). */
-import { expect } from 'vitest';
+/**
+ * For the parallel*.test.ts files: pools of workers, and what must not depend on their number —
+ * for a safety check (workerIndependent) and for a check with temporal properties (summary).
+ */
+import { afterAll, beforeAll, expect } from 'vitest';
 import { checkSpec, type CheckOutcome } from '../../../checker/check';
-import type { ParallelPool } from '../../../checker/engine/parallel';
+import { ParallelPool } from '../../../checker/engine/parallel';
 import { instantiate } from '../../../checker/model/instantiate';
 import { registry } from '../../../models';
 
@@ -36,4 +39,25 @@ export async function expectSameAsOneWorker(pool: ParallelPool, name: string): P
   expect(summary(many)).toEqual(summary(one));
   if (one.result.verdict.kind === 'holds') expect(many.result.stats.edges).toBeGreaterThan(0);
   return many;
+}
+
+/** Pools of `sizes` workers, opened before the enclosing describe block's tests and closed after. */
+export function parallelPools(sizes: readonly number[]): Map<number, ParallelPool> {
+  const pools = new Map<number, ParallelPool>();
+  beforeAll(() => {
+    for (const n of sizes) pools.set(n, new ParallelPool(n));
+  });
+  afterAll(async () => {
+    for (const p of pools.values()) await p.close();
+  });
+  return pools;
+}
+
+/** Verdict, violated property and trace length; the counts only of a complete search. */
+export function workerIndependent(out: CheckOutcome) {
+  const v = out.result.verdict;
+  const base = { verdict: v.kind, property: 'property' in v ? v.property : undefined, steps: out.trace ? out.trace.steps.length - 1 : undefined };
+  // A search that stops at a violation stops at the first violating successor (one worker), or
+  // each worker at its own first one (several): only complete searches have comparable counts.
+  return v.kind === 'holds' ? { ...base, distinct: out.result.stats.distinct, generated: out.result.stats.generated, depth: out.result.stats.depth } : base;
 }
