@@ -197,6 +197,20 @@ export class SpecBuilder<S, V = S> {
       const userGuard = step.guard as ((s: any, th: ThreadView<any>) => boolean) | undefined;
       const userEffect = step.effect as ((d: any, th: ThreadCtx<any, string>) => void) | undefined;
       const views = ids.map((id, self) => ({ self, id, local: undefined as any }));
+      // One effect context per thread instance, reused by every call (the hot path allocates
+      // nothing): `choose` and `goto` act on the call under way, set in `effect` below.
+      let choices: ChoiceCtx | undefined;
+      let target: string = next;
+      const ctxs = ids.map((id, self): ThreadCtx<any, string> => ({
+        self,
+        id,
+        local: undefined as any,
+        choose: (o) => choices!.choose(o),
+        goto: (l: string) => {
+          if (l !== DONE && !labels.includes(l)) throw new Error(`${kind}.${label}: goto unknown label ${l}`);
+          target = l;
+        },
+      }));
       this.actions.push({
         name: `${kind}.${label}`,
         params: [['self', selfDomain]],
@@ -217,21 +231,14 @@ export class SpecBuilder<S, V = S> {
         },
         effect: (d, p, ctx) => {
           const self = p.self as number;
-          const rec = d[kind][self];
-          let target = next;
+          target = next;
           // The step's return value is passed on: the checker reports a value as a model error.
           let returned: unknown;
           if (userEffect) {
-            returned = userEffect(d, {
-              self,
-              id: ids[self]!,
-              local: rec,
-              choose: (o) => ctx.choose(o),
-              goto: (l) => {
-                if (l !== DONE && !labels.includes(l)) throw new Error(`${kind}.${label}: goto unknown label ${l}`);
-                target = l;
-              },
-            });
+            const th = ctxs[self]! as { local: unknown } & ThreadCtx<any, string>;
+            th.local = d[kind][self];
+            choices = ctx;
+            returned = userEffect(d, th);
           }
           d[kind][self].pc = target;
           return returned as void;

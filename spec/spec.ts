@@ -39,7 +39,11 @@ export interface ActionSpec {
   readonly name: string;
   /** Parameter domains, in order: the instances are their cartesian product. */
   readonly params: readonly (readonly [string, readonly Key[]])[];
-  /** Set for actions compiled from a thread step (then `params` is `self` over instances). */
+  /**
+   * Set for actions compiled from a thread step (then `params` is `self` over instances). The
+   * checker then takes the action as disabled, without calling `guard`, while `s[kind][self].pc` is
+   * not `label` (the builder's guards test that first).
+   */
   readonly thread?: { readonly kind: string; readonly label: string; readonly ids: readonly string[] };
   readonly guard: (s: any, p: Params) => boolean;
   /** Mutates the draft `d` of the current state into a successor. */

@@ -94,6 +94,15 @@ export class CompiledSpec {
   readonly por: PartialOrder | undefined;
   /** Index of the first instance of each thread kind's steps, for the all-done test. */
   private readonly threadKinds: readonly string[];
+  /**
+   * The pc prefilter: a thread step's instance is enabled only when its thread's pc is at its label
+   * (the builder's guard tests that first), so each thread's pc is read once per expanded state
+   * (`loadPcs`) instead of once per step. Per instance: the slot of its thread in `pcs`, or -1.
+   */
+  private readonly pcSlot: Int32Array;
+  private readonly pcLabel: readonly (string | undefined)[];
+  private readonly pcThreads: readonly (readonly [kind: string, self: number])[];
+  private readonly pcs: unknown[];
 
   constructor(
     readonly spec: Spec,
@@ -129,6 +138,18 @@ export class CompiledSpec {
     });
     this.instances = instances;
     this.threadKinds = spec.threads.map((t) => t.kind);
+    const slots = new Map<string, number>();
+    const pcThreads: (readonly [string, number])[] = [];
+    this.pcSlot = Int32Array.from(instances, ({ action, params }) => {
+      if (!action.thread) return -1;
+      const self = params.self as number;
+      const key = `${action.thread.kind}#${self}`;
+      if (!slots.has(key)) slots.set(key, pcThreads.push([action.thread.kind, self]) - 1);
+      return slots.get(key)!;
+    });
+    this.pcLabel = instances.map((i) => i.action.thread?.label);
+    this.pcThreads = pcThreads;
+    this.pcs = new Array(pcThreads.length);
     if (reductions.por) {
       if (reductions.view) throw new UsageError('--por and --view cannot be combined');
       const props = spec.actionProperties.map((p) => p.name);
@@ -147,6 +168,18 @@ export class CompiledSpec {
   }
 
   /** Whether instance `inst` is enabled in `s` (a guard that throws is a model error). */
+  /** Reads every thread's pc in `s` (the state about to be expanded) for `maybeEnabled`. */
+  loadPcs(s: any): void {
+    const threads = this.pcThreads;
+    for (let j = 0; j < threads.length; j++) this.pcs[j] = s[threads[j]![0]][threads[j]![1]].pc;
+  }
+
+  /** False when the instance is a thread step whose thread's pc (per `loadPcs`) is elsewhere. */
+  maybeEnabled(inst: ActionInstance): boolean {
+    const j = this.pcSlot[inst.id]!;
+    return j < 0 || this.pcs[j] === this.pcLabel[inst.id];
+  }
+
   enabled(inst: ActionInstance, s: any): boolean {
     try {
       return inst.action.guard(s, inst.params);

@@ -178,6 +178,7 @@ export class Explorer {
     this.xVerdict = undefined;
     this.xAmple = ample;
     this.xAllNew = true;
+    cs.loadPcs(cs.parentView);
     for (let k = ample >= 0 ? -1 : 0; k < instances.length; k++) {
       const i = k < 0 ? ample : k;
       if (k === 0 && ample >= 0) {
@@ -188,7 +189,7 @@ export class Explorer {
       } else if (k >= 0 && i === ample) continue;
       const inst = instances[i]!;
       hb[HB_ACTION] = i;
-      if (k >= 0 && !cs.enabledPacked(inst)) continue;
+      if (k >= 0 && !(cs.maybeEnabled(inst) && cs.enabledPacked(inst))) continue;
       this.xInst = inst;
       this.xCov = this.coverage[inst.actionIndex]!;
       cs.successorsPacked(inst, this.packedSink);
@@ -338,6 +339,7 @@ export class Explorer {
     // graph avoids a fully expanded state).
     const ample = cs.por ? cs.por.ample(s) : -1;
     let allNew = true;
+    cs.loadPcs(s);
     for (let k = ample >= 0 ? -1 : 0; k < instances.length; k++) {
       const i = k < 0 ? ample : k;
       if (k === 0 && ample >= 0) {
@@ -349,7 +351,7 @@ export class Explorer {
       const inst = instances[i]!;
       hb[HB_ACTION] = i;
       // The ample instance was found enabled when it was chosen.
-      if (k >= 0 && !cs.enabled(inst, s)) continue;
+      if (k >= 0 && !(cs.maybeEnabled(inst) && cs.enabled(inst, s))) continue;
       const cov = this.coverage[inst.actionIndex]!;
       cs.successorsOfPacked(inst, s, words, 0, (t, ordinal) => {
         if (verdict) return;

@@ -27,6 +27,21 @@ describe('explorer counting (TLC semantics)', () => {
     expect(result.stats).toMatchObject({ distinct: 4, generated: 5, depth: 3 });
   });
 
+  it("calls a thread step's guard only where its thread's pc is at the step, on either effects path", () => {
+    const built = spec({ x: t.int(0, 3) })
+      .init(() => ({ x: 0 }))
+      .thread('T', { instances: 1, steps: ['A', 'B', 'C'].map((label) => ({ label, effect: (d: { x: number }) => void (d.x += 1) })) })
+      .build();
+    for (const effects of ['fast', 'immer'] as const) {
+      let calls = 0;
+      const counted = { ...built, actions: built.actions.map((a) => ({ ...a, guard: (s: any, p: any) => (calls++, a.guard(s, p)) })) };
+      const { result } = checkSpec(counted, { effects });
+      expect(result.stats).toMatchObject({ distinct: 4, generated: 4 });
+      // One call per state with the pc at a step (3), not one per step in every state (12).
+      expect(calls, effects).toBe(3);
+    }
+  });
+
   it('reports deadlock when threads are blocked, with a trace to the stuck state', () => {
     const s = spec({ lock: t.optional(t.enum('P', 'Q')) })
       .init(() => ({ lock: null }))
