@@ -170,7 +170,7 @@ export class Explorer {
     const instances = cs.instances;
     if (cs.canon && this.stats.expanded < SYMMETRY_SAMPLE) checkSymmetric(cs, cs.parentState(), index, this.stats.expanded);
     this.stats.expanded++;
-    const ample = cs.por ? cs.por.ample(cs.parentState()) : -1;
+    const ample = cs.por?.active ? cs.por.ample(cs.parentState()) : -1;
     this.xIndex = index;
     this.xDepth = depth;
     this.xFrontier = frontier;
@@ -337,7 +337,7 @@ export class Explorer {
     // Partial-order reduction: first the ample instance alone (k = -1); the full expansion follows
     // unless it had successors and all were new (the cycle proviso: then no cycle of the reduced
     // graph avoids a fully expanded state).
-    const ample = cs.por ? cs.por.ample(s) : -1;
+    const ample = cs.por?.active ? cs.por.ample(s) : -1;
     let allNew = true;
     cs.loadPcs(s);
     for (let k = ample >= 0 ? -1 : 0; k < instances.length; k++) {

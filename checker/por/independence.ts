@@ -154,6 +154,11 @@ export class PartialOrder {
     };
   }
 
+  /** Whether some state can have an ample set: with no safe transition `ample` is always -1. */
+  get active(): boolean {
+    return this.summary.safe > 0;
+  }
+
   /** An instance whose successors alone may stand for all of `s`'s, or -1 (expand fully). */
   ample(s: any): number {
     const { threads, okAt } = this;
