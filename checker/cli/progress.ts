@@ -179,17 +179,21 @@ export interface RunBanner {
   readonly constants: Readonly<Record<string, ConstValue>>;
   readonly strategy: 'bfs' | 'dfs';
   readonly workers: number;
+  /** Partitions of a search on the cluster (then `workers` is not this process's to say). */
+  readonly partitions?: number;
   readonly properties: CheckedProperties;
 }
 
 /**
  * The banner `check` prints before it starts: `hmmcheck 0.1.0: reference/twophase variant fixed
- * (RM=7), bfs, 2 workers`, then which properties it checks (and which not, and why).
+ * (RM=7), bfs, 2 workers` (or `…, bfs, 2 partitions on the cluster`), then which properties it
+ * checks (and which not, and why).
  */
 export function bannerLines(b: RunBanner): string[] {
   const consts = Object.entries(b.constants).map(([k, x]) => `${k}=${x}`).join(' ');
+  const where = b.partitions !== undefined ? `${b.partitions} partitions on the cluster` : `${b.workers} worker${b.workers === 1 ? '' : 's'}`;
   return [
-    `hmmcheck ${VERSION}: ${b.model} variant ${b.variant}${consts ? ` (${consts})` : ''}, ${b.strategy}, ${b.workers} worker${b.workers === 1 ? '' : 's'}`,
+    `hmmcheck ${VERSION}: ${b.model} variant ${b.variant}${consts ? ` (${consts})` : ''}, ${b.strategy}, ${where}`,
     checkedPropertiesLine(b.properties),
   ];
 }

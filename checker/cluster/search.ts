@@ -43,8 +43,13 @@ export function clusterLines(c: ClusterSummary, distinct: number, partitions: nu
   ];
 }
 
+/** The number of partitions a cluster search makes (--partitions, 2 by default). */
+export function partitionCount(flags: Pick<ClusterFlags, 'partitions'>): number {
+  return flags.partitions ?? 2;
+}
+
 export async function clusterSearch(plan: SearchPlan, flags: ClusterFlags): Promise<SearchResult & { clusterLines?: string[] }> {
-  const partitions = flags.partitions ?? 2;
+  const partitions = partitionCount(flags);
   const compiled = new CompiledSpec(plan.inst.spec, plan.effects, { ...plan.reductions, por: false });
   const shown = progress((p: ClusterProgress) => {
     const s = p.stats;

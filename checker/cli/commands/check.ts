@@ -169,7 +169,8 @@ export async function checkCommand(args: CheckArgs, print: (s: string) => void):
   const workers = args.cluster !== undefined ? 1 : chooseWorkers(args);
   // Said before the run, so nobody reads "every property holds" of properties it does not check.
   const properties = checkedProperties(inst.spec, { strategy, por: args.por, deadlock: args.deadlock, cluster: args.cluster !== undefined });
-  if (!args.json) for (const l of bannerLines({ model: model.name, variant: inst.variant, constants: inst.constants, strategy, workers, properties })) print(l);
+  const partitions = cluster ? cluster.partitionCount(args) : undefined;
+  if (!args.json) for (const l of bannerLines({ model: model.name, variant: inst.variant, constants: inst.constants, strategy, workers, ...(partitions !== undefined ? { partitions } : {}), properties })) print(l);
   const plan: SearchPlan = {
     model: args.model,
     inst,

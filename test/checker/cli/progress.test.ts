@@ -99,6 +99,9 @@ describe('the banner', () => {
       `hmmcheck ${VERSION}: reference/twophase variant fixed (RM=7), bfs, 2 workers`,
       'Checking invariants TPTypeOK, TCConsistent; deadlock.',
     ]);
+    expect(bannerLines({ model: 'reference/twophase', variant: 'fixed', constants: {}, strategy: 'bfs', workers: 1, partitions: 4, properties })[0]).toBe(
+      `hmmcheck ${VERSION}: reference/twophase variant fixed, bfs, 4 partitions on the cluster`,
+    );
   });
 
   it('is printed before the run starts (stdout), progress goes to stderr', () => {

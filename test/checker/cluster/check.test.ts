@@ -22,6 +22,7 @@ describe('hmmcheck check --cluster', () => {
     it('n-peterson N=5 on 2 partitions: 628,868 distinct / 3,144,341 generated, as one process', async () => {
       const r = await runCliAsync(['check', 'reference/n-peterson', '--const', 'N=5', '--cluster', cluster().url, '--partitions', '2', '--no-coverage']);
       expect(r.code).toBe(0);
+      expect(r.stdout.split('\n')[0]).toMatch(/reference\/n-peterson variant fixed \(N=5\), bfs, 2 partitions on the cluster$/);
       expect(r.stdout).toContain('3,144,341 states generated, 628,868 distinct states found, depth 74 (bfs).');
       const share = /Cluster: 2 partitions on 2 worker\(s\); distinct states per worker: \S+ \(partitions 0\) ([\d,]+); \S+ \(partitions 1\) ([\d,]+)\./.exec(r.stdout);
       expect(share).not.toBeNull();
