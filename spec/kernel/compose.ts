@@ -35,30 +35,51 @@ export function inline<S, L>(steps: readonly StepDef<S, L, string>[], opts: Inli
   const target = (l: string): string => (l === DONE ? opts.exit : rename(l));
   return steps.map((step, i): StepDef<S, L, string> => {
     const last = i === steps.length - 1;
-    const effect = step.effect;
+    const effect = step.effect && redirectGotos(step.effect, target);
     if (!effect && !last) return { ...step, label: rename(step.label) };
     return {
       ...step,
       label: rename(step.label),
       effect: (d, th) => {
-        let moved = false;
-        if (effect) {
-          const sub: ThreadCtx<L, string> = {
-            self: th.self,
-            id: th.id,
-            local: th.local,
-            choose: (o) => th.choose(o),
-            goto: (l) => {
-              moved = true;
-              th.goto(target(l));
-            },
-          };
-          effect(d, sub);
-        }
+        const moved = effect ? effect(d, th) : false;
         if (last && !moved) th.goto(opts.exit);
       },
     };
   });
+}
+
+/**
+ * `effect` run with a thread context whose gotos go to `to(label, locals)` instead of `label`; the
+ * result says whether it called goto. The context is made once per wrapped step and reused by every
+ * call (effects run one at a time, and the hot path allocates nothing).
+ *
+ * @example
+ * // a step whose gotos are deferred to where its locals say
+ * const run = redirectGotos(step.effect!, (label, local) => (local.retry ? 'R1' : label));
+ * const wrapped = { ...step, effect: (d, th) => void run(d, th) };
+ */
+export function redirectGotos<S, L>(effect: (d: S, th: ThreadCtx<L, string>) => void, to: (label: string, local: L) => string): (d: S, th: ThreadCtx<L, string>) => boolean {
+  let outer: ThreadCtx<L, string> | undefined;
+  let moved = false;
+  const sub: { -readonly [K in keyof ThreadCtx<L, string>]: ThreadCtx<L, string>[K] } = {
+    self: 0,
+    id: '',
+    local: undefined as L,
+    choose: (o) => outer!.choose(o),
+    goto: (l) => {
+      moved = true;
+      outer!.goto(to(l, outer!.local));
+    },
+  };
+  return (d, th) => {
+    outer = th;
+    moved = false;
+    sub.self = th.self;
+    sub.id = th.id;
+    sub.local = th.local;
+    effect(d, sub);
+    return moved;
+  };
 }
 
 /** `step` with `pre` run first, in the same atomic step (pre must not goto). */

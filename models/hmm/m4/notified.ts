@@ -3,27 +3,16 @@
  * kernel does (hmm-domain.md §4): invalidate_range_start (I1, the driver's callback I2a–I2c), the
  * change under its own label, invalidate_range_end (I4a–I4d) — instead of one step doing all three.
  */
-import type { StepDef, ThreadCtx } from '../../../spec/builder';
+import type { StepDef } from '../../../spec/builder';
+import { redirectGotos } from '../../../spec/kernel/compose';
 import { DONE } from '../../../spec/spec';
 import { invalidationSteps, type IntervalState, type InvLocals } from '../m2/interval';
 
 /** `step` with every goto its effect makes sent to `to(label, locals)` instead. */
 export function retarget<S, L>(step: StepDef<S, L, string>, to: (label: string, local: L) => string): StepDef<S, L, string> {
-  const effect = step.effect;
-  if (!effect) return step;
-  return {
-    ...step,
-    effect: (d, th) => {
-      const sub: ThreadCtx<L, string> = {
-        self: th.self,
-        id: th.id,
-        local: th.local,
-        choose: (o) => th.choose(o),
-        goto: (l) => th.goto(to(l, th.local)),
-      };
-      effect(d, sub);
-    },
-  };
+  if (!step.effect) return step;
+  const effect = redirectGotos(step.effect, to);
+  return { ...step, effect: (d, th) => void effect(d, th) };
 }
 
 export interface NotifiedOpts<G, L> {
