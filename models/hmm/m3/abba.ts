@@ -28,6 +28,9 @@ import { t, type Infer, type RecordType } from '../../../spec/types';
 import { INV } from './common';
 import { ABBA_SOURCES } from './sources';
 
+/** INV-REF's error part, made once (a predicate runs on every state). */
+const noRefError = forbid('UAF_A', 'UAF_B', 'REF_UNDERFLOW', 'REF_GET_ZERO');
+
 const PG = ['A', 'B'] as const;
 type PgName = (typeof PG)[number];
 const IDS = ['Mig1', 'Mig2'] as const;
@@ -107,7 +110,7 @@ export function buildAbba(blocking: boolean): Spec {
     .invariant(
       INV.REF,
       (s) =>
-        forbid('UAF_A', 'UAF_B', 'REF_UNDERFLOW', 'REF_GET_ZERO')(s) &&
+        noRefError(s) &&
         PG.every((x) => s.page[x].ref === s.page[x].map + s.Mig1[0]!.hold[x] + s.Mig2[0]!.hold[x]),
       'refcount = mapping + the migrations\' references',
     )

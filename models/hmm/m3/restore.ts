@@ -38,6 +38,9 @@ import { t, type Infer, type RecordType } from '../../../spec/types';
 import { INV } from './common';
 import { restoreSources } from './sources';
 
+/** INV-REF's error part, made once (a predicate runs on every state). */
+const noRefError = forbid('UAF_P0', 'UAF_P1', 'UAF_P2', 'UAF_P3', 'REF_UNDERFLOW', 'REF_GET_ZERO');
+
 export const PAGE_SIZE = 4;
 export const PAGE_SHIFT = 2;
 const PMD_SIZE = 2 * PAGE_SIZE;
@@ -353,7 +356,7 @@ export function buildRestore(forms: RestoreForms): Spec {
     .invariant(
       INV.REF,
       (s) =>
-        forbid('UAF_P0', 'UAF_P1', 'UAF_P2', 'UAF_P3', 'REF_UNDERFLOW', 'REF_GET_ZERO')(s) &&
+        noRefError(s) &&
         P.every((x, i) => {
           const pg = s.page[x];
           const mapped = isPresent(s.pte[i]!, x) ? 1 : 0;

@@ -15,6 +15,10 @@ import { rcuType, type Rcu } from '../../../spec/kernel/rcu';
 import { threadIds } from '../../../spec/builder';
 import { t } from '../../../spec/types';
 
+// The error parts of INV-BUG and INV-NOLEAK, made once (a predicate runs on every state).
+const noRefBug = forbid('REF_HIT_ZERO', 'REF_GET_ZERO', 'REF_UNDERFLOW');
+const noLeakError = forbid('PT_LEAK');
+
 /** Invariant names of hmm-domain.md §1.12 / §3 M5. */
 export const INV = {
   /** No access to, and no second free of, a freed directory. */
@@ -195,7 +199,7 @@ export function invariants(L: Layout) {
     [INV.UAF_DIR, forbid('UAF_DIR'), 'a freed directory is never accessed nor freed again (H12, the grace period)'],
     [
       INV.BUG,
-      (s: M5State) => forbid('REF_HIT_ZERO', 'REF_GET_ZERO', 'REF_UNDERFLOW')(s) && live(s).every((k) => s.dir[k]!.ref > 0 || s.dir[k]!.slot.every(isPtNone)),
+      (s: M5State) => noRefBug(s) && live(s).every((k) => s.dir[k]!.ref > 0 || s.dir[k]!.slot.every(isPtNone)),
       "hmm_pt_iter_directory_ref/unref never BUG(); a directory's count never reaches 0 while it has a valid entry",
     ],
     [
@@ -215,7 +219,7 @@ export function invariants(L: Layout) {
     ],
     [
       INV.NOLEAK,
-      (s: M5State) => forbid('PT_LEAK')(s) && (s.Teardown[0]!.pc !== 'done' || live(s).length === 0),
+      (s: M5State) => noLeakError(s) && (s.Teardown[0]!.pc !== 'done' || live(s).length === 0),
       'no directory freed while it still has entries, and none left after hmm_pt_fini',
     ],
     [INV.NOERR, noError, 'no error at all (lock state, RCU)'],

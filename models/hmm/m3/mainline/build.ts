@@ -22,6 +22,9 @@ import { evictSteps } from './evict';
 import { gupSteps } from './gup';
 import { ADDRS, BINDING, CPU_THREADS, CPUS, DRAIN_WORK, IDX, KWORKERS, PFNS, PTE_PFNS, THREADS, ZERO, V0, WORKS, fields, gupLocals, migLocals, userLocals, type GupL, type MigL, type Pfn, type Step, type Sys, type UserL } from './state';
 
+/** INV-REF's error part, made once (a predicate runs on every state). */
+const noRefError = forbid('UAF_PAGE', 'REF_UNDERFLOW', 'REF_GET_ZERO', 'LRU_STATE');
+
 /** Invariant names of hmm/m3-migrate-device (INV-MIG1/2, INV-REF, INV-DATA, INV-NOERR as in M3). */
 export const MD_INV = {
   MIG1: 'INV-MIG1',
@@ -163,7 +166,7 @@ export function buildMigrateDevice(f: Forms): Spec {
     )
     .invariant(
       MD_INV.REF,
-      (s: Sys) => forbid('UAF_PAGE', 'REF_UNDERFLOW', 'REF_GET_ZERO', 'LRU_STATE')(s) && refsConsistent(s) && mappedPtes(s).every((e) => !s.pages[IDX[e.pfn as Pfn]]!.freed),
+      (s: Sys) => noRefError(s) && refsConsistent(s) && mappedPtes(s).every((e) => !s.pages[IDX[e.pfn as Pfn]]!.freed),
       'refcount = mappings + pins + references held; no PTE maps a freed page; a freed page is never touched (a store through a stale TLB entry included)',
     )
     .invariant(MD_INV.DATA, forbid('STALE_READ'), 'a read of a0 returns the value last written there (0 after MADV_DONTNEED): no lost write')

@@ -13,6 +13,9 @@ import { Op, cpuSteps } from './cpu';
 import { evictSteps, pinSteps, rcSteps, zapSteps } from './environment';
 import { PIPELINE_SOURCES } from '../sources';
 
+/** INV-REF's error part, made once (a predicate runs on every state). */
+const noRefError = forbid('UAF_S0', 'UAF_S1', 'UAF_S2', 'UAF_D0', 'REF_UNDERFLOW', 'REF_GET_ZERO');
+
 export type PipelineConfig = 'full' | 'unmap' | 'dirty' | 'swapfault';
 
 /** Step forms: `fixed` (current code) or one historical switch. */
@@ -112,7 +115,7 @@ export function pipelineInvariants(q: { quiescent(s: unknown): boolean }, holder
     { name: INV.MIG2, check: (s: PipeState) => migrationClean(s) || !q.quiescent(s), doc: 'at quiescence no migration entry and no locked page is left' },
     {
       name: INV.REF,
-      check: (s: PipeState) => forbid('UAF_S0', 'UAF_S1', 'UAF_S2', 'UAF_D0', 'REF_UNDERFLOW', 'REF_GET_ZERO')(s) && refsConsistent(s, holders),
+      check: (s: PipeState) => noRefError(s) && refsConsistent(s, holders),
       doc: 'refcount = mappings + swap cache + references held; mapcount = PTEs mapping the page; a freed page is never touched',
     },
     { name: INV.DATA, check: forbid('STALE_READ'), doc: 'a read of a returns the value last written there' },
