@@ -28,6 +28,8 @@ export const MAINLINE_COMMITS = {
   'mm/rmap.c': '8cdf3792526ab681e1f4a0c202e779400b2b8177',
   'mm/pt_reclaim.c': 'e65d9626f9bbc1b9f94aa1d1a1fa2450578ec0b8',
   'mm/huge_memory.c': 'e65d9626f9bbc1b9f94aa1d1a1fa2450578ec0b8',
+  // folio API: shrink_folio_list, pageout(folio, mapping, &plug, folio_list), __remove_mapping's folio_ref_freeze
+  'mm/vmscan.c': '538d5baacd8a01b814777af1c9f1f9740a714707',
   // v4.3-era (pagevecs): lru_add_drain_all — today's __lru_add_drain_all — queues lru_add_drain_per_cpu on each CPU with pages, then flush_work on each
   'mm/swap.c': 'eb39d618f9e80f81cfc5788cf1b252d141c2f0c3',
   // v5.0-era: worker_thread takes the first item of the pool's worklist; process_one_work clears PENDING under pool->lock, runs it, relocks

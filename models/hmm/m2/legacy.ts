@@ -58,7 +58,9 @@ type State = Infer<RecordType<ReturnType<typeof legacyFields>>>;
 function recursiveReadSteps(): StepDef<State, unknown, string>[] {
   // the hold the mutation nests in: NV1's down_read(&svmm->mm->mmap_sem) and find_vma_intersection (see ./sources.ts)
   const fault = kernelSource('v5.3-rc1')('drivers/gpu/drm/nouveau/nouveau_svm.c', 'nouveau_svm_fault', 573, 574);
-  const slowpath = kernelSource('0f9368b5bf6d')('kernel/locking/rwsem.c', 'rwsem_down_read_slowpath');
+  // from `queue:` to the end of the wait loop: a non-empty wait list (the queued writer) skips the
+  // early return, so the reader queues behind the writer and sleeps
+  const slowpath = kernelSource('0f9368b5bf6db0c04afc5454b1be79022a681615')('kernel/locking/rwsem.c', 'rwsem_down_read_slowpath', 1035, 1101);
   return [
     { ...R.downRead('NVr1', (s) => s.mmap, { doc: 'mutation: a helper of the fault path takes down_read(MMAP) again while NV1 holds it (recursive read acquisition)' }), src: [fault, slowpath] },
     { ...R.upRead('NVr2', (s) => s.mmap, { doc: 'mutation: the helper\'s up_read(MMAP) (NV1\'s hold remains)' }), src: fault },

@@ -4,8 +4,9 @@
  * the legacy mm/hmm.c at 0092908d16c6, `HMM_V52`; the interval notifier's core in the v5.8-era
  * mm/mmu_notifier.c at c2818c9a0876, `MMN_V58`; the others as said below): the interval
  * notifier and lib/test_hmm.c of v5.8, mmu_interval_notifier_remove at its fix 319561669a59,
- * hmm_range_fault of v5.14, the legacy mm/hmm.c of v5.2 with nouveau_svm.c of v5.3-rc1, amdgpu_mn.c
- * of v5.2.
+ * hmm_range_fault of v5.14, the legacy mm/hmm.c of v5.2 with nouveau_svm.c of v5.3-rc1, amdgpu's
+ * userptr lock and command submission in their classic notifier form (amdgpu_mn.c at 00f5764dbb04,
+ * amdgpu_cs.c at 860dbce3d8dd: `AMN_CLASSIC`, `CS_CLASSIC` below).
  *
  * Where the lines of the v5.8, v5.3-rc1 and v5.2 tags come from (no tree of those tags is stored):
  * - lib/test_hmm.c v5.8 (F3–F9, I2a–I2c): read in nviennot/linux-trace-error at 1969eebb089a, a
@@ -55,6 +56,22 @@ const v53 = kernelSource('v5.3');
 /** "[PATCH v3 hmm 12/12] mm/hmm: Fix error flows in hmm_invalidate_range_start" (merged for v5.3). */
 const errorFlowsFix = mailSource('20190614004450.20252-13-jgg@ziepe.ca');
 const AMDGPU = 'drivers/gpu/drm/amd/amdgpu';
+/**
+ * amdgpu_mn.c as read at torvalds/linux 00f5764dbb04: the classic mmu_notifier subscriber the
+ * sequence era's `subscriber` models (invalidate_range_start takes the read side and
+ * invalidate_range_end drops it; mmu_notifier_range callbacks), before amdgpu_mn.c moved to an
+ * hmm_mirror whose callback drops the read side itself. amdgpu_mn_lock / amdgpu_mn_unlock read the
+ * same in both forms; the lines are of this copy (its header up to line 54 as in the hunk
+ * `@@ -45,48` of the July 2019 amdgpu_mn.c blob e0bb47ce570b, amdgpu_mn_read_lock at 181 as in
+ * the hunks `@@ -180,11 +180,15 @@ void amdgpu_mn_unlock` of later patches).
+ */
+const AMN_CLASSIC = kernelSource('00f5764dbb040188e5dce2cd9e648360886b045c');
+/**
+ * amdgpu_cs.c as read at torvalds/linux 860dbce3d8dd, of the same classic form: amdgpu_cs_submit
+ * takes amdgpu_mn_lock and fails with -ERESTARTSYS if a userptr BO was invalidated since
+ * amdgpu_cs_parser_bos got its pages (amdgpu_ttm_tt_get_user_pages, cited by name in this tree).
+ */
+const CS_CLASSIC = kernelSource('860dbce3d8dd90cb9e909c58fa79808766243651');
 
 /**
  * I3, the PTE change an invalidation announces, per era: a copy-on-write fault's new page version
@@ -90,12 +107,17 @@ export const M2_SOURCES: Readonly<Record<string, StepSource>> = {
   Y1: removeFix(MMN, 'mmu_interval_notifier_remove', 1070, 1088),
   Y2: [removeFix(MMN, 'mmu_interval_notifier_remove', 1096, 1098), removeFix(MMN, 'mmu_interval_seq_released', 1045, 1047)],
   Y3: removeFix(MMN, 'mmu_interval_notifier_remove', 1101),
-  // Another subscriber: amdgpu's userptr lock.
-  C1: v52('drivers/gpu/drm/amd/amdgpu/amdgpu_mn.c', 'amdgpu_mn_lock'),
-  C4: v52('drivers/gpu/drm/amd/amdgpu/amdgpu_mn.c', 'amdgpu_mn_unlock'),
-  // between amdgpu_mn_lock and _unlock in amdgpu_cs_submit: the userptr pages looked up (C2), the job pushed (C3)
-  C2: [v52(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit'), v52(`${AMDGPU}/amdgpu_ttm.c`, 'amdgpu_ttm_tt_get_user_pages')],
-  C3: v52(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit'),
+  // Another subscriber: amdgpu's userptr lock and command submission in their classic notifier form (`AMN_CLASSIC`, `CS_CLASSIC`).
+  C1: [CS_CLASSIC(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit', 1342), AMN_CLASSIC(`${AMDGPU}/amdgpu_mn.c`, 'amdgpu_mn_lock', 161, 162)],
+  C4: [CS_CLASSIC(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit', 1380), AMN_CLASSIC(`${AMDGPU}/amdgpu_mn.c`, 'amdgpu_mn_unlock', 172, 173)],
+  // between amdgpu_mn_lock and _unlock in amdgpu_cs_submit: the userptr pages (looked up in amdgpu_cs_parser_bos, re-checked
+  // under the lock: invalidated since → -ERESTARTSYS) (C2), the job pushed and the BOs fenced (C3)
+  C2: [
+    CS_CLASSIC(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit', 1343, 1349),
+    CS_CLASSIC(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_parser_bos', 681),
+    CS_CLASSIC(`${AMDGPU}/amdgpu_ttm.c`, 'amdgpu_ttm_tt_get_user_pages'),
+  ],
+  C3: [CS_CLASSIC(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit', 1372), CS_CLASSIC(`${AMDGPU}/amdgpu_cs.c`, 'amdgpu_cs_submit', 1379)],
   // The legacy HMM of v5.2 with nouveau's fault handler.
   NV1: v53rc1(NOUVEAU, 'nouveau_svm_fault', 573, 574),
   NV2: [v53rc1(NOUVEAU, 'nouveau_svm_fault', 651, 652), v53rc1(HMM_H, 'hmm_vma_fault', 508, 515), HMM_V52(HMM, 'hmm_range_register', 940, 950)],

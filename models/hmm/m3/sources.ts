@@ -51,15 +51,19 @@ export const PIPELINE_SOURCES: Readonly<Record<string, StepSource>> = {
   Z4: [mainline('mm/swap_state.c', 'free_pages_and_swap_cache', 247, 248), mainline('mm/swap_state.c', 'free_swap_cache', 218, 221)],
   Z5: mainline('mm/swap_state.c', 'free_pages_and_swap_cache', 249),
   Zend: mainline(MMN, 'mn_itree_inv_end', 134, 142),
-  isolate: now(VMSCAN, 'shrink_folio_list'),
+  // the loop's head: lru_to_folio, list_del; folio_trylock fails → keep (put back)
+  isolate: mainline(VMSCAN, 'shrink_folio_list', 1109, 1113),
   // page_vma_mapped_walk (PTL); ptep_clear_flush; the dirty bit to the page; the swap entry; the rmap and the reference
   unmap: [mainline('mm/rmap.c', 'try_to_unmap_one', 1440), mainline('mm/rmap.c', 'try_to_unmap_one', 1515, 1520), mainline('mm/rmap.c', 'try_to_unmap_one', 1615), mainline('mm/rmap.c', 'try_to_unmap_one', 1640, 1641)],
-  pageout: now(VMSCAN, 'pageout'),
-  drop: now(VMSCAN, '__remove_mapping'),
+  // folio_clear_dirty_for_io → ->writepage (swap_writepage for a swap-cache folio)
+  pageout: mainline(VMSCAN, 'pageout', 676, 711),
+  // freeze at 1 + nr_pages (isolation + swap cache), a dirty folio unfreezes; __delete_from_swap_cache, put_swap_folio; else cannot_free
+  drop: [mainline(VMSCAN, '__remove_mapping', 757, 775), mainline(VMSCAN, '__remove_mapping', 810, 814)],
   get: now('include/linux/mm.h', 'get_page_unless_zero'),
   put: now('include/linux/mm.h', 'put_page'),
   lock: [mainline(MD, 'migrate_device_range', 1016, 1017), mainline(MD, 'migrate_device_pfn_lock', 980, 989)],
-  inv: now('mm/rmap.c', 'try_to_migrate'),
+  // try_to_migrate's rmap walk → try_to_migrate_one: the MMU_NOTIFY_CLEAR range, invalidate_range_start
+  inv: mainline('mm/rmap.c', 'try_to_migrate_one', 1732, 1742),
   // the eviction's restore of a page it could not unmap: migrate_device_range → migrate_device_unmap's restore loop
   restore: [mainline(MD, 'migrate_device_range', 1019), mainline(MD, 'migrate_device_unmap', 510, 511)],
   rput: [mainline(MD, 'migrate_device_range', 1019), mainline(MD, 'migrate_device_unmap', 513, 517)],

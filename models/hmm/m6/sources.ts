@@ -1,13 +1,16 @@
 /**
  * Citations of hmm/m6-gup-fast-pfnmap's steps, by thread and label, for a backing and the step
  * forms of a variant: the functions the step docs name (threads.ts header says what was read).
- * GUP-fast and the core mm functions are cited by their current mainline names: mm/memory.c with
- * lines at the commit it was read at (../mainlineSources.ts), the others by name (no current copy
- * read: the stored mm/gup.c is of v4.x); gup_pmd_range at 0005d20b2ff1, as read; the pre-5.13 devmap path at
- * v5.12; TTM's ttm_bo_vm_insert_huge in the tree just before its removal (0d979509539e^); the
- * RFC by the mail that quotes its hunk. The lines of ttm_bo_vm_insert_huge at 0d979509539e^ are
- * counted in the hunk that removes it in the merged patch as posted (v3, "base-commit:
- * 519d81956ee2" = v5.15-rc6; ttm_bo_vm.c blob f56be5bc0861 → e5af7f9e94b2, `@@ -171,89 +171,6 @@`).
+ * GUP-fast and the core mm functions are cited by their current mainline names: mm/memory.c and
+ * mm/huge_memory.c (the anon THP's fault and zap) with lines at the commit they were read at
+ * (../mainlineSources.ts), the others by name (no current copy read: the stored mm/gup.c is of
+ * v4.x; insert_pfn_pmd by name as the huge PFN insert is modelled in its pre-0d979509539e form,
+ * before PMDs had a special bit, which today's copy sets); gup_pmd_range at 0005d20b2ff1, as
+ * read; the pre-5.13 devmap path at v5.12; TTM's ttm_bo_vm_insert_huge in the tree just before
+ * its removal (0d979509539e^); the RFC by the mail that quotes its hunk. The lines of
+ * ttm_bo_vm_insert_huge at 0d979509539e^ are counted in the hunk that removes it in the merged
+ * patch as posted (v3, "base-commit: 519d81956ee2" = v5.15-rc6; ttm_bo_vm.c blob
+ * f56be5bc0861 → e5af7f9e94b2, `@@ -171,89 +171,6 @@`).
  */
 import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
 import { mainline } from '../mainlineSources';
@@ -17,6 +20,7 @@ import type { Forms } from './threads';
 /** Current mainline functions whose file has no copy read yet (../mainlineSources.ts has those with lines). */
 const byName = kernelSource();
 const MEM = 'mm/memory.c';
+const HUGE = 'mm/huge_memory.c';
 const gupRead = kernelSource('0005d20b2ff1');
 const v512 = kernelSource('v5.12');
 const beforeFix = kernelSource('0d979509539e^');
@@ -28,15 +32,14 @@ const TTM_VM = 'drivers/gpu/drm/ttm/ttm_bo_vm.c';
 export function m6Sources(backing: Backing, forms: Forms): Readonly<Record<string, Readonly<Record<string, StepSource>>>> {
   const anon = backing === 'anon-thp';
   const t2: StepSource = anon
-    ? byName('mm/huge_memory.c', 'do_huge_pmd_anonymous_page')
+    ? [mainline(HUGE, 'do_huge_pmd_anonymous_page', 1372), mainline(HUGE, '__do_huge_pmd_anonymous_page', 1236, 1266)]
     : forms.insert === 'pte'
       ? [mainline(MEM, 'vmf_insert_pfn_prot', 2519, 2520), mainline(MEM, '__pte_alloc', 446, 450), mainline(MEM, 'pmd_install', 420, 441)]
-      : [beforeFix(TTM_VM, 'ttm_bo_vm_insert_huge', 228, 230), byName('mm/huge_memory.c', 'insert_pfn_pmd')];
+      : [beforeFix(TTM_VM, 'ttm_bo_vm_insert_huge', 228, 230), byName(HUGE, 'insert_pfn_pmd')];
   // unmap_mapping_range → zap_pmd_range (zap_huge_pmd for a huge PMD) → zap_pte_range: the lock, the clear (a PFN mapping: zap_present_ptes without a page), the unlock
-  const zapHuge = byName('mm/huge_memory.c', 'zap_huge_pmd');
-  const zapLock: StepSource = anon ? zapHuge : [mainline(MEM, 'unmap_mapping_range', 3966), mainline(MEM, 'zap_pmd_range', 1810, 1813), mainline(MEM, 'zap_pmd_range', 1833), mainline(MEM, 'zap_pte_range', 1727)];
-  const zapClear: StepSource = anon ? zapHuge : [mainline(MEM, 'zap_pmd_range', 1813), mainline(MEM, 'zap_pte_range', 1741), mainline(MEM, 'zap_present_ptes', 1564, 1568)];
-  const zapUnlock: StepSource = anon ? zapHuge : [mainline(MEM, 'zap_pmd_range', 1813), mainline(MEM, 'zap_pte_range', 1771)];
+  const zapLock: StepSource = anon ? mainline(HUGE, 'zap_huge_pmd', 2213) : [mainline(MEM, 'unmap_mapping_range', 3966), mainline(MEM, 'zap_pmd_range', 1810, 1813), mainline(MEM, 'zap_pmd_range', 1833), mainline(MEM, 'zap_pte_range', 1727)];
+  const zapClear: StepSource = anon ? [mainline(HUGE, 'zap_huge_pmd', 2222, 2225), mainline(HUGE, 'zap_huge_pmd', 2241, 2242)] : [mainline(MEM, 'zap_pmd_range', 1813), mainline(MEM, 'zap_pte_range', 1741), mainline(MEM, 'zap_present_ptes', 1564, 1568)];
+  const zapUnlock: StepSource = anon ? mainline(HUGE, 'zap_huge_pmd', 2273) : [mainline(MEM, 'zap_pmd_range', 1813), mainline(MEM, 'zap_pte_range', 1771)];
   const release: StepSource = anon
     ? [mainline('mm/mmu_gather.c', 'tlb_finish_mmu', 392), mainline('mm/mmu_gather.c', 'tlb_flush_mmu_free', 291, 293), mainline('mm/mmu_gather.c', 'tlb_batch_pages_flush', 98)]
     : backing === 'system'
