@@ -82,8 +82,11 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
   const arity: number[] = [];
   let pos = 0;
   let readsThisRun = 0;
-  // The current run's state: each leaf's value once read or written, and one stand-in per node.
-  let values = new Map<number, unknown>();
+  // The current run's state: each leaf's value once read or written (`known[id] === run`), and
+  // one stand-in per node. Stand-ins keep no state of their own, so they serve every run; those
+  // over a concrete state's collections (copies that effects mutate) are made again each run.
+  const vals: unknown[] = new Array(count);
+  const known = new Int32Array(count);
   let standIns = new Map<LeafNode, unknown>();
   const { state: fixed, onRun } = opts;
   let runReads: number[] = [];
@@ -105,7 +108,7 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
 
   const domainOf = domainCache.get(root) ?? domainCache.set(root, domains(root, count)).get(root)!;
   const readLeaf = (id: number): unknown => {
-    if (values.has(id)) return values.get(id);
+    if (known[id] === runs) return vals[id];
     if (++readsThisRun > MAX_READS_PER_RUN) throw OVER_BUDGET;
     reads.add(id);
     if (onRun) runReads.push(id);
@@ -115,13 +118,15 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
       const domain = domainOf[id]!;
       v = domain[choose(domain.length)];
     }
-    values.set(id, v);
+    vals[id] = v;
+    known[id] = runs;
     return v;
   };
   const writeLeaf = (id: number, v: unknown): void => {
     writes.add(id);
     if (onRun) runWrites.add(id);
-    values.set(id, v);
+    vals[id] = v;
+    known[id] = runs;
     if (id === opts.watch) watched.add(v);
   };
   /** Marks a sub-value as written away (a seq element past the new length, an optional set to null). */
@@ -314,8 +319,7 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
     if (runs++ >= maxRuns) return everything(count, runs);
     pos = 0;
     readsThisRun = 0;
-    values = new Map();
-    standIns = new Map();
+    if (fixed) standIns = new Map();
     if (onRun) {
       runReads = [];
       runWrites = new Set();
