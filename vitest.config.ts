@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import HeavyFirstSequencer from './test/support/heavyFirstSequencer';
 
 export default defineConfig({
   test: {
@@ -21,5 +22,7 @@ export default defineConfig({
     // (test/support/rpcTimeoutReporter.ts sets the exit code).
     dangerouslyIgnoreUnhandledErrors: true,
     reporters: ['default', './test/support/rpcTimeoutReporter.ts'],
+    // The heavy files start first, so that no fork is left running one alone at the end.
+    sequence: { sequencer: HeavyFirstSequencer },
   },
 });
