@@ -167,7 +167,6 @@ export class CompiledSpec {
     }
   }
 
-  /** Whether instance `inst` is enabled in `s` (a guard that throws is a model error). */
   /** Reads every thread's pc in `s` (the state about to be expanded) for `maybeEnabled`. */
   loadPcs(s: any): void {
     const threads = this.pcThreads;
@@ -180,6 +179,7 @@ export class CompiledSpec {
     return j < 0 || this.pcs[j] === this.pcLabel[inst.id];
   }
 
+  /** Whether instance `inst` is enabled in `s` (a guard that throws is a model error). */
   enabled(inst: ActionInstance, s: any): boolean {
     try {
       return inst.action.guard(s, inst.params);
