@@ -97,7 +97,8 @@ export class CompiledSpec {
   /**
    * The pc prefilter: a thread step's instance is enabled only when its thread's pc is at its label
    * (the builder's guard tests that first), so each thread's pc is read once per expanded state
-   * (`loadPcs`) instead of once per step. Per instance: the slot of its thread in `pcs`, or -1.
+   * (`loadPcs`; loadParent does it for the packed path) instead of once per step. Per instance: the
+   * slot of its thread in `pcs`, or -1.
    */
   private readonly pcSlot: Int32Array;
   private readonly pcLabel: readonly (string | undefined)[];
@@ -247,6 +248,7 @@ export class CompiledSpec {
     // Read-only, and what its guards materialise is shared by them all, as the decoded parent is.
     d.begin(true);
     this.parentObject = undefined;
+    this.loadPcs(d.root);
   }
 
   /** The parent loaded by loadParent, packed (do not write). */
@@ -271,6 +273,7 @@ export class CompiledSpec {
 
   /** `enabled` for the parent loaded by loadParent, on its draft unless the guard left it. */
   enabledPacked(inst: ActionInstance): boolean {
+    if (!this.maybeEnabled(inst)) return false;
     const a = inst.actionIndex;
     if (this.guardOnDraft[a] === 1) {
       try {

@@ -178,7 +178,6 @@ export class Explorer {
     this.xVerdict = undefined;
     this.xAmple = ample;
     this.xAllNew = true;
-    cs.loadPcs(cs.parentView);
     for (let k = ample >= 0 ? -1 : 0; k < instances.length; k++) {
       const i = k < 0 ? ample : k;
       if (k === 0 && ample >= 0) {
@@ -189,7 +188,7 @@ export class Explorer {
       } else if (k >= 0 && i === ample) continue;
       const inst = instances[i]!;
       hb[HB_ACTION] = i;
-      if (k >= 0 && !(cs.maybeEnabled(inst) && cs.enabledPacked(inst))) continue;
+      if (k >= 0 && !cs.enabledPacked(inst)) continue;
       this.xInst = inst;
       this.xCov = this.coverage[inst.actionIndex]!;
       cs.successorsPacked(inst, this.packedSink);
