@@ -55,6 +55,16 @@ export interface ThreadCtx<L, Label extends string> extends ThreadView<L>, Choic
 }
 
 /**
+ * A ThreadCtx whose fields a wrapper sets per call: the builder's and spec/kernel/compose.ts's
+ * reusable contexts, made once per step and thread instead of once per call.
+ *
+ * @example
+ * const th: MutableThreadCtx<Locals> = { self: 0, id: 'F', local: undefined as unknown as Locals, choose: (o) => o[0]!, goto: () => {} };
+ * th.local = d.F[0]!; // before each call
+ */
+export type MutableThreadCtx<L> = { -readonly [K in keyof ThreadCtx<L, string>]: ThreadCtx<L, string>[K] };
+
+/**
  * One labelled atomic step of a thread: enabled when the thread's pc is at `label` and `guard`
  * holds; `effect` runs and the pc moves to the next step (or where `th.goto` says).
  *
@@ -196,12 +206,11 @@ export class SpecBuilder<S, V = S> {
       const next = i + 1 < labels.length ? labels[i + 1]! : DONE;
       const userGuard = step.guard as ((s: any, th: ThreadView<any>) => boolean) | undefined;
       const userEffect = step.effect as ((d: any, th: ThreadCtx<any, string>) => void) | undefined;
-      const views = ids.map((id, self) => ({ self, id, local: undefined as any }));
-      // One effect context per thread instance, reused by every call (the hot path allocates
-      // nothing): `choose` and `goto` act on the call under way, set in `effect` below.
+      // One context per thread instance, reused by every guard and effect call (the hot path
+      // allocates nothing): `local` is set per call, `choose` and `goto` act on the effect under way.
       let choices: ChoiceCtx | undefined;
       let target: string = next;
-      const ctxs = ids.map((id, self): ThreadCtx<any, string> => ({
+      const ctxs = ids.map((id, self): MutableThreadCtx<any> => ({
         self,
         id,
         local: undefined as any,
@@ -225,9 +234,9 @@ export class SpecBuilder<S, V = S> {
           const rec = s[kind][self];
           if (rec.pc !== label) return false;
           if (!userGuard) return true;
-          const view = views[self]!;
-          view.local = rec;
-          return userGuard(s, view);
+          const th = ctxs[self]!;
+          th.local = rec;
+          return userGuard(s, th);
         },
         effect: (d, p, ctx) => {
           const self = p.self as number;
@@ -235,7 +244,7 @@ export class SpecBuilder<S, V = S> {
           // The step's return value is passed on: the checker reports a value as a model error.
           let returned: unknown;
           if (userEffect) {
-            const th = ctxs[self]! as { local: unknown } & ThreadCtx<any, string>;
+            const th = ctxs[self]!;
             th.local = d[kind][self];
             choices = ctx;
             returned = userEffect(d, th);

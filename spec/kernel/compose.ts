@@ -10,7 +10,7 @@
  * // the same subroutine twice in one thread: rename the second copy's labels
  * steps: [...inline(hmmFree, { exit: 'X' }), ...inline(hmmFree, { exit: 'Y', rename: (l) => `E${l}` })]
  */
-import type { StepDef, ThreadCtx } from '../builder';
+import type { MutableThreadCtx, StepDef, ThreadCtx } from '../builder';
 import { DONE } from '../spec';
 
 /** Options of `inline`: where the subroutine returns to, and how its labels are renamed. */
@@ -61,7 +61,7 @@ export function inline<S, L>(steps: readonly StepDef<S, L, string>[], opts: Inli
 export function redirectGotos<S, L>(effect: (d: S, th: ThreadCtx<L, string>) => void, to: (label: string, local: L) => string): (d: S, th: ThreadCtx<L, string>) => boolean {
   let outer: ThreadCtx<L, string> | undefined;
   let moved = false;
-  const sub: { -readonly [K in keyof ThreadCtx<L, string>]: ThreadCtx<L, string>[K] } = {
+  const sub: MutableThreadCtx<L> = {
     self: 0,
     id: '',
     local: undefined as L,
