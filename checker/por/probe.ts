@@ -82,7 +82,7 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
   const arity: number[] = [];
   let pos = 0;
   let readsThisRun = 0;
-  // The current run's state: each leaf's value once read or written (`known[id] === run`), and
+  // The current run's state: each leaf's value once read or written (`known[id] === runs`), and
   // one stand-in per node. Stand-ins keep no state of their own, so they serve every run; those
   // over a concrete state's collections (copies that effects mutate) are made again each run.
   const vals: unknown[] = new Array(count);

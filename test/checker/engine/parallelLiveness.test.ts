@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../checker/check';
-import type { ParallelPool } from '../../../checker/engine/parallel';
 import { instantiate } from '../../../checker/model/instantiate';
 import { itfOf } from '../../../checker/trace/itfOf';
 import { replayTrace } from '../../../checker/trace/replay';
 import { registry } from '../../../models';
-import { expectSameAsOneWorker, LARGE, parallelPools, summary, temporalHmmModels } from './parallelSummary';
+import { expectSameAsOneWorker, LARGE, parallelPool, summary, temporalHmmModels } from './parallelSummary';
 
 describe('parallel BFS with temporal properties: the graph, verdict and lasso of one worker', () => {
-  const pools = parallelPools([2]);
-  const pool = (): ParallelPool => pools.get(2)!;
+  const pool = parallelPool(2);
 
   it.each(temporalHmmModels.filter((m) => !LARGE.includes(m.name)).map((m) => [m.name] as const))('%s fixed', async (name) => {
     await expectSameAsOneWorker(pool(), name);

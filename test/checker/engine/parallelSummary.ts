@@ -41,6 +41,12 @@ export async function expectSameAsOneWorker(pool: ParallelPool, name: string): P
   return many;
 }
 
+/** A pool of `n` workers for the enclosing describe block's tests (parallelPools with one size). */
+export function parallelPool(n: number): () => ParallelPool {
+  const pools = parallelPools([n]);
+  return () => pools.get(n)!;
+}
+
 /** Pools of `sizes` workers, opened before the enclosing describe block's tests and closed after. */
 export function parallelPools(sizes: readonly number[]): Map<number, ParallelPool> {
   const pools = new Map<number, ParallelPool>();
