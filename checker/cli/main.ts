@@ -83,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('deadlock', { type: 'boolean', describe: 'check for deadlock (default: the model\'s setting); --no-deadlock switches it off' })
           .option('out', { type: 'string', describe: 'write the counterexample as an ITF JSON trace' })
           .option('html', { type: 'string', describe: 'write the counterexample as a self-contained HTML trace page (see view)' })
-          .option('source-url', { type: 'string', describe: 'URL template for the HTML page\'s source links: {file} {line} {commit} {fn} (default: $HMMCHECK_SOURCE_URL, else git.kernel.org)' })
+          .option('source-url', { type: 'string', describe: 'URL template for the HTML page\'s source links: {file} {line} {commit} {fn} (default: $HMMCHECK_SOURCE_URL, else the stable tree on git.kernel.org)' })
           .option('save', { type: 'string', describe: 'record the result in the regression corpus (default folder results/corpus)' })
           .option('json', { type: 'boolean', describe: 'print the result (or the error) as one JSON document on stdout, schema docs/hmmcheck-result.schema.json' })
           .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
@@ -153,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('out', { alias: 'o', type: 'string', describe: 'HTML file to write (default: the trace path with .html for .json)' })
           .option('text', { type: 'boolean', describe: 'print the trace as text instead (lanes as columns when they fit)' })
           .option('width', { type: 'string', coerce: integerFlag('--width', 40), describe: 'line width for --text (default 100)' })
-          .option('source-url', { type: 'string', describe: 'URL template linking each step to its kernel source: {file} {line} {commit} {fn}, e.g. file:///src/linux/{file} (default: $HMMCHECK_SOURCE_URL, else git.kernel.org)' }),
+          .option('source-url', { type: 'string', describe: 'URL template linking each step to its kernel source: {file} {line} {commit} {fn}, e.g. file:///src/linux/{file} (default: $HMMCHECK_SOURCE_URL, else the stable tree on git.kernel.org)' }),
       (a) => run(() => viewCommand({ file: a.file!, spec: a.spec, out: a.out, text: a.text, width: a.width, sourceUrl: a.sourceUrl }, print))(),
     )
     .command(

@@ -115,7 +115,7 @@ function laneHead(view: TraceView, lane: ViewLane, colors: PageColors): string {
 }
 
 export interface HtmlOptions {
-  /** URL template for source links (sourceLinks.ts); default: git.kernel.org's torvalds/linux. */
+  /** URL template for source links (sourceLinks.ts); default: git.kernel.org's stable tree. */
   readonly sourceUrl?: string;
 }
 

@@ -5,8 +5,11 @@
 import { isMailCitation, type Citation } from '../../spec/citation';
 import { UsageError } from '../engine/errors';
 
-/** git.kernel.org's tree view of torvalds/linux at the cited commit and line. */
-export const DEFAULT_SOURCE_URL = 'https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/tree/{file}?id={commit}#n{line}';
+/**
+ * git.kernel.org's tree view of the stable repository at the cited commit and line: it holds every
+ * mainline commit and tag as well as the stable tags (v6.12.118), which torvalds/linux does not.
+ */
+export const DEFAULT_SOURCE_URL = 'https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/{file}?id={commit}#n{line}';
 
 /** The environment variable that sets the template when `--source-url` is not given. */
 export const SOURCE_URL_ENV = 'HMMCHECK_SOURCE_URL';

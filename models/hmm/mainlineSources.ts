@@ -1,15 +1,19 @@
 /**
  * The current-mainline kernel files the HMM models cite by today's function names, each pinned to
- * the torvalds/linux commit whose copy its cited lines were read in. The stored copies of the tree
- * are of different dates, so each file has its own commit (mm/migrate_device.c the one
- * hmm/m3-migrate-device follows); a step's citation names the lines of the statements it models
- * there, and the viewer links that line. A current-mainline file not listed here has no copy read
- * yet: cite it by name, `kernelSource()`. (mm/memory.c: the copy torvalds/linux lists first is of
- * 2012; 0c86b42439b6's is current, with the device-private and pt_reclaim paths.)
+ * the commit or tag whose copy its cited lines were read in: a torvalds/linux commit of the stored
+ * copies of the tree, which are of different dates, so each file has its own commit
+ * (mm/migrate_device.c the one hmm/m3-migrate-device follows); or, for the files with no current
+ * copy stored, the stable tag v6.12.118, read in Debian's linux-source-6.12 package
+ * (6.12.118-1~deb12u1: upstream v6.12.118; its changelog names no Debian patch to those files).
+ * A step's citation names the lines of the statements it models there, and the viewer links that
+ * line. A current-mainline file not listed here has no copy read yet: cite it by name,
+ * `kernelSource()`.
+ * (mm/memory.c: the copy torvalds/linux lists first is of 2012; 0c86b42439b6's is current, with
+ * the device-private and pt_reclaim paths.)
  */
 import { kernelSource, type SourceCitation } from '../../spec/citation';
 
-/** File → the commit of the copy that was read (torvalds/linux). */
+/** File → the commit (torvalds/linux) or stable tag of the copy that was read. */
 export const MAINLINE_COMMITS = {
   'mm/migrate_device.c': '022a12deda53c983755c08e073a3c028a6850a23',
   'lib/test_hmm.c': 'ead971eec0eb1f83fdf6546052a157ada401823f',
@@ -34,6 +38,14 @@ export const MAINLINE_COMMITS = {
   'mm/swap.c': 'eb39d618f9e80f81cfc5788cf1b252d141c2f0c3',
   // v5.0-era: worker_thread takes the first item of the pool's worklist; process_one_work clears PENDING under pool->lock, runs it, relocks
   'kernel/workqueue.c': '1b83d5756a89bd2824d6aad672782957bfa1e9a2',
+  // read in Debian's linux-source-6.12 (6.12.118-1~deb12u1): the stored torvalds/linux copies are older
+  // than the code the steps follow (mm/gup.c's of 2017). GUP-fast by today's names (gup_fast,
+  // gup_fast_pmd_leaf, try_grab_folio_fast), migration_entry_wait_on_locked, exit_mmap's unmap_vmas
+  'mm/gup.c': 'v6.12.118',
+  'mm/migrate.c': 'v6.12.118',
+  'mm/mmap.c': 'v6.12.118',
+  'mm/madvise.c': 'v6.12.118',
+  'include/linux/mm.h': 'v6.12.118',
 } as const;
 
 /** A current-mainline file whose copy was read. */

@@ -29,7 +29,7 @@ export interface ViewArgs {
   text?: boolean;
   /** Line width of the text view (default 100). */
   width?: number;
-  /** URL template linking each step to its kernel source (default: $HMMCHECK_SOURCE_URL, else git.kernel.org). */
+  /** URL template linking each step to its kernel source (default: $HMMCHECK_SOURCE_URL, else git.kernel.org's stable tree). */
   sourceUrl?: string;
 }
 

@@ -28,8 +28,9 @@
  * eviction); older copies whose code has today's structure: mm/rmap.c try_to_migrate_one
  * (v5.15-era; its readable device-page entry line is left out), mm/swap.c lru_add_drain_all
  * (v4.3-era: today's __lru_add_drain_all) and kernel/workqueue.c (v5.0-era). mm/gup.c and
- * mm/migrate.c migration_entry_wait are named, not pinned (the stored copies are older than the
- * code the steps follow); do_swap_page's v6.1 form is named at 16ce101db85d. Abstractions still
+ * mm/migrate.c migration_entry_wait at v6.12.118 (Debian's linux-source-6.12: the stored copies
+ * are older than the code the steps follow); do_swap_page's v6.1 form (16ce101db85d) at v6.1.192
+ * (Debian's linux-source-6.1), its steps the form lacks named at 16ce101db85d. Abstractions still
  * applied are the `abstractions` ledger below (rendered into models/README.md).
  *
  * Findings (candidate kernel bugs, docs/findings/): `split-window-zap` — the PTL is dropped for the
@@ -122,7 +123,7 @@ type Consts = { config: string };
 export const m3MigrateDevice = defineModel<Consts>({
   name: 'hmm/m3-migrate-device',
   title: 'M3 mainline: migrate_vma_setup/pages/finalize at step granularity — two addresses, split PTL, per-CPU TLBs, a large folio split in collect, LRU isolation failure, MADV_DONTNEED, the device-private fault, the driver\'s eviction, a GUP-fast pin, the (huge) zero page',
-  era: 'current mainline (mm/migrate_device.c, mm/memory.c, lib/test_hmm.c and the other files of models/hmm/mainlineSources.ts pinned as read; mm/gup.c, mm/migrate.c by name; do_swap_page\'s v6.1 form named at 16ce101db85d)',
+  era: 'current mainline (mm/migrate_device.c, mm/memory.c, lib/test_hmm.c and the other files of models/hmm/mainlineSources.ts pinned as read, mm/gup.c and mm/migrate.c at v6.12.118; do_swap_page\'s v6.1 form, 16ce101db85d, at v6.1.192)',
   source: 'mm/migrate_device.c @022a12deda53 (migrate_vma_collect_pmd, migrate_vma_split_folio, migrate_device_unmap, __migrate_device_pages, __migrate_device_finalize, migrate_device_range); mm/memory.c do_swap_page, zap_pte_range; mm/gup.c gup_fast_pte_range; hmm-domain.md §1.9.2, §1.10, §1.11, §3 M3, §4',
   constants: {
     config: constant.enum(

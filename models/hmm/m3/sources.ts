@@ -1,13 +1,12 @@
 /**
  * Citations of hmm/m3-migration's steps, by step label, one table per build: the pipeline
- * (pipeline/build.ts: current mainline functions, with lines at the commit each file was read at,
- * ../mainlineSources.ts; the files without a copy read yet by name), the restore loop (restore.ts: HMM v13's mail,
+ * (pipeline/build.ts: current mainline functions, with lines at the commit or tag each file was
+ * read at, ../mainlineSources.ts), the restore loop (restore.ts: HMM v13's mail,
  * or mm/migrate.c of v4.14) and the ABBA micro-model (abba.ts: mm/migrate.c of v4.14).
  */
 import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
 import { mainline } from '../mainlineSources';
 
-const now = kernelSource();
 const MD = 'mm/migrate_device.c';
 const MEM = 'mm/memory.c';
 const VMSCAN = 'mm/vmscan.c';
@@ -37,13 +36,14 @@ export const PIPELINE_SOURCES: Readonly<Record<string, StepSource>> = {
   CF: [mainline(MEM, 'handle_pte_fault', 5892, 5896), mainline(MEM, 'handle_pte_fault', 5901, 5913)],
   // the access itself is the MMU's; the fault path reads the same entry lock-free and dispatches
   C0: mainline(MEM, 'handle_pte_fault', 5883, 5896),
-  Cmwait: now('mm/migrate.c', 'migration_entry_wait'),
+  // a migration entry: migration_entry_wait_on_locked sleeps until the folio is unlocked (no reference taken)
+  Cmwait: mainline('mm/migrate.c', 'migration_entry_wait', 441, 448),
   Cptl: mainline(MEM, 'do_swap_page', 4340, 4354),
   Cwait: mainline(MEM, 'do_swap_page', 4358, 4359),
   Cmig: mainline(MEM, 'do_swap_page', 4355),
   Cunl: mainline(MEM, 'do_swap_page', 4356, 4357),
   Cret: mainline(MEM, 'do_swap_page', 4355),
-  Z1: [now('mm/madvise.c', 'madvise_dontneed_single_vma'), mainline(MMN, 'mn_itree_invalidate', 450, 457)],
+  Z1: [mainline('mm/madvise.c', 'madvise_dontneed_single_vma', 864), mainline(MMN, 'mn_itree_invalidate', 450, 457)],
   // PTL, then per entry: present → get_and_clear / clear_full_ptes + tlb_remove_tlb_entries; non-present → clear_not_present_full_ptes
   Z2: [mainline(MEM, 'zap_pte_range', 1727, 1741), mainline(MEM, 'zap_present_folio_ptes', 1509, 1528), mainline(MEM, 'zap_nonpresent_ptes', 1665)],
   // the rmap of a present / device-private entry, a swap entry's slot; the PTL dropped
@@ -59,8 +59,8 @@ export const PIPELINE_SOURCES: Readonly<Record<string, StepSource>> = {
   pageout: mainline(VMSCAN, 'pageout', 676, 711),
   // freeze at 1 + nr_pages (isolation + swap cache), a dirty folio unfreezes; __delete_from_swap_cache, put_swap_folio; else cannot_free
   drop: [mainline(VMSCAN, '__remove_mapping', 757, 775), mainline(VMSCAN, '__remove_mapping', 810, 814)],
-  get: now('include/linux/mm.h', 'get_page_unless_zero'),
-  put: now('include/linux/mm.h', 'put_page'),
+  get: mainline('include/linux/mm.h', 'get_page_unless_zero', 1157),
+  put: mainline('include/linux/mm.h', 'put_page', 1548, 1550),
   lock: [mainline(MD, 'migrate_device_range', 1016, 1017), mainline(MD, 'migrate_device_pfn_lock', 980, 989)],
   // try_to_migrate's rmap walk → try_to_migrate_one: the MMU_NOTIFY_CLEAR range, invalidate_range_start
   inv: mainline('mm/rmap.c', 'try_to_migrate_one', 1732, 1742),

@@ -2,7 +2,7 @@
  * Citations of the M4 models' steps, by step label: the tables of the models they combine (M1's
  * 2019 steps, M2's faults and notifiers, M3's pipeline) and the steps of their own (the mm's
  * lifetime, the 2019 invalidate_range_end, the current collect and zap). Current-mainline lines are
- * cited at the commit each file was read at (../mainlineSources.ts). The lines of v5.2's
+ * cited at the commit or tag each file was read at (../mainlineSources.ts). The lines of v5.2's
  * mm/mmu_notifier.c (VE1–VE3) are counted as ../m1/sources.ts says.
  */
 import { citationList, kernelSource, type StepSource } from '../../../spec/citation';
@@ -13,7 +13,6 @@ import { mainline } from '../mainlineSources';
 
 const MMN = 'mm/mmu_notifier.c';
 const HMM = 'mm/hmm.c';
-const now = kernelSource();
 const v52 = kernelSource('v5.2');
 const v414 = kernelSource('v4.14');
 const NOUVEAU = 'drivers/gpu/drm/nouveau/nouveau_svm.c';
@@ -60,7 +59,7 @@ export const M4_NOW_SOURCES: Readonly<Record<string, StepSource>> = {
   X0: [mainline('kernel/fork.c', 'mmput', 1228, 1229), mainline('kernel/fork.c', '__mmput', 1207)],
   'Exit.I1': [MMN_V58(MMN, 'mn_itree_release', 275, 276), MMN_V58(MMN, 'mn_itree_inv_start_range', 101, 112)],
   // exit_mmap's unmap_vmas reaches the same zap_pte_range as MADV_DONTNEED (hmm/m3-migration's Z2, Z3)
-  Z2: [now('mm/mmap.c', 'exit_mmap'), ...citationList(PIPELINE_SOURCES.Z2)],
+  Z2: [mainline('mm/mmap.c', 'exit_mmap', 1946), ...citationList(PIPELINE_SOURCES.Z2)],
   Z3: PIPELINE_SOURCES.Z3!,
   XI1: MMN_V58(MMN, 'mn_itree_inv_start_range', 101, 112),
   XI2a: M2_SOURCES.I2a!,
@@ -73,5 +72,5 @@ export const M4_NOW_SOURCES: Readonly<Record<string, StepSource>> = {
   // range_start and the walk; under the PTL: folio_get, the fault folio or the trylock
   CO2: [mainline('mm/migrate_device.c', 'migrate_vma_collect', 387, 393), mainline('mm/migrate_device.c', 'migrate_vma_collect_pmd', 159), mainline('mm/migrate_device.c', 'migrate_vma_collect_pmd', 261, 262), mainline('mm/migrate_device.c', 'migrate_vma_collect_pmd', 276)],
   CO5: mainline('mm/migrate_device.c', 'migrate_vma_setup', 633, 634),
-  HFw: now('mm/migrate.c', 'migration_entry_wait'),
+  HFw: mainline('mm/migrate.c', 'migration_entry_wait', 441, 448),
 };

@@ -1,13 +1,14 @@
 /**
  * Citations of hmm/m6-gup-fast-pfnmap's steps, by thread and label, for a backing and the step
  * forms of a variant: the functions the step docs name (threads.ts header says what was read).
- * GUP-fast and the core mm functions are cited by their current mainline names: mm/memory.c and
- * mm/huge_memory.c (the anon THP's fault and zap) with lines at the commit they were read at
- * (../mainlineSources.ts), the others by name (no current copy read: the stored mm/gup.c is of
- * v4.x; insert_pfn_pmd by name as the huge PFN insert is modelled in its pre-0d979509539e form,
- * before PMDs had a special bit, which today's copy sets); gup_pmd_range at 0005d20b2ff1, as
- * read; the pre-5.13 devmap path at v5.12; TTM's ttm_bo_vm_insert_huge in the tree just before
- * its removal (0d979509539e^); the RFC by the mail that quotes its hunk. The lines of
+ * GUP-fast and the core mm functions are cited by their current mainline names, with lines at the
+ * commit or tag they were read at (../mainlineSources.ts): mm/memory.c and mm/huge_memory.c (the
+ * anon THP's fault and zap), mm/gup.c and include/linux/mm.h at v6.12.118; insert_pfn_pmd by name,
+ * as the huge PFN insert is modelled in its pre-0d979509539e form, before PMDs had a special bit,
+ * which today's copy (and v6.12.118's) sets; gup_pmd_range and gup_pud_range at 0005d20b2ff1, with
+ * lines counted in torvalds/linux's stored copy (read whole: 44,607 characters); the pre-5.13
+ * devmap path at v5.12; TTM's ttm_bo_vm_insert_huge in the tree just before its removal
+ * (0d979509539e^); the RFC by the mail that quotes its hunk. The lines of
  * ttm_bo_vm_insert_huge at 0d979509539e^ are counted in the hunk that removes it in the merged
  * patch as posted (v3, "base-commit: 519d81956ee2" = v5.15-rc6; ttm_bo_vm.c blob
  * f56be5bc0861 → e5af7f9e94b2, `@@ -171,89 +171,6 @@`).
@@ -17,7 +18,7 @@ import { mainline } from '../mainlineSources';
 import type { Backing } from './state';
 import type { Forms } from './threads';
 
-/** Current mainline functions whose file has no copy read yet (../mainlineSources.ts has those with lines). */
+/** Current mainline functions cited by name (../mainlineSources.ts has those with lines). */
 const byName = kernelSource();
 const MEM = 'mm/memory.c';
 const HUGE = 'mm/huge_memory.c';
@@ -56,23 +57,26 @@ export function m6Sources(backing: Backing, forms: Forms): Readonly<Record<strin
       T2p: [mainline(MEM, 'insert_pfn', 2416, 2420), mainline(MEM, 'insert_pfn', 2444, 2459)],
     },
     G: {
-      G0: byName(GUP, 'gup_fast'),
-      G1: gupRead(GUP, 'gup_pmd_range'),
-      G1p: byName(GUP, 'gup_fast_pte_range'),
-      G2: [byName(GUP, 'gup_fast_pmd_leaf'), byName(GUP, 'gup_fast_pte_range')],
+      G0: mainline(GUP, 'gup_fast', 3418),
+      // gup_pud_range: READ_ONCE(*pudp), pud_none → bail; gup_pmd_range: READ_ONCE(*pmdp), pmd_none → bail
+      G1: [gupRead(GUP, 'gup_pud_range', 1426, 1430), gupRead(GUP, 'gup_pmd_range', 1384, 1388)],
+      G1p: mainline(GUP, 'gup_fast_pte_range', 2947),
+      // the leaf: special → bail, devmap → the pgmap path, else grab the page
+      G2: [mainline(GUP, 'gup_fast_pmd_leaf', 3145, 3158), mainline(GUP, 'gup_fast_pte_range', 2964, 2979)],
       G2d: v512(GUP, '__gup_device_huge_pmd'),
       G2g: v512(GUP, '__gup_device_huge'),
-      G3: byName(GUP, 'gup_fast_pmd_leaf'),
-      G3u: byName(GUP, 'gup_fast_pmd_leaf'),
-      G4: byName(GUP, 'gup_fast'),
-      G5: byName(GUP, 'get_user_pages_fast'),
-      G6: byName(GUP, 'unpin_user_page'),
+      G3: mainline(GUP, 'gup_fast_pmd_leaf', 3162),
+      G3u: mainline(GUP, 'gup_fast_pmd_leaf', 3163, 3164),
+      G4: mainline(GUP, 'gup_fast', 3420),
+      // the pages handed to the caller
+      G5: mainline(GUP, 'get_user_pages_fast', 3554),
+      G6: mainline(GUP, 'unpin_user_page', 194),
     },
     E: { E1a: zapLock, E1: zapClear, E1b: zapUnlock, E2a: flushSend, E2b: flushWait, E3: release },
     Env: { P1: mainline('mm/memremap.c', 'memremap_pages', 348, 354) },
     // The populating walker (walker=true): pte_alloc → __pte_alloc → pmd_install; the mutant's W3 is pmd_install without its re-check.
     W: {
-      W1: byName('include/linux/mm.h', 'pte_alloc'),
+      W1: mainline('include/linux/mm.h', 'pte_alloc', 3090),
       W2: mainline(MEM, '__pte_alloc', 446),
       W3: [mainline(MEM, '__pte_alloc', 450), mainline(MEM, 'pmd_install', 420, 441)],
     },

@@ -5,7 +5,8 @@
  *
  * Sources read (read_file / find_string over public copies): mm/gup.c of torvalds/linux at
  * 0005d20b2ff1 (the generic RCU GUP-fast: local_irq_save, gup_pmd_range's READ_ONCE, gup_huge_pmd's
- * page_cache_add_speculative and pmd_val re-check; current names from mainline by name only);
+ * page_cache_add_speculative and pmd_val re-check), and its current names (gup_fast,
+ * gup_fast_pmd_leaf, gup_fast_pte_range) in v6.12.118 as Debian's linux-source-6.12 ships it;
  * a v5.10-era drivers/gpu/drm/ttm/ttm_bo_vm.c with ttm_bo_vm_insert_huge (the tool gave no commit);
  * the fix as posted, "[PATCH v2] drm/ttm: Do not put non-struct page memory into PUD/PMDs"
  * <0-v2-a44694790652+4ac-ttm_pmd_jgg@nvidia.com> (merged as 0d979509539e); the RFC thread reply

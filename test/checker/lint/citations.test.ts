@@ -8,7 +8,7 @@ import { stepCitations, uncitedSteps, unlinedCitations } from '../../../checker/
 import { instantiate } from '../../../checker/model/instantiate';
 import { citedFunctions } from '../../../checker/report/fidelity';
 import { spec } from '../../../spec/builder';
-import { isMailCitation, kernelSource } from '../../../spec/citation';
+import { isMailCitation, kernelSource, type SourceCitation } from '../../../spec/citation';
 import { defineModel } from '../../../spec/model';
 import { t } from '../../../spec/types';
 import { MAINLINE_COMMITS, mainline } from '../../../models/hmm/mainlineSources';
@@ -89,5 +89,13 @@ describe('citation coverage', () => {
     const m5 = stepCitations(m5HmmPt);
     expect(m5.every(isMailCitation)).toBe(true);
     expect(new Set(m5.map((c) => (isMailCitation(c) ? c.msgid : '')))).toEqual(new Set(['1432236705-4209-7-git-send-email-j.glisse@gmail.com', '1437159145-6548-7-git-send-email-jglisse@redhat.com']));
+  });
+
+  it('cites GUP-fast, migration_entry_wait and the mm.h helpers with lines at v6.12.118; by name only insert_pfn_pmd, whose copy there has the special bit the step predates', () => {
+    const cites = [m3Migration, m3MigrateDevice, ...m6Models].flatMap(stepCitations).filter((c): c is SourceCitation => !isMailCitation(c));
+    expect(new Set(cites.filter((c) => c.commit === undefined).map((c) => `${c.file} ${c.fn}`))).toEqual(new Set(['mm/huge_memory.c insert_pfn_pmd']));
+    const stable = cites.filter((c) => c.commit === 'v6.12.118');
+    expect(new Set(stable.map((c) => c.file))).toEqual(new Set(['mm/gup.c', 'mm/migrate.c', 'mm/madvise.c', 'include/linux/mm.h']));
+    for (const c of stable) expect(c.line, `${c.file} ${c.fn}`).toEqual(expect.any(Number));
   });
 });

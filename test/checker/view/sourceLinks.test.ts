@@ -22,6 +22,7 @@ import { kernelSource, mailSource } from '../../../spec/citation';
 import { t } from '../../../spec/types';
 import { m3MigrateDevice } from '../../../models/hmm/m3/migrateDevice';
 import { m5HmmPt } from '../../../models/hmm/m5';
+import { m6GupFastPfnmap } from '../../../models/hmm/m6/gupFastPfnmap';
 import { itfOf as fixtureItf } from '../../fixtures/viewerSpec';
 import { runCli } from '../../support/cli';
 
@@ -36,15 +37,22 @@ function counterexample(model: typeof m3MigrateDevice | typeof m5HmmPt, variant:
 }
 
 describe('citationUrl', () => {
-  it('fills the default template (git.kernel.org at the cited commit and line)', () => {
+  it("fills the default template (git.kernel.org's stable tree at the cited commit and line)", () => {
     const c = kernelSource(COMMIT)('mm/migrate_device.c', 'migrate_vma_collect_pmd', 284);
-    expect(citationUrl(DEFAULT_SOURCE_URL, c)).toBe(`https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/tree/mm/migrate_device.c?id=${COMMIT}#n284`);
+    expect(citationUrl(DEFAULT_SOURCE_URL, c)).toBe(`https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/mm/migrate_device.c?id=${COMMIT}#n284`);
+  });
+
+  it('links a step read at a stable tag (hmm/m6-gup-fast-pfnmap G0, mm/gup.c at v6.12.118) to that tag and line', () => {
+    const inst = instantiate(m6GupFastPfnmap, Object.keys(m6GupFastPfnmap.variants)[0]!, {});
+    const g0 = inst.spec.actions.find((a) => a.name === 'G.G0');
+    expect(g0?.src).toEqual([{ file: 'mm/gup.c', fn: 'gup_fast', line: 3418, commit: 'v6.12.118' }]);
+    expect(citationUrl(DEFAULT_SOURCE_URL, g0!.src![0]!)).toBe('https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/mm/gup.c?id=v6.12.118#n3418');
   });
 
   it('encodes each path segment, the commit and the function; an unpinned citation reads master', () => {
     const c = kernelSource('0d979509539e^')('drivers/a b/"x".c', 'f&g', 3);
     expect(citationUrl('file:///src/{commit}/{file}#{fn}-L{line}', c)).toBe('file:///src/0d979509539e%5E/drivers/a%20b/%22x%22.c#f%26g-L3');
-    expect(citationUrl(DEFAULT_SOURCE_URL, kernelSource()('mm/memory.c', 'do_swap_page'))).toBe('https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/tree/mm/memory.c?id=master');
+    expect(citationUrl(DEFAULT_SOURCE_URL, kernelSource()('mm/memory.c', 'do_swap_page'))).toBe('https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/mm/memory.c?id=master');
   });
 
   it("links a mail citation to its own URL, and never to a non-http(s) one", () => {
@@ -81,7 +89,7 @@ describe('a real counterexample (hmm/m3-migrate-device, mutant-collect-skips-tlb
     // Step 1 is Cpmd: migrate_vma_collect_pmd's `again:` label, mm/migrate_device.c:120-122.
     expect(view.steps[1]!.label).toBe('Cpmd');
     expect(rows[1]![0]).toContain(
-      `<a href="https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/tree/mm/migrate_device.c?id=${COMMIT}#n120" target="_blank" rel="noopener noreferrer" data-testid="source-link">mm/migrate_device.c:120-122 migrate_vma_collect_pmd() @022a12deda53</a>`,
+      `<a href="https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/mm/migrate_device.c?id=${COMMIT}#n120" target="_blank" rel="noopener noreferrer" data-testid="source-link">mm/migrate_device.c:120-122 migrate_vma_collect_pmd() @022a12deda53</a>`,
     );
   });
 

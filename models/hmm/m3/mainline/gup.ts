@@ -12,7 +12,7 @@ import { cited } from '../../../../spec/citation';
 import { GUP_FAST } from './sources';
 import { IDX, PUT_FREES, V1, st, type GupL, type Pfn, type Step, type Sys } from './state';
 
-const GUP = '(mm/gup.c, by name, current mainline)';
+const GUP = '(mm/gup.c, current mainline, read at v6.12.118)';
 const pfnOf = (l: GupL): Pfn => l.pfn!;
 
 /** unpin: the pin bias and the reference go together (gup_put_folio → folio_put_refs on the one refcount word). */
@@ -29,18 +29,18 @@ function mapsAtA0(d: Sys, p: Pfn): boolean {
 
 export function gupSteps(): Step<GupL>[] {
   return [
-    st<GupL>('G0', cited(`gup_fast: local_irq_save; gup_fast_pmd_range: pmd = pmdp_get_lockless(pmdp), none → bail out ${GUP}`, GUP_FAST.irq), (d, th) => {
+    st<GupL>('G0', cited(`gup_fast: local_irq_save; gup_fast_pmd_range: pmd = pmdp_get_lockless(pmdp), none → bail out ${GUP}`, ...GUP_FAST.irqOff), (d, th) => {
       irqDisable(d.cpu, th.id);
       if (d.pmd !== 'table') th.goto('G4');
     }),
-    st<GupL>('G1', cited(`gup_fast_pte_range: pte = ptep_get_lockless(ptep); !pte_present or (FOLL_WRITE) !pte_write → bail out to the slow path (not modelled: G gives up) ${GUP}`, GUP_FAST.pte), (d, th) => {
+    st<GupL>('G1', cited(`gup_fast_pte_range: pte = ptep_get_lockless(ptep); !pte_present or (FOLL_WRITE) !pte_write → bail out to the slow path (not modelled: G gives up) ${GUP}`, GUP_FAST.pteRead), (d, th) => {
       const e = d.pte[0]!;
       if (e.kind !== 'present' || !e.writable || e.pfn === null) return th.goto('G4');
       th.local.pfn = e.pfn as Pfn;
     }),
     st<GupL>(
       'G2',
-      cited(`gup_fast_pte_range: folio = try_grab_folio_fast(page, 1, FOLL_PIN): folio_try_get, then the GUP_PIN_COUNTING_BIAS on the same refcount ${GUP}`, GUP_FAST.grab),
+      cited(`gup_fast_pte_range: folio = try_grab_folio_fast(page, 1, FOLL_PIN): folio_try_get, then the GUP_PIN_COUNTING_BIAS on the same refcount ${GUP}`, ...GUP_FAST.grab),
       (d, th) => {
         const p = pfnOf(th.local);
         const pg = d.pages[IDX[p]]!;
@@ -51,18 +51,18 @@ export function gupSteps(): Step<GupL>[] {
       undefined,
       { atomic: 'folio_try_get and the pin bias are two RMWs of one refcount word; between them folio_maybe_dma_pinned reads "not pinned" and every other reader sees one more reference, which the state before the step already allows (the PTE re-check follows both)' },
     ),
-    st<GupL>('G3', cited(`gup_fast_pte_range: if (pte_val(pte) != pte_val(ptep_get(ptep))) → gup_put_folio, bail out; else the page is pinned ${GUP}`, GUP_FAST.pte), (d, th) => {
+    st<GupL>('G3', cited(`gup_fast_pte_range: if (pte_val(pte) != pte_val(ptep_get(ptep))) → gup_put_folio, bail out; else the page is pinned ${GUP}`, ...GUP_FAST.recheck), (d, th) => {
       const e = d.pte[0]!;
       const p = pfnOf(th.local);
       if (e.kind !== 'present' || e.pfn !== p || !e.writable) return th.goto('G3u');
       th.local.kept = p;
       th.goto('G4');
     }),
-    st<GupL>('G3u', cited(`gup_put_folio(folio, 1, FOLL_PIN): the pin and the reference dropped ${GUP}`, GUP_FAST.pte), (d, th) => {
+    st<GupL>('G3u', cited(`gup_put_folio(folio, 1, FOLL_PIN): the pin and the reference dropped ${GUP}`, GUP_FAST.putBack), (d, th) => {
       unpin(d, pfnOf(th.local));
       th.local.pfn = null;
     }, undefined, { atomic: PUT_FREES }),
-    st<GupL>('G4', cited(`gup_fast: local_irq_restore ${GUP}`, GUP_FAST.irq), (d, th) => {
+    st<GupL>('G4', cited(`gup_fast: local_irq_restore ${GUP}`, GUP_FAST.irqOn), (d, th) => {
       irqEnable(d, d.cpu, th.id);
       if (th.local.kept === null) {
         th.local.pfn = null;

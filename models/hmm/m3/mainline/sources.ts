@@ -6,9 +6,9 @@
  * stored copy is v4.3-era, where today's __lru_add_drain_all is lru_add_drain_all), the kworkers
  * (kernel/workqueue.c, v5.0-era, the copy spec/kernel/workqueue.ts was read in), the drivers'
  * allocate-and-copy, migrate_to_ram and eviction (lib/test_hmm.c: nouveau's do the same, but its
- * stored copy predates them); mm/huge_memory.c's lines are cited in collect.ts. Still by name:
- * mm/gup.c and mm/migrate.c's migration_entry_wait (the stored copies are older than the code the
- * steps follow) and do_swap_page's v6.1 form (no copy at 16ce101db85d).
+ * stored copy predates them); mm/huge_memory.c's lines are cited in collect.ts; GUP-fast (mm/gup.c)
+ * and migration_entry_wait (mm/migrate.c) at v6.12.118 (the stored copies are older than the code
+ * the steps follow); do_swap_page's v6.1 form at v6.1.192.
  */
 import { kernelSource, type SourceCitation, type StepSource } from '../../../../spec/citation';
 import { mainline } from '../../mainlineSources';
@@ -17,7 +17,7 @@ const MEM = 'mm/memory.c';
 const GATHER = 'mm/mmu_gather.c';
 const TEST_HMM = 'lib/test_hmm.c';
 const WQ = 'kernel/workqueue.c';
-const byName = kernelSource();
+const GUP = 'mm/gup.c';
 
 /** Lines of do_swap_page's device-private branch (mm/memory.c, current form). */
 export const swapFault = (line: number, endLine?: number): SourceCitation => mainline(MEM, 'do_swap_page', line, endLine);
@@ -26,7 +26,8 @@ export const swapFault = (line: number, endLine?: number): SourceCitation => mai
 export const USER_SOURCES: Readonly<Record<string, StepSource>> = {
   // the lock-free read of the PTE and the dispatch: do_pte_missing / do_swap_page
   Uop: mainline(MEM, 'handle_pte_fault', 5883, 5896),
-  Uwait: [swapFault(4323, 4325), byName('mm/migrate.c', 'migration_entry_wait')],
+  // a migration entry: under the PTL again, migration_entry_wait_on_locked (the PTL dropped, the folio lock waited for)
+  Uwait: [swapFault(4323, 4325), mainline('mm/migrate.c', 'migration_entry_wait', 441, 448)],
   // the zero page: ⟨PTL; vmf_pte_changed → unlock⟩ … setpte: set_ptes, unlock
   Uzero: [mainline(MEM, 'do_anonymous_page', 4868, 4888), mainline(MEM, 'do_anonymous_page', 4944, 4953)],
   // alloc_anon_folio; ⟨PTL; vmf_pte_changed → release; folio_add_new_anon_rmap, folio_add_lru_vma, set_ptes; unlock⟩
@@ -84,16 +85,31 @@ export const RAM_ALLOC_SOURCES = [
 
 /** The driver's migrate_to_ram: test_hmm's migrate_vma_setup(fault_page) … migrate_vma_finalize (nouveau_dmem_migrate_to_ram alike). */
 export const MIGRATE_TO_RAM = [mainline(TEST_HMM, 'dmirror_devmem_fault', 1415, 1436)] as const;
-/** The v6.1 form: 16ce101db85d "mm/memory.c: fix race when faulting a device private page" (no copy read: by name). */
+/**
+ * Lines of do_swap_page's device-private branch in its v6.1 form (16ce101db85d "mm/memory.c: fix
+ * race when faulting a device private page": ⟨PTL; pte_same; get_page; unlock⟩, migrate_to_ram,
+ * put_page), read in v6.1.192 as Debian's linux-source-6.1 (6.1.192-3) ships it: the branch is the
+ * commit's there (its one Debian patch to mm/memory.c, "mm/memory: Use exception ip to search
+ * exception tables", changes a line of lock_mm_and_find_vma, after it).
+ */
+export const swapFaultV61 = (line: number, endLine?: number): SourceCitation => kernelSource('v6.1.192')(MEM, 'do_swap_page', line, endLine);
+/** A step of the current form the v6.1 form does not have (the page lock), in a v6.1 configuration: the commit, by name. */
 export const SWAP_FAULT_V61 = kernelSource('16ce101db85d')(MEM, 'do_swap_page');
 
-/** GUP-fast (mm/gup.c, by name, current mainline). */
+/** GUP-fast (mm/gup.c, current names, at v6.12.118), by the part of pin_user_pages_fast a step models. */
 export const GUP_FAST = {
-  irq: byName('mm/gup.c', 'gup_fast'),
-  pte: byName('mm/gup.c', 'gup_fast_pte_range'),
-  grab: byName('mm/gup.c', 'try_grab_folio_fast'),
-  unpin: byName('mm/gup.c', 'unpin_user_page'),
-  user: byName('mm/gup.c', 'pin_user_pages_fast'),
+  // local_irq_save; gup_fast_pmd_range: pmdp_get_lockless, !pmd_present → bail
+  irqOff: [mainline(GUP, 'gup_fast', 3418), mainline(GUP, 'gup_fast_pmd_range', 3278, 3282)],
+  // ptep_get_lockless; protnone or !pte_access_permitted (not present, or FOLL_WRITE on a read-only PTE) → bail
+  pteRead: mainline(GUP, 'gup_fast_pte_range', 2947, 2962),
+  // try_grab_folio_fast (FOLL_PIN): try_get_folio, then the GUP_PIN_COUNTING_BIAS on the same refcount
+  grab: [mainline(GUP, 'gup_fast_pte_range', 2979), mainline(GUP, 'try_grab_folio_fast', 557, 559), mainline(GUP, 'try_grab_folio_fast', 583, 585)],
+  // the PTE re-read (changed → gup_put_folio, bail); else the page is the caller's
+  recheck: [mainline(GUP, 'gup_fast_pte_range', 2983, 2987), mainline(GUP, 'gup_fast_pte_range', 3013, 3014)],
+  putBack: mainline(GUP, 'gup_fast_pte_range', 2985),
+  irqOn: mainline(GUP, 'gup_fast', 3420),
+  user: mainline(GUP, 'pin_user_pages_fast', 3582),
+  unpin: mainline(GUP, 'unpin_user_page', 194),
 } as const;
 
 /** The eviction's call of migrate_device_range: the test driver's (as nouveau_dmem_evict_chunk's). */

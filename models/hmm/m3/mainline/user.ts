@@ -16,12 +16,14 @@ import { pteCopy, pteNone, ptePresent } from '../../../../spec/kernel/pte';
 import { tlbAccess } from '../../../../spec/kernel/tlb';
 import { cited, joinCited, stepDocFields } from '../../../../spec/citation';
 import { CPU, flushThen, type Forms } from './env';
-import { MIGRATE_TO_RAM, SWAP_FAULT_V61, swapFault } from './sources';
+import { MIGRATE_TO_RAM, SWAP_FAULT_V61, swapFault, swapFaultV61 } from './sources';
 import { ADDRS, BINDING, IDX, V1, ZERO, walkPte, fget, folio, fput, headOf, pteAlloc, read, rmapAdd, setPte, putStep, st, type Pfn, type Step, type Sys, type UserL } from './state';
 
 export type Op = 'r' | 'w' | 'dn';
 
 const MEM = 'mm/memory.c';
+/** Line ranges of a citation: `[line, endLine?]` each. */
+type Lines = readonly (readonly [number, number?])[];
 const MEM_READ_AT = '(mm/memory.c @0c86b42439b6)';
 
 /** A load or store of page `pfn`'s data; false when the page was freed (reported as UAF_PAGE). */
@@ -55,31 +57,35 @@ export function resetMigration(l: UserL): void {
  */
 function swapFaultSteps(f: Forms): Step<UserL>[] {
   const form = f.faultForm;
-  // the current form's lines (the ≤ v6.0 mutant departs from the same statements); v6.1 by name
-  const fault = (what: string, ...lines: [number, number?][]) =>
-    cited(`${MEM} do_swap_page (${form === 'current' ? 'current mainline' : form}), is_device_private_entry: ${what} ${form === 'v6.1' ? '(16ce101db85d)' : MEM_READ_AT}`, ...(form === 'v6.1' ? [SWAP_FAULT_V61] : lines.map(([l, e]) => swapFault(l, e))));
+  // the current form's lines (the ≤ v6.0 mutant departs from the same statements); the v6.1 form's
+  // at v6.1.192, a step it does not have (no v61 lines) by its commit
+  const fault = (what: string, lines: Lines, v61: Lines = []) =>
+    cited(
+      `${MEM} do_swap_page (${form === 'current' ? 'current mainline' : form}), is_device_private_entry: ${what} ${form === 'v6.1' ? '(16ce101db85d)' : MEM_READ_AT}`,
+      ...(form !== 'v6.1' ? lines.map(([l, e]) => swapFault(l, e)) : v61.length ? v61.map(([l, e]) => swapFaultV61(l, e)) : [SWAP_FAULT_V61]),
+    );
   const page = (l: UserL): Pfn => l.orig!;
   const lock = CPU.spinLock('Udl', (s) => s.ptl) as unknown as Step<UserL>;
-  const unlockTo = (label: string, to: string, what: string, ...lines: [number, number?][]): Step<UserL> => {
+  const unlockTo = (label: string, to: string, what: string, lines: Lines, v61: Lines): Step<UserL> => {
     const u = CPU.spinUnlock(label, (s) => s.ptl) as unknown as Step<UserL>;
-    return { ...u, ...stepDocFields(fault(what, ...lines)), effect: (d, th) => { u.effect!(d, th); th.goto(to); } };
+    return { ...u, ...stepDocFields(fault(what, lines, v61)), effect: (d, th) => { u.effect!(d, th); th.goto(to); } };
   };
   return [
-    { ...lock, ...stepDocFields(fault('vmf->pte = pte_offset_map_lock', [4340, 4342])) },
-    st<UserL>('Uds', fault('if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) goto unlock (the fault returns and is retried)', [4343, 4346]), (d, th) => {
+    { ...lock, ...stepDocFields(fault('vmf->pte = pte_offset_map_lock', [[4340, 4342]], [[3803, 3804]])) },
+    st<UserL>('Uds', fault('if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) goto unlock (the fault returns and is retried)', [[4343, 4346]], [[3805, 3808]]), (d, th) => {
       const e = d.pte[0]!;
       if (e.kind !== 'devpriv' || e.pfn !== th.local.orig) return th.goto('Udr');
       th.goto(form === 'current' ? 'Udt' : 'Udg');
     }),
-    st<UserL>('Udt', fault('if (trylock_page(vmf->page)) … else pte_unmap_unlock (retry)', [4352], [4358, 4359]), (d, th) => {
+    st<UserL>('Udt', fault('if (trylock_page(vmf->page)) … else pte_unmap_unlock (retry)', [[4352], [4358, 4359]]), (d, th) => {
       if (!pageTrylock(folio(d, page(th.local)), th.id)) th.goto('Udr');
     }),
-    st<UserL>('Udg', fault('get_page(vmf->page): "a page reference while we know the page can\'t be freed"', [4348, 4353]), (d, th) => fget(d, th, page(th.local))),
-    unlockTo('Udu', 'Udp3', 'pte_unmap_unlock(vmf->pte, vmf->ptl)', [4354]),
-    unlockTo('Udr', 'Uop', 'pte_unmap_unlock; return (the access is retried)', [4359], [4711, 4713]),
+    st<UserL>('Udg', fault('get_page(vmf->page): "a page reference while we know the page can\'t be freed"', [[4348, 4353]], [[3810, 3814]]), (d, th) => fget(d, th, page(th.local))),
+    unlockTo('Udu', 'Udp3', 'pte_unmap_unlock(vmf->pte, vmf->ptl)', [[4354]], [[3815]]),
+    unlockTo('Udr', 'Uop', 'pte_unmap_unlock; return (the access is retried)', [[4359], [4711, 4713]], [[3806, 3807], [4114]]),
     st<UserL>(
       'Udp3',
-      joinCited(fault(form === 'v6.0' ? 'vmf->page->pgmap->ops->migrate_to_ram(vmf), straight from orig_pte (no PTL, no reference)' : 'vmf->page->pgmap->ops->migrate_to_ram(vmf) (today through page_pgmap(vmf->page))', [4355]), '; ', cited('the driver\'s migrate_to_ram: migrate_vma_setup(start = vmf->address, one page, MIGRATE_VMA_SELECT_DEVICE_PRIVATE, fault_page = vmf->page), alloc_and_copy, migrate_vma_pages, migrate_vma_finalize', ...MIGRATE_TO_RAM)),
+      joinCited(fault(form === 'v6.0' ? 'vmf->page->pgmap->ops->migrate_to_ram(vmf), straight from orig_pte (no PTL, no reference)' : 'vmf->page->pgmap->ops->migrate_to_ram(vmf) (today through page_pgmap(vmf->page))', [[4355]], [[3816]]), '; ', cited('the driver\'s migrate_to_ram: migrate_vma_setup(start = vmf->address, one page, MIGRATE_VMA_SELECT_DEVICE_PRIVATE, fault_page = vmf->page), alloc_and_copy, migrate_vma_pages, migrate_vma_finalize', ...MIGRATE_TO_RAM)),
       (d, th) => {
         const l = th.local;
         if (!touch(d, d.pages[IDX[page(l)]]!, 'UAF_PAGE')) return th.goto('done'); // page_pgmap of a freed device page
@@ -88,10 +94,10 @@ function swapFaultSteps(f: Forms): Step<UserL>[] {
         th.goto('Cpmd');
       },
     ),
-    st<UserL>('Udp4', fault('unlock_page(vmf->page) (current form only)', [4356]), (d, th) => {
+    st<UserL>('Udp4', fault('unlock_page(vmf->page) (current form only)', [[4356]]), (d, th) => {
       if (form === 'current') pageUnlock(d, folio(d, page(th.local)));
     }),
-    putStep<UserL>('Udp5', fault('put_page(vmf->page) (not in the ≤ v6.0 form); return: the access is retried', [4357], [4369]), (d, th) => {
+    putStep<UserL>('Udp5', fault('put_page(vmf->page) (not in the ≤ v6.0 form); return: the access is retried', [[4357], [4369]], [[3817], [3828]]), (d, th) => {
       const l = th.local;
       if (form !== 'v6.0') fput(d, th, page(l));
       resetMigration(l);
