@@ -7,13 +7,17 @@
  * `--import tsx` registers are not in place when the worker's entry is loaded), nor does importing
  * tsx's loader first. What works: a small ES module given as a data: URL that calls `register()`
  * from `tsx/esm/api` (resolved from this file, so any cwd works) and then imports the worker
- * module. Under plain JavaScript (a compiled build) the worker file is started directly.
+ * module. Under plain JavaScript (a compiled build) the worker file is started directly, and so it
+ * is from the sources of a checkout whose build/ is current (bin/buildState.mjs, the rule
+ * bin/hmmcheck.mjs follows): loading the sources through tsx costs a worker about a second of CPU,
+ * its built entry a few milliseconds. HMMCHECK_FROM_SOURCES=1 keeps workers on the sources.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { buildState } from '../../bin/buildState.mjs';
 import { ModelError, UsageError } from './errors';
 
 /** Starts the worker module `name` (a file beside this one, without extension). */
@@ -21,9 +25,18 @@ export function startTsWorker(name: string, workerData: unknown, transferList?: 
   const here = import.meta.url;
   const options = { workerData, transferList: transferList as ArrayBuffer[] | undefined };
   if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), options);
+  const built = builtEntry(name, here);
+  if (built) return new Worker(built, options);
   const entry = new URL(`./${name}.ts`, here).href;
   const boot = `import { register } from ${JSON.stringify(tsxApiUrl(here))};\nregister();\nawait import(${JSON.stringify(entry)});\n`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), options);
+}
+
+/** The built entry of worker `name` when this checkout's build/ matches its sources. */
+function builtEntry(name: string, here: string): URL | undefined {
+  if (process.env.HMMCHECK_FROM_SOURCES === '1') return undefined;
+  const root = fileURLToPath(new URL('../../', here));
+  return buildState(root) === 'current' ? pathToFileURL(join(root, 'build', 'checker', 'engine', `${name}.js`)) : undefined;
 }
 
 /** The ES module entry of `tsx/esm/api` (require.resolve would give its CommonJS entry). */
