@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import HeavyFirstSequencer from './test/support/heavyFirstSequencer';
 
+const workers = Math.max(1, availableParallelism());
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -9,11 +11,14 @@ export default defineConfig({
     // speed on a 2-core machine). Files are processes, so a test that forks the CLI or worker threads
     // never shares an event loop with another file.
     pool: 'forks',
-    // Each file in a fresh module graph (vitest's default). isolate: false measured no faster on a
-    // clean clone (307 s both ways) and lost forks whenever more than 2 ran ("Terminating worker
-    // thread", orphaned forks still running).
-    maxWorkers: Math.max(1, availableParallelism()),
-    minWorkers: 1,
+    // A fork runs file after file without starting afresh: a fresh fork per file (vitest's default)
+    // cost ~0.5 s of CPU each (Node, vitest's runner, the models' modules) — 60 of the suite's 560 s
+    // on 2 cores. Tests leave no global state behind (environment variables and spies are restored).
+    isolate: false,
+    // Every fork kept from start to end: with minWorkers: 1 and 4 forks, shared forks ended the run
+    // in "Terminating worker thread" with a fork left running (never with all kept).
+    maxWorkers: workers,
+    minWorkers: workers,
     // Generous limits so that a loaded machine yields slow tests, not a red run.
     testTimeout: 120_000,
     hookTimeout: 120_000,
