@@ -3,9 +3,10 @@
  * forms of a variant: the functions the step docs name (threads.ts header says what was read).
  * GUP-fast and the core mm functions are cited by their current mainline names, with lines at the
  * commit or tag they were read at (../mainlineSources.ts): mm/memory.c and mm/huge_memory.c (the
- * anon THP's fault and zap), mm/gup.c and include/linux/mm.h at v6.12.118; insert_pfn_pmd by name,
- * as the huge PFN insert is modelled in its pre-0d979509539e form, before PMDs had a special bit,
- * which today's copy (and v6.12.118's) sets; gup_pmd_range and gup_pud_range at 0005d20b2ff1, with
+ * anon THP's fault and zap), mm/gup.c and include/linux/mm.h at v6.12.118; insert_pfn_pmd at
+ * v6.1.192 (pmd_lock, the pmd_none check, pmd_mkhuge, set_pmd_at: lines 867-901), as the huge PFN
+ * insert is modelled in its pre-0d979509539e form, before PMDs had a special bit, which today's copy
+ * (and v6.12.118's) sets; gup_pmd_range and gup_pud_range at 0005d20b2ff1, with
  * lines counted in torvalds/linux's stored copy (read whole: 44,607 characters); the pre-5.13
  * devmap path at v5.12; TTM's ttm_bo_vm_insert_huge in the tree just before its removal
  * (0d979509539e^); the RFC by the mail that quotes its hunk. The lines of
@@ -18,13 +19,13 @@ import { mainline } from '../mainlineSources';
 import type { Backing } from './state';
 import type { Forms } from './threads';
 
-/** Current mainline functions cited by name (../mainlineSources.ts has those with lines). */
-const byName = kernelSource();
 const MEM = 'mm/memory.c';
 const HUGE = 'mm/huge_memory.c';
 const gupRead = kernelSource('0005d20b2ff1');
 const v512 = kernelSource('v5.12');
 const beforeFix = kernelSource('0d979509539e^');
+// insert_pfn_pmd before PMDs had a special bit, read in Debian's linux-source-6.1 (6.1.192)
+const v61 = kernelSource('v6.1.192');
 const rfc = mailSource('6c9acb90-8e91-d8af-7abd-e762d9a901aa@shipmail.org');
 const GUP = 'mm/gup.c';
 const TTM_VM = 'drivers/gpu/drm/ttm/ttm_bo_vm.c';
@@ -36,7 +37,7 @@ export function m6Sources(backing: Backing, forms: Forms): Readonly<Record<strin
     ? [mainline(HUGE, 'do_huge_pmd_anonymous_page', 1372), mainline(HUGE, '__do_huge_pmd_anonymous_page', 1236, 1266)]
     : forms.insert === 'pte'
       ? [mainline(MEM, 'vmf_insert_pfn_prot', 2519, 2520), mainline(MEM, '__pte_alloc', 446, 450), mainline(MEM, 'pmd_install', 420, 441)]
-      : [beforeFix(TTM_VM, 'ttm_bo_vm_insert_huge', 228, 230), byName(HUGE, 'insert_pfn_pmd')];
+      : [beforeFix(TTM_VM, 'ttm_bo_vm_insert_huge', 228, 230), v61(HUGE, 'insert_pfn_pmd', 867, 901)];
   // unmap_mapping_range → zap_pmd_range (zap_huge_pmd for a huge PMD) → zap_pte_range: the lock, the clear (a PFN mapping: zap_present_ptes without a page), the unlock
   const zapLock: StepSource = anon ? mainline(HUGE, 'zap_huge_pmd', 2213) : [mainline(MEM, 'unmap_mapping_range', 3966), mainline(MEM, 'zap_pmd_range', 1810, 1813), mainline(MEM, 'zap_pmd_range', 1833), mainline(MEM, 'zap_pte_range', 1727)];
   const zapClear: StepSource = anon ? [mainline(HUGE, 'zap_huge_pmd', 2222, 2225), mainline(HUGE, 'zap_huge_pmd', 2241, 2242)] : [mainline(MEM, 'zap_pmd_range', 1813), mainline(MEM, 'zap_pte_range', 1741), mainline(MEM, 'zap_present_ptes', 1564, 1568)];
