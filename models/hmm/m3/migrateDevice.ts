@@ -180,7 +180,7 @@ export const m3MigrateDevice = defineModel<Consts>({
     },
     'gup-pin-races-collect': {
       doc: 'current mainline in configuration gup-pin: S0 anon-exclusive; a GUP-fast pinner on c1 (IRQs off, lock-free PTE read, pin, PTE re-check) races collect\'s ptep_clear_flush → folio_try_share_anon_rmap_pte; either collect sees the pin and restores the PTE, or the pinner\'s re-check sees the cleared PTE and backs out; the pinner then DMA-writes the page the process reads at a0',
-      ref: 'mm/migrate_device.c @022a12deda53 lines 280-296; mm/gup.c gup_fast_pte_range (by name)',
+      ref: 'mm/migrate_device.c @022a12deda53 lines 280-296; mm/gup.c @v6.12.118 gup_fast_pte_range lines 2947-3014',
       expect: { verdict: 'holds' },
     },
     'zero-page-hole': {
