@@ -10,7 +10,8 @@
  * module. Under plain JavaScript (a compiled build) the worker file is started directly, and so it
  * is from the sources of a checkout whose build/ is current (bin/buildState.mjs, the rule
  * bin/hmmcheck.mjs follows): loading the sources through tsx costs a worker about a second of CPU,
- * its built entry a few milliseconds. HMMCHECK_FROM_SOURCES=1 keeps workers on the sources.
+ * its built entry a few milliseconds. HMMCHECK_FROM_SOURCES=1 keeps workers on the sources, =0 on
+ * the build.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,11 +33,16 @@ export function startTsWorker(name: string, workerData: unknown, transferList?: 
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), options);
 }
 
-/** The built entry of worker `name` when this checkout's build/ matches its sources. */
-function builtEntry(name: string, here: string): URL | undefined {
-  if (process.env.HMMCHECK_FROM_SOURCES === '1') return undefined;
+/**
+ * The built entry of worker `name` for this module at `here` (a source in checker/engine/) when the
+ * checkout's build/ matches its sources, or HMMCHECK_FROM_SOURCES=0 and there is one; else undefined.
+ */
+export function builtEntry(name: string, here: string, env: NodeJS.ProcessEnv = process.env): URL | undefined {
   const root = fileURLToPath(new URL('../../', here));
-  return buildState(root) === 'current' ? pathToFileURL(join(root, 'build', 'checker', 'engine', `${name}.js`)) : undefined;
+  const fromSources = env.HMMCHECK_FROM_SOURCES;
+  if (fromSources === '1') return undefined;
+  const state = buildState(root);
+  return (fromSources === '0' ? state !== 'missing' : state === 'current') ? pathToFileURL(join(root, 'build', 'checker', 'engine', `${name}.js`)) : undefined;
 }
 
 /** The ES module entry of `tsx/esm/api` (require.resolve would give its CommonJS entry). */
