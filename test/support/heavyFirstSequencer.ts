@@ -21,7 +21,6 @@ export const HEAVY_FILES = [
   'test/models/hmm/m4/now.test.ts',
   'test/models/hmm/reductionsM1M2.test.ts',
   'test/checker/engine/parallel.test.ts',
-  'test/checker/regress/regress.test.ts',
   'test/checker/cluster/counterexample.test.ts',
   'test/checker/cluster/nightly.test.ts',
   'test/models/hmm/m3/migrateDevice.test.ts',

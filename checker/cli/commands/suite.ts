@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { registry } from '../../../models';
 import type { Expectation, ModelDef } from '../../../spec/model';
-import { checkSpec } from '../../check';
+import { checkSpec, type CheckOutcome } from '../../check';
 import { instantiate } from '../../model/instantiate';
 import { EXIT } from '../exitCodes';
 import { boundText, verdictSummary } from '../../report/summary';
@@ -39,8 +39,12 @@ export function runSuite(filter?: (model: string) => boolean): SuiteRow[] {
 
 /** One row of the suite: `variant` of `model` checked at its bound (BFS, temporal properties included). */
 export function suiteRow(model: ModelDef<any>, variant: string): SuiteRow {
+  return suiteRowOf(model, variant, checkSpec(instantiate(model, variant).spec));
+}
+
+/** The suite's row of `variant` of `model` from a check of it at its bound (BFS, temporal properties included). */
+export function suiteRowOf(model: ModelDef<any>, variant: string, { result, trace }: CheckOutcome): SuiteRow {
   const def = model.variants[variant]!;
-  const { result, trace } = checkSpec(instantiate(model, variant).spec);
   const expected = expectationText(def.expect);
   const verdict = verdictSummary(result.verdict);
   return {
