@@ -3,7 +3,8 @@
  * (results/corpus), from one BFS each: `hmmcheck regress` re-checks every corpus entry and replays
  * its trace, and the entries at a variant's own bound are that variant's check — its expected
  * verdict (temporal properties included), DFS's identical state space where nothing is violated,
- * and the generated verdict table of models/README.md come from those runs, so no model runs twice.
+ * and the generated verdict table of models/README.md come from those runs: no variant is searched
+ * by BFS twice.
  */
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';

@@ -2,9 +2,9 @@
  * Parallel BFS on the HMM models: on every fixed variant and every variant that shows a bug, the
  * verdict, the shortest-trace length and (for a complete search) the counts of one worker, with 2
  * workers; with 4 on the fixed variants (4 threads on this 2-core machine interleave the most, and
- * the bug variants add nothing to that). The other variants that hold (alternative configurations,
- * e.g. M3's fault-v6.1) search the same kind of graph as their fixed variant, complete, for a third
- * of this file's time: they are left out. The fixed variants of the LARGE models are left to
+ * the bug variants add nothing to that). The other variants that hold (alternative configurations
+ * such as M3's fault-v6.1: complete searches like their fixed variant's, a third of this file's
+ * time) are left out. The fixed variants of the LARGE models are left to
  * parallelLivenessLarge.test.ts, which compares their whole graph on 2 workers, temporal properties
  * included.
  */
