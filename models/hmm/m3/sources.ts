@@ -3,6 +3,21 @@
  * (pipeline/build.ts: current mainline functions, with lines at the commit or tag each file was
  * read at, ../mainlineSources.ts), the restore loop (restore.ts: HMM v13's mail,
  * or mm/migrate.c of v4.14) and the ABBA micro-model (abba.ts: mm/migrate.c of v4.14).
+ *
+ * mm/migrate.c v4.14 (no tree of the tag is stored): the blob is e00814ca390e, 4.14-rc3's 6954c1435833
+ * plus the indexing fix <1506973525-16491-1-git-send-email-jglisse@redhat.com> (6954c14..e00814c),
+ * and October 2017 patches are based on it. The text of migrate_vma_collect … migrate_vma is read
+ * in a 4.14.y tree (36115/android_kernel_samsung_exynos9820 at fc9cac6885f7, index file 6445858656)
+ * and numbered from three hunk anchors on that blob: migrate_vma_collect_hole's `unsigned long addr;`
+ * at 2146 (the fix, `@@ -2146,8 +2146,9 @@`), migrate_vma_pages' `if (notified)` at 2807
+ * (<20171017031003.7481-3-jglisse@redhat.com>, `@@ -2804,9 +2808,14 @@` on e00814ca390e) and
+ * migrate_vma's "Sanity check the arguments" comment at 2928 (2927 in
+ * <150655619012.700.15161500295945223238.stgit@dwillia2-desk3.amr.corp.intel.com>'s `@@ -2927,7` on
+ * 6954c1435833, + the fix's line). The 4.14.y copy matches all three but for one line: its
+ * migrate_vma_collect_pmd carries the 2022 stable reorder "flush TLB while holding PTL", which
+ * puts a blank line after the PTE loop; v4.14 has `arch_leave_lazy_mmu_mode(); pte_unmap_unlock()`
+ * right after the loop (2329–2330), then the TLB flush (2332–2334), as in HMM-v25's
+ * <20170817000548.32038-16-jglisse@redhat.com>.
  */
 import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
 import { mainline } from '../mainlineSources';
@@ -11,6 +26,20 @@ const MD = 'mm/migrate_device.c';
 const MEM = 'mm/memory.c';
 const VMSCAN = 'mm/vmscan.c';
 const v414 = kernelSource('v4.14');
+const MIGRATE = 'mm/migrate.c';
+/** mm/migrate.c v4.14's migrate_vma code, lines as counted in the header; shared with hmm/m4-2019. */
+export const V414_MIGRATE = {
+  collectWalk: v414(MIGRATE, 'migrate_vma_collect', 2360, 2366),
+  collectLock: v414(MIGRATE, 'migrate_vma_collect_pmd', 2228),
+  collectGet: v414(MIGRATE, 'migrate_vma_collect_pmd', 2292, 2293),
+  collectTrylock: v414(MIGRATE, 'migrate_vma_collect_pmd', 2300),
+  // ptep_get_and_clear, the migration entry, set_pte_at, page_remove_rmap, put_page
+  collectUnmap: v414(MIGRATE, 'migrate_vma_collect_pmd', 2304, 2319),
+  // arch_leave_lazy_mmu_mode, pte_unmap_unlock, then flush_tlb_range if any PTE was cleared
+  collectUnlockFlush: v414(MIGRATE, 'migrate_vma_collect_pmd', 2329, 2334),
+  prepareLock: v414(MIGRATE, 'migrate_vma_prepare', 2458, 2475),
+  finalizePage: v414(MIGRATE, 'migrate_vma_finalize', 2848, 2855),
+} as const;
 const MMN = 'mm/mmu_notifier.c';
 const TEST_HMM = 'lib/test_hmm.c';
 /** lib/test_hmm.c as read at 08a7c7772b4d (the v5.8-era driver: its fault path invalidates the device PTE after migrate_vma_pages). */
@@ -96,17 +125,21 @@ export function restoreSources(loop: 'v13' | 'v4.14'): Readonly<Record<string, S
     CO2: loop === 'v13' ? v13('hmm_collect_walk_pmd') : v414('mm/migrate.c', 'migrate_vma_collect_pmd'),
     LI: loop === 'v13' ? v13('hmm_migrate_lock_and_isolate') : v414('mm/migrate.c', 'migrate_vma_prepare'),
     UM: loop === 'v13' ? v13('hmm_migrate_unmap') : v414('mm/migrate.c', 'migrate_vma_unmap'),
-    CP: v414('mm/migrate.c', 'migrate_vma'),
+    // migrate_vma: ops->alloc_and_copy, migrate_vma_pages, ops->finalize_and_map
+    CP: v414(MIGRATE, 'migrate_vma', 2972, 2977),
     FIN: loop === 'v13' ? v13('hmm_migrate_remove_migration_pte') : v414('mm/migrate.c', 'migrate_vma_finalize'),
   };
 }
 
 /** abba.ts: collect, the prepare phase's page locks, the rest (mm/migrate.c of v4.14). */
 export const ABBA_SOURCES: Readonly<Record<string, StepSource>> = {
-  CO2: v414('mm/migrate.c', 'migrate_vma_collect'),
-  CO2b: v414('mm/migrate.c', 'migrate_vma_collect'),
-  LK1: v414('mm/migrate.c', 'migrate_vma_prepare'),
-  LK2: v414('mm/migrate.c', 'migrate_vma_prepare'),
-  MG: [v414('mm/migrate.c', 'migrate_vma'), v414('mm/migrate.c', 'migrate_vma_finalize')],
-  MGb: v414('mm/migrate.c', 'migrate_vma_finalize'),
+  // the walk between invalidate_range_start and _end; per present page: get_page, cpages++
+  CO2: [V414_MIGRATE.collectWalk, V414_MIGRATE.collectGet],
+  CO2b: [V414_MIGRATE.collectWalk, V414_MIGRATE.collectGet],
+  // not yet locked by collect: trylock_page, else src[i] = 0, cpages--, put_page (the comment on the ABBA deadlock above it)
+  LK1: V414_MIGRATE.prepareLock,
+  LK2: V414_MIGRATE.prepareLock,
+  // migrate_vma: unmap, alloc_and_copy, pages, finalize_and_map, finalize; finalize: remove_migration_ptes, unlock_page, putback_lru_page
+  MG: [v414(MIGRATE, 'migrate_vma', 2959, 2980), V414_MIGRATE.finalizePage],
+  MGb: V414_MIGRATE.finalizePage,
 };

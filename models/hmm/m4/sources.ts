@@ -8,13 +8,12 @@
 import { citationList, kernelSource, type StepSource } from '../../../spec/citation';
 import { HMM_2019_SOURCES, HMM_V52, MMN_V58 } from '../m1/sources';
 import { M2_SOURCES } from '../m2/sources';
-import { PIPELINE_SOURCES } from '../m3/sources';
+import { PIPELINE_SOURCES, V414_MIGRATE } from '../m3/sources';
 import { mainline } from '../mainlineSources';
 
 const MMN = 'mm/mmu_notifier.c';
 const HMM = 'mm/hmm.c';
 const v52 = kernelSource('v5.2');
-const v414 = kernelSource('v4.14');
 const NOUVEAU = 'drivers/gpu/drm/nouveau/nouveau_svm.c';
 
 /** The mm's lifetime, by current names (kernel/fork.c, include/linux/sched/mm.h, with lines at the commits of ../mainlineSources.ts). */
@@ -28,7 +27,7 @@ const lifetime: Readonly<Record<string, StepSource>> = {
   M10: mainline('kernel/fork.c', 'mmput', 1228, 1229),
 };
 
-/** hmm/m4-2019: v5.2's HMM and notifiers, nouveau's fault, v4.14's migrate_vma_collect. */
+/** hmm/m4-2019: v5.2's HMM and notifiers, nouveau's fault, v4.14's migrate_vma_collect (../m3/sources.ts V414_MIGRATE). */
 export const M4_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   ...PIPELINE_SOURCES,
   ...M2_SOURCES,
@@ -38,9 +37,10 @@ export const M4_2019_SOURCES: Readonly<Record<string, StepSource>> = {
   Z3: v52('mm/memory.c', 'zap_pte_range'),
   Z4: v52('mm/swap_state.c', 'free_pages_and_swap_cache'),
   Z5: v52('mm/swap_state.c', 'free_pages_and_swap_cache'),
-  COmig: v414('mm/migrate.c', 'migrate_vma_collect_pmd'),
+  // v4.14's lines as counted in ../m3/sources.ts (the 4.14.y text on the e00814ca390e hunk anchors)
+  COmig: [V414_MIGRATE.collectUnmap, V414_MIGRATE.collectUnlockFlush],
   L3w: v52('mm/migrate.c', 'migration_entry_wait'),
-  CO2: v414('mm/migrate.c', 'migrate_vma_collect'),
+  CO2: [V414_MIGRATE.collectWalk, V414_MIGRATE.collectLock, V414_MIGRATE.collectGet, V414_MIGRATE.collectTrylock],
   VE1: v52(MMN, '__mmu_notifier_invalidate_range_end', 198),
   VE2: [v52(MMN, '__mmu_notifier_invalidate_range_end', 199), v52(MMN, '__mmu_notifier_invalidate_range_end', 217, 218), HMM_V52(HMM, 'hmm_invalidate_range_end', 237)],
   VE3: v52(MMN, '__mmu_notifier_invalidate_range_end', 220),
