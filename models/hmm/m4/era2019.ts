@@ -203,7 +203,7 @@ function build(cfg: { readonly constants: Era2019Consts; readonly variant: strin
   const migSteps = [
     H.mmgetNotZero<State>('M0', 'done'),
     ...inline(underDlock(hmm.inv, ['IS6']), { exit: collect[0]!.label }),
-    ...H.redoc(collect, 'CO2', pipeMutantDoc(pipeMutant, 'CO2', 'CO2 migrate_vma_collect (v4.14, between invalidate_range_start and _end): ⟨spin_lock(PTL); get_page; trylock_page⟩, then COmig (clear the PTE, set_page_dirty if it was dirty, migration entry, remove rmap, put_page; flush; PTL unlock)')),
+    ...H.redoc(collect, 'CO2', pipeMutantDoc(pipeMutant, 'CO2', 'CO2 migrate_vma_collect (v4.14, between invalidate_range_start and _end): ⟨spin_lock(PTL); get_page; trylock_page⟩, then COmig (clear the PTE, set_page_dirty if it was dirty, migration entry, remove rmap, put_page; PTL unlock, then the flush: v4.14’s order; this model has no TLB)')),
     ...rangeEnd,
     ...inline(migrate, { exit: 'M10' }),
     H.mmput<State>('M10'),
