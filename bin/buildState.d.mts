@@ -2,3 +2,4 @@
 export declare const STAMP_FILE: string;
 export declare const SOURCE_DIRS: readonly string[];
 export declare function buildState(root: string): 'current' | 'stale' | 'missing' | 'installed';
+export declare function runsBuild(state: ReturnType<typeof buildState>, fromSources: string | undefined): boolean;

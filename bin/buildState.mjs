@@ -43,3 +43,14 @@ export function buildState(root) {
   }
   return hasSources ? 'current' : 'installed';
 }
+
+/**
+ * Whether to run build/ rather than the sources, in a package in `state`: a build that matches the
+ * sources (or is all there is); HMMCHECK_FROM_SOURCES=1 forces the sources, =0 any existing build.
+ * The CLI (bin/hmmcheck.mjs) and the worker threads it or the library starts decide alike.
+ * @param {'current' | 'stale' | 'missing' | 'installed'} state buildState's answer
+ * @param {string | undefined} fromSources HMMCHECK_FROM_SOURCES
+ */
+export function runsBuild(state, fromSources) {
+  return fromSources === '0' ? state !== 'missing' : fromSources !== '1' && (state === 'current' || state === 'installed');
+}

@@ -5,13 +5,11 @@
 // costs about a second of start-up until the next `npm run build`. HMMCHECK_FROM_SOURCES=0 runs
 // the build even when it is stale (to test the build itself).
 import { fileURLToPath } from 'node:url';
-import { buildState } from './buildState.mjs';
+import { buildState, runsBuild } from './buildState.mjs';
 
 // Tells the CLI (and its worker threads) that users' spec files load through its module hooks.
 process.env.HMMCHECK_BIN = '1';
-const state = buildState(fileURLToPath(new URL('..', import.meta.url)));
-const fromSources = process.env.HMMCHECK_FROM_SOURCES;
-if (fromSources === '0' ? state !== 'missing' : fromSources !== '1' && (state === 'current' || state === 'installed')) {
+if (runsBuild(buildState(fileURLToPath(new URL('..', import.meta.url))), process.env.HMMCHECK_FROM_SOURCES)) {
   await import('../build/checker/cli/main.js');
 } else {
   const { register } = await import('tsx/esm/api');

@@ -8,17 +8,16 @@
  * tsx's loader first. What works: a small ES module given as a data: URL that calls `register()`
  * from `tsx/esm/api` (resolved from this file, so any cwd works) and then imports the worker
  * module. Under plain JavaScript (a compiled build) the worker file is started directly, and so it
- * is from the sources of a checkout whose build/ is current (bin/buildState.mjs, the rule
- * bin/hmmcheck.mjs follows): loading the sources through tsx costs a worker about a second of CPU,
- * its built entry a few milliseconds. HMMCHECK_FROM_SOURCES=1 keeps workers on the sources, =0 on
- * the build.
+ * is from the sources of a checkout whose build/ is current (bin/buildState.mjs's runsBuild, the
+ * CLI's rule, HMMCHECK_FROM_SOURCES included): loading the sources through tsx costs a worker about
+ * a second of CPU, its built entry a few milliseconds.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildState } from '../../bin/buildState.mjs';
+import { buildState, runsBuild } from '../../bin/buildState.mjs';
 import { ModelError, UsageError } from './errors';
 
 /** Starts the worker module `name` (a file beside this one, without extension). */
@@ -39,10 +38,7 @@ export function startTsWorker(name: string, workerData: unknown, transferList?: 
  */
 export function builtEntry(name: string, here: string, env: NodeJS.ProcessEnv = process.env): URL | undefined {
   const root = fileURLToPath(new URL('../../', here));
-  const fromSources = env.HMMCHECK_FROM_SOURCES;
-  if (fromSources === '1') return undefined;
-  const state = buildState(root);
-  return (fromSources === '0' ? state !== 'missing' : state === 'current') ? pathToFileURL(join(root, 'build', 'checker', 'engine', `${name}.js`)) : undefined;
+  return runsBuild(buildState(root), env.HMMCHECK_FROM_SOURCES) ? pathToFileURL(join(root, 'build', 'checker', 'engine', `${name}.js`)) : undefined;
 }
 
 /** The ES module entry of `tsx/esm/api` (require.resolve would give its CommonJS entry). */
