@@ -51,6 +51,14 @@ export const MAINLINE_COMMITS = {
 /** A current-mainline file whose copy was read. */
 export type MainlineFile = keyof typeof MAINLINE_COMMITS;
 
+/**
+ * Places in v6.1.192 as Debian's linux-source-6.1 (6.1.192-3) ships it: the forms that models
+ * follow in their v6.1 shape (do_swap_page's device-private branch of 16ce101db85d, insert_pfn_pmd
+ * before PMDs had a special bit). Its one Debian patch to the files cited (mm/memory.c, "mm/memory:
+ * Use exception ip to search exception tables") changes a line of lock_mm_and_find_vma, after them.
+ */
+export const atV6_1 = kernelSource('v6.1.192');
+
 /** Lines `line`–`endLine` of function `fn` in a current-mainline file, at the commit they were read at. */
 export function mainline(file: MainlineFile, fn: string, line: number, endLine?: number): SourceCitation {
   return kernelSource(MAINLINE_COMMITS[file])(file, fn, line, endLine);

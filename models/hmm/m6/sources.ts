@@ -15,7 +15,7 @@
  * f56be5bc0861 → e5af7f9e94b2, `@@ -171,89 +171,6 @@`).
  */
 import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
-import { mainline } from '../mainlineSources';
+import { atV6_1, mainline } from '../mainlineSources';
 import type { Backing } from './state';
 import type { Forms } from './threads';
 
@@ -24,8 +24,6 @@ const HUGE = 'mm/huge_memory.c';
 const gupRead = kernelSource('0005d20b2ff1');
 const v512 = kernelSource('v5.12');
 const beforeFix = kernelSource('0d979509539e^');
-// insert_pfn_pmd before PMDs had a special bit, read in Debian's linux-source-6.1 (6.1.192)
-const v61 = kernelSource('v6.1.192');
 const rfc = mailSource('6c9acb90-8e91-d8af-7abd-e762d9a901aa@shipmail.org');
 const GUP = 'mm/gup.c';
 const TTM_VM = 'drivers/gpu/drm/ttm/ttm_bo_vm.c';
@@ -37,7 +35,7 @@ export function m6Sources(backing: Backing, forms: Forms): Readonly<Record<strin
     ? [mainline(HUGE, 'do_huge_pmd_anonymous_page', 1372), mainline(HUGE, '__do_huge_pmd_anonymous_page', 1236, 1266)]
     : forms.insert === 'pte'
       ? [mainline(MEM, 'vmf_insert_pfn_prot', 2519, 2520), mainline(MEM, '__pte_alloc', 446, 450), mainline(MEM, 'pmd_install', 420, 441)]
-      : [beforeFix(TTM_VM, 'ttm_bo_vm_insert_huge', 228, 230), v61(HUGE, 'insert_pfn_pmd', 867, 901)];
+      : [beforeFix(TTM_VM, 'ttm_bo_vm_insert_huge', 228, 230), atV6_1(HUGE, 'insert_pfn_pmd', 867, 901)];
   // unmap_mapping_range → zap_pmd_range (zap_huge_pmd for a huge PMD) → zap_pte_range: the lock, the clear (a PFN mapping: zap_present_ptes without a page), the unlock
   const zapLock: StepSource = anon ? mainline(HUGE, 'zap_huge_pmd', 2213) : [mainline(MEM, 'unmap_mapping_range', 3966), mainline(MEM, 'zap_pmd_range', 1810, 1813), mainline(MEM, 'zap_pmd_range', 1833), mainline(MEM, 'zap_pte_range', 1727)];
   const zapClear: StepSource = anon ? [mainline(HUGE, 'zap_huge_pmd', 2222, 2225), mainline(HUGE, 'zap_huge_pmd', 2241, 2242)] : [mainline(MEM, 'zap_pmd_range', 1813), mainline(MEM, 'zap_pte_range', 1741), mainline(MEM, 'zap_present_ptes', 1564, 1568)];

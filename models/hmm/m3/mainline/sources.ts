@@ -11,7 +11,7 @@
  * the steps follow); do_swap_page's v6.1 form at v6.1.192.
  */
 import { kernelSource, type SourceCitation, type StepSource } from '../../../../spec/citation';
-import { mainline } from '../../mainlineSources';
+import { atV6_1, mainline } from '../../mainlineSources';
 
 const MEM = 'mm/memory.c';
 const GATHER = 'mm/mmu_gather.c';
@@ -88,11 +88,9 @@ export const MIGRATE_TO_RAM = [mainline(TEST_HMM, 'dmirror_devmem_fault', 1415, 
 /**
  * Lines of do_swap_page's device-private branch in its v6.1 form (16ce101db85d "mm/memory.c: fix
  * race when faulting a device private page": ⟨PTL; pte_same; get_page; unlock⟩, migrate_to_ram,
- * put_page), read in v6.1.192 as Debian's linux-source-6.1 (6.1.192-3) ships it: the branch is the
- * commit's there (its one Debian patch to mm/memory.c, "mm/memory: Use exception ip to search
- * exception tables", changes a line of lock_mm_and_find_vma, after it).
+ * put_page), in v6.1.192, where the branch is the commit's.
  */
-export const swapFaultV61 = (line: number, endLine?: number): SourceCitation => kernelSource('v6.1.192')(MEM, 'do_swap_page', line, endLine);
+export const swapFaultV61 = (line: number, endLine?: number): SourceCitation => atV6_1(MEM, 'do_swap_page', line, endLine);
 /** A step of the current form the v6.1 form does not have (the page lock), in a v6.1 configuration: the commit, by name. */
 export const SWAP_FAULT_V61 = kernelSource('16ce101db85d')(MEM, 'do_swap_page');
 
