@@ -212,16 +212,17 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
       if (c && isSeq && Number(key) >= seqLength()) return undefined;
       return c;
     };
-    const arrayTraps: ProxyHandler<any> = {
-      ownKeys() {
-        return [...[...children.keys()].filter((k) => child(k) !== undefined), 'length'];
-      },
-      getOwnPropertyDescriptor(t, key) {
-        const c = child(key);
-        if (c) return { value: valueOf(c), writable: true, enumerable: true, configurable: true };
-        return Reflect.getOwnPropertyDescriptor(t, key);
-      },
-    };
+    // An array's elements past a seq's length are not its own: those two traps say which are.
+    const arrayTraps: ProxyHandler<any> | undefined = isArray
+      ? {
+          ownKeys: () => [...[...children.keys()].filter((k) => child(k) !== undefined), 'length'],
+          getOwnPropertyDescriptor(t, key) {
+            const c = child(key);
+            if (c) return { value: valueOf(c), writable: true, enumerable: true, configurable: true };
+            return Reflect.getOwnPropertyDescriptor(t, key);
+          },
+        }
+      : undefined;
     return new Proxy(target, {
       get(t, key, receiver) {
         if (isSeq && key === 'length') return seqLength();
@@ -255,7 +256,7 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
       has(t, key) {
         return child(key) !== undefined || Reflect.has(t, key);
       },
-      ...(isArray ? arrayTraps : {}),
+      ...arrayTraps,
     });
   };
 
