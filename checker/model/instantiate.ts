@@ -50,6 +50,20 @@ export function parseConstant(model: ModelDef<any>, name: string, raw: string | 
 }
 
 /**
+ * The constants `instantiate` builds a variant with: the model's defaults, the variant's bound
+ * (`expect.at`), then the overrides (raw strings or values).
+ */
+export function variantConstants(model: ModelDef<any>, variant: string, overrides: Readonly<Record<string, string | ConstValue>> = {}): Record<string, ConstValue> {
+  if (!Object.hasOwn(model.variants, variant)) {
+    throw new UsageError(`model ${model.name} has no variant '${variant}'; valid: ${Object.keys(model.variants).join(', ')}`);
+  }
+  const constants: Record<string, ConstValue> = {};
+  for (const [k, def] of Object.entries(model.constants as Record<string, ConstantDef>)) constants[k] = def.default;
+  for (const [k, raw] of Object.entries({ ...model.variants[variant]!.expect.at, ...overrides })) constants[k] = parseConstant(model, k, raw);
+  return constants;
+}
+
+/**
  * Builds the spec of `model` for a variant and constant overrides (raw strings or values), over the
  * model's defaults and the variant's bound (`expect.at`).
  */
@@ -58,13 +72,7 @@ export function instantiate(
   variant = 'fixed',
   overrides: Readonly<Record<string, string | ConstValue>> = {},
 ): Instance {
-  if (!Object.hasOwn(model.variants, variant)) {
-    throw new UsageError(`model ${model.name} has no variant '${variant}'; valid: ${Object.keys(model.variants).join(', ')}`);
-  }
-  const constants: Record<string, ConstValue> = {};
-  for (const [k, def] of Object.entries(model.constants as Record<string, ConstantDef>)) constants[k] = def.default;
-  // The variant's own bound (its expectation's `at`), then the caller's overrides.
-  for (const [k, raw] of Object.entries({ ...model.variants[variant]!.expect.at, ...overrides })) constants[k] = parseConstant(model, k, raw);
+  const constants = variantConstants(model, variant, overrides);
   let spec: Spec;
   try {
     spec = model.build({ constants, variant });
