@@ -112,7 +112,7 @@ export interface RegressOptions {
   readonly update?: boolean;
   readonly filter?: (entry: CorpusEntry) => boolean;
   /** Called with each entry's check as it ends, so that a caller can use the same run (the registry test does). */
-  readonly onCheck?: (entry: CorpusEntry, inst: Instance, out: CheckOutcome) => void;
+  readonly onCheck?: (inst: Instance, out: CheckOutcome) => void;
 }
 
 export async function runRegress(opts: RegressOptions): Promise<RegressRow[]> {
@@ -137,7 +137,7 @@ export async function runRegress(opts: RegressOptions): Promise<RegressRow[]> {
     }
     const cs = new CompiledSpec(inst.spec);
     const out = checkSpec(cs, { strategy: 'bfs' });
-    opts.onCheck?.(entry, inst, out);
+    opts.onCheck?.(inst, out);
     if (opts.update) {
       recordEntry(opts.dir, inst, out);
       rows.push({ entry: name, expected: describeExpect(expectOf(inst, out)), got: gotText(out) });

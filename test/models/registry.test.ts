@@ -29,7 +29,7 @@ describe('every model in the registry, every variant, at default constants; the 
     corpus = await runRegress({
       dir: 'results/corpus',
       resolve: async (name) => findModel(name)!,
-      onCheck: (entry, inst, out) => {
+      onCheck: (inst, out) => {
         if (isDeepStrictEqual(inst.constants, variantConstants(inst.model, inst.variant))) checks.set(key(inst.model.name, inst.variant), out);
       },
     });
