@@ -40,6 +40,8 @@ export const V414_MIGRATE = {
   prepareLock: v414(MIGRATE, 'migrate_vma_prepare', 2458, 2475),
   finalizePage: v414(MIGRATE, 'migrate_vma_finalize', 2848, 2855),
 } as const;
+/** A migration entry met: under the PTL, migration_entry_wait_on_locked (the PTL dropped, the folio lock waited for); M3's CPU, M4's fault. */
+export const MIGRATION_ENTRY_WAIT = mainline(MIGRATE, 'migration_entry_wait', 441, 448);
 const MMN = 'mm/mmu_notifier.c';
 const TEST_HMM = 'lib/test_hmm.c';
 /** lib/test_hmm.c as read at 08a7c7772b4d (the v5.8-era driver: its fault path invalidates the device PTE after migrate_vma_pages). */
@@ -66,7 +68,7 @@ export const PIPELINE_SOURCES: Readonly<Record<string, StepSource>> = {
   // the access itself is the MMU's; the fault path reads the same entry lock-free and dispatches
   C0: mainline(MEM, 'handle_pte_fault', 5883, 5896),
   // a migration entry: migration_entry_wait_on_locked sleeps until the folio is unlocked (no reference taken)
-  Cmwait: mainline('mm/migrate.c', 'migration_entry_wait', 441, 448),
+  Cmwait: MIGRATION_ENTRY_WAIT,
   Cptl: mainline(MEM, 'do_swap_page', 4340, 4354),
   Cwait: mainline(MEM, 'do_swap_page', 4358, 4359),
   Cmig: mainline(MEM, 'do_swap_page', 4355),
@@ -121,13 +123,13 @@ export function restoreSources(loop: 'v13' | 'v4.14'): Readonly<Record<string, S
     RS0: v13('hmm_migrate_lock_and_isolate'),
     RS1: v13('hmm_migrate_lock_and_isolate'),
     RS2: v13('hmm_migrate_lock_and_isolate'),
-    RS: v414('mm/migrate.c', 'migrate_vma_prepare'),
-    CO2: loop === 'v13' ? v13('hmm_collect_walk_pmd') : v414('mm/migrate.c', 'migrate_vma_collect_pmd'),
-    LI: loop === 'v13' ? v13('hmm_migrate_lock_and_isolate') : v414('mm/migrate.c', 'migrate_vma_prepare'),
-    UM: loop === 'v13' ? v13('hmm_migrate_unmap') : v414('mm/migrate.c', 'migrate_vma_unmap'),
+    RS: v414(MIGRATE, 'migrate_vma_prepare'),
+    CO2: loop === 'v13' ? v13('hmm_collect_walk_pmd') : v414(MIGRATE, 'migrate_vma_collect_pmd'),
+    LI: loop === 'v13' ? v13('hmm_migrate_lock_and_isolate') : v414(MIGRATE, 'migrate_vma_prepare'),
+    UM: loop === 'v13' ? v13('hmm_migrate_unmap') : v414(MIGRATE, 'migrate_vma_unmap'),
     // migrate_vma: ops->alloc_and_copy, migrate_vma_pages, ops->finalize_and_map
     CP: v414(MIGRATE, 'migrate_vma', 2972, 2977),
-    FIN: loop === 'v13' ? v13('hmm_migrate_remove_migration_pte') : v414('mm/migrate.c', 'migrate_vma_finalize'),
+    FIN: loop === 'v13' ? v13('hmm_migrate_remove_migration_pte') : v414(MIGRATE, 'migrate_vma_finalize'),
   };
 }
 

@@ -8,7 +8,7 @@
 import { citationList, kernelSource, type StepSource } from '../../../spec/citation';
 import { HMM_2019_SOURCES, HMM_V52, MMN_V58 } from '../m1/sources';
 import { M2_SOURCES } from '../m2/sources';
-import { PIPELINE_SOURCES, V414_MIGRATE } from '../m3/sources';
+import { MIGRATION_ENTRY_WAIT, PIPELINE_SOURCES, V414_MIGRATE } from '../m3/sources';
 import { mainline } from '../mainlineSources';
 
 const MMN = 'mm/mmu_notifier.c';
@@ -72,5 +72,5 @@ export const M4_NOW_SOURCES: Readonly<Record<string, StepSource>> = {
   // range_start and the walk; under the PTL: folio_get, the fault folio or the trylock
   CO2: [mainline('mm/migrate_device.c', 'migrate_vma_collect', 387, 393), mainline('mm/migrate_device.c', 'migrate_vma_collect_pmd', 159), mainline('mm/migrate_device.c', 'migrate_vma_collect_pmd', 261, 262), mainline('mm/migrate_device.c', 'migrate_vma_collect_pmd', 276)],
   CO5: mainline('mm/migrate_device.c', 'migrate_vma_setup', 633, 634),
-  HFw: mainline('mm/migrate.c', 'migration_entry_wait', 441, 448),
+  HFw: MIGRATION_ENTRY_WAIT,
 };

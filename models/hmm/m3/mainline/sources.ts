@@ -12,6 +12,7 @@
  */
 import { kernelSource, type SourceCitation, type StepSource } from '../../../../spec/citation';
 import { atV6_1, mainline } from '../../mainlineSources';
+import { MIGRATION_ENTRY_WAIT } from '../sources';
 
 const MEM = 'mm/memory.c';
 const GATHER = 'mm/mmu_gather.c';
@@ -26,8 +27,8 @@ export const swapFault = (line: number, endLine?: number): SourceCitation => mai
 export const USER_SOURCES: Readonly<Record<string, StepSource>> = {
   // the lock-free read of the PTE and the dispatch: do_pte_missing / do_swap_page
   Uop: mainline(MEM, 'handle_pte_fault', 5883, 5896),
-  // a migration entry: under the PTL again, migration_entry_wait_on_locked (the PTL dropped, the folio lock waited for)
-  Uwait: [swapFault(4323, 4325), mainline('mm/migrate.c', 'migration_entry_wait', 441, 448)],
+  // a migration entry: migration_entry_wait
+  Uwait: [swapFault(4323, 4325), MIGRATION_ENTRY_WAIT],
   // the zero page: ⟨PTL; vmf_pte_changed → unlock⟩ … setpte: set_ptes, unlock
   Uzero: [mainline(MEM, 'do_anonymous_page', 4868, 4888), mainline(MEM, 'do_anonymous_page', 4944, 4953)],
   // alloc_anon_folio; ⟨PTL; vmf_pte_changed → release; folio_add_new_anon_rmap, folio_add_lru_vma, set_ptes; unlock⟩
