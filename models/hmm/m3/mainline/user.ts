@@ -22,9 +22,9 @@ import { ADDRS, BINDING, IDX, V1, ZERO, walkPte, fget, folio, fput, headOf, pteA
 export type Op = 'r' | 'w' | 'dn';
 
 const MEM = 'mm/memory.c';
+const MEM_READ_AT = '(mm/memory.c @0c86b42439b6)';
 /** Line ranges of a citation: `[line, endLine?]` each. */
 type Lines = readonly (readonly [number, number?])[];
-const MEM_READ_AT = '(mm/memory.c @0c86b42439b6)';
 
 /** A load or store of page `pfn`'s data; false when the page was freed (reported as UAF_PAGE). */
 function access(d: Sys, pfn: Pfn, write: boolean): boolean {
