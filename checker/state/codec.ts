@@ -454,6 +454,10 @@ function failFn(path: string, value: unknown, expected: string): never {
   throw new SchemaViolation(path, value, expected);
 }
 
+type CodecFactory = (ec: unknown[], dc: unknown[], f: typeof failFn, k: typeof unknownKeyFn) => Omit<Codec, 'source' | 'symDomains'>;
+/** The codec code compiled so far, by its source. */
+const codecFactories = new Map<string, CodecFactory>();
+
 /** Compiles the codec for a state schema. `root` names the state in error paths. */
 export function compileCodec(type: Type, root = 'state'): Codec {
   const symDomains = symDomainsOf(type);
@@ -494,11 +498,9 @@ export function compileCodec(type: Type, root = 'state'): Codec {
     `function fingerprint(s, out) { encode(s, scratch, 0); hash(scratch, 0, out); }`,
     `return { words: ${words}, encode, encodePerm, checkKeys, decode, hash, fingerprint };`,
   ].join('\n');
-  const make = new Function('EC', 'DC', 'F', 'K', source) as (
-    ec: unknown[],
-    dc: unknown[],
-    f: typeof failFn,
-    k: typeof unknownKeyFn,
-  ) => Omit<Codec, 'source' | 'symDomains'>;
+  // The same code compiles once per process, so its functions share what the JIT learnt (as the
+  // packed drafts do, packedDraft.ts); the constants differ per call.
+  let make = codecFactories.get(source);
+  if (make === undefined) codecFactories.set(source, (make = new Function('EC', 'DC', 'F', 'K', source) as CodecFactory));
   return { ...make(encCtx.consts, decCtx.consts, failFn, unknownKeyFn), symDomains, source };
 }

@@ -136,6 +136,31 @@ describe('packed drafts', () => {
     expect(a.result.verdict).toEqual(b.result.verdict);
   });
 
+  it('share generated code between schemas of one layout, each with its own enum values', () => {
+    // The factories are kept by code and constants (packedDraft.ts, codec.ts): a schema that lays
+    // out alike but names its values differently must still read and write its own names.
+    const walk = (names: readonly [string, string, string]) =>
+      spec({ pc: t.enum(...names), n: t.int(0, 2) })
+        .init(() => ({ pc: names[0], n: 0 }))
+        .action('Step', {}, {
+          guard: (s) => s.pc !== names[2],
+          effect: (d) => {
+            d.pc = d.pc === names[0] ? names[1] : names[2];
+            d.n += 1;
+          },
+        })
+        .invariant('Named', (s) => names.includes(s.pc))
+        .checkDeadlock(false)
+        .build();
+    for (const names of [['a', 'b', 'c'], ['x', 'y', 'z'], ['a', 'b', 'c']] as const) {
+      const cs = new CompiledSpec(walk(names), 'fast');
+      const { result } = bfs(cs);
+      expect(cs.drafts).toBe(true);
+      // Three states, each named from its own schema (Named), the last one not enabled.
+      expect([result.verdict.kind, result.stats.distinct, result.stats.generated]).toEqual(['holds', 3, 3]);
+    }
+  });
+
   it('are not made for a schema kind they do not know (the object path is used)', () => {
     const type = t.record({ n: t.int(0, 1) });
     const words = compileCodec(type).words;
