@@ -397,6 +397,11 @@ function fieldCount(t: Type): number {
   }
 }
 
+/** What a draft calls to bail out (the generated code's `B`). */
+function bail(): never {
+  throw BAIL;
+}
+
 /** The draft factories made so far, by generated code and constants (see compilePackedDraft). */
 const draftFactories = new Map<string, (w: Uint32Array) => PackedDraft>();
 
@@ -461,13 +466,11 @@ return {
   },
 };
 };`;
-  const bail = (): never => {
-    throw BAIL;
-  };
-  // One factory per distinct generated code: a schema compiled again (another variant, another
-  // run in the same process) gets the same accessors, so the models' guards and effects keep
-  // seeing the same hidden classes. New ones made a second search of the same schema in one
-  // process 2-3x slower (BEEM peterson.4 twice in one process: 2.8 s, then 7.9 s; now 2.7 and 3.0 s).
+  // One factory per distinct generated code and constants, made (not only compiled) once: a
+  // schema compiled again (another variant, another run in the same process) gets the same shared
+  // accessors, so the models' guards and effects keep seeing the same hidden classes. New ones
+  // made a second search of the same schema 2-3x slower (BEEM peterson.4 twice in one process:
+  // 2.8 s, then 7.9 s; now 2.7 and 3.0 s). Made again from the same compiled code: 8-14 s.
   const key = `${source}\n${JSON.stringify(g.consts)}`;
   let make = draftFactories.get(key);
   if (make === undefined) draftFactories.set(key, (make = new Function('C', 'B', source)(g.consts, bail) as (w: Uint32Array) => PackedDraft));

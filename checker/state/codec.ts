@@ -498,8 +498,9 @@ export function compileCodec(type: Type, root = 'state'): Codec {
     `function fingerprint(s, out) { encode(s, scratch, 0); hash(scratch, 0, out); }`,
     `return { words: ${words}, encode, encodePerm, checkKeys, decode, hash, fingerprint };`,
   ].join('\n');
-  // The same code compiles once per process, so its functions share what the JIT learnt (as the
-  // packed drafts do, packedDraft.ts); the constants differ per call.
+  // The same code compiles once per process, so its functions share what the JIT learnt; each
+  // codec gets its own constants and scratch words. (Codecs hold no objects whose hidden classes
+  // models see, so unlike the packed drafts they need not share more than the code.)
   let make = codecFactories.get(source);
   if (make === undefined) codecFactories.set(source, (make = new Function('EC', 'DC', 'F', 'K', source) as CodecFactory));
   return { ...make(encCtx.consts, decCtx.consts, failFn, unknownKeyFn), symDomains, source };
