@@ -13,17 +13,13 @@ import { findModel, registry } from '../../models';
 import type { ModelDef } from '../../spec/model';
 import type { Spec } from '../../spec/spec';
 import { UsageError } from '../engine/errors';
+import { looksLikePath } from './modelArgument';
 import { registerSpecHooks } from './specLoading/register';
 
 export interface LoadedModel {
   readonly model: ModelDef<any>;
   /** Absolute path when loaded from a file. */
   readonly path?: string;
-}
-
-/** Whether a model argument names a spec module file rather than a registry model. */
-export function looksLikePath(arg: string): boolean {
-  return /\.(m?[jt]s)$/.test(arg) || arg.startsWith('.') || arg.startsWith('/');
 }
 
 function isModelDef(x: any): x is ModelDef<any> {

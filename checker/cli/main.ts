@@ -5,20 +5,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ModelError, UsageError } from '../engine/errors';
-import { checkCommand } from './commands/check';
-import { lintCommand } from './commands/lint';
-import { listCommand } from './commands/list';
-import { initCommand } from './commands/init';
 import { TYPECHECK_DESCRIBE, typecheckModelArg } from './specLoading/typecheck';
-import { nightlyCommand } from './commands/nightly';
-import { regressCommand } from './commands/regress';
-import { replayCommand } from './commands/replay';
-import { simulateCommand } from './commands/simulate';
 import { DEFAULT_SEED } from '../engine/simulate';
-import { graphCommand } from './commands/graph';
-import { suiteCommand } from './commands/suite';
-import { workerCommand } from './commands/worker';
-import { viewCommand } from './commands/view';
 import { EXIT } from './exitCodes';
 import { VERSION } from './version';
 import { integerFlag, positiveFlag } from './numbers';
@@ -62,12 +50,12 @@ export async function main(argv: string[]): Promise<number> {
     .strict()
     .demandCommand(1, 'name a command: init, list, check, simulate, replay, view, graph, lint, regress, nightly, suite or worker')
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors' })
-    .command('list', 'list the models, their variants and constants', {}, (a) => run(() => (print(listCommand()), EXIT.OK))())
+    .command('list', 'list the models, their variants and constants', {}, (a) => run(async () => (print((await import('./commands/list')).listCommand()), EXIT.OK))())
     .command(
       'init [dir]',
       'scaffold a project of your own: package.json, tsconfig.json, an example model with a bug variant and its test (never overwrites a file)',
       (y) => y.positional('dir', { type: 'string', default: '.', describe: 'project folder (created if missing)' }),
-      (a) => run(() => initCommand({ dir: a.dir }, print))(),
+      (a) => run(async () => (await import('./commands/init')).initCommand({ dir: a.dir }, print))(),
     )
     .command(
       'check <model>',
@@ -104,9 +92,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('creds', { type: 'string', describe: 'with --cluster: NATS credentials file (JWT and nkey)' })
           .option('typecheck', { type: 'boolean', describe: TYPECHECK_DESCRIBE }),
       (a) =>
-        run(() => {
+        run(async () => {
           if (a.typecheck) typecheckModelArg(a.model);
-          return checkCommand({ ...a, model: a.model! }, print);
+          return (await import('./commands/check')).checkCommand({ ...a, model: a.model! }, print);
         })(),
     )
     .command(
@@ -130,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('full', { type: 'boolean', describe: 'print full states in the trace, not just changes' })
           .option('cluster', { type: 'string', describe: "NATS URL: run the swarm's --workers members on the cluster's hmmcheck workers (docs/cluster.md)" })
           .option('creds', { type: 'string', describe: 'with --cluster: NATS credentials file (JWT and nkey)' }),
-      (a) => run(() => simulateCommand({ ...a, model: a.model! }, print))(),
+      (a) => run(async () => (await import('./commands/simulate')).simulateCommand({ ...a, model: a.model! }, print))(),
     )
     .command(
       'replay <file>',
@@ -141,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('spec', { type: 'string', describe: 'the spec module a trace of your own spec was recorded from (a trace never loads code)' })
           .option('full', { type: 'boolean', describe: 'print full states' })
           .option('quiet', { type: 'boolean', describe: 'print only the verdict line' }),
-      (a) => run(() => replayCommand({ file: a.file!, spec: a.spec, full: a.full, quiet: a.quiet }, print))(),
+      (a) => run(async () => (await import('./commands/replay')).replayCommand({ file: a.file!, spec: a.spec, full: a.full, quiet: a.quiet }, print))(),
     )
     .command(
       'view <file>',
@@ -154,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('text', { type: 'boolean', describe: 'print the trace as text instead (lanes as columns when they fit)' })
           .option('width', { type: 'string', coerce: integerFlag('--width', 40), describe: 'line width for --text (default 100)' })
           .option('source-url', { type: 'string', describe: 'URL template linking each step to its kernel source: {file} {line} {commit} {fn}, e.g. file:///src/linux/{file} (default: $HMMCHECK_SOURCE_URL, else the stable tree on git.kernel.org)' }),
-      (a) => run(() => viewCommand({ file: a.file!, spec: a.spec, out: a.out, text: a.text, width: a.width, sourceUrl: a.sourceUrl }, print))(),
+      (a) => run(async () => (await import('./commands/view')).viewCommand({ file: a.file!, spec: a.spec, out: a.out, text: a.text, width: a.width, sourceUrl: a.sourceUrl }, print))(),
     )
     .command(
       'graph <model>',
@@ -170,8 +158,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('highlight-trace', { type: 'boolean', describe: 'draw the counterexample BFS finds (as check reports it) in red' })
           .option('deadlock', { type: 'boolean', describe: "mark deadlocks (default: the model's setting); --no-deadlock switches it off" }),
       (a) =>
-        run(() =>
-          graphCommand(
+        run(async () =>
+          (await import('./commands/graph')).graphCommand(
             { model: a.model!, variant: a.variant, const: a.const, format: a.format, out: a.out, maxStates: a.maxStates, highlightTrace: a.highlightTrace, deadlock: a.deadlock },
             print,
           ),
@@ -186,7 +174,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('update', { type: 'boolean', describe: 're-record every entry from a fresh check' })
           .option('add-missing', { type: 'boolean', describe: 'record an entry for every registry model variant that has none' })
           .option('filter', { type: 'string', describe: 'only entries (and, with --add-missing, models) whose model name contains this' }),
-      (a) => run(() => regressCommand({ dir: a.dir, update: a.update, addMissing: a.addMissing, filter: a.filter }, print))(),
+      (a) => run(async () => (await import('./commands/regress')).regressCommand({ dir: a.dir, update: a.update, addMissing: a.addMissing, filter: a.filter }, print))(),
     )
     .command(
       'nightly',
@@ -203,8 +191,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('creds', { type: 'string', describe: 'with --cluster: NATS credentials file (JWT and nkey)' })
           .option('ack-wait', { type: 'string', default: 60, coerce: positiveFlag('--ack-wait', 'seconds'), describe: 'with --cluster: seconds a silent worker keeps a job before it goes to another worker' }),
       (a) =>
-        run(() =>
-          nightlyCommand({ jobs: a.jobs, out: a.out, date: a.date, resume: a.resume, only: a.only, checkpointEvery: a.checkpointEvery, cluster: a.cluster, creds: a.creds, ackWait: a.ackWait }, print),
+        run(async () =>
+          (await import('./commands/nightly')).nightlyCommand({ jobs: a.jobs, out: a.out, date: a.date, resume: a.resume, only: a.only, checkpointEvery: a.checkpointEvery, cluster: a.cluster, creds: a.creds, ackWait: a.ackWait }, print),
         )(),
     )
     .command(
@@ -215,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('nats', { type: 'string', demandOption: true, describe: 'NATS URL (nats://host:4222; tls:// for TLS; user:password@ allowed)' })
           .option('concurrency', { type: 'string', default: 1, coerce: integerFlag('--concurrency', 1, 64), describe: 'nightly jobs run at the same time' })
           .option('creds', { type: 'string', describe: 'NATS credentials file (JWT and nkey)' }),
-      (a) => run(() => workerCommand({ nats: a.nats!, concurrency: a.concurrency, creds: a.creds }))(),
+      (a) => run(async () => (await import('./commands/worker')).workerCommand({ nats: a.nats!, concurrency: a.concurrency, creds: a.creds }))(),
     )
     .command(
       'lint [model]',
@@ -230,9 +218,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('json', { type: 'boolean', describe: 'print the report (or the error) as one JSON document on stdout, schema docs/hmmcheck-result.schema.json' })
           .option('typecheck', { type: 'boolean', describe: TYPECHECK_DESCRIBE }),
       (a) =>
-        run(() => {
+        run(async () => {
           if (a.typecheck) typecheckModelArg(a.model);
-          return lintCommand({ model: a.model, variant: a.variant, const: a.const, maxStates: a.maxStates, strict: a.strict, json: a.json }, print);
+          return (await import('./commands/lint')).lintCommand({ model: a.model, variant: a.variant, const: a.const, maxStates: a.maxStates, strict: a.strict, json: a.json }, print);
         })(),
     )
     .command(
@@ -242,7 +230,7 @@ export async function main(argv: string[]): Promise<number> {
         y
           .option('filter', { type: 'string', describe: 'only models whose name contains this' })
           .option('write', { type: 'string', describe: 'also write the models table as Markdown to this file (models/README.md)' }),
-      (a) => run(() => suiteCommand({ filter: a.filter, write: a.write }, print))(),
+      (a) => run(async () => (await import('./commands/suite')).suiteCommand({ filter: a.filter, write: a.write }, print))(),
     )
     .epilogue('Exit codes: 0 holds, 1 suite/regress/nightly mismatch or lint findings, 11 deadlock, 12 safety violation, 13 liveness violation, 20 incomplete (bound or interrupt), 21 trace does not replay, 75 model error, 150 usage error, 255 internal error.')
     .fail((msg, err) => {

@@ -11,7 +11,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { ModelDef } from '../../spec/model';
 import { UsageError } from '../engine/errors';
 import type { TraceMeta } from '../trace/itf';
-import { loadModel, looksLikePath, registryModel } from './loadModel';
+import { loadModel, registryModel } from './loadModel';
+import { looksLikePath } from './modelArgument';
 
 /** The spec module path a trace records, if it was recorded from one rather than the registry. */
 export function recordedSpecPath(meta: Pick<TraceMeta, 'model' | 'modelPath'>): string | undefined {

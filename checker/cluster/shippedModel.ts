@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../engine/errors';
-import { looksLikePath, registryModel } from '../cli/loadModel';
+import { registryModel } from '../cli/loadModel';
+import { looksLikePath } from '../cli/modelArgument';
 import { projectRoot } from '../cli/trustBoundary';
 
 export type ShippedModel =

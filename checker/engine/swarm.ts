@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { ConstValue } from '../../spec/model';
-import { looksLikePath } from '../cli/loadModel';
+import { looksLikePath } from '../cli/modelArgument';
 import { CompiledSpec } from './compiled';
 import { UsageError } from './errors';
 import { deriveSeed, simulate, checkSeed, type Finding, type SimStats, type SimulationResult, type SimulateOptions, findingKey } from './simulate';

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../engine/errors';
-import { looksLikePath } from '../loadModel';
+import { looksLikePath } from '../modelArgument';
 import { FROM_SOURCES, PACKAGE_MANIFEST, PACKAGE_ROOT } from '../packageRoot';
 import { exportPaths } from './packageExports';
 
