@@ -8,8 +8,9 @@
  * insert is modelled in its pre-0d979509539e form, before PMDs had a special bit, which today's copy
  * (and v6.12.118's) sets; gup_pmd_range and gup_pud_range at 0005d20b2ff1, with
  * lines counted in torvalds/linux's stored copy (read whole: 44,607 characters); the pre-5.13
- * devmap path at v5.12; TTM's ttm_bo_vm_insert_huge in the tree just before its removal
- * (0d979509539e^); the RFC by the mail that quotes its hunk. The lines of
+ * devmap path at v5.12 (v512 below); TTM's ttm_bo_vm_insert_huge, ttm_bo_evict and
+ * ttm_pool_free_page in the tree just before ttm_bo_vm_insert_huge's removal (0d979509539e^;
+ * beforeFix below); the RFC by the mail that quotes its hunk. The lines of
  * ttm_bo_vm_insert_huge at 0d979509539e^ are counted in the hunk that removes it in the merged
  * patch as posted (v3, "base-commit: 519d81956ee2" = v5.15-rc6; ttm_bo_vm.c blob
  * f56be5bc0861 → e5af7f9e94b2, `@@ -171,89 +171,6 @@`).
@@ -22,7 +23,42 @@ import type { Forms } from './threads';
 const MEM = 'mm/memory.c';
 const HUGE = 'mm/huge_memory.c';
 const gupRead = kernelSource('0005d20b2ff1');
+/**
+ * v512: mm/gup.c at v5.12, the devmap path before 5.13 (gup_huge_pmd → __gup_device_huge_pmd
+ * → __gup_device_huge). Lines counted in hunks of patches posted against v5.12-rc3..rc5, whose
+ * mm/gup.c blob is b3e647c8b7ee: Joao Martins' "[PATCH v1 11/11] mm/gup: grab head page refcount
+ * once for group of subpages" (2021-03-25), whose `@@ -2159,31 +2159,54 @@` old side is lines
+ * 2159–2189 ("}", "#endif" of CONFIG_ARCH_HAS_PTE_SPECIAL, "", "#if defined(...)",
+ * __gup_device_huge at 2163 … put_dev_pagemap at 2189) and whose `@@ -2243,17 +2266,6 @@` puts
+ * the "}" that closes the !DEVMAP stub of __gup_device_huge_pud at 2243; and Joao Martins' reply
+ * of 2021-04-01 to "mm/devmap: Remove pgmap accounting in the get_user_pages_fast() path"
+ * (`@@ -2338,7 +2338,7 @@ static int gup_huge_pmd`: 2340 `if (pmd_devmap(orig)) {`). The text
+ * between (return 1 … __gup_device_huge_pmd … __gup_device_huge_pud, 17 lines each, and the
+ * #else stubs) read in amwtkes/linux-5.11.4-back (4052d4ee4a0e, v5.11.4), where it is the same:
+ * it fills 2190–2243 exactly. That blob is taken as v5.12's: no mm/gup.c change between
+ * v5.12-rc5 and the release turned up (d3378e86d182, which did change it, came in the v5.13
+ * merge window), but no post-release patch naming the blob was found either.
+ */
 const v512 = kernelSource('v5.12');
+/**
+ * beforeFix: TTM at 0d979509539e^ (v5.15-rc6 era).
+ * drivers/gpu/drm/ttm/ttm_bo.c: ttm_bo_evict starts at 516 and its ttm_bo_handle_move_mem call
+ * (`ret = ttm_bo_handle_move_mem(bo, evict_mem, true, ctx, &hop);`, after the `bounce:` label)
+ * is at 556, counted in the android13-5.15 side ("upstream/android-13") of a merge-conflict
+ * copy of ttm_bo.c (5.15.y), whose text before ttm_bo_evict is that of a v5.14-era copy found by
+ * its text (no repository named; counted: ttm_bo_evict at 491, the move at 530) plus
+ * ttm_bo_bounce_temp_buffer (25 lines), moved above ttm_bo_evict by 403797925768 "drm/ttm: Fix
+ * multihop assert on eviction" (in v5.15-rc1). The same numbers come out of that commit's hunks
+ * as posted for 5.14.y (AUTOSEL, 2021-09-08, blob 8d7fd65ccced: `@@ -488,6 +488,31 @@`,
+ * `@@ -527,12 +552,17 @@` → ttm_bo_evict 516, `bounce:` 555, the move 556).
+ * drivers/gpu/drm/ttm/ttm_pool.c: ttm_pool_free_page 131–159 (the non-DMA path
+ * `if (!pool || !pool->use_dma_alloc) { __free_pages(p, order); return; }` at 146–148), counted
+ * in intel/linux-intel-lts (2cbcbc7c19a0, a ≤ v5.15 copy: TTM_PAGE_FLAG_ZERO_ALLOC,
+ * ttm_mem_global_alloc_page); the same lines frame the hunks of "drm/ttm: prevent grabbing page
+ * references" (2022-08-15, blob 1bba0a0ed3f9: `@@ -93,8` → 94–95 the alloc_pages path,
+ * `@@ -144,6` → 144 `#endif`, 146–147 the test and __free_pages): the lines are the same in a
+ * copy before v5.15 and in a tree of 2022, so v5.15's are taken to be these.
+ */
 const beforeFix = kernelSource('0d979509539e^');
 const rfc = mailSource('6c9acb90-8e91-d8af-7abd-e762d9a901aa@shipmail.org');
 const GUP = 'mm/gup.c';
@@ -43,8 +79,8 @@ export function m6Sources(backing: Backing, forms: Forms): Readonly<Record<strin
   const release: StepSource = anon
     ? [mainline('mm/mmu_gather.c', 'tlb_finish_mmu', 392), mainline('mm/mmu_gather.c', 'tlb_flush_mmu_free', 291, 293), mainline('mm/mmu_gather.c', 'tlb_batch_pages_flush', 98)]
     : backing === 'system'
-      ? beforeFix('drivers/gpu/drm/ttm/ttm_pool.c', 'ttm_pool_free_page')
-      : beforeFix('drivers/gpu/drm/ttm/ttm_bo.c', 'ttm_bo_evict');
+      ? beforeFix('drivers/gpu/drm/ttm/ttm_pool.c', 'ttm_pool_free_page', 146, 148)
+      : beforeFix('drivers/gpu/drm/ttm/ttm_bo.c', 'ttm_bo_evict', 556);
   // flush_tlb_mm_range: the local flush, then flush_tlb_others → smp_call_function_many(…, wait = 1): send the IPIs, wait for them
   const TLB = 'arch/x86/mm/tlb.c';
   const flushSend = [mainline(TLB, 'flush_tlb_mm_range', 521, 529), mainline(TLB, 'native_flush_tlb_others', 480, 481)];
@@ -62,8 +98,10 @@ export function m6Sources(backing: Backing, forms: Forms): Readonly<Record<strin
       G1p: mainline(GUP, 'gup_fast_pte_range', 2947),
       // the leaf: special → bail, devmap → the pgmap path, else grab the page
       G2: [mainline(GUP, 'gup_fast_pmd_leaf', 3145, 3158), mainline(GUP, 'gup_fast_pte_range', 2964, 2979)],
-      G2d: v512(GUP, '__gup_device_huge_pmd'),
-      G2g: v512(GUP, '__gup_device_huge'),
+      // gup_huge_pmd: pmd_devmap → __gup_device_huge_pmd → __gup_device_huge: get_dev_pagemap(pfn, pgmap); none → undo, return 0
+      G2d: [v512(GUP, 'gup_huge_pmd', 2340, 2344), v512(GUP, '__gup_device_huge_pmd', 2200, 2202), v512(GUP, '__gup_device_huge', 2173, 2177)],
+      // page = pfn_to_page(pfn); SetPageReferenced, pages[*nr] = page, try_grab_page (failure: undo, return 0), (*nr)++
+      G2g: [v512(GUP, '__gup_device_huge', 2171), v512(GUP, '__gup_device_huge', 2178, 2184)],
       G3: mainline(GUP, 'gup_fast_pmd_leaf', 3162),
       G3u: mainline(GUP, 'gup_fast_pmd_leaf', 3163, 3164),
       G4: mainline(GUP, 'gup_fast', 3420),

@@ -10,7 +10,7 @@
  * and migration_entry_wait (mm/migrate.c) at v6.12.118 (the stored copies are older than the code
  * the steps follow); do_swap_page's v6.1 form at v6.1.192.
  */
-import { kernelSource, type SourceCitation, type StepSource } from '../../../../spec/citation';
+import type { SourceCitation, StepSource } from '../../../../spec/citation';
 import { atV6_1, mainline } from '../../mainlineSources';
 import { MIGRATION_ENTRY_WAIT } from '../sources';
 
@@ -89,11 +89,11 @@ export const MIGRATE_TO_RAM = [mainline(TEST_HMM, 'dmirror_devmem_fault', 1415, 
 /**
  * Lines of do_swap_page's device-private branch in its v6.1 form (16ce101db85d "mm/memory.c: fix
  * race when faulting a device private page": ⟨PTL; pte_same; get_page; unlock⟩, migrate_to_ram,
- * put_page), in v6.1.192, where the branch is the commit's.
+ * put_page), in v6.1.192, where the branch is the commit's (Debian's linux-source-6.1, lines
+ * 3801–3817). It has no page lock: the current form's trylock_page / unlock_page steps (Udt, Udp4),
+ * which a v6.1 configuration never reaches, cite the current lines (user.ts swapFaultSteps).
  */
 export const swapFaultV61 = (line: number, endLine?: number): SourceCitation => atV6_1(MEM, 'do_swap_page', line, endLine);
-/** A step of the current form the v6.1 form does not have (the page lock), in a v6.1 configuration: the commit, by name. */
-export const SWAP_FAULT_V61 = kernelSource('16ce101db85d')(MEM, 'do_swap_page');
 
 /** GUP-fast (mm/gup.c, current names, at v6.12.118), by the part of pin_user_pages_fast a step models. */
 export const GUP_FAST = {

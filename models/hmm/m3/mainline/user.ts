@@ -16,7 +16,7 @@ import { pteCopy, pteNone, ptePresent } from '../../../../spec/kernel/pte';
 import { tlbAccess } from '../../../../spec/kernel/tlb';
 import { cited, joinCited, stepDocFields } from '../../../../spec/citation';
 import { CPU, flushThen, type Forms } from './env';
-import { MIGRATE_TO_RAM, SWAP_FAULT_V61, swapFault, swapFaultV61 } from './sources';
+import { MIGRATE_TO_RAM, swapFault, swapFaultV61 } from './sources';
 import { ADDRS, BINDING, IDX, V1, ZERO, walkPte, fget, folio, fput, headOf, pteAlloc, read, rmapAdd, setPte, putStep, st, type Pfn, type Step, type Sys, type UserL } from './state';
 
 export type Op = 'r' | 'w' | 'dn';
@@ -58,12 +58,16 @@ export function resetMigration(l: UserL): void {
 function swapFaultSteps(f: Forms): Step<UserL>[] {
   const form = f.faultForm;
   // the current form's lines (the ≤ v6.0 mutant departs from the same statements); the v6.1 form's
-  // at v6.1.192, a step it does not have (no v61 lines) by its commit
-  const fault = (what: string, lines: Lines, v61: Lines = []) =>
-    cited(
-      `${MEM} do_swap_page (${form === 'current' ? 'current mainline' : form}), is_device_private_entry: ${what} ${form === 'v6.1' ? '(16ce101db85d)' : MEM_READ_AT}`,
-      ...(form !== 'v6.1' ? lines.map(([l, e]) => swapFault(l, e)) : v61.length ? v61.map(([l, e]) => swapFaultV61(l, e)) : [SWAP_FAULT_V61]),
+  // at v6.1.192, but for the steps it does not have (no v61 lines: the page lock, Udt and Udp4, which
+  // it never reaches): those are the current form's statements, cited there
+  const fault = (what: string, lines: Lines, v61: Lines = []) => {
+    const at61 = form === 'v6.1' && v61.length > 0;
+    const shown = at61 ? 'v6.1' : form === 'v6.1' || form === 'current' ? 'current mainline' : form;
+    return cited(
+      `${MEM} do_swap_page (${shown}), is_device_private_entry: ${what} ${at61 ? '(16ce101db85d)' : MEM_READ_AT}`,
+      ...(at61 ? v61.map(([l, e]) => swapFaultV61(l, e)) : lines.map(([l, e]) => swapFault(l, e))),
     );
+  };
   const page = (l: UserL): Pfn => l.orig!;
   const lock = CPU.spinLock('Udl', (s) => s.ptl) as unknown as Step<UserL>;
   const unlockTo = (label: string, to: string, what: string, lines: Lines, v61: Lines): Step<UserL> => {
