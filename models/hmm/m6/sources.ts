@@ -119,3 +119,76 @@ export function m6Sources(backing: Backing, forms: Forms): Readonly<Record<strin
     },
   };
 }
+
+/**
+ * The fix of the fork race, 57efa1fe5957 "mm/gup: prevent gup_fast from racing with COW during
+ * fork" (Jason Gunthorpe; merged in the v5.11 merge window, in Andrew Morton's batch right after
+ * its parent c28b1fc70390 "mm/gup: reorganize internal_get_user_pages_fast()", which moved the
+ * lock-free walk into lockless_pages_from_mm: the 0-day report on 57efa1fe5957 compares it with
+ * c28b1fc703). Its mm/gup.c lines:
+ * - try_grab_compound_head 81–124 (hpage_pincount_add 113–114): counted in torvalds/linux's
+ *   stored mm/gup.c at 52650c8b466b, the next commit (it changes only __gup_longterm_locked,
+ *   further down); the same lines close the function in the v5.10 blob 98eb8e6d2609
+ *   (`@@ -123,6 +123,28 @@ ... try_grab_compound_head`, "mm/gup: combine put_compound_head() and
+ *   unpin_user_page()" as posted on 2020-12-09), and nothing above changed in between.
+ * - lockless_pages_from_mm from 2680: c28b1fc70390 as backported to 5.10.4 ("[PATCH 5.10 446/717]",
+ *   base blob 98eb8e6d2609, v5.10's mm/gup.c) is `@@ -2677,13 +2677,43 @@`, the new function at
+ *   2680; upstream's parent has v5.10's mm/gup.c as far as the copies show: the one at
+ *   52650c8b466b still has the CONFIG_GUP_GET_PTE_LOW_HIGH gup_get_pte that the v5.11 perf/core
+ *   pull ("mm/gup: Provide gup_get_pte() more generic", 56 lines fewer above) removes, so that
+ *   merge is not below the batch, and its first 124 lines are v5.10's (above). The
+ *   function's text at 57efa1fe5957 is the one in the 52650c8b466b copy: `unsigned seq;` (2687),
+ *   raw_read_seqcount / `if (seq & 1) return 0;` (2693–2696), read_seqcount_retry (2718–2719),
+ *   unpin_user_pages / return 0 (2720–2721).
+ */
+const forkFix = kernelSource('57efa1fe5957');
+/** GUP-fast's side of the fork race at 57efa1fe5957, by step label. */
+export const FORK_GUP_SOURCES = {
+  // raw_read_seqcount(&mm->write_protect_seq); if (seq & 1) return 0
+  Gs: forkFix(GUP, 'lockless_pages_from_mm', 2693, 2696),
+  // hpage_pincount_add after the reference
+  G2p: forkFix(GUP, 'try_grab_compound_head', 113, 114),
+  // read_seqcount_retry(&mm->write_protect_seq, seq)
+  Gr: forkFix(GUP, 'lockless_pages_from_mm', 2718, 2719),
+  // unpin_user_pages(pages, nr_pinned); return 0
+  Gru: forkFix(GUP, 'lockless_pages_from_mm', 2720, 2721),
+} as const satisfies Readonly<Record<string, StepSource>>;
+
+/**
+ * Fork's steps by label: copy_page_range and copy_huge_pmd at 57efa1fe5957 (`forkSeq`) or at
+ * 57efa1fe5957^ (= c28b1fc70390, see FORK_GUP_SOURCES), lines counted in torvalds/linux's stored
+ * copies at the commits that next changed each file in the same batch: d3f5ffcacd15 (mm/memory.c; it changes __access_remote_vm, far below)
+ * and 013339df116c (mm/huge_memory.c; unmap_page, below). The commits between them in that batch
+ * (swap, shmem, memcg, mremap) change neither file above those points, and 57efa1fe5957 itself
+ * does not change mm/huge_memory.c (as posted it changes mm/gup.c, mm/memory.c and the static
+ * mm_structs), so copy_huge_pmd's lines are the same before and after the fix. Anchors:
+ * copy_huge_pmd's `if (is_huge_zero_pmd(pmd))` at 1060 and get_page at 1094 are the hunks of
+ * Peter Xu's "[PATCH RFC 01/30] mm/thp: Simplify copying of huge zero page pmd when fork"
+ * (2021-01-15, blob ec2bb93f7431: `@@ -1058,17`, `@@ -1094,6`); copy_present_page's 800–816 in the
+ * mm/memory.c copy are the hunks of Peter Xu's "mm: introduce page_needs_cow_for_dma()" (2021-02,
+ * blob feff48e1465a: `@@ -800,9`, `@@ -816,9`). In copy_page_range 57efa1fe5957 added, inside
+ * `if (is_cow) {` after mmu_notifier_invalidate_range_start (1173), a comment,
+ * mmap_assert_write_locked and raw_write_seqcount_begin (1174–1182), and turned the closing
+ * `if (is_cow) mmu_notifier_invalidate_range_end(&range);` (1190–1191 before) into a block with
+ * raw_write_seqcount_end (1199–1202 after); the patch as posted (v2, 2020-10-30, blob
+ * c48f8df6e502) has the same frame: `@@ -1171,6 +1171,12 @@` (range_start at 1173) and
+ * `@@ -1187,8 +1193,10 @@` (the closing `if (is_cow)` at 1190). So the is_cow block before the fix
+ * is 1170–1174, with is_cow = is_cow_mapping(…) at 1168 in both.
+ */
+export function forkSources(forkSeq: boolean): Readonly<Record<string, StepSource>> {
+  const copy = kernelSource(forkSeq ? '57efa1fe5957' : '57efa1fe5957^');
+  const range = (line: number, endLine?: number) => copy(MEM, 'copy_page_range', line, endLine);
+  const huge = (line: number, endLine?: number) => copy(HUGE, 'copy_huge_pmd', line, endLine);
+  return {
+    // is_cow = is_cow_mapping(…); fixed: mmap_assert_write_locked, raw_write_seqcount_begin; before the fix: the is_cow block (range_init, range_start) without them
+    K1: forkSeq ? [range(1168), range(1181, 1182)] : range(1168, 1174),
+    K2: huge(1015, 1017),
+    K3: [huge(1020), huge(1084, 1092)],
+    K4: huge(1094),
+    K5: huge(1095),
+    K6: huge(1100, 1102),
+    K7: huge(1106, 1107),
+    // raw_write_seqcount_end: the fix's only
+    ...(forkSeq ? { K8: range(1200) } : {}),
+  };
+}

@@ -16,18 +16,17 @@
  * (insert_pfn, __pte_alloc) are followed by name, as hmm-domain.md §1.13 describes them (their
  * lines: sources.ts). The fork race (fork=true) is followed at 57efa1fe5957 and its parent, with
  * lines from torvalds/linux's stored mm/gup.c (52650c8b466b), mm/memory.c (d3f5ffcacd15) and
- * mm/huge_memory.c (013339df116c) of the same batch and the hunks named at forkFix and
- * COPY_PAGE_RANGE below.
+ * mm/huge_memory.c (013339df116c) of the same batch (sources.ts: FORK_GUP_SOURCES, forkSources).
  */
 import type { StepDef, ThreadCtx } from '../../../spec/builder';
 import { cpuSteps } from '../../../spec/kernel/cpu';
 import { raise, touch } from '../../../spec/kernel/errors';
 import { seqcountReadRetry, seqcountSteps, seqcountWriteBegin, seqcountWriteEnd } from '../../../spec/kernel/seqcount';
-import { kernelSource } from '../../../spec/citation';
 import { pageGetUnlessZero, pageMap, pagePut, pageUnmapRmap } from '../../../spec/kernel/page';
 import { gupFastLeaf, isPtLeaf, isPtNone, isPtTable, pageTableSteps, pmdInstall, pmdPopulate, ptAlloc, ptFree, ptLeaf, structPage } from '../../../spec/kernel/pageTable';
 import { andThen, when } from '../../../spec/kernel/steps';
 import { tlbSteps } from '../../../spec/kernel/tlb';
+import { FORK_GUP_SOURCES, forkSources } from './sources';
 import { BINDING, noEntry, type Backing, type FaultL, type GupL, type Sys, type WalkerL } from './state';
 
 /** The step forms a variant selects (see the variant docs in gupFastPfnmap.ts). */
@@ -75,28 +74,6 @@ const pmdSlot = (s: Sys) => s.pmd.slot[0]!;
 const PUT_WHY = 'put_page is one atomic decrement; when it drops the last reference the page is private to the putter, so its release touches nothing shared';
 const pteSlot = (s: Sys) => s.pte.slot[0]!;
 const Q = seqcountSteps<Sys>();
-/**
- * The fix of the fork race, 57efa1fe5957 "mm/gup: prevent gup_fast from racing with COW during
- * fork" (Jason Gunthorpe; merged in the v5.11 merge window, in Andrew Morton's batch right after
- * its parent c28b1fc70390 "mm/gup: reorganize internal_get_user_pages_fast()", which moved the
- * lock-free walk into lockless_pages_from_mm: the 0-day report on 57efa1fe5957 compares it with
- * c28b1fc703). Its mm/gup.c lines:
- * - try_grab_compound_head 81–124 (hpage_pincount_add 113–114): counted in torvalds/linux's
- *   stored mm/gup.c at 52650c8b466b, the next commit (it changes only __gup_longterm_locked,
- *   further down); the same lines close the function in the v5.10 blob 98eb8e6d2609
- *   (`@@ -123,6 +123,28 @@ ... try_grab_compound_head`, "mm/gup: combine put_compound_head() and
- *   unpin_user_page()" as posted on 2020-12-09), and nothing above changed in between.
- * - lockless_pages_from_mm from 2680: c28b1fc70390 as backported to 5.10.4 ("[PATCH 5.10 446/717]",
- *   base blob 98eb8e6d2609, v5.10's mm/gup.c) is `@@ -2677,13 +2677,43 @@`, the new function at
- *   2680; upstream's parent has v5.10's mm/gup.c as far as the copies show: the one at
- *   52650c8b466b still has the CONFIG_GUP_GET_PTE_LOW_HIGH gup_get_pte that the v5.11 perf/core
- *   pull ("mm/gup: Provide gup_get_pte() more generic", 56 lines fewer above) removes, so that
- *   merge is not below the batch, and its first 124 lines are v5.10's (above). The
- *   function's text at 57efa1fe5957 is the one in the 52650c8b466b copy: `unsigned seq;` (2687),
- *   raw_read_seqcount / `if (seq & 1) return 0;` (2693–2696), read_seqcount_retry (2718–2719),
- *   unpin_user_pages / return 0 (2720–2721).
- */
-const forkFix = kernelSource('57efa1fe5957');
 
 // ---- Fault -------------------------------------------------------------------------------------
 
@@ -225,13 +202,13 @@ export function gupSteps(forms: Forms, paths: Paths): StepDef<Sys, GupL, string>
     th.local.late = d.zapped;
     th.goto(forms.fork ? 'G2p' : afterGrab);
   };
-  const seqBegin = { ...Q.tryReadBegin('Gs', (s) => s.seq, { onOdd: 'done', doc: 'lockless_pages_from_mm (FOLL_PIN): seq = raw_read_seqcount(&mm->write_protect_seq); if (seq & 1) return 0 — fork is write-protecting: fall back to slow GUP (not modelled)' }), src: forkFix('mm/gup.c', 'lockless_pages_from_mm', 2693, 2696) } as StepDef<Sys, GupL, string>;
+  const seqBegin = { ...Q.tryReadBegin('Gs', (s) => s.seq, { onOdd: 'done', doc: 'lockless_pages_from_mm (FOLL_PIN): seq = raw_read_seqcount(&mm->write_protect_seq); if (seq & 1) return 0 — fork is write-protecting: fall back to slow GUP (not modelled)' }), src: FORK_GUP_SOURCES.Gs } as StepDef<Sys, GupL, string>;
   const forkSteps: StepDef<Sys, GupL, string>[] = forms.fork
     ? [
         {
           label: 'G2p',
           doc: 'try_grab_compound_head (FOLL_PIN, a THP): hpage_pincount_add after the reference — what page_maybe_dma_pinned reads',
-          src: forkFix('mm/gup.c', 'try_grab_compound_head', 113, 114),
+          src: FORK_GUP_SOURCES.G2p,
           effect: (d, th) => {
             d.pincount = 1;
             th.goto(afterGrab);
@@ -244,7 +221,7 @@ export function gupSteps(forms: Forms, paths: Paths): StepDef<Sys, GupL, string>
         {
           label: 'Gr',
           doc: 'lockless_pages_from_mm (FOLL_PIN): read_seqcount_retry(&mm->write_protect_seq, seq) — "there could be a concurrent write protect from fork() via copy_page_range(), in this case always fail fast GUP"',
-          src: forkFix('mm/gup.c', 'lockless_pages_from_mm', 2718, 2719),
+          src: FORK_GUP_SOURCES.Gr,
           effect: (d, th) => {
             const stale = seqcountReadRetry(d.seq, th.id);
             if (!th.local.ref) return th.goto('done');
@@ -258,7 +235,7 @@ export function gupSteps(forms: Forms, paths: Paths): StepDef<Sys, GupL, string>
         {
           label: 'Gru',
           doc: 'lockless_pages_from_mm: unpin_user_pages(pages, nr_pinned); return 0 (slow GUP, not modelled, takes mmap_lock)',
-          src: forkFix('mm/gup.c', 'lockless_pages_from_mm', 2720, 2721),
+          src: FORK_GUP_SOURCES.Gru,
           atomic: PUT_WHY,
           effect: (d, th) => {
             pagePut(d, d.mem.page, 'UAF_MEM');
@@ -366,29 +343,6 @@ export function gupSteps(forms: Forms, paths: Paths): StepDef<Sys, GupL, string>
 /** Why copy_huge_pmd's pin test is one step: one lock-free read of the pincount, the PMD read under the pmd lock. */
 const PIN_TEST = 'page_maybe_dma_pinned is one lock-free read of the pincount; the PMD is read under the pmd lock fork holds';
 
-/**
- * Lines of copy_page_range and copy_huge_pmd at 57efa1fe5957 and at 57efa1fe5957^ (= c28b1fc70390,
- * see forkFix), counted in torvalds/linux's stored copies at the commits that next changed each
- * file in the same batch: d3f5ffcacd15 (mm/memory.c; it changes __access_remote_vm, far below)
- * and 013339df116c (mm/huge_memory.c; unmap_page, below). The commits between them in that batch
- * (swap, shmem, memcg, mremap) change neither file above those points, and 57efa1fe5957 itself
- * does not change mm/huge_memory.c (as posted it changes mm/gup.c, mm/memory.c and the static
- * mm_structs), so copy_huge_pmd's lines are the same before and after the fix. Anchors:
- * copy_huge_pmd's `if (is_huge_zero_pmd(pmd))` at 1060 and get_page at 1094 are the hunks of
- * Peter Xu's "[PATCH RFC 01/30] mm/thp: Simplify copying of huge zero page pmd when fork"
- * (2021-01-15, blob ec2bb93f7431: `@@ -1058,17`, `@@ -1094,6`); copy_present_page's 800–816 in the
- * mm/memory.c copy are the hunks of Peter Xu's "mm: introduce page_needs_cow_for_dma()" (2021-02,
- * blob feff48e1465a: `@@ -800,9`, `@@ -816,9`). In copy_page_range 57efa1fe5957 added, inside
- * `if (is_cow) {` after mmu_notifier_invalidate_range_start (1173), a comment,
- * mmap_assert_write_locked and raw_write_seqcount_begin (1174–1182), and turned the closing
- * `if (is_cow) mmu_notifier_invalidate_range_end(&range);` (1190–1191 before) into a block with
- * raw_write_seqcount_end (1199–1202 after); the patch as posted (v2, 2020-10-30, blob
- * c48f8df6e502) has the same frame: `@@ -1171,6 +1171,12 @@` (range_start at 1173) and
- * `@@ -1187,8 +1193,10 @@` (the closing `if (is_cow)` at 1190). So the is_cow block before the fix
- * is 1170–1174, with is_cow = is_cow_mapping(…) at 1168 in both.
- */
-const COPY_PAGE_RANGE = { isCow: 1168, cowBlockEnd: 1174, seqBegin: [1181, 1182] as const, seqEnd: 1200 };
-const COPY_HUGE_PMD = { lock: [1015, 1017] as const, read: 1020, pinned: [1084, 1092] as const, get: 1094, dupRmap: 1095, wrprotect: [1100, 1102] as const, unlock: [1106, 1107] as const };
 
 /**
  * fork → dup_mmap (mmap_write_lock of the parent, after the fault released its read lock) →
@@ -400,31 +354,25 @@ const COPY_HUGE_PMD = { lock: [1015, 1017] as const, read: 1020, pinned: [1084, 
  * 57efa1fe5957^.
  */
 export function forkSteps(forms: Forms): StepDef<Sys, unknown, string>[] {
-  const copy = kernelSource(forms.forkSeq ? '57efa1fe5957' : '57efa1fe5957^');
-  const MEM = 'mm/memory.c';
-  const HUGE = 'mm/huge_memory.c';
-  const P = COPY_PAGE_RANGE;
-  const H = COPY_HUGE_PMD;
+  const src = forkSources(forms.forkSeq);
   const begin: StepDef<Sys, unknown, string> = {
     label: 'K1',
     doc: forms.forkSeq
       ? 'dup_mmap: mmap_write_lock(oldmm) (after the fault); copy_page_range, is_cow: raw_write_seqcount_begin(&src_mm->write_protect_seq)'
       : 'dup_mmap: mmap_write_lock(oldmm) (after the fault); copy_page_range (before 57efa1fe5957: no write_protect_seq)',
-    // is_cow = is_cow_mapping(…); fixed: mmap_assert_write_locked, raw_write_seqcount_begin; before the fix: the is_cow block (range_init, range_start) without them
-    src: forms.forkSeq ? [copy(MEM, 'copy_page_range', P.isCow), copy(MEM, 'copy_page_range', ...P.seqBegin)] : copy(MEM, 'copy_page_range', P.isCow, P.cowBlockEnd),
+    src: src.K1,
     guard: (s: Sys & { F?: { pc: string }[] }) => s.F?.[0]?.pc === 'done' && walkerDone(s),
     effect: (d, th) => {
       if (forms.forkSeq) seqcountWriteBegin(d.seq, th.id);
     },
   };
-  const src = (line: number, endLine?: number) => copy(HUGE, 'copy_huge_pmd', line, endLine);
   return C.bind([
     begin,
-    { ...C.spinLock('K2', (s) => s.pmd.ptl, { doc: 'copy_huge_pmd: src_ptl = pmd_lockptr(src_mm, src_pmd); spin_lock(src_ptl) (and the child\u2019s dst_ptl)' }), src: src(...H.lock) } as StepDef<Sys, unknown, string>,
+    { ...C.spinLock('K2', (s) => s.pmd.ptl, { doc: 'copy_huge_pmd: src_ptl = pmd_lockptr(src_mm, src_pmd); spin_lock(src_ptl) (and the child\u2019s dst_ptl)' }), src: src.K2 } as StepDef<Sys, unknown, string>,
     {
       label: 'K3',
       doc: 'copy_huge_pmd: pmd = *src_pmd; a THP that page_maybe_dma_pinned says may be pinned is not shared (split, -EAGAIN, copied at PTE level: the child gets its own copy)',
-      src: [src(H.read), src(...H.pinned)],
+      src: src.K3,
       atomic: PIN_TEST,
       effect: (d, th) => {
         const e = pmdSlot(d);
@@ -435,20 +383,20 @@ export function forkSteps(forms: Forms): StepDef<Sys, unknown, string>[] {
         }
       },
     },
-    { label: 'K4', doc: 'copy_huge_pmd: get_page(src_page) — the child\u2019s reference', src: src(H.get), effect: (d) => void pageGetUnlessZero(d.mem.page) },
-    { label: 'K5', doc: 'copy_huge_pmd: page_dup_rmap(src_page, true) — the child\u2019s mapping', src: src(H.dupRmap), effect: (d) => void d.mem.page.map++ },
+    { label: 'K4', doc: 'copy_huge_pmd: get_page(src_page) — the child\u2019s reference', src: src.K4, effect: (d) => void pageGetUnlessZero(d.mem.page) },
+    { label: 'K5', doc: 'copy_huge_pmd: page_dup_rmap(src_page, true) — the child\u2019s mapping', src: src.K5, effect: (d) => void d.mem.page.map++ },
     {
       label: 'K6',
       doc: 'copy_huge_pmd: pmdp_set_wrprotect(src_mm, addr, src_pmd); set_pmd_at(dst_mm, …, pmd_wrprotect(pmd)) — parent and child share the THP read-only (COW)',
-      src: src(...H.wrprotect),
+      src: src.K6,
       effect: (d) => {
         d.pmd.slot[0] = { ...pmdSlot(d), writable: false };
         d.child = 'shared';
       },
     },
-    { ...C.spinUnlock('K7', (s) => s.pmd.ptl, { doc: 'copy_huge_pmd: spin_unlock(src_ptl)' }), src: src(...H.unlock) } as StepDef<Sys, unknown, string>,
+    { ...C.spinUnlock('K7', (s) => s.pmd.ptl, { doc: 'copy_huge_pmd: spin_unlock(src_ptl)' }), src: src.K7 } as StepDef<Sys, unknown, string>,
     ...(forms.forkSeq
-      ? [{ label: 'K8', doc: 'copy_page_range: raw_write_seqcount_end(&src_mm->write_protect_seq); dup_mmap: mmap_write_unlock', src: copy(MEM, 'copy_page_range', P.seqEnd), effect: (d: Sys, th: ThreadCtx<unknown, string>) => seqcountWriteEnd(d, d.seq, th.id) }]
+      ? [{ label: 'K8', doc: 'copy_page_range: raw_write_seqcount_end(&src_mm->write_protect_seq); dup_mmap: mmap_write_unlock', src: src.K8, effect: (d: Sys, th: ThreadCtx<unknown, string>) => seqcountWriteEnd(d, d.seq, th.id) }]
       : []),
   ]);
 }
