@@ -62,7 +62,7 @@ function swapFaultSteps(f: Forms): Step<UserL>[] {
   // it never reaches): those are the current form's statements, cited there
   const fault = (what: string, lines: Lines, v61: Lines = []) => {
     const at61 = form === 'v6.1' && v61.length > 0;
-    const shown = at61 ? 'v6.1' : form === 'v6.1' || form === 'current' ? 'current mainline' : form;
+    const shown = at61 ? 'v6.1' : form === 'v6.0' ? form : 'current mainline';
     return cited(
       `${MEM} do_swap_page (${shown}), is_device_private_entry: ${what} ${at61 ? '(16ce101db85d)' : MEM_READ_AT}`,
       ...(at61 ? v61.map(([l, e]) => swapFaultV61(l, e)) : lines.map(([l, e]) => swapFault(l, e))),
