@@ -59,6 +59,15 @@ export type MainlineFile = keyof typeof MAINLINE_COMMITS;
  */
 export const atV6_1 = kernelSource('v6.1.192');
 
+/**
+ * Places in v5.10.251 as Debian's linux-source-5.10 (5.10.251-5, bullseye-security) ships it: steps
+ * of the v5.8 era whose files no stored v5.8 copy has, where v5.10 has the same statements (each
+ * use says what was compared). Debian's patch series touches neither mm/rmap.c nor mm/vmscan.c, and
+ * mm/memory.c once ("export-symbols-needed-by-android-drivers" adds EXPORT_SYMBOL_GPL(zap_page_range)
+ * at 1581): the citations give upstream's lines, one less than the package's below that line.
+ */
+export const atV5_10 = kernelSource('v5.10.251');
+
 /** Lines `line`–`endLine` of function `fn` in a current-mainline file, at the commit they were read at. */
 export function mainline(file: MainlineFile, fn: string, line: number, endLine?: number): SourceCitation {
   return kernelSource(MAINLINE_COMMITS[file])(file, fn, line, endLine);

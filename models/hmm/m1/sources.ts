@@ -3,11 +3,12 @@
  * label: the functions the step docs and model headers name. Where a stored tree of the era's form
  * was read, by line at that commit: mm/hmm.c of the 2019 steps at 0092908d16c6 (`HMM_V52`) and
  * mm/mmu_notifier.c of the v5.8 era at c2818c9a0876 (`MMN_V58`); exit_mmap of v5.8 (E6) by lines
- * counted as `EXIT_MMAP_V58` says; reclaim's R1 and R3 by lines of v5.10.251 (`RECLAIM_V510`, whose
+ * counted as `EXIT_MMAP_V58` says; reclaim's R1 and R3 by lines of v5.10.251 (`atV5_10`, whose
  * statements are v5.8's); the other places by lines of the era's release tag, counted as said where
  * they are cited (or the 2015 series' mail).
  */
 import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
+import { atV5_10 } from '../mainlineSources';
 
 const MMN = 'mm/mmu_notifier.c';
 const HMM = 'mm/hmm.c';
@@ -33,22 +34,6 @@ const n58 = MMN_V58;
  * vm_munmap, above the aufs block, is v5.3's vanilla line, 2869).
  */
 const EXIT_MMAP_V58 = v58('mm/mmap.c', 'exit_mmap', 3162, 3164);
-/**
- * Reclaim (R1, R3) by lines of the stable tag v5.10.251, read in Debian's linux-source-5.10
- * (5.10.251-5): no v5.8 copy of mm/rmap.c or mm/vmscan.c is stored, and the statements these steps
- * follow are the same in v5.8 as in v5.10. Debian's patch series (debian/patches/series of
- * 5.10.251-5) touches neither file, so the lines are upstream v5.10.251's.
- * - R1, try_to_unmap_one's PTE clear: `if (should_defer_flush(mm, flags)) { … pteval =
- *   ptep_get_and_clear(…); set_tlb_ubc_flush_pending(…); } else { pteval = ptep_clear_flush(…); }`
- *   (1548–1562), the form since v4.5's batched unmap flush. The same statements stand in a stored
- *   copy older than v5.8 (index file 9400258368, a preprocessed extract: page_size() of v5.3, the
- *   device-private branch without the uffd-wp bits v5.9's "mm/rmap: fixup copying of soft dirty and
- *   uffd ptes" added) and in the v5.15-era torvalds/linux copy at 8cdf3792526a, so v5.8 has them.
- * - R3, shrink_page_list's free: `free_unref_page_list(&free_pages)` (1498), after
- *   `mem_cgroup_uncharge_list` and the batched `try_to_unmap_flush()`; the v5.8-era mm/vmscan.c of
- *   nviennot/linux-trace-error at 1969eebb089a ends shrink_page_list with the same statements.
- */
-const RECLAIM_V510 = kernelSource('v5.10.251');
 export const NOTIFIER_CORE_SOURCES: Readonly<Record<string, StepSource>> = {
   E1: [n58(MMN, '__mmu_notifier_release', 356, 357), n58(MMN, 'mn_hlist_release', 309)],
   E2: n58(MMN, 'mn_hlist_release', 310, 311),
@@ -60,9 +45,19 @@ export const NOTIFIER_CORE_SOURCES: Readonly<Record<string, StepSource>> = {
   E6: EXIT_MMAP_V58,
   // reclaim: shrink_page_list → try_to_unmap → try_to_unmap_one clears the PTE (ptep_get_and_clear with a
   // batched flush, or ptep_clear_flush, inside the notifier's invalidate_range_start/end), then the page is
-  // freed (free_unref_page_list); lines of v5.10.251, statements of v5.8 (`RECLAIM_V510`)
-  R1: RECLAIM_V510('mm/rmap.c', 'try_to_unmap_one', 1548, 1562),
-  R3: RECLAIM_V510('mm/vmscan.c', 'shrink_page_list', 1498),
+  // freed (free_unref_page_list). Lines of v5.10.251 (`atV5_10`, ../mainlineSources.ts): no v5.8 copy
+  // of mm/rmap.c or mm/vmscan.c is stored, and the statements these steps follow are v5.8's.
+  // - R1, try_to_unmap_one's PTE clear: `if (should_defer_flush(mm, flags)) { … pteval =
+  //   ptep_get_and_clear(…); set_tlb_ubc_flush_pending(…); } else { pteval = ptep_clear_flush(…); }`
+  //   (1548–1562), the form since v4.5's batched unmap flush. The same statements stand in a stored
+  //   copy older than v5.8 (index file 9400258368, a preprocessed extract: page_size() of v5.3, the
+  //   device-private branch without the uffd-wp bits v5.9's "mm/rmap: fixup copying of soft dirty and
+  //   uffd ptes" added) and in the v5.15-era torvalds/linux copy at 8cdf3792526a, so v5.8 has them.
+  // - R3, shrink_page_list's free: `free_unref_page_list(&free_pages)` (1498), after
+  //   `mem_cgroup_uncharge_list` and the batched `try_to_unmap_flush()`; the v5.8-era mm/vmscan.c of
+  //   nviennot/linux-trace-error at 1969eebb089a ends shrink_page_list with the same statements.
+  R1: atV5_10('mm/rmap.c', 'try_to_unmap_one', 1548, 1562),
+  R3: atV5_10('mm/vmscan.c', 'shrink_page_list', 1498),
   U1: n58(MMN, 'mmu_notifier_unregister', 809),
   U2: n58(MMN, 'mmu_notifier_unregister', 816),
   U3: n58(MMN, 'mmu_notifier_unregister', 821, 822),

@@ -67,9 +67,8 @@
  *   e2bb51b6242e) has cow_user_page's definition 178 lines above its call in wp_page_copy
  *   (`@@ -2140,7` and `@@ -2318,7`); the copy, 193.
  * - mm/memory.c of the interval-notifier era (I3, `M2_PTE_CHANGE.sequence`): lines of the stable tag
- *   v5.10.251, read in Debian's linux-source-5.10 (5.10.251-5), less the one line its patch
- *   "export-symbols-needed-by-android-drivers" adds after zap_page_range (EXPORT_SYMBOL_GPL at 1581),
- *   its only patch to the file: ptep_clear_flush_notify … set_pte_at_notify at 2965–2973. The v5.8-era
+ *   v5.10.251 as read in Debian's linux-source-5.10 (`atV5_10`, ../mainlineSources.ts, which says
+ *   what its one patch to the file shifts): ptep_clear_flush_notify … set_pte_at_notify at 2965–2973. The v5.8-era
  *   mm/memory.c of nviennot/linux-trace-error at 1969eebb089a has the same wp_page_copy statements
  *   between them (v5.8's pte_sw_mkyoung and update_mmu_tlb too); the one difference in those lines is
  *   v5.9's rename of lru_cache_add_active_or_unevictable to lru_cache_add_inactive_or_unevictable.
@@ -86,6 +85,7 @@
  */
 import { kernelSource, mailSource, type StepSource } from '../../../spec/citation';
 import { HMM_V52, MMN_V58 } from '../m1/sources';
+import { atV5_10 } from '../mainlineSources';
 
 const MMN = 'mm/mmu_notifier.c';
 const HMM = 'mm/hmm.c';
@@ -94,8 +94,6 @@ const NOUVEAU = 'drivers/gpu/drm/nouveau/nouveau_svm.c';
 /** At v5.3-rc1 nouveau's range helpers were still hmm_vma_fault / hmm_vma_range_done in this header (see the header comment). */
 const HMM_H = 'include/linux/hmm.h';
 const v58 = kernelSource('v5.8');
-/** Lines of the stable tag v5.10.251 (Debian's linux-source-5.10), statements of v5.8: see the header. */
-const v510 = kernelSource('v5.10.251');
 const v514 = kernelSource('v5.14');
 /**
  * mm/mmu_notifier.c at the fix 319561669a59 (no copy of that tree is stored): its lines counted in
@@ -142,7 +140,7 @@ const CS_CLASSIC = kernelSource('860dbce3d8dd90cb9e909c58fa79808766243651');
  */
 export const M2_PTE_CHANGE = {
   legacy: v52('mm/memory.c', 'wp_page_copy', 2396, 2405),
-  sequence: v510('mm/memory.c', 'wp_page_copy', 2965, 2973),
+  sequence: atV5_10('mm/memory.c', 'wp_page_copy', 2965, 2973),
 } as const;
 
 export const M2_SOURCES: Readonly<Record<string, StepSource>> = {
