@@ -125,14 +125,15 @@ describe('explorer counting (TLC semantics)', () => {
 });
 
 describe('a BFS frontier over its memory budget', () => {
-  it('spills to disk and gives the same counts and verdict', async () => {
+  it("spills to disk and gives TLC's counts (TwoPhase RM=7)", async () => {
     const { instantiate } = await import('../../../checker/model/instantiate');
     const { findModel } = await import('../../../models');
-    const spec = instantiate(findModel('reference/n-peterson')!, 'fixed', { N: 5 }).spec;
-    const plain = checkSpec(spec).result;
+    const spec = instantiate(findModel('reference/twophase')!, 'fixed', { RM: 7 }).spec;
+    // A budget of one byte: every chunk filled behind the one being read goes to disk.
     const spilled = checkSpec(spec, { frontierMemoryBytes: 1 }).result;
     expect(spilled.stats.spilledChunks).toBeGreaterThan(0);
-    expect(spilled.verdict).toEqual(plain.verdict);
-    expect({ ...spilled.stats, elapsedMs: 0, storeBytes: 0, spilledChunks: 0 }).toEqual({ ...plain.stats, elapsedMs: 0, storeBytes: 0, spilledChunks: 0 });
+    expect(spilled.verdict.kind).toBe('holds');
+    // TLC on TwoPhase.tla with RM = 7 (the counts test/checker/cli/checkpoint.test.ts resumes to).
+    expect(spilled.stats).toMatchObject({ distinct: 296_448, generated: 2_744_706, depth: 23 });
   });
 });
