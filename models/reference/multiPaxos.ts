@@ -27,7 +27,8 @@
  * `\/` and per witness of `\E`): Next == (\E self \in Replicas : rloop(self)) \/ Terminating.
  * rloop(self) is `IF ~terminated THEN <seven disjuncts> ELSE pc' = "Done"`; each disjunct is an
  * action here, guarded by `pc[self] = "rloop" /\ ~terminated`, with its `\E b \in Ballots` (a
- * parameter) or `\E m \in msgs` (a `ctx.choose` over the matching messages) as its witnesses;
+ * parameter) or `\E m \in msgs` (a `ctx.choose` over the matching messages, which the guard
+ * first requires to exist: a choice among none would only throw away the draft) as its witnesses;
  * the ELSE branch is the action Finish; Terminating (every pc "Done", UNCHANGED vars) is a
  * stuttering action: its self-loop is generated like any successor, and it keeps the final
  * states from being deadlocks.
@@ -59,6 +60,11 @@ interface State {
 }
 
 const range = (lo: number, hi: number) => Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
+/** `\E m \in msgs : p(m)`, in a guard: an action with no witness is disabled before its effect runs. */
+const some = <T>(msgs: Iterable<T>, p: (m: T) => boolean): boolean => {
+  for (const m of msgs) if (p(m)) return true;
+  return false;
+};
 const sameEvent = (a: Event, b: Event) => a.type === b.type && a.cmd === b.cmd && a.val === b.val;
 
 /** Every sequence of the elements of `xs` (the bijections [1..n -> xs]). */
@@ -153,6 +159,8 @@ export const multiPaxos = defineModel<{ Replicas: number; Writes: number; Reads:
       for (const sl of Slots) if (n.insts[sl]!.status === 'Accepting') n.insts[sl]!.status = 'Preparing';
     };
     const running = (s: State, self: Replica) => s.pc[self] === 'rloop' && !terminated(s);
+    /** HandleAccept's `m.bal >= node[self].balMaxKnown /\ m.bal > node[self].insts[m.slot].voted.bal` */
+    const acceptable = (n: Node, m: { bal: number; slot: number }) => m.bal >= n.balMaxKnown && m.bal > n.insts[m.slot]!.voted.bal;
 
     // ---- MultiPaxos_MC's Linearizability ----
     const orders = orderings(Commands);
@@ -210,7 +218,7 @@ export const multiPaxos = defineModel<{ Replicas: number; Writes: number; Reads:
       })
       // HandlePrepare(self): \E m \in msgs (a choice over the Prepare messages it may take)
       .action('HandlePrepare', { self: Replicas }, {
-        guard: (s, { self }) => running(s, self),
+        guard: (s, { self }) => running(s, self) && some(s.msgs.prepare, (m) => m.bal > s.node[self].balMaxKnown),
         effect: (d, { self }, ctx) => {
           const n = d.node[self];
           const m = ctx.choose([...d.msgs.prepare].filter((m) => m.bal > n.balMaxKnown));
@@ -265,10 +273,10 @@ export const multiPaxos = defineModel<{ Replicas: number; Writes: number; Reads:
       })
       // HandleAccept(self): \E m \in msgs
       .action('HandleAccept', { self: Replicas }, {
-        guard: (s, { self }) => running(s, self),
+        guard: (s, { self }) => running(s, self) && some(s.msgs.accept, (m) => acceptable(s.node[self], m)),
         effect: (d, { self }, ctx) => {
           const n = d.node[self];
-          const m = ctx.choose([...d.msgs.accept].filter((m) => m.bal >= n.balMaxKnown && m.bal > n.insts[m.slot]!.voted.bal));
+          const m = ctx.choose([...d.msgs.accept].filter((m) => acceptable(n, m)));
           n.leader = m.src;
           n.balMaxKnown = m.bal;
           n.insts[m.slot] = { status: 'Accepting', cmd: m.cmd, voted: { bal: m.bal, cmd: m.cmd } };
@@ -303,7 +311,8 @@ export const multiPaxos = defineModel<{ Replicas: number; Writes: number; Reads:
       .action('HandleCommitNotice', { self: Replicas }, {
         guard: (s, { self }) => {
           const n = s.node[self];
-          return running(s, self) && n.leader !== self && n.commitUpTo < NumCommands && n.insts[n.commitUpTo + 1]!.status === 'Accepting';
+          const sl = n.commitUpTo + 1;
+          return running(s, self) && n.leader !== self && n.commitUpTo < NumCommands && n.insts[sl]!.status === 'Accepting' && some(s.msgs.commitNotice, (m) => m.upto === sl);
         },
         effect: (d, { self }, ctx) => {
           const n = d.node[self];
