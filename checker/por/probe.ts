@@ -195,10 +195,9 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
    * A record's or map's stand-in when enumerating every state (a concrete state's are proxies,
    * below): its keys are fixed, so a plain object with an accessor per key does what the proxy
    * does — reads and writes go to the leaves; Object.keys/values/entries, spread and `in` see the
-   * same keys in the same order — at a fraction of a proxy's cost per access (the partial-order
-   * analysis 27% faster over the registry, with the same runs). It is made once per probe and read
-   * on every run; a concrete state's stand-ins are made again for each state, where making a
-   * proxy is the cheaper. A key cannot be deleted (a state's record always has all of its keys):
+   * same keys in the same order — at a fraction of a proxy's cost per access. It is made once per
+   * probe and read on every run; a concrete state's stand-ins are made again for each state, where
+   * making a proxy is the cheaper. A key cannot be deleted (a state's record always has all of its keys):
    * `delete` throws, as a function failing on the state.
    */
   const recordOf = (node: LeafNode): unknown => {
