@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli';
 import { runCheckInterrupted, runCliAsync } from '../../support/cliAsync';
+import { runMain } from '../../support/mainInProcess';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hmmcheck-ckpt-cli-'));
 const ckpt = join(tmp, 'tp.ckpt');
@@ -29,10 +30,13 @@ function regions(file: Buffer) {
   return { headerLen, parts, end: at };
 }
 
-/** Resumes from `damaged` after `mutate` changed a copy of the checkpoint. */
+/**
+ * Resumes from `damaged` after `mutate` changed a copy of the checkpoint: main() in this process,
+ * since a checkpoint is verified before any search starts (the refusals below are all there is).
+ */
 function resumeDamaged(mutate: (b: Buffer) => Buffer) {
   writeFileSync(damaged, mutate(Buffer.from(readFileSync(ckpt))));
-  return runCli([...check, '--checkpoint', damaged, '--resume']);
+  return runMain([...check, '--checkpoint', damaged, '--resume']);
 }
 
 const flip = (at: number) => (b: Buffer) => {
@@ -47,7 +51,7 @@ describe('checkpoint integrity (TwoPhase RM=7, interrupted with SIGINT)', () => 
     expect(r.stdout).toContain(`Interrupted. Checkpoint written to ${ckpt}`);
   }, 60_000);
 
-  it('refuses a checkpoint with one byte flipped in any part, naming the part (exit 150, one line)', () => {
+  it('refuses a checkpoint with one byte flipped in any part, naming the part (exit 150, one line)', async () => {
     const file = readFileSync(ckpt);
     const { headerLen, parts, end } = regions(file);
     expect(end).toBe(file.length);
@@ -67,7 +71,7 @@ describe('checkpoint integrity (TwoPhase RM=7, interrupted with SIGINT)', () => 
       ['appended', (b) => Buffer.concat([b, Buffer.from([0])]), msg('1 unexpected bytes after the last part')],
     ];
     for (const [what, mutate, stderr] of cases) {
-      const r = resumeDamaged(mutate);
+      const r = await resumeDamaged(mutate);
       expect({ what, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ what, code: 150, stderr, stdout: '' });
     }
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli';
+import { runMain } from '../../support/mainInProcess';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hmmcheck-simulate-'));
 
@@ -60,7 +61,8 @@ describe('hmmcheck simulate', () => {
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(out, 'utf8'));
   });
 
-  it('rejects bad flags with exit 150', () => {
+  // Refused before any simulation starts: main() in this process.
+  it('rejects bad flags with exit 150', async () => {
     for (const args of [
       ['--seed', '-1'],
       ['--seed', 'abc'],
@@ -69,7 +71,7 @@ describe('hmmcheck simulate', () => {
       ['--variant', 'nope'],
       ['--const', 'invalidations=9'],
     ]) {
-      const r = runCli(['simulate', 'hmm/m2-device-fault', ...args]);
+      const r = await runMain(['simulate', 'hmm/m2-device-fault', ...args]);
       expect(r.code, args.join(' ')).toBe(150);
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     }
