@@ -8,9 +8,10 @@
  * needs more than `maxRuns` runs (it reads too many scalars with large domains) is reported
  * incomplete, and the reduction then treats it as touching everything.
  *
- * The stand-in mimics the runtime representation of states (spec/types.ts): records, maps and
- * fixed arrays are proxies over their fields, seqs are proxied arrays whose length is a choice,
- * sets are objects with Set's methods, and optionals are null or their value.
+ * The stand-in mimics the runtime representation of states (spec/types.ts): records and maps are
+ * objects whose fields are accessors (proxies for a concrete state), fixed arrays are proxied
+ * arrays, seqs too with a length that is a choice, sets are objects with Set's methods, and
+ * optionals are null or their value.
  *
  * Given `state` (a leaf's value in one concrete state), the same stand-in runs the function on that
  * state alone — reads make no choice, only `ctx.choose` does — and `onRun` gets each run's exact
