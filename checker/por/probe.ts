@@ -146,7 +146,7 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
         return readLeaf(node.presence!) ? valueOf(node.inner!) : null;
       default: {
         let x = standIns.get(node);
-        if (x === undefined) standIns.set(node, (x = ty.kind === 'set' ? probeSet(node) : ty.kind === 'setOf' || ty.kind === 'bag' ? probeCollection(node) : ty.kind === 'record' || ty.kind === 'map' ? recordOf(node) : proxyOf(node)));
+        if (x === undefined) standIns.set(node, (x = standIn(node)));
         return x;
       }
     }
@@ -192,17 +192,25 @@ export function probe(root: LeafNode, count: number, fn: (state: any, ctx: Choic
     }
   };
 
+  /** The stand-in of a composite value (made on its first read, kept while it stays valid). */
+  const standIn = (node: LeafNode): unknown => {
+    const kind = node.type.kind;
+    if (kind === 'set') return probeSet(node);
+    if (kind === 'setOf' || kind === 'bag') return probeCollection(node);
+    // Enumerating, a record's stand-in serves every run; for a concrete state it is made per state,
+    // where a proxy is the cheaper to make.
+    if ((kind === 'record' || kind === 'map') && !fixed) return recordOf(node);
+    return proxyOf(node);
+  };
+
   /**
-   * A record's or map's stand-in when enumerating every state (a concrete state's are proxies,
-   * below): its keys are fixed, so a plain object with an accessor per key does what the proxy
-   * does — reads and writes go to the leaves; Object.keys/values/entries, spread and `in` see the
-   * same keys in the same order — at a fraction of a proxy's cost per access. It is made once per
-   * probe and read on every run; a concrete state's stand-ins are made again for each state, where
-   * making a proxy is the cheaper. A key cannot be deleted (a state's record always has all of its keys):
-   * `delete` throws, as a function failing on the state.
+   * A record's or map's stand-in when enumerating every state: its keys are fixed, so a plain object
+   * with an accessor per key does what the proxy below does — reads and writes go to the leaves;
+   * Object.keys/values/entries, spread and `in` see the same keys in the same order — at a fraction
+   * of a proxy's cost per access. A key cannot be deleted (a state's record always has all of its
+   * keys): `delete` throws, as a function failing on the state.
    */
   const recordOf = (node: LeafNode): unknown => {
-    if (fixed) return proxyOf(node);
     const o: Record<string, unknown> = {};
     for (const [k, c] of node.children!) {
       Object.defineProperty(o, k, { get: () => valueOf(c), set: (v: unknown) => write(c, v), enumerable: true });
