@@ -159,6 +159,9 @@ export const multiPaxos = defineModel<{ Replicas: number; Writes: number; Reads:
       for (const sl of Slots) if (n.insts[sl]!.status === 'Accepting') n.insts[sl]!.status = 'Preparing';
     };
     const running = (s: State, self: Replica) => s.pc[self] === 'rloop' && !terminated(s);
+    // The messages a handler may take (its \E m \in msgs), tested by its guard and chosen from by its effect.
+    /** HandlePrepare's `m.bal > node[self].balMaxKnown` */
+    const preparable = (n: Node, m: { bal: number }) => m.bal > n.balMaxKnown;
     /** HandleAccept's `m.bal >= node[self].balMaxKnown /\ m.bal > node[self].insts[m.slot].voted.bal` */
     const acceptable = (n: Node, m: { bal: number; slot: number }) => m.bal >= n.balMaxKnown && m.bal > n.insts[m.slot]!.voted.bal;
 
@@ -218,10 +221,10 @@ export const multiPaxos = defineModel<{ Replicas: number; Writes: number; Reads:
       })
       // HandlePrepare(self): \E m \in msgs (a choice over the Prepare messages it may take)
       .action('HandlePrepare', { self: Replicas }, {
-        guard: (s, { self }) => running(s, self) && some(s.msgs.prepare, (m) => m.bal > s.node[self].balMaxKnown),
+        guard: (s, { self }) => running(s, self) && some(s.msgs.prepare, (m) => preparable(s.node[self], m)),
         effect: (d, { self }, ctx) => {
           const n = d.node[self];
-          const m = ctx.choose([...d.msgs.prepare].filter((m) => m.bal > n.balMaxKnown));
+          const m = ctx.choose([...d.msgs.prepare].filter((m) => preparable(n, m)));
           n.leader = m.src;
           n.balMaxKnown = m.bal;
           unprepare(n);
