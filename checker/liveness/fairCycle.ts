@@ -51,24 +51,56 @@ export function minNode(nodes: readonly number[]): number {
   return m;
 }
 
+/** A component's states in the order Tarjan pops them off its stack (the order lassos were built on). */
+function popped(stack: readonly number[], from: number, to: number): number[] {
+  return stack.slice(from, to).reverse();
+}
+
+/** In `byMin` below: no component has its smallest state here / a component of this state alone. */
+const NONE = -1;
+const SINGLE = -2;
+
 /**
  * Finds a fair cycle within `mask` that visits an accepting state, trying the components that
  * contain the earliest (shallowest) states first, so counterexamples stay short.
  */
 export function findFairCycle(edges: EdgeStore, mask: Uint8Array, accept: (s: number) => boolean, units: readonly FairUnit[]): FairCycle | undefined {
+  const n = mask.length;
   const roots: number[] = [];
-  for (let s = 0; s < mask.length; s++) if (mask[s]) roots.push(s);
+  for (let s = 0; s < n; s++) if (mask[s]) roots.push(s);
+  // Each state is in one component, so a component is keyed by its smallest state and scanning
+  // the states in index order takes the components in that order, with no sort. Most components
+  // of a state graph are single states: those get no array.
+  const byMin = new Int32Array(n).fill(NONE);
+  const larger: number[][] = [];
+  forEachScc(edges, mask, roots, (stack, from, to) => {
+    if (to - from === 1) {
+      byMin[stack[from]!] = SINGLE;
+      return;
+    }
+    const comp = popped(stack, from, to);
+    byMin[minNode(comp)] = larger.length;
+    larger.push(comp);
+  });
+  const inC = new Uint8Array(n);
+  // A component's refinements (examine) are tried before the next component, latest first.
   const work: number[][] = [];
-  forEachScc(edges, mask, roots, (c) => void work.push(c));
-  // Popped from the end: sorted so that the component with the smallest state comes last.
-  work.sort((a, b) => minNode(b) - minNode(a));
-  const inC = new Uint8Array(mask.length);
-  while (work.length > 0) {
-    const comp = work.pop()!;
-    for (const s of comp) inC[s] = 1;
-    const found = examine(edges, comp, inC, accept, units, work);
-    for (const s of comp) inC[s] = 0;
-    if (found) return found;
+  for (let s = 0; s < n; s++) {
+    const k = byMin[s]!;
+    if (k === NONE) continue;
+    if (k === SINGLE) {
+      // examine() of a single state: only stuttering there can be a fair cycle.
+      if (accept(s) && stutterFair(edges, units, s)) return { nodes: [s], stutter: true };
+      continue;
+    }
+    work.push(larger[k]!);
+    while (work.length > 0) {
+      const comp = work.pop()!;
+      for (const t of comp) inC[t] = 1;
+      const found = examine(edges, comp, inC, accept, units, work);
+      for (const t of comp) inC[t] = 0;
+      if (found) return found;
+    }
   }
   return undefined;
 }
@@ -121,6 +153,6 @@ function examine(
       kept.push(s);
     }
   }
-  forEachScc(edges, sub, kept, (c) => void work.push(c));
+  forEachScc(edges, sub, kept, (stack, from, to) => void work.push(popped(stack, from, to)));
   return undefined;
 }

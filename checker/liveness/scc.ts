@@ -4,8 +4,18 @@
  */
 import { OUTSIDE, type EdgeStore } from '../store/edgeStore';
 
-/** Calls `emit(nodes)` for each SCC of the nodes with mask[n] = 1, in reverse topological order. */
-export function forEachScc(edges: EdgeStore, mask: Uint8Array, roots: Iterable<number>, emit: (nodes: number[]) => void | boolean): void {
+/**
+ * Calls `emit(stack, from, to)` for each SCC of the nodes with mask[n] = 1, in reverse topological
+ * order: its nodes are stack[from..to), valid during the call only (a state graph has mostly
+ * single-state components, so none gets an array of its own unless the caller makes one).
+ * Returning false stops the search.
+ */
+export function forEachScc(
+  edges: EdgeStore,
+  mask: Uint8Array,
+  roots: Iterable<number>,
+  emit: (stack: readonly number[], from: number, to: number) => void | boolean,
+): void {
   const n = mask.length;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
@@ -46,14 +56,12 @@ export function forEachScc(edges: EdgeStore, mask: Uint8Array, roots: Iterable<n
         if (low[v]! < low[parent]!) low[parent] = low[v]!;
       }
       if (low[v] === index[v]) {
-        const comp: number[] = [];
-        let w: number;
-        do {
-          w = stack.pop()!;
-          onStack[w] = 0;
-          comp.push(w);
-        } while (w !== v);
-        if (emit(comp) === false) return;
+        let from = stack.length - 1;
+        while (stack[from] !== v) from--;
+        for (let k = from; k < stack.length; k++) onStack[stack[k]!] = 0;
+        const stop = emit(stack, from, stack.length) === false;
+        stack.length = from;
+        if (stop) return;
       }
     }
   }
