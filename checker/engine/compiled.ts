@@ -104,6 +104,22 @@ export class CompiledSpec {
   private readonly pcLabel: readonly (string | undefined)[];
   private readonly pcThreads: readonly (readonly [kind: string, self: number])[];
   private readonly pcs: unknown[];
+  /** The instances that are not thread steps, in id order. */
+  private readonly freeIds: Int32Array;
+  /**
+   * Per thread slot: its steps' labels, and for each label the ids of the thread's step instances
+   * there, in id order. (Scanned with ===: a pc and a label are the same interned string, so a
+   * scan of a few labels beats a Map lookup.)
+   */
+  private readonly labelsOf: readonly (readonly unknown[])[];
+  private readonly idsAt: readonly (readonly Int32Array[])[];
+  /**
+   * The instances `maybeEnabled` lets through in the state of the last `loadPcs`, in id order
+   * (the first `candidateCount`): the explorer visits only these, not every instance (~100-190 in
+   * the HMM models, of which ~10 are at their thread's pc).
+   */
+  readonly candidates: Int32Array;
+  candidateCount = 0;
 
   constructor(
     readonly spec: Spec,
@@ -151,6 +167,18 @@ export class CompiledSpec {
     this.pcLabel = instances.map((i) => i.action.thread?.label);
     this.pcThreads = pcThreads;
     this.pcs = new Array(pcThreads.length);
+    this.freeIds = Int32Array.from(instances.filter((i) => this.pcSlot[i.id]! < 0).map((i) => i.id));
+    const idsAt = pcThreads.map(() => new Map<unknown, number[]>());
+    for (const i of instances) {
+      const j = this.pcSlot[i.id]!;
+      if (j < 0) continue;
+      const at = idsAt[j]!;
+      const label = this.pcLabel[i.id];
+      at.set(label, [...(at.get(label) ?? []), i.id]);
+    }
+    this.labelsOf = idsAt.map((at) => [...at.keys()]);
+    this.idsAt = idsAt.map((at) => [...at.values()].map((ids) => Int32Array.from(ids)));
+    this.candidates = new Int32Array(instances.length);
     if (reductions.por) {
       if (reductions.view) throw new UsageError('--por and --view cannot be combined');
       const props = spec.actionProperties.map((p) => p.name);
@@ -168,10 +196,33 @@ export class CompiledSpec {
     }
   }
 
-  /** Reads every thread's pc in `s` (the state about to be expanded) for `maybeEnabled`. */
+  /** Reads every thread's pc in `s` (the state about to be expanded) for `maybeEnabled`, and lists the `candidates`. */
   loadPcs(s: any): void {
     const threads = this.pcThreads;
-    for (let j = 0; j < threads.length; j++) this.pcs[j] = s[threads[j]![0]][threads[j]![1]].pc;
+    const c = this.candidates;
+    const free = this.freeIds;
+    let n = 0;
+    for (let k = 0; k < free.length; k++) c[n++] = free[k]!;
+    for (let j = 0; j < threads.length; j++) {
+      const pc = s[threads[j]![0]][threads[j]![1]].pc;
+      this.pcs[j] = pc;
+      const labels = this.labelsOf[j]!;
+      let m = 0;
+      while (m < labels.length && labels[m] !== pc) m++;
+      if (m === labels.length) continue;
+      const ids = this.idsAt[j]![m]!;
+      // Insertion into id order: a handful of ids per state.
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k]!;
+        let at = n++;
+        while (at > 0 && c[at - 1]! > id) {
+          c[at] = c[at - 1]!;
+          at--;
+        }
+        c[at] = id;
+      }
+    }
+    this.candidateCount = n;
   }
 
   /** False when the instance is a thread step whose thread's pc (per `loadPcs`) is elsewhere. */

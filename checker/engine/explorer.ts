@@ -178,8 +178,11 @@ export class Explorer {
     this.xVerdict = undefined;
     this.xAmple = ample;
     this.xAllNew = true;
-    for (let k = ample >= 0 ? -1 : 0; k < instances.length; k++) {
-      const i = k < 0 ? ample : k;
+    // Only the instances whose thread is at their label (loadParent listed them), in id order.
+    const candidates = cs.candidates;
+    const count = cs.candidateCount;
+    for (let k = ample >= 0 ? -1 : 0; k < count; k++) {
+      const i = k < 0 ? ample : candidates[k]!;
       if (k === 0 && ample >= 0) {
         if (this.xAllNew && this.xSuccessors > 0) {
           this.stats.reduced = (this.stats.reduced ?? 0) + 1;
@@ -339,8 +342,10 @@ export class Explorer {
     const ample = cs.por?.active ? cs.por.ample(s) : -1;
     let allNew = true;
     cs.loadPcs(s);
-    for (let k = ample >= 0 ? -1 : 0; k < instances.length; k++) {
-      const i = k < 0 ? ample : k;
+    const candidates = cs.candidates;
+    const count = cs.candidateCount;
+    for (let k = ample >= 0 ? -1 : 0; k < count; k++) {
+      const i = k < 0 ? ample : candidates[k]!;
       if (k === 0 && ample >= 0) {
         if (allNew && successors > 0) {
           this.stats.reduced = (this.stats.reduced ?? 0) + 1;
