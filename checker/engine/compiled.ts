@@ -179,6 +179,11 @@ export class CompiledSpec {
     this.labelsOf = idsAt.map((at) => [...at.keys()]);
     this.idsAt = idsAt.map((at) => [...at.values()].map((ids) => Int32Array.from(ids)));
     this.candidates = new Int32Array(instances.length);
+    // No threads: every instance is a candidate in every state (loadPcs keeps this list).
+    if (pcThreads.length === 0) {
+      this.candidates.set(this.freeIds);
+      this.candidateCount = this.freeIds.length;
+    }
     if (reductions.por) {
       if (reductions.view) throw new UsageError('--por and --view cannot be combined');
       const props = spec.actionProperties.map((p) => p.name);
@@ -199,6 +204,7 @@ export class CompiledSpec {
   /** Reads every thread's pc in `s` (the state about to be expanded) for `maybeEnabled`, and lists the `candidates`. */
   loadPcs(s: any): void {
     const threads = this.pcThreads;
+    if (threads.length === 0) return;
     const c = this.candidates;
     const free = this.freeIds;
     let n = 0;
