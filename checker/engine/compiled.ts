@@ -174,7 +174,9 @@ export class CompiledSpec {
       if (j < 0) continue;
       const at = idsAt[j]!;
       const label = this.pcLabel[i.id];
-      at.set(label, [...(at.get(label) ?? []), i.id]);
+      let ids = at.get(label);
+      if (!ids) at.set(label, (ids = []));
+      ids.push(i.id);
     }
     this.labelsOf = idsAt.map((at) => [...at.keys()]);
     this.idsAt = idsAt.map((at) => [...at.values()].map((ids) => Int32Array.from(ids)));

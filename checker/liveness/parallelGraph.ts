@@ -26,9 +26,11 @@ export interface RecordedSlice {
 
 export class ParallelGraph {
   readonly graph: LiveGraph;
-  /** Fingerprint → index of every stored state (the shared seen set keeps no indices); also rebuilds lassos. */
-  // Pairs at every size: the quotiented layout saves memory at ~2x the probe cost, and this
-  // table is probed for every edge at the level barriers, while the workers wait.
+  /**
+   * Fingerprint → index of every stored state (the shared seen set keeps no indices); also rebuilds
+   * lassos. Pairs at every size: the quotiented layout saves memory at ~2x the probe cost, and this
+   * table is probed for every edge at the level barriers, while the workers wait.
+   */
   readonly index = new SeenSet(1 << 16, true, { medium: 31, narrow: 31 });
   private readonly nInstances: number;
 
