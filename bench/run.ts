@@ -30,7 +30,7 @@ export interface Workload {
 }
 
 /** The workloads, as lazily imported modules (each exports `workload`). */
-const WORKLOADS: readonly (() => Promise<{ workload: Workload }>)[] = [() => import('./fingerprint'), () => import('./explore'), () => import('./liveness'), () => import('./beem')];
+const WORKLOADS: readonly (() => Promise<{ workload: Workload }>)[] = [() => import('./fingerprint'), () => import('./explore'), () => import('./liveness'), () => import('./beem'), () => import('./workers')];
 
 export function machineDescription(): { cpu: string; cores: number; node: string; platform: string; memoryGiB: number } {
   const cpus = os.cpus();

@@ -1,0 +1,85 @@
+/**
+ * 1 against 2 workers on an HMM model with a temporal property (issue #16 Must show 3: M4-now at
+ * its nightly bound ≥ 1.7× faster on 2 workers): `node bin/hmmcheck.mjs check` of hmm/m4-now with
+ * faults=2, cpu=wr (the nightly job m4-now-fixed-faults2-cpuwr, 1,352,102 states), 1 and 2
+ * workers alternately, PAIRS times each, so that a drift of the machine's speed (±20% within
+ * minutes on the machine of bench/RESULTS.md) falls on both sides; the ratio is of the medians of
+ * the search time the CLI prints.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildState } from '../bin/buildState.mjs';
+import type { Workload, WorkloadReport } from './run';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const PAIRS = Number(process.env.HMMCHECK_BENCH_PAIRS ?? 3);
+const ARGS = ['check', 'hmm/m4-now', '--const', 'faults=2', '--const', 'cpu=wr'];
+const EXPECT = { distinct: 1_352_102, generated: 5_071_932 };
+
+interface CliRun {
+  workers: number;
+  /** The search time the CLI prints. */
+  searchSeconds: number;
+  wallSeconds: number;
+  /** User + system of the CLI process (all its threads), from /proc; NaN elsewhere. */
+  cpuSeconds: number;
+}
+
+/** CPU seconds of this process's finished children (cutime + cstime, 100 ticks/s), if known. */
+function childCpuSeconds(): number {
+  if (!existsSync('/proc/self/stat')) return NaN;
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+function runCli(workers: number): CliRun {
+  const c0 = childCpuSeconds();
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'bin/hmmcheck.mjs'), ...ARGS, '--workers', String(workers)], { cwd: root, encoding: 'utf8' });
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const out = r.stdout + r.stderr;
+  const counts = /([\d,]+) states generated, ([\d,]+) distinct states found/.exec(out);
+  const num = (s: string | undefined) => Number(s?.replace(/,/g, ''));
+  if (r.status !== 0 || num(counts?.[2]) !== EXPECT.distinct || num(counts?.[1]) !== EXPECT.generated) {
+    throw new Error(`hmm/m4-now on ${workers} worker(s): exit ${r.status}, expected ${EXPECT.distinct} distinct / ${EXPECT.generated} generated:\n${out}`);
+  }
+  return { workers, searchSeconds: Number(/^Time ([\d.]+) s/m.exec(out)![1]), wallSeconds, cpuSeconds: childCpuSeconds() - c0 };
+}
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+};
+
+export const workload: Workload = {
+  name: 'workers',
+  title: 'M4-now at its nightly bound on 1 and 2 workers (issue #16 Must show 3)',
+  run(): WorkloadReport {
+    // A stale build/ makes the bin run the sources through tsx: slower starts, other numbers.
+    const build = buildState(root);
+    const runs: CliRun[] = [];
+    for (let i = 0; i < PAIRS; i++) for (const w of [1, 2]) runs.push(runCli(w));
+    const by = (w: number) => runs.filter((r) => r.workers === w);
+    const med = (w: number, f: (r: CliRun) => number) => median(by(w).map(f));
+    const ratio = med(1, (r) => r.searchSeconds) / med(2, (r) => r.searchSeconds);
+    const rows = [1, 2].map((w) => [
+      String(w),
+      by(w).map((r) => r.searchSeconds.toFixed(2)).join(', '),
+      med(w, (r) => r.searchSeconds).toFixed(2),
+      med(w, (r) => r.wallSeconds).toFixed(2),
+      med(w, (r) => r.cpuSeconds).toFixed(2),
+    ]);
+    return {
+      summary: `\`node bin/hmmcheck.mjs ${ARGS.join(' ')} --workers N\`, N = 1 and 2 alternately, ${PAIRS} runs each (build/: ${build}).`,
+      headers: ['workers', 'search time of each run (s)', 'median search (s)', 'median wall (s)', 'median CPU (s)'],
+      rows,
+      notes: [
+        `2 workers / 1 worker, medians of the search time: ${ratio.toFixed(2)}× faster (target ≥ 1.7× with 2 idle cores)`,
+        `counts asserted on every run: ${EXPECT.distinct.toLocaleString('en-US')} distinct / ${EXPECT.generated.toLocaleString('en-US')} generated, no error`,
+      ],
+      data: { runs, ratio, build },
+    };
+  },
+};
