@@ -57,11 +57,19 @@ export interface SearchHooks {
   readonly labelOf: (instance: number) => string;
 }
 
+/**
+ * The search thread's young generation, in MiB (V8's default grows it to ~48 MiB): the search's
+ * short-lived objects (decoded states, choice contexts) die young at any size, and the default's
+ * pages stayed resident at the run's memory peak, ~29 MiB of it on n_peterson N=6 (issue #16: peak
+ * RSS growth per state), with no search measurably slower at this size.
+ */
+const SEARCH_HEAP = { maxYoungGenerationSizeMb: 6 };
+
 /** Runs `job` in a worker thread, stoppable by SIGINT/SIGTERM whatever the model code does. */
 export function searchInThread(job: SearchJob, hooks: SearchHooks): Promise<SearchOutcome> {
   const hb = newHeartbeat(true);
   const transfer = Object.values(job.resume ?? {}).flatMap((p) => p.arrays.map((a) => a.buffer as ArrayBuffer));
-  const worker = startTsWorker('searchWorker', { ...job, heartbeat: hb }, transfer);
+  const worker = startTsWorker('searchWorker', { ...job, heartbeat: hb }, transfer, SEARCH_HEAP);
   // A resumed run's checkpoint file is itself resumable until the first new one replaces it.
   let checkpointed = job.resume !== undefined;
   return new Promise<SearchOutcome>((resolve, reject) => {

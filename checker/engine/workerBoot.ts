@@ -16,14 +16,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { buildState, runsBuild } from '../../bin/buildState.mjs';
 import { ModelError, UsageError } from './errors';
 
-/** Starts the worker module `name` (a file beside this one, without extension). */
-export function startTsWorker(name: string, workerData: unknown, transferList?: readonly ArrayBuffer[]): Worker {
+/** Starts the worker module `name` (a file beside this one, without extension), with V8 heap limits if given. */
+export function startTsWorker(name: string, workerData: unknown, transferList?: readonly ArrayBuffer[], resourceLimits?: ResourceLimits): Worker {
   const here = import.meta.url;
-  const options = { workerData, transferList: transferList as ArrayBuffer[] | undefined };
+  const options = { workerData, transferList: transferList as ArrayBuffer[] | undefined, resourceLimits };
   if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), options);
   const built = builtEntry(name, here);
   if (built) return new Worker(built, options);
