@@ -58,7 +58,7 @@ export interface SearchHooks {
 }
 
 /**
- * The search thread's young generation, in MiB (V8's default grows it to ~48 MiB): the search's
+ * The search thread's young generation, in MiB (V8's default lets it grow to tens of MiB): the search's
  * short-lived objects (decoded states, choice contexts) die young at any size, and the default's
  * pages stayed resident at the run's memory peak, ~29 MiB of it on n_peterson N=6 (issue #16: peak
  * RSS growth per state), with no search measurably slower at this size.
