@@ -97,27 +97,18 @@ export class CompiledSpec {
   /**
    * The pc prefilter: a thread step's instance is enabled only when its thread's pc is at its label
    * (the builder's guard tests that first), so each thread's pc is read once per expanded state
-   * (`loadPcs`; loadParent does it for the packed path) instead of once per step. Per instance: the
-   * slot of its thread in `pcs`, or -1.
+   * (`listCandidates`; loadParent does it for the packed path) and only the instances it lets
+   * through are visited, not every instance (~100-190 in the HMM models, of which ~10 are at their
+   * thread's pc). Per thread (kind, self): its steps' labels, and for each label the ids of the
+   * thread's step instances there, in id order. (Scanned with ===: a pc and a label are the same
+   * interned string, so a scan of a few labels beats a Map lookup.)
    */
-  private readonly pcSlot: Int32Array;
-  private readonly pcLabel: readonly (string | undefined)[];
   private readonly pcThreads: readonly (readonly [kind: string, self: number])[];
-  private readonly pcs: unknown[];
-  /** The instances that are not thread steps, in id order. */
-  private readonly freeIds: Int32Array;
-  /**
-   * Per thread slot: its steps' labels, and for each label the ids of the thread's step instances
-   * there, in id order. (Scanned with ===: a pc and a label are the same interned string, so a
-   * scan of a few labels beats a Map lookup.)
-   */
   private readonly labelsOf: readonly (readonly unknown[])[];
   private readonly idsAt: readonly (readonly Int32Array[])[];
-  /**
-   * The instances `maybeEnabled` lets through in the state of the last `loadPcs`, in id order
-   * (the first `candidateCount`): the explorer visits only these, not every instance (~100-190 in
-   * the HMM models, of which ~10 are at their thread's pc).
-   */
+  /** The instances that are not thread steps, in id order. */
+  private readonly freeIds: Int32Array;
+  /** The instances the pc prefilter lets through in the state of the last `listCandidates`, in id order (the first `candidateCount`). */
   readonly candidates: Int32Array;
   candidateCount = 0;
 
@@ -155,33 +146,33 @@ export class CompiledSpec {
     });
     this.instances = instances;
     this.threadKinds = spec.threads.map((t) => t.kind);
-    const slots = new Map<string, number>();
+    const threadOf = new Map<string, number>();
     const pcThreads: (readonly [string, number])[] = [];
-    this.pcSlot = Int32Array.from(instances, ({ action, params }) => {
-      if (!action.thread) return -1;
+    const idsAt: Map<unknown, number[]>[] = [];
+    const free: number[] = [];
+    for (const { id, action, params } of instances) {
+      if (!action.thread) {
+        free.push(id);
+        continue;
+      }
       const self = params.self as number;
       const key = `${action.thread.kind}#${self}`;
-      if (!slots.has(key)) slots.set(key, pcThreads.push([action.thread.kind, self]) - 1);
-      return slots.get(key)!;
-    });
-    this.pcLabel = instances.map((i) => i.action.thread?.label);
-    this.pcThreads = pcThreads;
-    this.pcs = new Array(pcThreads.length);
-    this.freeIds = Int32Array.from(instances.filter((i) => this.pcSlot[i.id]! < 0).map((i) => i.id));
-    const idsAt = pcThreads.map(() => new Map<unknown, number[]>());
-    for (const i of instances) {
-      const j = this.pcSlot[i.id]!;
-      if (j < 0) continue;
+      let j = threadOf.get(key);
+      if (j === undefined) {
+        threadOf.set(key, (j = pcThreads.push([action.thread.kind, self]) - 1));
+        idsAt.push(new Map());
+      }
       const at = idsAt[j]!;
-      const label = this.pcLabel[i.id];
-      let ids = at.get(label);
-      if (!ids) at.set(label, (ids = []));
-      ids.push(i.id);
+      let ids = at.get(action.thread.label);
+      if (!ids) at.set(action.thread.label, (ids = []));
+      ids.push(id);
     }
+    this.pcThreads = pcThreads;
     this.labelsOf = idsAt.map((at) => [...at.keys()]);
     this.idsAt = idsAt.map((at) => [...at.values()].map((ids) => Int32Array.from(ids)));
+    this.freeIds = Int32Array.from(free);
     this.candidates = new Int32Array(instances.length);
-    // No threads: every instance is a candidate in every state (loadPcs keeps this list).
+    // No threads: every instance is a candidate in every state (listCandidates keeps this list).
     if (pcThreads.length === 0) {
       this.candidates.set(this.freeIds);
       this.candidateCount = this.freeIds.length;
@@ -203,8 +194,8 @@ export class CompiledSpec {
     }
   }
 
-  /** Reads every thread's pc in `s` (the state about to be expanded) for `maybeEnabled`, and lists the `candidates`. */
-  loadPcs(s: any): void {
+  /** Reads every thread's pc in `s` (the state about to be expanded) and lists the `candidates`. */
+  listCandidates(s: any): void {
     const threads = this.pcThreads;
     if (threads.length === 0) return;
     const c = this.candidates;
@@ -213,7 +204,6 @@ export class CompiledSpec {
     for (let k = 0; k < free.length; k++) c[n++] = free[k]!;
     for (let j = 0; j < threads.length; j++) {
       const pc = s[threads[j]![0]][threads[j]![1]].pc;
-      this.pcs[j] = pc;
       const labels = this.labelsOf[j]!;
       let m = 0;
       while (m < labels.length && labels[m] !== pc) m++;
@@ -231,12 +221,6 @@ export class CompiledSpec {
       }
     }
     this.candidateCount = n;
-  }
-
-  /** False when the instance is a thread step whose thread's pc (per `loadPcs`) is elsewhere. */
-  maybeEnabled(inst: ActionInstance): boolean {
-    const j = this.pcSlot[inst.id]!;
-    return j < 0 || this.pcs[j] === this.pcLabel[inst.id];
   }
 
   /** Whether instance `inst` is enabled in `s` (a guard that throws is a model error). */
@@ -307,7 +291,7 @@ export class CompiledSpec {
     // Read-only, and what its guards materialise is shared by them all, as the decoded parent is.
     d.begin(true);
     this.parentObject = undefined;
-    this.loadPcs(d.root);
+    this.listCandidates(d.root);
   }
 
   /** The parent loaded by loadParent, packed (do not write). */
@@ -332,7 +316,6 @@ export class CompiledSpec {
 
   /** `enabled` for the parent loaded by loadParent, on its draft unless the guard left it. */
   enabledPacked(inst: ActionInstance): boolean {
-    if (!this.maybeEnabled(inst)) return false;
     const a = inst.actionIndex;
     if (this.guardOnDraft[a] === 1) {
       try {

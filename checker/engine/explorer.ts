@@ -341,7 +341,7 @@ export class Explorer {
     // graph avoids a fully expanded state).
     const ample = cs.por?.active ? cs.por.ample(s) : -1;
     let allNew = true;
-    cs.loadPcs(s);
+    cs.listCandidates(s);
     const candidates = cs.candidates;
     const count = cs.candidateCount;
     for (let k = ample >= 0 ? -1 : 0; k < count; k++) {
@@ -355,7 +355,7 @@ export class Explorer {
       const inst = instances[i]!;
       hb[HB_ACTION] = i;
       // The ample instance was found enabled when it was chosen.
-      if (k >= 0 && !(cs.maybeEnabled(inst) && cs.enabled(inst, s))) continue;
+      if (k >= 0 && !cs.enabled(inst, s)) continue;
       const cov = this.coverage[inst.actionIndex]!;
       cs.successorsOfPacked(inst, s, words, 0, (t, ordinal) => {
         if (verdict) return;
