@@ -66,7 +66,7 @@ export class SharedSeenSet {
     if (hi === 0) hi = 1;
     if (lo === 0) lo = 1;
     const t = this.t;
-    let i = ((lo ^ (hi >>> 7)) >>> 0) & this.mask;
+    let i = this.home(hi, lo);
     for (;;) {
       let h = Atomics.load(t, 2 * i);
       if (h === 0) {
@@ -86,6 +86,11 @@ export class SharedSeenSet {
       }
       i = (i + 1) & this.mask;
     }
+  }
+
+  /** The slot where the probe for (hi, lo) starts (both as stored: int32, never 0). */
+  private home(hi: number, lo: number): number {
+    return ((lo ^ (hi >>> 7)) >>> 0) & this.mask;
   }
 
   private fullError(): InternalLimitError {
@@ -116,7 +121,7 @@ export class SharedSeenSet {
       const hi = old[j]!;
       if (hi === 0) continue;
       const lo = old[j + 1]!;
-      let i = ((lo ^ (hi >>> 7)) >>> 0) & mask;
+      let i = next.home(hi, lo);
       while (t[2 * i] !== 0) i = (i + 1) & mask;
       t[2 * i] = hi;
       t[2 * i + 1] = lo;
