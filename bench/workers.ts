@@ -7,10 +7,10 @@
  * the search time the CLI prints.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildState } from '../bin/buildState.mjs';
+import { childCpuMs, median } from '../scripts/childProcessTime.mjs';
 import type { Workload, WorkloadReport } from './run';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,15 +27,8 @@ interface CliRun {
   cpuSeconds: number;
 }
 
-/** CPU seconds of this process's finished children (cutime + cstime, 100 ticks/s), if known. */
-function childCpuSeconds(): number {
-  if (!existsSync('/proc/self/stat')) return NaN;
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
-
 function runCli(workers: number): CliRun {
-  const c0 = childCpuSeconds();
+  const c0 = childCpuMs();
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(root, 'bin/hmmcheck.mjs'), ...ARGS, '--workers', String(workers)], { cwd: root, encoding: 'utf8' });
   const wallSeconds = (performance.now() - t0) / 1000;
@@ -45,13 +38,8 @@ function runCli(workers: number): CliRun {
   if (r.status !== 0 || num(counts?.[2]) !== EXPECT.distinct || num(counts?.[1]) !== EXPECT.generated) {
     throw new Error(`hmm/m4-now on ${workers} worker(s): exit ${r.status}, expected ${EXPECT.distinct} distinct / ${EXPECT.generated} generated:\n${out}`);
   }
-  return { workers, searchSeconds: Number(/^Time ([\d.]+) s/m.exec(out)![1]), wallSeconds, cpuSeconds: childCpuSeconds() - c0 };
+  return { workers, searchSeconds: Number(/^Time ([\d.]+) s/m.exec(out)![1]), wallSeconds, cpuSeconds: (childCpuMs() - c0) / 1000 };
 }
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
-};
 
 export const workload: Workload = {
   name: 'workers',

@@ -5,27 +5,15 @@
  * Usage: node scripts/startupTime.mjs [package folder, default this checkout] [runs]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildState } from '../bin/buildState.mjs';
+import { childCpuMs, median } from './childProcessTime.mjs';
 
 const root = resolve(process.argv[2] ?? fileURLToPath(new URL('..', import.meta.url)));
 const runs = Number(process.argv[3] ?? 10);
 const bin = join(root, 'bin/hmmcheck.mjs');
-
-/** CPU ms of this process's finished children (cutime + cstime of /proc/self/stat, at 100 ticks/s), if known. */
-function childCpuMs() {
-  if (!existsSync('/proc/self/stat')) return NaN;
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[13]) + Number(fields[14])) * 10;
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
-};
 
 /** Median wall and CPU ms of `node ...args`. */
 function measure(args) {
