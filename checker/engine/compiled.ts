@@ -249,33 +249,54 @@ export class CompiledSpec {
    * from the frontier): fast mode decodes a fresh mutable copy per successor from it.
    */
   successorsOfPacked(inst: ActionInstance, s: any, words: Uint32Array | undefined, off: number, emit: (t: any, ordinal: number) => void): void {
-    const { effect } = inst.action;
-    const params = inst.params;
-    const codec = this.codec;
+    // The step's operands go in fields read by two closures made once (no allocation per call);
+    // saved and restored, so that an emit that itself asks for successors leaves them as they were.
+    const { stepInst, stepParent, stepWords, stepOff } = this;
+    this.stepInst = inst;
+    this.stepParent = s;
+    this.stepWords = words;
+    this.stepOff = off;
     try {
-      if (words) {
-        this.succEnum.forEach((ctx) => {
-          const d = codec.decode(words, off);
-          const returned: unknown = effect(d, params, ctx);
-          if (returned !== undefined) throw effectReturned(inst, returned);
-          return d;
-        }, emit);
-      } else {
-        this.succEnum.forEach((ctx) => {
-          const d = createDraft(s);
-          const returned: unknown = effect(d, params, ctx);
-          if (returned !== undefined) throw effectReturned(inst, returned);
-          return finishDraft(d);
-        }, emit);
-      }
+      this.succEnum.forEach(words ? this.decodedStep : this.immerStep, emit);
     } catch (e) {
       throw asModelError(e, inst.label);
+    } finally {
+      this.stepInst = stepInst;
+      this.stepParent = stepParent;
+      this.stepWords = stepWords;
+      this.stepOff = stepOff;
     }
   }
+
+  private stepInst: ActionInstance | undefined;
+  private stepParent: any;
+  private stepWords: Uint32Array | undefined;
+  private stepOff = 0;
+  /** successorsOfPacked's step on a fresh mutable copy decoded from the packed parent. */
+  private readonly decodedStep = (ctx: ChoiceCtx): unknown => {
+    const inst = this.stepInst!;
+    const d = this.codec.decode(this.stepWords!, this.stepOff);
+    const returned: unknown = inst.action.effect(d, inst.params, ctx);
+    if (returned !== undefined) throw effectReturned(inst, returned);
+    return d;
+  };
+  /** successorsOfPacked's step on an immer draft of the parent object (immer mode). */
+  private readonly immerStep = (ctx: ChoiceCtx): unknown => {
+    const inst = this.stepInst!;
+    const d = createDraft(this.stepParent);
+    const returned: unknown = inst.action.effect(d, inst.params, ctx);
+    if (returned !== undefined) throw effectReturned(inst, returned);
+    return finishDraft(d);
+  };
 
   /** Whether successors are made on packed drafts (`expandPacked` in the explorer). */
   get drafts(): boolean {
     return this.parentDraft !== undefined;
+  }
+
+  /** Whether loadParent reads the threads' pcs from their bit fields (pcFields.ts; for tests). */
+  get pcsFromWords(): boolean {
+    return this.pcTable !== undefined;
   }
 
   /** Names of the actions whose guard or effect left the drafts for the object path (for tests and reports). */

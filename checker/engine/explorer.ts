@@ -143,7 +143,9 @@ export class Explorer {
     return v;
   }
 
-  // The expansion under way on drafts, for the sink (one closure for the whole run, no per-state allocation).
+  // The expansion under way, for the sinks (one closure for the whole run, no per-state allocation).
+  /** The state being expanded, on the object path (expandState). */
+  private xParent: any;
   private xIndex = 0;
   private xDepth = 0;
   private xFrontier: Frontier | undefined;
@@ -328,26 +330,29 @@ export class Explorer {
     const words = cs.mode === 'fast' ? packed : undefined;
     this.selfWords = packed;
     this.selfIndex = index;
-    const edges = this.graph?.edges;
-    edges?.open(index);
+    this.graph?.edges.open(index);
     const instances = cs.instances;
-    const actionProps = cs.spec.actionProperties;
-    let successors = 0;
-    let verdict: Verdict | undefined;
     if (cs.canon && this.stats.expanded < SYMMETRY_SAMPLE) checkSymmetric(cs, s, index, this.stats.expanded);
     this.stats.expanded++;
     // Partial-order reduction: first the ample instance alone (k = -1); the full expansion follows
     // unless it had successors and all were new (the cycle proviso: then no cycle of the reduced
     // graph avoids a fully expanded state).
     const ample = cs.por?.active ? cs.por.ample(s) : -1;
-    let allNew = true;
+    this.xParent = s;
+    this.xIndex = index;
+    this.xDepth = depth;
+    this.xFrontier = frontier;
+    this.xSuccessors = 0;
+    this.xVerdict = undefined;
+    this.xAmple = ample;
+    this.xAllNew = true;
     cs.listCandidates(s);
     const candidates = cs.candidates;
     const count = cs.candidateCount;
     for (let k = ample >= 0 ? -1 : 0; k < count; k++) {
       const i = k < 0 ? ample : candidates[k]!;
       if (k === 0 && ample >= 0) {
-        if (allNew && successors > 0) {
+        if (this.xAllNew && this.xSuccessors > 0) {
           this.stats.reduced = (this.stats.reduced ?? 0) + 1;
           return undefined;
         }
@@ -356,32 +361,38 @@ export class Explorer {
       hb[HB_ACTION] = i;
       // The ample instance was found enabled when it was chosen.
       if (k >= 0 && !cs.enabled(inst, s)) continue;
-      const cov = this.coverage[inst.actionIndex]!;
-      cs.successorsOfPacked(inst, s, words, 0, (t, ordinal) => {
-        if (verdict) return;
-        successors++;
-        this.stats.generated++;
-        cov.generated++;
-        const transition = packTransition(inst.id, ordinal, this.nInstances);
-        for (let p = 0; p < actionProps.length; p++) {
-          const prop = actionProps[p]!;
-          if (!evalPredicate(prop.name, () => prop.check(s, t))) {
-            verdict = { kind: 'violation', property: prop.name, propertyKind: 'action', at: { last: index, then: transition } };
-            return;
-          }
-        }
-        const stored = this.log.size;
-        verdict = this.visit(t, index, transition, depth + 1, frontier, inst.actionIndex);
-        if (ample >= 0 && this.log.size === stored) allNew = false;
-        edges?.add(this.lastIndex, inst.id);
-      });
-      if (verdict) return verdict;
+      this.xInst = inst;
+      this.xCov = this.coverage[inst.actionIndex]!;
+      cs.successorsOfPacked(inst, s, words, 0, this.objectSink);
+      if (this.xVerdict) return this.xVerdict;
     }
-    if (successors === 0 && this.checkDeadlock && !cs.allThreadsDone(s)) {
+    if (this.xSuccessors === 0 && this.checkDeadlock && !cs.allThreadsDone(s)) {
       return { kind: 'deadlock', at: { last: index } };
     }
     return undefined;
   }
+
+  /** expandState's successor callback (one closure for the whole run, as packedSink). */
+  private readonly objectSink = (t: any, ordinal: number): void => {
+    if (this.xVerdict) return;
+    const inst = this.xInst!;
+    this.xSuccessors++;
+    this.stats.generated++;
+    this.xCov!.generated++;
+    const transition = packTransition(inst.id, ordinal, this.nInstances);
+    const actionProps = this.cs.spec.actionProperties;
+    for (let p = 0; p < actionProps.length; p++) {
+      const prop = actionProps[p]!;
+      if (!evalPredicate(prop.name, () => prop.check(this.xParent, t))) {
+        this.xVerdict = { kind: 'violation', property: prop.name, propertyKind: 'action', at: { last: this.xIndex, then: transition } };
+        return;
+      }
+    }
+    const stored = this.log.size;
+    this.xVerdict = this.visit(t, this.xIndex, transition, this.xDepth + 1, this.xFrontier!, inst.actionIndex);
+    if (this.xAmple >= 0 && this.log.size === stored) this.xAllNew = false;
+    this.graph?.edges.add(this.lastIndex, inst.id);
+  };
 
   /** The packed state being expanded and its index, to recognise self-loops without hashing. */
   private selfWords: Uint32Array | undefined;
