@@ -229,15 +229,27 @@ export class SpecBuilder<S, V = S> {
         ...(step.holds || step.atomic !== undefined
           ? { atomicity: { ...(step.holds ? { holds: step.holds as readonly ((s: any) => unknown)[] } : {}), ...(step.atomic !== undefined ? { atomic: step.atomic } : {}) } }
           : {}),
-        guard: (s, p) => {
-          const self = p.self as number;
-          const rec = s[kind][self];
-          if (rec.pc !== label) return false;
-          if (!userGuard) return true;
-          const th = ctxs[self]!;
-          th.local = rec;
-          return userGuard(s, th);
-        },
+        guard: Object.assign(
+          (s: any, p: Params) => {
+            const self = p.self as number;
+            const rec = s[kind][self];
+            if (rec.pc !== label) return false;
+            if (!userGuard) return true;
+            const th = ctxs[self]!;
+            th.local = rec;
+            return userGuard(s, th);
+          },
+          {
+            atLabel: userGuard
+              ? (s: any, p: Params) => {
+                  const self = p.self as number;
+                  const th = ctxs[self]!;
+                  th.local = s[kind][self];
+                  return userGuard(s, th);
+                }
+              : null,
+          },
+        ),
         effect: (d, p, ctx) => {
           const self = p.self as number;
           target = next;

@@ -45,7 +45,13 @@ export interface ActionSpec {
    * not `label` (the builder's guards test that first).
    */
   readonly thread?: { readonly kind: string; readonly label: string; readonly ids: readonly string[] };
-  readonly guard: (s: any, p: Params) => boolean;
+  /**
+   * Whether the action is enabled. A thread step's guard from the builder also carries `atLabel`,
+   * which the checker calls instead where it knows the pc is at the step's label: the step's own
+   * guard without that test, or `null` for a step without one (always enabled there). A guard put
+   * in its place (a mutation) has none, so it is the one called.
+   */
+  readonly guard: ((s: any, p: Params) => boolean) & { readonly atLabel?: ((s: any, p: Params) => boolean) | null };
   /** Mutates the draft `d` of the current state into a successor. */
   readonly effect: (d: any, p: Params, ctx: ChoiceCtx) => void;
   /** Kernel step label, source reference or note shown with the step. */

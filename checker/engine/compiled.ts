@@ -21,6 +21,7 @@ import { Canonicalizer } from '../state/symmetry';
 import { PartialOrder } from '../por/independence';
 import { isNoOption, NondeterminismError, OutcomeEnumerator } from './choices';
 import { InternalLimitError, ModelError, UsageError } from './errors';
+import { locatePcs, type PcTable } from './pcFields';
 import { BAIL, compilePackedDraft, type PackedDraft } from './packedDraft';
 
 enableMapSet();
@@ -106,8 +107,12 @@ export class CompiledSpec {
   private readonly pcThreads: readonly (readonly [kind: string, self: number])[];
   private readonly labelsOf: readonly (readonly unknown[])[];
   private readonly idsAt: readonly (readonly Int32Array[])[];
+  /** Each thread's pc field in the packed words, when drafts are on (pcFields.ts): loadParent lists from the words. */
+  private readonly pcTable: PcTable | undefined;
   /** The instances that are not thread steps, in id order. */
   private readonly freeIds: Int32Array;
+  /** Per instance, the guard to call once it is a candidate (a thread step guard's `atLabel`; null: none). */
+  private readonly candidateGuards: readonly (ActionSpec['guard'] | null)[];
   /** The instances the pc prefilter lets through in the state of the last `listCandidates`, in id order (the first `candidateCount`). */
   readonly candidates: Int32Array;
   candidateCount = 0;
@@ -171,12 +176,14 @@ export class CompiledSpec {
     this.labelsOf = idsAt.map((at) => [...at.keys()]);
     this.idsAt = idsAt.map((at) => [...at.values()].map((ids) => Int32Array.from(ids)));
     this.freeIds = Int32Array.from(free);
+    this.candidateGuards = instances.map(({ action }) => (action.thread && action.guard.atLabel !== undefined ? action.guard.atLabel : action.guard));
     this.candidates = new Int32Array(instances.length);
     // No threads: every instance is a candidate in every state (listCandidates keeps this list).
     if (pcThreads.length === 0) {
       this.candidates.set(this.freeIds);
       this.candidateCount = this.freeIds.length;
     }
+    this.pcTable = makeDraft && pcThreads.length > 0 ? locatePcs(makeDraft(new Uint32Array(this.codec.words)), pcThreads, this.labelsOf, this.idsAt) : undefined;
     if (reductions.por) {
       if (reductions.view) throw new UsageError('--por and --view cannot be combined');
       const props = spec.actionProperties.map((p) => p.name);
@@ -198,29 +205,50 @@ export class CompiledSpec {
   listCandidates(s: any): void {
     const threads = this.pcThreads;
     if (threads.length === 0) return;
-    const c = this.candidates;
-    const free = this.freeIds;
-    let n = 0;
-    for (let k = 0; k < free.length; k++) c[n++] = free[k]!;
+    let n = this.listFree();
     for (let j = 0; j < threads.length; j++) {
       const pc = s[threads[j]![0]][threads[j]![1]].pc;
       const labels = this.labelsOf[j]!;
       let m = 0;
       while (m < labels.length && labels[m] !== pc) m++;
-      if (m === labels.length) continue;
-      const ids = this.idsAt[j]![m]!;
-      // Insertion into id order: a handful of ids per state.
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k]!;
-        let at = n++;
-        while (at > 0 && c[at - 1]! > id) {
-          c[at] = c[at - 1]!;
-          at--;
-        }
-        c[at] = id;
-      }
+      if (m < labels.length) n = this.addCandidates(n, this.idsAt[j]![m]!);
     }
     this.candidateCount = n;
+  }
+
+  /** listCandidates for the packed state `words` (offset 0), its pcs read from their bit fields. */
+  private listCandidatesPacked(words: Uint32Array, table: PcTable): void {
+    let n = this.listFree();
+    const { word, shift, mask, idsByCode } = table;
+    for (let j = 0; j < word.length; j++) {
+      const ids = idsByCode[j]![(words[word[j]!]! >>> shift[j]!) & mask[j]!];
+      if (ids !== undefined) n = this.addCandidates(n, ids);
+    }
+    this.candidateCount = n;
+  }
+
+  /** Starts the candidate list with the instances that are not thread steps; returns its length. */
+  private listFree(): number {
+    const c = this.candidates;
+    const free = this.freeIds;
+    for (let k = 0; k < free.length; k++) c[k] = free[k]!;
+    return free.length;
+  }
+
+  /** Inserts `ids` (in id order) into the first `n` candidates, keeping id order; returns the new length. */
+  private addCandidates(n: number, ids: Int32Array): number {
+    const c = this.candidates;
+    // Insertion into id order: a handful of ids per state.
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      let at = n++;
+      while (at > 0 && c[at - 1]! > id) {
+        c[at] = c[at - 1]!;
+        at--;
+      }
+      c[at] = id;
+    }
+    return n;
   }
 
   /** Whether instance `inst` is enabled in `s` (a guard that throws is a model error). */
@@ -312,7 +340,8 @@ export class CompiledSpec {
     // Read-only, and what its guards materialise is shared by them all, as the decoded parent is.
     d.begin(true);
     this.parentObject = undefined;
-    this.listCandidates(d.root);
+    if (this.pcTable) this.listCandidatesPacked(w, this.pcTable);
+    else this.listCandidates(d.root);
   }
 
   /** The parent loaded by loadParent, packed (do not write). */
@@ -335,12 +364,17 @@ export class CompiledSpec {
     return this.succDraft?.root;
   }
 
-  /** `enabled` for the parent loaded by loadParent, on its draft unless the guard left it. */
+  /**
+   * `enabled` for the parent loaded by loadParent, on its draft unless the guard left it; `inst` is
+   * one of the `candidates` loadParent listed, so a thread step's pc is at its label there.
+   */
   enabledPacked(inst: ActionInstance): boolean {
     const a = inst.actionIndex;
     if (this.guardOnDraft[a] === 1) {
+      const guard = this.candidateGuards[inst.id];
+      if (guard === null) return true;
       try {
-        return inst.action.guard(this.parentDraft!.root, inst.params);
+        return guard!(this.parentDraft!.root, inst.params);
       } catch (e) {
         // A write (BAIL) moves the guard to the object path for good; an error is re-raised there.
         if (e === BAIL) this.guardOnDraft[a] = 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../checker/check';
 import { spec } from '../../../spec/builder';
+import type { ActionSpec, ChoiceCtx, Params } from '../../../spec/spec';
 import { t } from '../../../spec/types';
 
 /** A counter 0..4 that can step by 1 or 2; small enough to count by hand. */
@@ -39,6 +40,25 @@ describe('explorer counting (TLC semantics)', () => {
       expect(result.stats).toMatchObject({ distinct: 4, generated: 4 });
       // One call per state with the pc at a step (3), not one per step in every state (12).
       expect(calls, effects).toBe(3);
+    }
+  });
+
+  it("calls a thread step's guard or effect put in its place (a mutation), on either effects path", () => {
+    const built = spec({ x: t.int(0, 3) })
+      .init(() => ({ x: 0 }))
+      .thread('T', { instances: 1, steps: [{ label: 'A', effect: (d) => void (d.x += 1) }, { label: 'B', guard: (s) => s.x < 3 }] })
+      .build();
+    expect(checkSpec(built).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 3 } });
+    const [a, b] = built.actions as [ActionSpec, ActionSpec];
+    // The builder's guard and effect carry shortcuts (atLabel, step); those put in their place do not.
+    const mutated = {
+      ...built,
+      actions: [{ ...a, effect: (d: any, p: Params, ctx: ChoiceCtx) => (a.effect(d, p, ctx), void (d.x += 1)) }, { ...b, guard: () => false }],
+    };
+    for (const effects of ['fast', 'immer'] as const) {
+      const { result, trace } = checkSpec(mutated, { effects });
+      expect(result, effects).toMatchObject({ verdict: { kind: 'deadlock' }, stats: { distinct: 2, generated: 2 } });
+      expect(trace!.steps.at(-1)!.state, effects).toMatchObject({ x: 2, T: [{ pc: 'B' }] });
     }
   });
 
