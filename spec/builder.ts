@@ -209,17 +209,31 @@ export class SpecBuilder<S, V = S> {
       // One context per thread instance, reused by every guard and effect call (the hot path
       // allocates nothing): `local` is set per call, `choose` and `goto` act on the effect under way.
       let choices: ChoiceCtx | undefined;
+      // Where the pc goes: the label, and its index in `labels` (labels.length for done).
       let target: string = next;
+      let targetAt = i + 1;
       const ctxs = ids.map((id, self): MutableThreadCtx<any> => ({
         self,
         id,
         local: undefined as any,
         choose: (o) => choices!.choose(o),
         goto: (l: string) => {
-          if (l !== DONE && !labels.includes(l)) throw new Error(`${kind}.${label}: goto unknown label ${l}`);
+          const at = l === DONE ? labels.length : labels.indexOf(l);
+          if (at < 0) throw new Error(`${kind}.${label}: goto unknown label ${l}`);
           target = l;
+          targetAt = at;
         },
       }));
+      // The user's effect; its return value is passed on (the checker reports a value as a model error).
+      const run = (d: any, self: number, ctx: ChoiceCtx): unknown => {
+        target = next;
+        targetAt = i + 1;
+        if (!userEffect) return undefined;
+        const th = ctxs[self]!;
+        th.local = d[kind][self];
+        choices = ctx;
+        return userEffect(d, th);
+      };
       this.actions.push({
         name: `${kind}.${label}`,
         params: [['self', selfDomain]],
@@ -250,20 +264,15 @@ export class SpecBuilder<S, V = S> {
               : null,
           },
         ),
-        effect: (d, p, ctx) => {
-          const self = p.self as number;
-          target = next;
-          // The step's return value is passed on: the checker reports a value as a model error.
-          let returned: unknown;
-          if (userEffect) {
-            const th = ctxs[self]!;
-            th.local = d[kind][self];
-            choices = ctx;
-            returned = userEffect(d, th);
-          }
-          d[kind][self].pc = target;
-          return returned as void;
-        },
+        effect: Object.assign(
+          (d: any, p: Params, ctx: ChoiceCtx) => {
+            const self = p.self as number;
+            const returned = run(d, self, ctx);
+            d[kind][self].pc = target;
+            return returned as void;
+          },
+          { step: (d: any, p: Params, ctx: ChoiceCtx) => (run(d, p.self as number, ctx) === undefined ? targetAt : -1) },
+        ),
       });
     });
     return this as any;

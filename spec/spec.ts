@@ -52,8 +52,13 @@ export interface ActionSpec {
    * in its place (a mutation) has none, so it is the one called.
    */
   readonly guard: ((s: any, p: Params) => boolean) & { readonly atLabel?: ((s: any, p: Params) => boolean) | null };
-  /** Mutates the draft `d` of the current state into a successor. */
-  readonly effect: (d: any, p: Params, ctx: ChoiceCtx) => void;
+  /**
+   * Mutates the draft `d` of the current state into a successor. A thread step's effect from the
+   * builder also carries `step`, which the checker calls instead where it writes the pc itself: the
+   * effect without the pc's move, returning the index in the kind's ThreadSpec `labels` the pc moves
+   * to (`labels.length`: done), or -1 when the step returned a value (which `effect` then reports).
+   */
+  readonly effect: ((d: any, p: Params, ctx: ChoiceCtx) => void) & { readonly step?: (d: any, p: Params, ctx: ChoiceCtx) => number };
   /** Kernel step label, source reference or note shown with the step. */
   readonly doc?: string;
   /** The kernel source (or mail) the step follows, machine-readable (spec/citation.ts). */

@@ -109,6 +109,8 @@ export class CompiledSpec {
   private readonly idsAt: readonly (readonly Int32Array[])[];
   /** Each thread's pc field in the packed words, when drafts are on (pcFields.ts): loadParent lists from the words. */
   private readonly pcTable: PcTable | undefined;
+  /** Per instance, with a pc table: the thread (pcThreads index) whose pc draftRun writes itself, else -1. */
+  private readonly threadOf: Int32Array;
   /** The instances that are not thread steps, in id order. */
   private readonly freeIds: Int32Array;
   /** Per instance, the guard to call once it is a candidate (a thread step guard's `atLabel`; null: none). */
@@ -183,7 +185,10 @@ export class CompiledSpec {
       this.candidates.set(this.freeIds);
       this.candidateCount = this.freeIds.length;
     }
-    this.pcTable = makeDraft && pcThreads.length > 0 ? locatePcs(makeDraft(new Uint32Array(this.codec.words)), pcThreads, this.labelsOf, this.idsAt) : undefined;
+    const kindLabels = pcThreads.map(([kind]) => spec.threads.find((th) => th.kind === kind)?.labels ?? []);
+    this.pcTable = makeDraft && pcThreads.length > 0 ? locatePcs(makeDraft(new Uint32Array(this.codec.words)), pcThreads, kindLabels, this.labelsOf, this.idsAt) : undefined;
+    this.threadOf = new Int32Array(instances.length).fill(-1);
+    if (this.pcTable) for (const { id, action, params } of instances) if (action.thread && action.effect.step) this.threadOf[id] = threadOf.get(`${action.thread.kind}#${params.self as number}`)!;
     if (reductions.por) {
       if (reductions.view) throw new UsageError('--por and --view cannot be combined');
       const props = spec.actionProperties.map((p) => p.name);
@@ -427,7 +432,17 @@ export class CompiledSpec {
     d.words.set(this.parentDraft!.words);
     d.begin(false);
     try {
-      if (inst.action.effect(d.root, inst.params, ctx) !== undefined) throw FALLBACK;
+      const j = this.threadOf[inst.id]!;
+      if (j >= 0) {
+        // A thread step: its effect, then the pc written straight into its bit field (through the
+        // draft's setter that write was one site for every kind of thread, and slow).
+        const to = inst.action.effect.step!(d.root, inst.params, ctx);
+        if (to < 0) throw FALLBACK;
+        const { word, shift, mask, codeAt } = this.pcTable!;
+        const w = d.words;
+        const at = word[j]!;
+        w[at] = (w[at]! & ~(mask[j]! << shift[j]!)) | (codeAt[j]![to]! << shift[j]!);
+      } else if (inst.action.effect(d.root, inst.params, ctx) !== undefined) throw FALLBACK;
       d.end();
     } catch (e) {
       if (isNoOption(e)) throw e;

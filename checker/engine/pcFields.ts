@@ -10,32 +10,38 @@
 import { DONE } from '../../spec/spec';
 import type { PackedDraft } from './packedDraft';
 
-/** Per thread j: its pc's field, and the step instances (ids, in id order) at each pc code. */
+/**
+ * Per thread j: its pc's field, the step instances (ids, in id order) at each pc code, and the
+ * code of each of its kind's labels by index (the last: done), to write the pc (ActionSpec
+ * `thread.step`).
+ */
 export interface PcTable {
   readonly word: Int32Array;
   readonly shift: Int32Array;
   readonly mask: Int32Array;
   readonly idsByCode: readonly (readonly (Int32Array | undefined)[])[];
+  readonly codeAt: readonly Int32Array[];
 }
 
 /**
- * The pc table of threads `threads[j] = [kind, self]`, whose step labels are `labels[j]` with
- * instance ids `ids[j][m]` at `labels[j][m]`; `probe` is a spare draft of the schema (its words
- * are overwritten). Undefined when the pcs are not plain bit fields of the words.
+ * The pc table of threads `threads[j] = [kind, self]`, whose kind's labels are `kindLabels[j]`
+ * (ThreadSpec order), with instance ids `ids[j][m]` at `labels[j][m]`; `probe` is a spare draft of
+ * the schema (its words are overwritten). Undefined when the pcs are not plain bit fields of the words.
  */
 export function locatePcs(
   probe: PackedDraft,
   threads: readonly (readonly [kind: string, self: number])[],
+  kindLabels: readonly (readonly string[])[],
   labels: readonly (readonly unknown[])[],
   ids: readonly (readonly Int32Array[])[],
 ): PcTable | undefined {
   const n = threads.length;
-  const table = { word: new Int32Array(n), shift: new Int32Array(n), mask: new Int32Array(n), idsByCode: [] as (Int32Array | undefined)[][] };
+  const table = { word: new Int32Array(n), shift: new Int32Array(n), mask: new Int32Array(n), idsByCode: [] as (Int32Array | undefined)[][], codeAt: [] as Int32Array[] };
   const w = probe.words;
   try {
     for (let j = 0; j < n; j++) {
       const [kind, self] = threads[j]!;
-      const all = [...labels[j]!, DONE];
+      const all: unknown[] = [...kindLabels[j]!, DONE];
       // The words with the pc at each label, from the same (zero) start.
       const written = all.map((label) => {
         w.fill(0);
@@ -55,7 +61,12 @@ export function locatePcs(
       const codes = written.map((ws) => (ws[word]! >>> shift) & mask);
       if (new Set(codes).size !== codes.length) return undefined;
       const byCode: (Int32Array | undefined)[] = new Array(mask + 1).fill(undefined);
-      labels[j]!.forEach((_, m) => (byCode[codes[m]!] = ids[j]![m]!));
+      for (let m = 0; m < labels[j]!.length; m++) {
+        const at = all.indexOf(labels[j]![m]);
+        if (at < 0) return undefined;
+        byCode[codes[at]!] = ids[j]![m]!;
+      }
+      table.codeAt.push(Int32Array.from(codes));
       table.word[j] = word;
       table.shift[j] = shift;
       table.mask[j] = mask;

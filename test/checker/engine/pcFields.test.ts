@@ -49,14 +49,15 @@ describe('locatePcs', () => {
     const codes: Record<string, number> = { A: 0, B: 1, done: 2 };
     // A draft whose pc writes spill into two words, then one whose codes leave a hole in the field.
     const spill: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[0] = codes[l]!; words[1] = codes[l]!; } }] } };
-    expect(locatePcs(spill, [['T', 0]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])).toBeUndefined();
+    expect(locatePcs(spill, [['T', 0]], [['A', 'B']], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])).toBeUndefined();
     const holedCodes: Record<string, number> = { A: 0, B: 1, done: 4 };
     const holed: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[0] = holedCodes[l]!; } }] } };
-    expect(locatePcs(holed, [['T', 0]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])).toBeUndefined();
+    expect(locatePcs(holed, [['T', 0]], [['A', 'B']], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])).toBeUndefined();
     const plain: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[1] = codes[l]! << 3; } }] } };
-    const table = locatePcs(plain, [['T', 0]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])!;
+    const table = locatePcs(plain, [['T', 0]], [['A', 'B']], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])!;
     expect([table.word[0], table.shift[0], table.mask[0]]).toEqual([1, 3, 3]);
     expect(table.idsByCode[0]).toEqual([Int32Array.of(0), Int32Array.of(1), undefined, undefined]);
+    expect(table.codeAt[0]).toEqual(Int32Array.of(0, 1, 2)); // A, B, done
   });
 
   it('is not made without drafts', () => {
