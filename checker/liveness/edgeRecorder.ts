@@ -19,7 +19,7 @@ export const EDGE_WORDS = 4;
 
 /** One worker's record of one slice of a level, sent to the coordinator. */
 export interface RecordedGraph {
-  /** Global index of each state expanded, in expansion order (increasing: a slice is in index order). */
+  /** Global index of each state expanded, in expansion order (increasing, unless the level was expanded under provisional indices). */
   readonly sources: Uint32Array;
   /** Out-degree of each expanded state: its edges are the next `degree` in `edges`. */
   readonly degrees: Uint32Array;

@@ -54,8 +54,10 @@ export class ParallelGraph {
    * Merges one complete level: every slice expanded in it, in any order. Appends the new states
    * to `log`, the graph's labels and `next` (their frontier records, `width` words each) in
    * one-worker order, and counts each new state for the action of its first edge in `coverage`.
+   * With `finalOf`, also writes there the index each new state got, by its position among the
+   * slices' records taken one slice after another (its provisional index, engine/parallel.ts).
    */
-  mergeLevel(slices: readonly RecordedSlice[], log: StateLog, next: FlatFrontier, width: number, coverage: ActionCoverage[]): void {
+  mergeLevel(slices: readonly RecordedSlice[], log: StateLog, next: FlatFrontier, width: number, coverage: ActionCoverage[], finalOf?: Uint32Array): void {
     const { graph, index, cs, nInstances } = this;
     // The level's new states by fingerprint: which slice stored each, and where.
     const count = slices.reduce((n, s) => n + s.graph.fingerprints.length / 2, 0);
@@ -76,7 +78,8 @@ export class ParallelGraph {
     let first = Infinity;
     let expanded = 0;
     for (const { graph: rec } of slices) {
-      if (rec.sources.length > 0) first = Math.min(first, rec.sources[0]!);
+      // Not sorted when the level was expanded under provisional indices (then translated).
+      for (let k = 0; k < rec.sources.length; k++) first = Math.min(first, rec.sources[k]!);
       expanded += rec.sources.length;
     }
     const bySource = new Int32Array(expanded).fill(-1);
@@ -110,6 +113,7 @@ export class ParallelGraph {
             if (p < 0) throw new Error(`parallel liveness: state #${source} has a successor no worker stored`);
             target = log.push(source, transition);
             index.insert(hi, lo, target);
+            if (finalOf) finalOf[p] = target;
             const local = ownerLocal[p]!;
             const from = slices[ownerSlice[p]!]!;
             graph.pushLabel(from.graph.labels[local]!);

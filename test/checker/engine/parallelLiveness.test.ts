@@ -25,6 +25,22 @@ describe('parallel BFS with temporal properties: the graph, verdict and lasso of
     expect(replayed).toMatchObject({ kind: 'reproduced', property: 'LIVE-TERMINATION' });
   });
 
+  it.each(['range-valid-not-sticky', 'mutant-fault-recursive-mmap-read'])(
+    'stops at an invariant violation or deadlock in a level expanded before the previous merge (%s): a shortest trace that replays',
+    async (variant) => {
+      const model = registry.find((m) => m.name === 'hmm/m2-device-fault')!;
+      const inst = instantiate(model, variant);
+      expect(inst.spec.liveness.length).toBeGreaterThan(0); // so the workers record the graph
+      const one = checkSpec(inst.spec);
+      // Every level on the workers: from the second level on, each is sent before the previous one's merge.
+      const two = await pool().run({ model: model.name, variant, constants: {} }, { localBelow: 0 });
+      expect(summary(two)).toEqual(summary(one));
+      expect(two.trace!.steps.length).toBeGreaterThan(2);
+      const replayed = replayTrace(two.compiled, itfOf(inst, two.result, two.trace!));
+      expect(replayed.kind).toBe('reproduced');
+    },
+  );
+
   it('grows the shared seen set mid-level and still numbers the graph as one worker does', async () => {
     const model = registry.find((m) => m.name === 'hmm/m2-device-fault')!;
     const inst = instantiate(model, 'write-fault-ro-vma-loop');
