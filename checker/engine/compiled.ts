@@ -110,7 +110,7 @@ export class CompiledSpec {
   /** Each thread's pc field in the packed words, when drafts are on (pcFields.ts): loadParent lists from the words. */
   private readonly pcTable: PcTable | undefined;
   /** Per instance, with a pc table: the thread (pcThreads index) whose pc draftRun writes itself, else -1. */
-  private readonly threadOf: Int32Array;
+  private readonly pcThreadOf: Int32Array;
   /** The instances that are not thread steps, in id order. */
   private readonly freeIds: Int32Array;
   /** Per instance, the guard to call once it is a candidate (a thread step guard's `atLabel`; null: none). */
@@ -187,8 +187,8 @@ export class CompiledSpec {
     }
     const kindLabels = pcThreads.map(([kind]) => spec.threads.find((th) => th.kind === kind)?.labels ?? []);
     this.pcTable = makeDraft && pcThreads.length > 0 ? locatePcs(makeDraft(new Uint32Array(this.codec.words)), pcThreads, kindLabels, this.labelsOf, this.idsAt) : undefined;
-    this.threadOf = new Int32Array(instances.length).fill(-1);
-    if (this.pcTable) for (const { id, action, params } of instances) if (action.thread && action.effect.step) this.threadOf[id] = threadOf.get(`${action.thread.kind}#${params.self as number}`)!;
+    this.pcThreadOf = new Int32Array(instances.length).fill(-1);
+    if (this.pcTable) for (const { id, action, params } of instances) if (action.thread && action.effect.step) this.pcThreadOf[id] = threadOf.get(`${action.thread.kind}#${params.self as number}`)!;
     if (reductions.por) {
       if (reductions.view) throw new UsageError('--por and --view cannot be combined');
       const props = spec.actionProperties.map((p) => p.name);
@@ -432,7 +432,7 @@ export class CompiledSpec {
     d.words.set(this.parentDraft!.words);
     d.begin(false);
     try {
-      const j = this.threadOf[inst.id]!;
+      const j = this.pcThreadOf[inst.id]!;
       if (j >= 0) {
         // A thread step: its effect, then the pc written straight into its bit field (through the
         // draft's setter that write was one site for every kind of thread, and slow).

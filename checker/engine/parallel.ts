@@ -17,9 +17,8 @@
  * the same graph, verdicts and lassos for every N. The merge numbers the level's new states, but
  * the workers need not wait for it: the next level goes to them first, its records numbered
  * provisionally (in the order the workers returned them), and their results are renumbered once
- * the merge is done (`toFinal`). On this 2-core machine the merge then competes with two workers for
- * the cores (M4-now at its nightly bound: 5.30 → 5.19 s); with a core of its own it is hidden (a
- * pool of one worker: 7.25 → 6.45 s).
+ * the merge is done (`toFinal`). (With a core of its own the merge is then hidden; on 2 cores it
+ * competes with two workers for them.)
  *
  * The shared seen set grows within a level too: once it is half full the workers stop before their
  * next state and return the rest of their slices; the coordinator appends what they found, rehashes
@@ -272,9 +271,9 @@ function appendStates(results: readonly LevelResult[], ex: Explorer, next: FlatF
 }
 
 /**
- * Rewrites a round's result from provisional indices (`base` + position, engine run above) to the
- * indices the level's merge gave (`finalOf[position]`): the states it expanded, the parents of the
- * states it stored, the records it left, its verdict. Edge targets that name an index need none:
+ * Rewrites a round's result from provisional indices (`base` + position among the records, see
+ * run()) to the indices the level's merge gave (`finalOf[position]`): the states it expanded, the
+ * parents of the states it stored, the records it left, its verdict. Edge targets that name an index need none:
  * a worker names every stored target by fingerprint (liveness/edgeRecorder.ts).
  */
 function toFinal(r: LevelResult, base: number, finalOf: Uint32Array, width: number): void {
