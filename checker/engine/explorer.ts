@@ -173,13 +173,7 @@ export class Explorer {
     if (cs.canon && this.stats.expanded < SYMMETRY_SAMPLE) checkSymmetric(cs, cs.parentState(), index, this.stats.expanded);
     this.stats.expanded++;
     const ample = cs.por?.active ? cs.por.ample(cs.parentState()) : -1;
-    this.xIndex = index;
-    this.xDepth = depth;
-    this.xFrontier = frontier;
-    this.xSuccessors = 0;
-    this.xVerdict = undefined;
-    this.xAmple = ample;
-    this.xAllNew = true;
+    this.startExpansion(index, depth, frontier, ample);
     // Only the instances whose thread is at their label (loadParent listed them), in id order.
     const candidates = cs.candidates;
     const count = cs.candidateCount;
@@ -203,6 +197,17 @@ export class Explorer {
       return { kind: 'deadlock', at: { last: index } };
     }
     return undefined;
+  }
+
+  /** Resets the expansion under way (the sinks' fields) for state `index`. */
+  private startExpansion(index: number, depth: number, frontier: Frontier, ample: number): void {
+    this.xIndex = index;
+    this.xDepth = depth;
+    this.xFrontier = frontier;
+    this.xSuccessors = 0;
+    this.xVerdict = undefined;
+    this.xAmple = ample;
+    this.xAllNew = true;
   }
 
   /** Counts, checks and visits one successor made by successorsPacked. */
@@ -339,13 +344,7 @@ export class Explorer {
     // graph avoids a fully expanded state).
     const ample = cs.por?.active ? cs.por.ample(s) : -1;
     this.xParent = s;
-    this.xIndex = index;
-    this.xDepth = depth;
-    this.xFrontier = frontier;
-    this.xSuccessors = 0;
-    this.xVerdict = undefined;
-    this.xAmple = ample;
-    this.xAllNew = true;
+    this.startExpansion(index, depth, frontier, ample);
     cs.listCandidates(s);
     const candidates = cs.candidates;
     const count = cs.candidateCount;
