@@ -144,7 +144,7 @@ export class Explorer {
   }
 
   // The expansion under way, for the sinks (one closure for the whole run, no per-state allocation).
-  /** The state being expanded, on the object path (expandState). */
+  /** The state being expanded, on the object path (undefined on the drafts). */
   private xParent: any;
   private xIndex = 0;
   private xDepth = 0;
@@ -165,16 +165,30 @@ export class Explorer {
    * one that throws on a draft is evaluated again on the decoded state (the reference).
    */
   private expandPacked(index: number, depth: number, frontier: Frontier, packed: Uint32Array): Verdict | undefined {
+    this.cs.loadParent(packed, 0);
+    return this.expandCandidates(index, depth, frontier, undefined, undefined);
+  }
+
+  /**
+   * The expansion both paths share (HOT PATH), over the candidates listed for the state (loadParent
+   * or listCandidates): `s` is the object path's state (its successors decoded from `words` in fast
+   * mode), undefined on the drafts (the parent loadParent loaded).
+   */
+  private expandCandidates(index: number, depth: number, frontier: Frontier, s: any, words: Uint32Array | undefined): Verdict | undefined {
     const { cs } = this;
     const hb = this.heartbeat;
-    cs.loadParent(packed, 0);
+    const onDrafts = s === undefined;
     this.graph?.edges.open(index);
     const instances = cs.instances;
-    if (cs.canon && this.stats.expanded < SYMMETRY_SAMPLE) checkSymmetric(cs, cs.parentState(), index, this.stats.expanded);
+    if (cs.canon && this.stats.expanded < SYMMETRY_SAMPLE) checkSymmetric(cs, s ?? cs.parentState(), index, this.stats.expanded);
     this.stats.expanded++;
-    const ample = cs.por?.active ? cs.por.ample(cs.parentState()) : -1;
+    // Partial-order reduction: first the ample instance alone (k = -1); the full expansion follows
+    // unless it had successors and all were new (the cycle proviso: then no cycle of the reduced
+    // graph avoids a fully expanded state).
+    const ample = cs.por?.active ? cs.por.ample(s ?? cs.parentState()) : -1;
+    this.xParent = s;
     this.startExpansion(index, depth, frontier, ample);
-    // Only the instances whose thread is at their label (loadParent listed them), in id order.
+    // Only the instances whose thread is at their label, in id order.
     const candidates = cs.candidates;
     const count = cs.candidateCount;
     for (let k = ample >= 0 ? -1 : 0; k < count; k++) {
@@ -187,13 +201,15 @@ export class Explorer {
       } else if (k >= 0 && i === ample) continue;
       const inst = instances[i]!;
       hb[HB_ACTION] = i;
-      if (k >= 0 && !cs.enabledPacked(inst)) continue;
+      // The ample instance was found enabled when it was chosen.
+      if (k >= 0 && !(onDrafts ? cs.enabledPacked(inst) : cs.enabled(inst, s))) continue;
       this.xInst = inst;
       this.xCov = this.coverage[inst.actionIndex]!;
-      cs.successorsPacked(inst, this.packedSink);
+      if (onDrafts) cs.successorsPacked(inst, this.packedSink);
+      else cs.successorsOfPacked(inst, s, words, 0, this.objectSink);
       if (this.xVerdict) return this.xVerdict;
     }
-    if (this.xSuccessors === 0 && this.checkDeadlock && !cs.allThreadsDone(cs.parentView)) {
+    if (this.xSuccessors === 0 && this.checkDeadlock && !cs.allThreadsDone(s ?? cs.parentView)) {
       return { kind: 'deadlock', at: { last: index } };
     }
     return undefined;
@@ -330,45 +346,10 @@ export class Explorer {
   }
 
   private expandState(s: any, index: number, depth: number, frontier: Frontier, packed: Uint32Array | undefined): Verdict | undefined {
-    const { cs } = this;
-    const hb = this.heartbeat;
-    const words = cs.mode === 'fast' ? packed : undefined;
     this.selfWords = packed;
     this.selfIndex = index;
-    this.graph?.edges.open(index);
-    const instances = cs.instances;
-    if (cs.canon && this.stats.expanded < SYMMETRY_SAMPLE) checkSymmetric(cs, s, index, this.stats.expanded);
-    this.stats.expanded++;
-    // Partial-order reduction: first the ample instance alone (k = -1); the full expansion follows
-    // unless it had successors and all were new (the cycle proviso: then no cycle of the reduced
-    // graph avoids a fully expanded state).
-    const ample = cs.por?.active ? cs.por.ample(s) : -1;
-    this.xParent = s;
-    this.startExpansion(index, depth, frontier, ample);
-    cs.listCandidates(s);
-    const candidates = cs.candidates;
-    const count = cs.candidateCount;
-    for (let k = ample >= 0 ? -1 : 0; k < count; k++) {
-      const i = k < 0 ? ample : candidates[k]!;
-      if (k === 0 && ample >= 0) {
-        if (this.xAllNew && this.xSuccessors > 0) {
-          this.stats.reduced = (this.stats.reduced ?? 0) + 1;
-          return undefined;
-        }
-      } else if (k >= 0 && i === ample) continue;
-      const inst = instances[i]!;
-      hb[HB_ACTION] = i;
-      // The ample instance was found enabled when it was chosen.
-      if (k >= 0 && !cs.enabled(inst, s)) continue;
-      this.xInst = inst;
-      this.xCov = this.coverage[inst.actionIndex]!;
-      cs.successorsOfPacked(inst, s, words, 0, this.objectSink);
-      if (this.xVerdict) return this.xVerdict;
-    }
-    if (this.xSuccessors === 0 && this.checkDeadlock && !cs.allThreadsDone(s)) {
-      return { kind: 'deadlock', at: { last: index } };
-    }
-    return undefined;
+    this.cs.listCandidates(s);
+    return this.expandCandidates(index, depth, frontier, s, this.cs.mode === 'fast' ? packed : undefined);
   }
 
   /** expandState's successor callback (one closure for the whole run, as packedSink). */
