@@ -14,8 +14,8 @@
  */
 import { createDraft, enableMapSet, finishDraft, setAutoFreeze } from 'immer';
 import type { ActionSpec, ChoiceCtx, Params, Spec } from '../../spec/spec';
+import { indexThreadSteps, paramCombinations } from '../../spec/threadSteps';
 import { DONE } from '../../spec/spec';
-import type { Key } from '../../spec/types';
 import { compileCodec, SchemaViolation, type Codec } from '../state/codec';
 import { Canonicalizer } from '../state/symmetry';
 import { PartialOrder } from '../por/independence';
@@ -41,14 +41,6 @@ function instanceLabel(action: ActionSpec, params: Params): string {
   if (action.thread) return `${action.thread.ids[params.self as number]}.${action.thread.label}`;
   const vals = action.params.map(([k]) => String(params[k]));
   return vals.length ? `${action.name}(${vals.join(', ')})` : action.name;
-}
-
-function product(domains: readonly (readonly [string, readonly Key[]])[]): Params[] {
-  let acc: Record<string, Key>[] = [{}];
-  for (const [name, dom] of domains) {
-    acc = acc.flatMap((p) => dom.map((v) => ({ ...p, [name]: v })));
-  }
-  return acc;
 }
 
 export type EffectMode = 'fast' | 'immer';
@@ -105,7 +97,7 @@ export class CompiledSpec {
    * interned string, so a scan of a few labels beats a Map lookup.)
    */
   private readonly pcThreads: readonly (readonly [kind: string, self: number])[];
-  private readonly labelsOf: readonly (readonly unknown[])[];
+  private readonly labelsOf: readonly (readonly string[])[];
   private readonly idsAt: readonly (readonly Int32Array[])[];
   /** Each thread's pc field in the packed words, when drafts are on (pcFields.ts): loadParent lists from the words. */
   private readonly pcTable: PcTable | undefined;
@@ -147,37 +139,18 @@ export class CompiledSpec {
     this.fpScratch = new Uint32Array(this.codec.words);
     const instances: ActionInstance[] = [];
     spec.actions.forEach((action, actionIndex) => {
-      for (const params of product(action.params)) {
+      for (const params of paramCombinations(action)) {
         instances.push({ id: instances.length, actionIndex, action, params, label: instanceLabel(action, params) });
       }
     });
     this.instances = instances;
     this.threadKinds = spec.threads.map((t) => t.kind);
-    const threadOf = new Map<string, number>();
-    const pcThreads: (readonly [string, number])[] = [];
-    const idsAt: Map<unknown, number[]>[] = [];
-    const free: number[] = [];
-    for (const { id, action, params } of instances) {
-      if (!action.thread) {
-        free.push(id);
-        continue;
-      }
-      const self = params.self as number;
-      const key = `${action.thread.kind}#${self}`;
-      let j = threadOf.get(key);
-      if (j === undefined) {
-        threadOf.set(key, (j = pcThreads.push([action.thread.kind, self]) - 1));
-        idsAt.push(new Map());
-      }
-      const at = idsAt[j]!;
-      let ids = at.get(action.thread.label);
-      if (!ids) at.set(action.thread.label, (ids = []));
-      ids.push(id);
-    }
+    const steps = indexThreadSteps(instances, (i) => i.action, (i) => i.params);
+    const pcThreads = steps.threads.map((t) => [t.kind, t.self] as const);
     this.pcThreads = pcThreads;
-    this.labelsOf = idsAt.map((at) => [...at.keys()]);
-    this.idsAt = idsAt.map((at) => [...at.values()].map((ids) => Int32Array.from(ids)));
-    this.freeIds = Int32Array.from(free);
+    this.labelsOf = steps.threads.map((t) => t.labels);
+    this.idsAt = steps.threads.map((t) => t.at.map((at) => Int32Array.from(at, (i) => i.id)));
+    this.freeIds = Int32Array.from(steps.free, (i) => i.id);
     this.candidateGuards = instances.map(({ action }) => (action.thread && action.guard.atLabel !== undefined ? action.guard.atLabel : action.guard));
     this.candidates = new Int32Array(instances.length);
     // No threads: every instance is a candidate in every state (listCandidates keeps this list).
@@ -187,8 +160,7 @@ export class CompiledSpec {
     }
     const kindLabels = pcThreads.map(([kind]) => spec.threads.find((th) => th.kind === kind)?.labels ?? []);
     this.pcTable = makeDraft && pcThreads.length > 0 ? locatePcs(makeDraft(new Uint32Array(this.codec.words)), pcThreads, kindLabels, this.labelsOf, this.idsAt) : undefined;
-    this.pcThreadOf = new Int32Array(instances.length).fill(-1);
-    if (this.pcTable) for (const { id, action, params } of instances) if (action.thread && action.effect.step) this.pcThreadOf[id] = threadOf.get(`${action.thread.kind}#${params.self as number}`)!;
+    this.pcThreadOf = steps.threadOf.map((j, id) => (this.pcTable && instances[id]!.action.effect.step ? j : -1));
     if (reductions.por) {
       if (reductions.view) throw new UsageError('--por and --view cannot be combined');
       const props = spec.actionProperties.map((p) => p.name);

@@ -4,6 +4,7 @@
  * done or blocked").
  */
 import type { ActionSpec, Params } from '../../../spec/spec';
+import { indexThreadSteps, paramCombinations, type StepIndex } from '../../../spec/threadSteps';
 
 /** Invariant names of hmm-domain.md §3 M3 (plus the catch-all of §3 "General conventions"). */
 export const INV = {
@@ -29,19 +30,6 @@ export const INV = {
 export const CONFIGS = ['full', 'restore', 'unmap', 'dirty', 'swapfault', 'abba'] as const;
 export type Config = (typeof CONFIGS)[number];
 
-/** Every parameter combination of an action (the thread instances of a step). */
-function paramsOf(a: ActionSpec): Params[] {
-  let acc: Record<string, string | number>[] = [{}];
-  for (const [name, dom] of a.params) acc = acc.flatMap((p) => dom.map((v) => ({ ...p, [name]: v })));
-  return acc;
-}
-
-/** A guard to call: an action and one combination of its parameters. */
-interface Instance {
-  readonly a: ActionSpec;
-  readonly p: Params;
-}
-
 /**
  * A quiescence test over a built spec: true iff no step of any thread is enabled (every thread is
  * done or blocked). The spec's effects never make an empty choice, so "enabled" = "has a successor".
@@ -52,36 +40,19 @@ interface Instance {
  * took ~9% of an M4 search.
  */
 export function quiescence(): { bind(actions: readonly ActionSpec[]): void; quiescent(s: unknown): boolean } {
-  let free: Instance[] | undefined;
-  let threads: { readonly kind: string; readonly self: number; readonly at: Map<string, Instance[]> }[] = [];
+  let index: StepIndex<{ readonly a: ActionSpec; readonly p: Params }> | undefined;
   return {
     bind(actions) {
-      free = [];
-      const byThread = new Map<string, (typeof threads)[number]>();
-      for (const a of actions) {
-        for (const p of paramsOf(a)) {
-          if (!a.thread) {
-            free.push({ a, p });
-            continue;
-          }
-          const self = p.self as number;
-          const key = `${a.thread.kind}#${self}`;
-          let t = byThread.get(key);
-          if (!t) byThread.set(key, (t = { kind: a.thread.kind, self, at: new Map() }));
-          let steps = t.at.get(a.thread.label);
-          if (!steps) t.at.set(a.thread.label, (steps = []));
-          steps.push({ a, p });
-        }
-      }
-      threads = [...byThread.values()];
+      const instances = actions.flatMap((a) => paramCombinations(a).map((p) => ({ a, p })));
+      index = indexThreadSteps(instances, (x) => x.a, (x) => x.p);
     },
     quiescent(s) {
-      if (!free) throw new Error('quiescence: bind() the built actions first');
-      for (const { a, p } of free) if (a.guard(s, p)) return false;
+      if (!index) throw new Error('quiescence: bind() the built actions first');
+      for (const { a, p } of index.free) if (a.guard(s, p)) return false;
       const st = s as Record<string, readonly { pc: string }[]>;
-      for (const t of threads) {
-        const steps = t.at.get(st[t.kind]![t.self]!.pc);
-        if (steps) for (const { a, p } of steps) if (a.guard(s, p)) return false;
+      for (const t of index.threads) {
+        const m = t.labels.indexOf(st[t.kind]![t.self]!.pc);
+        if (m >= 0) for (const { a, p } of t.at[m]!) if (a.guard(s, p)) return false;
       }
       return true;
     },
