@@ -14,6 +14,7 @@ import type { AccessDecls, Discipline } from './access';
 import { citationList, type StepSource } from './citation';
 import type { ActionSpec, ChoiceCtx, NamedPredicate, Params, Spec, ThreadSpec } from './spec';
 import { DONE } from './spec';
+import { controlValues, paramCombinations, readPath } from './controlStates';
 import { SpecError } from './specError';
 import { eventually, type FairnessDecl, type FairTarget, type LiveFormula } from './temporal';
 import { threadDomain, withThreadSymmetry } from './threadSymmetry';
@@ -32,6 +33,16 @@ export interface ActionOptions<S, P extends ParamDomains> {
   guard?: (s: S, p: ParamValues<P>) => boolean;
   /** Mutates the draft `d` into the successor and returns nothing; `ctx.choose` branches. */
   effect?: (d: S, p: ParamValues<P>, ctx: ChoiceCtx) => void;
+  /**
+   * The control state the action is at, like a process's location in Promela or a rule's
+   * `P[i] = L0` in Murphi: the action is enabled only where the state's leaf (an enum or int) at
+   * `field(p)` is `is`, tested before `guard`. The checker reads each such field once per state
+   * and calls the guards of the instances at its value only.
+   *
+   * @example
+   * .action('enter', { i: [0, 1] }, { at: { field: ({ i }) => ['P', i, 'pc'], is: 'NCS' }, effect: (d, { i }) => void (d.P[i]!.pc = 'wait') })
+   */
+  at?: { readonly field: (p: ParamValues<P>) => readonly Key[]; readonly is: Key };
   /** Prose shown beside the step in traces. */
   doc?: string;
   /** The kernel source the action follows (spec/citation.ts). */
@@ -165,12 +176,12 @@ export class SpecBuilder<S, V = S> {
 
   /** A guarded action; one instance per combination of parameter values. */
   action<const P extends ParamDomains = {}>(name: string, params: P, opts: ActionOptions<S, P>): this {
-    const { guard, effect } = opts;
+    const { guard, effect, at } = opts;
     this.checkName(name);
     this.actions.push({
       name,
       params: Object.entries(params),
-      guard: (guard ?? (() => true)) as ActionSpec['guard'],
+      ...(at ? controlled(at as ControlDecl, guard as ActionSpec['guard'] | undefined) : { guard: (guard ?? (() => true)) as ActionSpec['guard'] }),
       effect: (effect ?? (() => {})) as ActionSpec['effect'],
       doc: opts.doc,
       ...(opts.src !== undefined ? { src: citationList(opts.src) } : {}),
@@ -238,6 +249,7 @@ export class SpecBuilder<S, V = S> {
         name: `${kind}.${label}`,
         params: [['self', selfDomain]],
         thread: { kind, label, ids },
+        control: { path: (p) => [kind, p.self!, 'pc'], is: label },
         doc: step.doc,
         ...(step.src !== undefined ? { src: citationList(step.src) } : {}),
         ...(step.holds || step.atomic !== undefined
@@ -367,8 +379,9 @@ export class SpecBuilder<S, V = S> {
     }
     const threadSpecs: ThreadSpec[] = threads.map(({ kind, ids, labels }) => ({ kind, ids, labels }));
     const symDomains = threads.flatMap((th) => (th.sym ? [th.sym] : []));
+    const schema = withThreadSymmetry(t.record(schemaFields), symDomains);
     return {
-      schema: withThreadSymmetry(t.record(schemaFields), symDomains),
+      schema,
       init: (ctx) => {
         const s = initFn(ctx) as Record<string, unknown>;
         for (const th of threads) {
@@ -377,6 +390,7 @@ export class SpecBuilder<S, V = S> {
         return s;
       },
       actions: this.actions.map((a) => {
+        if (a.control && !a.thread) checkControl(a, schema);
         if (!a.thread || a.src) return a;
         const key = [a.name, a.thread.label].find((k) => Object.hasOwn(this.sourceTable, k));
         return key ? { ...a, src: citationList(this.sourceTable[key]) } : a;
@@ -395,6 +409,37 @@ export class SpecBuilder<S, V = S> {
 
   private checkName(name: string): void {
     if (this.actions.some((a) => a.name === name)) throw new SpecError(`action ${name} declared twice`);
+  }
+}
+
+type ControlDecl = { readonly field: (p: Params) => readonly Key[]; readonly is: Key };
+
+/**
+ * An action's control state and its guard: the guard tests the field first (each instance's path
+ * made once, on its first call with that params object), and carries the user's guard as `atLabel`.
+ */
+function controlled(at: ControlDecl, user: ActionSpec['guard'] | undefined): Pick<ActionSpec, 'guard' | 'control'> {
+  const paths = new WeakMap<Params, readonly Key[]>();
+  const pathOf = (p: Params): readonly Key[] => {
+    let path = paths.get(p);
+    if (path === undefined) paths.set(p, (path = at.field(p)));
+    return path;
+  };
+  const is = at.is;
+  return {
+    control: { path: (p) => at.field(p), is },
+    guard: Object.assign((s: any, p: Params) => readPath(s, pathOf(p)) === is && (user === undefined || user(s, p)), { atLabel: user ?? null }),
+  };
+}
+
+/** A SpecError unless every instance's control field is an enum or int leaf of `schema` that can hold its value. */
+function checkControl(a: ActionSpec, schema: Type): void {
+  for (const p of paramCombinations(a)) {
+    const path = a.control!.path(p);
+    const values = controlValues(schema, path);
+    const where = `action ${a.name}${a.params.length ? ` ${JSON.stringify(p)}` : ''}: at ${JSON.stringify(path)}`;
+    if (!values) throw new SpecError(`${where} is not an enum or int field of the state`);
+    if (!values.includes(a.control!.is)) throw new SpecError(`${where} cannot be ${JSON.stringify(a.control!.is)} (its values: ${values.map((v) => JSON.stringify(v)).join(', ')})`);
   }
 }
 

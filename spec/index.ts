@@ -20,7 +20,7 @@ export * from './model';
 export * from './spec';
 export * from './specError';
 export * from './temporal';
-export * from './threadSteps';
+export * from './controlStates';
 export * from './tlaArith';
 export * from './types';
 export * from './valueKey';

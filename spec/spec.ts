@@ -33,6 +33,14 @@ export interface ThreadStepInfo {
   readonly label: string;
 }
 
+/** Where an action's instances are enabled at most (ActionSpec `control`): a leaf's path and value. */
+export interface ControlState {
+  /** The leaf's keys from the state's root for an instance's parameters, e.g. `['P', 2, 'pc']`. */
+  readonly path: (p: Params) => readonly Key[];
+  /** The leaf's value there (an enum value, an int). */
+  readonly is: Key;
+}
+
 /** One action (a family of action instances, one per parameter combination). */
 export interface ActionSpec {
   /** Name used in coverage, traces and trace files, e.g. `TMRcvPrepared` or `Unreg.K2`. */
@@ -46,10 +54,18 @@ export interface ActionSpec {
    */
   readonly thread?: { readonly kind: string; readonly label: string; readonly ids: readonly string[] };
   /**
-   * Whether the action is enabled. A thread step's guard from the builder also carries `atLabel`,
-   * which the checker calls instead where it knows the pc is at the step's label: the step's own
-   * guard without that test, or `null` for a step without one (always enabled there). A guard put
-   * in its place (a mutation) has none, so it is the one called.
+   * The control state the action's instances are at: an instance is disabled, whatever `guard`
+   * says, wherever the state's leaf at `path(params)` (keys from the root) is not `is`. A thread
+   * step's is its thread's pc at its label (`[kind, self, 'pc']`); a plain action's is its `at`
+   * (ActionOptions). The checker reads each such field once per expanded state and calls only the
+   * guards of the instances at its value, as SPIN tries only a process's current state's transitions.
+   */
+  readonly control?: ControlState;
+  /**
+   * Whether the action is enabled. A guard from the builder for an action with a `control` state
+   * also carries `atLabel`, which the checker calls instead where it knows the state is at it: the
+   * guard without that test, or `null` for one without any other (always enabled there). A guard
+   * put in its place (a mutation) has none, so it is the one called.
    */
   readonly guard: ((s: any, p: Params) => boolean) & { readonly atLabel?: ((s: any, p: Params) => boolean) | null };
   /**

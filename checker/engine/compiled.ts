@@ -14,14 +14,15 @@
  */
 import { createDraft, enableMapSet, finishDraft, setAutoFreeze } from 'immer';
 import type { ActionSpec, ChoiceCtx, Params, Spec } from '../../spec/spec';
-import { indexThreadSteps, paramCombinations } from '../../spec/threadSteps';
+import { controlValues, indexControlStates, paramCombinations } from '../../spec/controlStates';
 import { DONE } from '../../spec/spec';
+import type { Key } from '../../spec/types';
 import { compileCodec, SchemaViolation, type Codec } from '../state/codec';
 import { Canonicalizer } from '../state/symmetry';
 import { PartialOrder } from '../por/independence';
 import { isNoOption, NondeterminismError, OutcomeEnumerator } from './choices';
 import { InternalLimitError, ModelError, UsageError } from './errors';
-import { locatePcs, type PcTable } from './pcFields';
+import { locateControlFields, type ControlTable } from './controlFields';
 import { BAIL, compilePackedDraft, type PackedDraft } from './packedDraft';
 
 enableMapSet();
@@ -88,26 +89,27 @@ export class CompiledSpec {
   /** Index of the first instance of each thread kind's steps, for the all-done test. */
   private readonly threadKinds: readonly string[];
   /**
-   * The pc prefilter: a thread step's instance is enabled only when its thread's pc is at its label
-   * (the builder's guard tests that first), so each thread's pc is read once per expanded state
+   * The control-state prefilter: an instance with a control state (a thread step: its thread's pc
+   * at its label; a plain action's `at`) is enabled only where its field holds its value (the
+   * builder's guard tests that first), so each control field is read once per expanded state
    * (`listCandidates`; loadParent does it for the packed path) and only the instances it lets
    * through are visited, not every instance (~100-190 in the HMM models, of which ~10 are at their
-   * thread's pc). Per thread (kind, self): its steps' labels, and for each label the ids of the
-   * thread's step instances there, in id order. (Scanned with ===: a pc and a label are the same
-   * interned string, so a scan of a few labels beats a Map lookup.)
+   * thread's pc; 28 on BEEM peterson.4, of which 4-8). Per control field: its path, the values its
+   * instances are at, and for each value their ids, in id order. (Scanned with ===: a pc and a
+   * label are the same interned string, so a scan of a few values beats a Map lookup.)
    */
-  private readonly pcThreads: readonly (readonly [kind: string, self: number])[];
-  private readonly labelsOf: readonly (readonly string[])[];
+  private readonly controlPaths: readonly (readonly Key[])[];
+  private readonly valuesOf: readonly (readonly Key[])[];
   private readonly idsAt: readonly (readonly Int32Array[])[];
-  /** Each thread's pc field in the packed words, when drafts are on (pcFields.ts): loadParent lists from the words. */
-  private readonly pcTable: PcTable | undefined;
-  /** Per instance, with a pc table: the thread (pcThreads index) whose pc draftRun writes itself, else -1. */
-  private readonly pcThreadOf: Int32Array;
-  /** The instances that are not thread steps, in id order. */
+  /** Each control field's bits in the packed words, when drafts are on (controlFields.ts): loadParent lists from the words. */
+  private readonly controlTable: ControlTable | undefined;
+  /** Per instance, with a control table: the thread's pc field (controlPaths index) draftRun writes itself, else -1. */
+  private readonly pcFieldOf: Int32Array;
+  /** The instances without a control state, in id order. */
   private readonly freeIds: Int32Array;
-  /** Per instance, the guard to call once it is a candidate (a thread step guard's `atLabel`; null: none). */
+  /** Per instance, the guard to call once it is a candidate (its guard's `atLabel` if it has a control state; null: none). */
   private readonly candidateGuards: readonly (ActionSpec['guard'] | null)[];
-  /** The instances the pc prefilter lets through in the state of the last `listCandidates`, in id order (the first `candidateCount`). */
+  /** The instances the control-state prefilter lets through in the state of the last `listCandidates`, in id order (the first `candidateCount`). */
   readonly candidates: Int32Array;
   candidateCount = 0;
 
@@ -145,22 +147,21 @@ export class CompiledSpec {
     });
     this.instances = instances;
     this.threadKinds = spec.threads.map((t) => t.kind);
-    const steps = indexThreadSteps(instances, (i) => i.action, (i) => i.params);
-    const pcThreads = steps.threads.map((t) => [t.kind, t.self] as const);
-    this.pcThreads = pcThreads;
-    this.labelsOf = steps.threads.map((t) => t.labels);
-    this.idsAt = steps.threads.map((t) => t.at.map((at) => Int32Array.from(at, (i) => i.id)));
+    const steps = indexControlStates(instances, (i) => i.action, (i) => i.params);
+    this.controlPaths = steps.fields.map((f) => f.path);
+    this.valuesOf = steps.fields.map((f) => f.values);
+    this.idsAt = steps.fields.map((f) => f.at.map((at) => Int32Array.from(at, (i) => i.id)));
     this.freeIds = Int32Array.from(steps.free, (i) => i.id);
-    this.candidateGuards = instances.map(({ action }) => (action.thread && action.guard.atLabel !== undefined ? action.guard.atLabel : action.guard));
+    this.candidateGuards = instances.map(({ action }) => (action.control && action.guard.atLabel !== undefined ? action.guard.atLabel : action.guard));
     this.candidates = new Int32Array(instances.length);
-    // No threads: every instance is a candidate in every state (listCandidates keeps this list).
-    if (pcThreads.length === 0) {
+    // No control states: every instance is a candidate in every state (listCandidates keeps this list).
+    if (steps.fields.length === 0) {
       this.candidates.set(this.freeIds);
       this.candidateCount = this.freeIds.length;
     }
-    const kindLabels = pcThreads.map(([kind]) => spec.threads.find((th) => th.kind === kind)?.labels ?? []);
-    this.pcTable = makeDraft && pcThreads.length > 0 ? locatePcs(makeDraft(new Uint32Array(this.codec.words)), pcThreads, kindLabels, this.labelsOf, this.idsAt) : undefined;
-    this.pcThreadOf = steps.threadOf.map((j, id) => (this.pcTable && instances[id]!.action.effect.step ? j : -1));
+    const domains = this.controlPaths.map((path) => controlValues(spec.schema, path));
+    this.controlTable = makeDraft && steps.fields.length > 0 ? locateControlFields(makeDraft(new Uint32Array(this.codec.words)), this.controlPaths, domains, this.valuesOf, this.idsAt) : undefined;
+    this.pcFieldOf = steps.fieldOf.map((j, id) => (this.controlTable && instances[id]!.action.thread && instances[id]!.action.effect.step ? j : -1));
     if (reductions.por) {
       if (reductions.view) throw new UsageError('--por and --view cannot be combined');
       const props = spec.actionProperties.map((p) => p.name);
@@ -178,23 +179,25 @@ export class CompiledSpec {
     }
   }
 
-  /** Reads every thread's pc in `s` (the state about to be expanded) and lists the `candidates`. */
+  /** Reads every control field in `s` (the state about to be expanded) and lists the `candidates`. */
   listCandidates(s: any): void {
-    const threads = this.pcThreads;
-    if (threads.length === 0) return;
+    const paths = this.controlPaths;
+    if (paths.length === 0) return;
     let n = this.listFree();
-    for (let j = 0; j < threads.length; j++) {
-      const pc = s[threads[j]![0]][threads[j]![1]].pc;
-      const labels = this.labelsOf[j]!;
+    for (let j = 0; j < paths.length; j++) {
+      const path = paths[j]!;
+      let v = s;
+      for (let k = 0; k < path.length; k++) v = v[path[k]!];
+      const values = this.valuesOf[j]!;
       let m = 0;
-      while (m < labels.length && labels[m] !== pc) m++;
-      if (m < labels.length) n = this.addCandidates(n, this.idsAt[j]![m]!);
+      while (m < values.length && values[m] !== v) m++;
+      if (m < values.length) n = this.addCandidates(n, this.idsAt[j]![m]!);
     }
     this.candidateCount = n;
   }
 
-  /** listCandidates for the packed state `words` (offset 0), its pcs read from their bit fields. */
-  private listCandidatesPacked(words: Uint32Array, table: PcTable): void {
+  /** listCandidates for the packed state `words` (offset 0), its control fields read from their bits. */
+  private listCandidatesPacked(words: Uint32Array, table: ControlTable): void {
     let n = this.listFree();
     const { word, shift, mask, idsByCode } = table;
     for (let j = 0; j < word.length; j++) {
@@ -204,7 +207,7 @@ export class CompiledSpec {
     this.candidateCount = n;
   }
 
-  /** Starts the candidate list with the instances that are not thread steps; returns its length. */
+  /** Starts the candidate list with the instances without a control state; returns its length. */
   private listFree(): number {
     const c = this.candidates;
     const free = this.freeIds;
@@ -232,6 +235,17 @@ export class CompiledSpec {
   enabled(inst: ActionInstance, s: any): boolean {
     try {
       return inst.action.guard(s, inst.params);
+    } catch (e) {
+      throw asModelError(e, inst.label, 'guard');
+    }
+  }
+
+  /** `enabled` for one of the `candidates` listCandidates listed for `s` (its control state holds there). */
+  candidateEnabled(inst: ActionInstance, s: any): boolean {
+    const guard = this.candidateGuards[inst.id]!;
+    if (guard === null) return true;
+    try {
+      return guard(s, inst.params);
     } catch (e) {
       throw asModelError(e, inst.label, 'guard');
     }
@@ -299,9 +313,9 @@ export class CompiledSpec {
     return this.parentDraft !== undefined;
   }
 
-  /** Whether loadParent reads the threads' pcs from their bit fields (pcFields.ts; for tests). */
-  get pcsFromWords(): boolean {
-    return this.pcTable !== undefined;
+  /** Whether loadParent reads the control fields from their bits (controlFields.ts; for tests). */
+  get controlsFromWords(): boolean {
+    return this.controlTable !== undefined;
   }
 
   /** Names of the actions whose guard or effect left the drafts for the object path (for tests and reports). */
@@ -317,7 +331,7 @@ export class CompiledSpec {
     // Read-only, and what its guards materialise is shared by them all, as the decoded parent is.
     d.begin(true);
     this.parentObject = undefined;
-    if (this.pcTable) this.listCandidatesPacked(w, this.pcTable);
+    if (this.controlTable) this.listCandidatesPacked(w, this.controlTable);
     else this.listCandidates(d.root);
   }
 
@@ -343,7 +357,7 @@ export class CompiledSpec {
 
   /**
    * `enabled` for the parent loaded by loadParent, on its draft unless the guard left it; `inst` is
-   * one of the `candidates` loadParent listed, so a thread step's pc is at its label there.
+   * one of the `candidates` loadParent listed, so its control state holds there.
    */
   enabledPacked(inst: ActionInstance): boolean {
     const a = inst.actionIndex;
@@ -404,13 +418,13 @@ export class CompiledSpec {
     d.words.set(this.parentDraft!.words);
     d.begin(false);
     try {
-      const j = this.pcThreadOf[inst.id]!;
+      const j = this.pcFieldOf[inst.id]!;
       if (j >= 0) {
         // A thread step: its effect, then the pc written straight into its bit field (through the
         // draft's setter that write was one site for every kind of thread, and slow).
         const to = inst.action.effect.step!(d.root, inst.params, ctx);
         if (to < 0) throw FALLBACK;
-        const { word, shift, mask, codeAt } = this.pcTable!;
+        const { word, shift, mask, codeAt } = this.controlTable!;
         const w = d.words;
         const at = word[j]!;
         w[at] = (w[at]! & ~(mask[j]! << shift[j]!)) | (codeAt[j]![to]! << shift[j]!);

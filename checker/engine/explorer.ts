@@ -202,7 +202,7 @@ export class Explorer {
       const inst = instances[i]!;
       hb[HB_ACTION] = i;
       // The ample instance was found enabled when it was chosen.
-      if (k >= 0 && !(onDrafts ? cs.enabledPacked(inst) : cs.enabled(inst, s))) continue;
+      if (k >= 0 && !(onDrafts ? cs.enabledPacked(inst) : cs.candidateEnabled(inst, s))) continue;
       this.xInst = inst;
       this.xCov = this.coverage[inst.actionIndex]!;
       if (onDrafts) cs.successorsPacked(inst, this.packedSink);

@@ -34,6 +34,8 @@ export const beemAnderson = defineModel<{ N: number }>({
   build: ({ constants }) => {
     const N = constants.N;
     const ids = Array.from({ length: N }, (_, i) => i);
+    // Each transition's DVE source state: P[i].pc, the process's control state.
+    const at = (is: (typeof CONTROL)[number]) => ({ field: ({ i }: { i: number }) => ['P', i, 'pc'], is });
     return spec({
       P: t.array(t.record({ pc: t.enum(...CONTROL), myPlace: t.int(0, 2 * N) }), N),
       slot: t.array(t.int(0, 1), N),
@@ -41,7 +43,7 @@ export const beemAnderson = defineModel<{ N: number }>({
     })
       .init(() => ({ P: ids.map(() => ({ pc: 'NCS' as const, myPlace: 0 })), slot: ids.map((i) => (i === 0 ? 1 : 0)), next: 0 }))
       .action('take', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'NCS',
+        at: at('NCS'),
         effect: (d, { i }) => {
           const p = d.P[i]!;
           p.pc = 'take';
@@ -50,14 +52,16 @@ export const beemAnderson = defineModel<{ N: number }>({
         },
       })
       .action('wrap', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'take' && s.P[i]!.myPlace === N - 1,
+        at: at('take'),
+        guard: (s, { i }) => s.P[i]!.myPlace === N - 1,
         effect: (d, { i }) => {
           d.P[i]!.pc = 'wait';
           d.next -= N;
         },
       })
       .action('place', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'take' && s.P[i]!.myPlace !== N - 1,
+        at: at('take'),
+        guard: (s, { i }) => s.P[i]!.myPlace !== N - 1,
         effect: (d, { i }) => {
           const p = d.P[i]!;
           p.pc = 'wait';
@@ -65,11 +69,12 @@ export const beemAnderson = defineModel<{ N: number }>({
         },
       })
       .action('enter', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'wait' && s.slot[s.P[i]!.myPlace] === 1,
+        at: at('wait'),
+        guard: (s, { i }) => s.slot[s.P[i]!.myPlace] === 1,
         effect: (d, { i }) => void (d.P[i]!.pc = 'CS'),
       })
       .action('exitCS', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'CS',
+        at: at('CS'),
         effect: (d, { i }) => {
           const p = d.P[i]!;
           p.pc = 'release';
@@ -77,7 +82,7 @@ export const beemAnderson = defineModel<{ N: number }>({
         },
       })
       .action('release', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'release',
+        at: at('release'),
         effect: (d, { i }) => {
           const p = d.P[i]!;
           p.pc = 'NCS';

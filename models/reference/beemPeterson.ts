@@ -36,6 +36,8 @@ export const beemPeterson = defineModel<{ N: number }>({
   build: ({ constants }) => {
     const N = constants.N;
     const ids = Array.from({ length: N }, (_, i) => i);
+    // Each transition's DVE source state: P[i].pc, the process's control state.
+    const at = (is: (typeof CONTROL)[number]) => ({ field: ({ i }: { i: number }) => ['P', i, 'pc'], is });
     return spec({
       P: t.array(t.record({ pc: t.enum(...CONTROL), j: t.int(0, N), k: t.int(0, N) }), N),
       pos: t.array(t.int(0, N - 1), N),
@@ -47,7 +49,7 @@ export const beemPeterson = defineModel<{ N: number }>({
         step: ids.map(() => 0),
       }))
       .action('enter', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'NCS',
+        at: at('NCS'),
         effect: (d, { i }) => {
           const p = d.P[i]!;
           p.pc = 'loop';
@@ -55,7 +57,8 @@ export const beemPeterson = defineModel<{ N: number }>({
         },
       })
       .action('setPos', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'loop' && s.P[i]!.j < N,
+        at: at('loop'),
+        guard: (s, { i }) => s.P[i]!.j < N,
         effect: (d, { i }) => {
           const p = d.P[i]!;
           p.pc = 'set';
@@ -63,11 +66,12 @@ export const beemPeterson = defineModel<{ N: number }>({
         },
       })
       .action('toCS', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'loop' && s.P[i]!.j === N,
+        at: at('loop'),
+        guard: (s, { i }) => s.P[i]!.j === N,
         effect: (d, { i }) => void (d.P[i]!.pc = 'CS'),
       })
       .action('setStep', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'set',
+        at: at('set'),
         effect: (d, { i }) => {
           const p = d.P[i]!;
           p.pc = 'scan';
@@ -76,16 +80,18 @@ export const beemPeterson = defineModel<{ N: number }>({
         },
       })
       .action('scanNext', { i: ids }, {
+        at: at('scan'),
         guard: (s, { i }) => {
           const p = s.P[i]!;
-          return p.pc === 'scan' && p.k < N && (p.k === i || s.pos[p.k]! < p.j);
+          return p.k < N && (p.k === i || s.pos[p.k]! < p.j);
         },
         effect: (d, { i }) => void d.P[i]!.k++,
       })
       .action('nextLevel', { i: ids }, {
+        at: at('scan'),
         guard: (s, { i }) => {
           const p = s.P[i]!;
-          return p.pc === 'scan' && (s.step[p.j - 1] !== i || p.k === N);
+          return s.step[p.j - 1] !== i || p.k === N;
         },
         effect: (d, { i }) => {
           const p = d.P[i]!;
@@ -94,7 +100,7 @@ export const beemPeterson = defineModel<{ N: number }>({
         },
       })
       .action('leave', { i: ids }, {
-        guard: (s, { i }) => s.P[i]!.pc === 'CS',
+        at: at('CS'),
         effect: (d, { i }) => {
           d.P[i]!.pc = 'NCS';
           d.pos[i] = 0;

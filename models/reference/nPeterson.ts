@@ -66,6 +66,8 @@ export const nPeterson = defineModel<{ N: number }>({
     const Pid = symmetric('pid', pid);
     const priority = Array.from({ length: N + 1 }, (_, k) => k); // 0..N
     const all = <V>(keys: readonly number[], v: V): Record<number, V> => Object.fromEntries(keys.map((k) => [k, v]));
+    // Each rule's `P[i] = Lk` guard: the process's control state.
+    const at = (is: (typeof LABELS)[number]) => ({ field: ({ i }: { i: number }) => ['P', i], is });
 
     return (
       spec({
@@ -83,7 +85,7 @@ export const nPeterson = defineModel<{ N: number }>({
         // Ruleset i: pid Do ... End
         .action('executeIncJAndWhile', { i: pid }, {
           doc: 'execute inc j and while',
-          guard: (s, { i }) => s.P[i] === 'L0',
+          at: at('L0'),
           effect: (d, { i }) => {
             d.localj[i] = 1;
             d.P[i] = 'L1';
@@ -91,7 +93,7 @@ export const nPeterson = defineModel<{ N: number }>({
         })
         .action('executeAssignQiJ', { i: pid }, {
           doc: 'execute assign Qi j',
-          guard: (s, { i }) => s.P[i] === 'L1',
+          at: at('L1'),
           effect: (d, { i }) => {
             d.Q[i] = d.localj[i]!;
             d.P[i] = 'L2';
@@ -99,7 +101,7 @@ export const nPeterson = defineModel<{ N: number }>({
         })
         .action('executeAssignTurnJI', { i: pid }, {
           doc: 'execute assign TURNj i',
-          guard: (s, { i }) => s.P[i] === 'L2',
+          at: at('L2'),
           effect: (d, { i }) => {
             d.turn[d.localj[i]!] = i;
             d.P[i] = 'L3';
@@ -109,7 +111,7 @@ export const nPeterson = defineModel<{ N: number }>({
         // successor is the same state.
         .action('executeWaitUntil', { i: pid }, {
           doc: 'execute wait until',
-          guard: (s, { i }) => s.P[i] === 'L3',
+          at: at('L3'),
           effect: (d, { i }) => {
             const j = d.localj[i]!;
             // Murphi stops with an error when an expression reads an undefined value.
@@ -122,7 +124,7 @@ export const nPeterson = defineModel<{ N: number }>({
         })
         .action('executeCriticalAndAssignQi0', { i: pid }, {
           doc: 'execute critical and assign Qi 0',
-          guard: (s, { i }) => s.P[i] === 'L4',
+          at: at('L4'),
           effect: (d, { i }) => {
             d.Q[i] = 1; // sic: the .m file assigns 1
             d.P[i] = 'L0';

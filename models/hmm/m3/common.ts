@@ -4,7 +4,7 @@
  * done or blocked").
  */
 import type { ActionSpec, Params } from '../../../spec/spec';
-import { indexThreadSteps, paramCombinations, type StepIndex } from '../../../spec/threadSteps';
+import { indexControlStates, paramCombinations, readPath, type StepIndex } from '../../../spec/controlStates';
 
 /** Invariant names of hmm-domain.md §3 M3 (plus the catch-all of §3 "General conventions"). */
 export const INV = {
@@ -44,15 +44,14 @@ export function quiescence(): { bind(actions: readonly ActionSpec[]): void; quie
   return {
     bind(actions) {
       const instances = actions.flatMap((a) => paramCombinations(a).map((p) => ({ a, p })));
-      index = indexThreadSteps(instances, (x) => x.a, (x) => x.p);
+      index = indexControlStates(instances, (x) => x.a, (x) => x.p);
     },
     quiescent(s) {
       if (!index) throw new Error('quiescence: bind() the built actions first');
       for (const { a, p } of index.free) if (a.guard(s, p)) return false;
-      const st = s as Record<string, readonly { pc: string }[]>;
-      for (const t of index.threads) {
-        const m = t.labels.indexOf(st[t.kind]![t.self]!.pc);
-        if (m >= 0) for (const { a, p } of t.at[m]!) if (a.guard(s, p)) return false;
+      for (const f of index.fields) {
+        const m = f.values.indexOf(readPath(s, f.path) as string);
+        if (m >= 0) for (const { a, p } of f.at[m]!) if (a.guard(s, p)) return false;
       }
       return true;
     },

@@ -42,8 +42,8 @@ export function identicalGraphTests(models: readonly ModelDef<any>[]): void {
     }
     // Every HMM model runs on drafts (a schema the drafts do not cover would silently fall back).
     if (model.name.startsWith('hmm/')) expect(drafts.drafts).toBe(true);
-    // ... and lists the steps to try from the pcs' bit fields (else it reads them through the draft).
-    if (drafts.drafts && spec.threads.length > 0) expect(drafts.pcsFromWords).toBe(true);
+    // ... and lists the steps to try from the control fields' bits (else it reads them through the draft).
+    if (drafts.drafts && spec.actions.some((a) => a.control)) expect(drafts.controlsFromWords).toBe(true);
   });
 }
 

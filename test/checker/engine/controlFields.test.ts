@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompiledSpec } from '../../../checker/engine/compiled';
 import type { PackedDraft } from '../../../checker/engine/packedDraft';
-import { locatePcs } from '../../../checker/engine/pcFields';
+import { locateControlFields } from '../../../checker/engine/controlFields';
 import { spec } from '../../../spec/builder';
 import { DONE } from '../../../spec/spec';
 import { t } from '../../../spec/types';
@@ -14,10 +14,10 @@ const built = spec({ x: t.int(0, 5), flags: t.map(['a', 'b'], t.bool()) })
   .thread('W', { instances: 3, steps: ['W0', 'W1', 'W2', 'W3'].map((label) => ({ label, guard: (s: { x: number }) => s.x < 5 })) })
   .build();
 
-describe('locatePcs', () => {
+describe('locateControlFields', () => {
   it('finds every thread pc, so that listing from the words gives the candidates the draft gives', () => {
     const cs = new CompiledSpec(built, 'fast');
-    expect(cs.pcsFromWords).toBe(true);
+    expect(cs.controlsFromWords).toBe(true);
     const labels = { R: ['R0', 'R1', 'R2', DONE], W: ['W0', 'W1', 'W2', 'W3', DONE] } as const;
     let s: any;
     cs.forEachInit((init) => (s = init));
@@ -49,19 +49,19 @@ describe('locatePcs', () => {
     const codes: Record<string, number> = { A: 0, B: 1, done: 2 };
     // A draft whose pc writes spill into two words, then one whose codes leave a hole in the field.
     const spill: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[0] = codes[l]!; words[1] = codes[l]!; } }] } };
-    expect(locatePcs(spill, [['T', 0]], [['A', 'B']], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])).toBeUndefined();
+    expect(locateControlFields(spill, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])).toBeUndefined();
     const holedCodes: Record<string, number> = { A: 0, B: 1, done: 4 };
     const holed: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[0] = holedCodes[l]!; } }] } };
-    expect(locatePcs(holed, [['T', 0]], [['A', 'B']], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])).toBeUndefined();
+    expect(locateControlFields(holed, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])).toBeUndefined();
     const plain: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[1] = codes[l]! << 3; } }] } };
-    const table = locatePcs(plain, [['T', 0]], [['A', 'B']], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])!;
+    const table = locateControlFields(plain, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])!;
     expect([table.word[0], table.shift[0], table.mask[0]]).toEqual([1, 3, 3]);
     expect(table.idsByCode[0]).toEqual([Int32Array.of(0), Int32Array.of(1), undefined, undefined]);
     expect(table.codeAt[0]).toEqual(Int32Array.of(0, 1, 2)); // A, B, done
   });
 
   it('is not made without drafts', () => {
-    expect(new CompiledSpec(built, 'fast', {}, { drafts: false }).pcsFromWords).toBe(false);
-    expect(new CompiledSpec(built, 'immer').pcsFromWords).toBe(false);
+    expect(new CompiledSpec(built, 'fast', {}, { drafts: false }).controlsFromWords).toBe(false);
+    expect(new CompiledSpec(built, 'immer').controlsFromWords).toBe(false);
   });
 });
