@@ -14,7 +14,7 @@
  */
 import { createDraft, enableMapSet, finishDraft, setAutoFreeze } from 'immer';
 import type { ActionSpec, ChoiceCtx, Params, Spec } from '../../spec/spec';
-import { controlValues, indexControlStates, paramCombinations } from '../../spec/controlStates';
+import { controlValues, indexControlStates, paramCombinations, readPath } from '../../spec/controlStates';
 import { DONE } from '../../spec/spec';
 import type { Key } from '../../spec/types';
 import { compileCodec, SchemaViolation, type Codec } from '../state/codec';
@@ -185,9 +185,7 @@ export class CompiledSpec {
     if (paths.length === 0) return;
     let n = this.listFree();
     for (let j = 0; j < paths.length; j++) {
-      const path = paths[j]!;
-      let v = s;
-      for (let k = 0; k < path.length; k++) v = v[path[k]!];
+      const v = readPath(s, paths[j]!);
       const values = this.valuesOf[j]!;
       let m = 0;
       while (m < values.length && values[m] !== v) m++;
