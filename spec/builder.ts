@@ -436,8 +436,9 @@ function controlled(at: ControlDecl, user: ActionSpec['guard'] | undefined): Pic
 function checkControl(a: ActionSpec, schema: Type): void {
   for (const p of paramCombinations(a)) {
     const path = a.control!.path(p);
-    const values = controlValues(schema, path);
     const where = `action ${a.name}${a.params.length ? ` ${JSON.stringify(p)}` : ''}: at ${JSON.stringify(path)}`;
+    if (!Array.isArray(path)) throw new SpecError(`${where}: at.field must return the field's keys from the root, e.g. ['P', i, 'pc']`);
+    const values = controlValues(schema, path);
     if (!values) throw new SpecError(`${where} is not an enum or int field of the state`);
     if (!values.includes(a.control!.is)) throw new SpecError(`${where} cannot be ${JSON.stringify(a.control!.is)} (its values: ${values.map((v) => JSON.stringify(v)).join(', ')})`);
   }

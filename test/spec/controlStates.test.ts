@@ -114,6 +114,7 @@ describe('an action with `at`', () => {
     const base = () => spec({ P: t.array(t.enum('x', 'y'), 2), s: t.set(['k']) }).init(() => ({ P: ['x', 'x'] as ('x' | 'y')[], s: new Set<'k'>() }));
     expect(() => base().action('A', { i: [0, 1, 2] }, { at: { field: ({ i }) => ['P', i], is: 'x' } }).build()).toThrow(new SpecError('action A {"i":2}: at ["P",2] is not an enum or int field of the state'));
     expect(() => base().action('A', {}, { at: { field: () => ['s'], is: 'k' } }).build()).toThrow(SpecError);
+    expect(() => base().action('A', {}, { at: { field: () => 'P.0' as never, is: 'x' } }).build()).toThrow(new SpecError(`action A: at "P.0": at.field must return the field's keys from the root, e.g. ['P', i, 'pc']`));
     expect(() => base().action('A', {}, { at: { field: () => ['P', 0], is: 'z' } }).build()).toThrow(new SpecError('action A: at ["P",0] cannot be "z" (its values: "x", "y")'));
   });
 });
