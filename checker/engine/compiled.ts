@@ -249,6 +249,21 @@ export class CompiledSpec {
     }
   }
 
+  /**
+   * The instances enabled in `s`, in id order, found as the explorer finds them: each control field
+   * read once, and only the guards of the instances at its value called (for simulation, lint and
+   * graphs; it reuses `candidates`, so not from inside an expansion).
+   */
+  enabledIn(s: any): ActionInstance[] {
+    this.listCandidates(s);
+    const out: ActionInstance[] = [];
+    for (let k = 0; k < this.candidateCount; k++) {
+      const inst = this.instances[this.candidates[k]!]!;
+      if (this.candidateEnabled(inst, s)) out.push(inst);
+    }
+    return out;
+  }
+
   /** Calls emit(successor, ordinal) for each successor of `s` by the (enabled) instance. */
   forEachSuccessor(inst: ActionInstance, s: any, emit: (t: any, ordinal: number) => void): void {
     if (this.mode === 'fast') {

@@ -300,9 +300,9 @@ export function simulate(spec: Spec | CompiledSpec, opts: SimulateOptions): Simu
         candStates.length = 0;
         candInst.length = 0;
         let hit: Finding | undefined;
-        for (let i = 0; i < instances.length && !hit; i++) {
-          const inst = instances[i]!;
-          if (!cs.enabled(inst, s)) continue;
+        for (const inst of cs.enabledIn(s)) {
+          if (hit) break;
+          const i = inst.id;
           cs.successorsOfPacked(inst, s, packed, 0, (t) => {
             if (hit) return;
             stats.generated++;

@@ -44,8 +44,7 @@ export function forEachReachableStep(
     const { s, words } = queue[i]!;
     queue[i] = undefined!;
     if (!invariants.every((inv) => inv.check(s))) continue;
-    for (const inst of cs.instances) {
-      if (!cs.enabled(inst, s)) continue;
+    for (const inst of cs.enabledIn(s)) {
       const succ: any[] = [];
       cs.successorsOfPacked(inst, s, cs.mode === 'fast' ? words : undefined, 0, (t) => void succ.push(t));
       onStep(s, inst, succ);

@@ -123,8 +123,7 @@ export function exploreGraph(cs: CompiledSpec, opts: GraphOptions = {}): StateGr
   for (let i = 0; i < nodes.length && !full; i++) {
     const node = nodes[i]!;
     let successors = 0;
-    for (const inst of cs.instances) {
-      if (!cs.enabled(inst, node.state)) continue;
+    for (const inst of cs.enabledIn(node.state)) {
       cs.forEachSuccessor(inst, node.state, (t) => {
         successors++;
         const broken = actionProperties.filter((p) => !p.check(node.state, t)).map((p) => p.name);
