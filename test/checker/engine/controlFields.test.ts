@@ -30,6 +30,7 @@ describe('locateControlFields', () => {
           state.R.forEach((r: any, i: number) => ((r.pc = labels.R[(i + 1) % 4]), (r.n = i + 1)));
           state.W.forEach((w: any, i: number) => (w.pc = labels.W[(i + 2) % 5]));
           state[kind][self].pc = label;
+          state.x = self === 1 ? 5 : 0; // W's guards (x < 5) false in some states
           cs.codec.encode(state, words, 0);
           cs.loadParent(words, 0);
           const fromWords = [...cs.candidates.subarray(0, cs.candidateCount)];
@@ -39,6 +40,8 @@ describe('locateControlFields', () => {
           // One step per thread not done, named by its pc.
           const expected = cs.instances.filter((inst) => state[inst.action.thread!.kind][inst.params.self as number].pc === inst.action.thread!.label);
           expect(fromWords).toEqual(expected.map((inst) => inst.id));
+          // enabledIn (simulation, lint, graphs): the instances whose whole guard holds, in id order.
+          expect(cs.enabledIn(state).map((inst) => inst.id)).toEqual(cs.instances.filter((inst) => cs.enabled(inst, state)).map((inst) => inst.id));
         }
       }
     }
