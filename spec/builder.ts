@@ -14,7 +14,7 @@ import type { AccessDecls, Discipline } from './access';
 import { citationList, type StepSource } from './citation';
 import type { ActionSpec, ChoiceCtx, NamedPredicate, Params, Spec, ThreadSpec } from './spec';
 import { DONE } from './spec';
-import { controlValues, paramCombinations, readPath } from './controlStates';
+import { controlValues, MAX_CONTROL_VALUES, paramCombinations, readPath } from './controlStates';
 import { SpecError } from './specError';
 import { eventually, type FairnessDecl, type FairTarget, type LiveFormula } from './temporal';
 import { threadDomain, withThreadSymmetry } from './threadSymmetry';
@@ -439,7 +439,7 @@ function checkControl(a: ActionSpec, schema: Type): void {
     const where = `action ${a.name}${a.params.length ? ` ${JSON.stringify(p)}` : ''}: at ${JSON.stringify(path)}`;
     if (!Array.isArray(path)) throw new SpecError(`${where}: at.field must return the field's keys from the root, e.g. ['P', i, 'pc']`);
     const values = controlValues(schema, path);
-    if (!values) throw new SpecError(`${where} is not an enum or int field of the state`);
+    if (!values) throw new SpecError(`${where} is not an enum or int field of the state (of at most ${MAX_CONTROL_VALUES.toLocaleString('en-US')} values)`);
     if (!values.includes(a.control!.is)) throw new SpecError(`${where} cannot be ${JSON.stringify(a.control!.is)} (its values: ${values.map((v) => JSON.stringify(v)).join(', ')})`);
   }
 }

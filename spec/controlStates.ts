@@ -33,9 +33,12 @@ export function readPath(s: unknown, path: readonly Key[]): unknown {
   return v;
 }
 
+/** The most values a control field may take (a location set, not a counter). */
+export const MAX_CONTROL_VALUES = 1024;
+
 /**
  * The values a control field at `path` of a state of type `schema` can hold (an enum's values, an
- * int's range), or undefined when the path does not name such a leaf.
+ * int's range), or undefined when the path does not name such a leaf of at most MAX_CONTROL_VALUES values.
  *
  * @example
  * controlValues(t.record({ P: t.array(t.record({ pc: t.enum('a', 'b') }), 2) }), ['P', 1, 'pc']) // ['a', 'b']
@@ -51,8 +54,8 @@ export function controlValues(schema: Type, path: readonly Key[]): readonly Key[
     else t = undefined;
     if (t === undefined) return undefined;
   }
-  if (t.kind === 'enum') return t.values;
-  if (t.kind !== 'int') return undefined;
+  if (t.kind === 'enum') return t.values.length <= MAX_CONTROL_VALUES ? t.values : undefined;
+  if (t.kind !== 'int' || t.max - t.min >= MAX_CONTROL_VALUES) return undefined;
   const { min, max } = t;
   return Array.from({ length: max - min + 1 }, (_, i) => min + i);
 }

@@ -24,9 +24,6 @@ export interface ControlTable {
   readonly codeAt: readonly Int32Array[];
 }
 
-/** Fields with more values than this are not probed (no table). */
-const MAX_VALUES = 1024;
-
 /**
  * The table of control fields at `paths[j]`, each able to hold the values `domains[j]`, with
  * instance ids `ids[j][m]` at `values[j][m]`; `probe` is a spare draft of the schema (its words are
@@ -46,7 +43,7 @@ export function locateControlFields(
     for (let j = 0; j < n; j++) {
       const path = paths[j]!;
       const domain = domains[j];
-      if (domain === undefined || domain.length > MAX_VALUES || path.length === 0) return undefined;
+      if (domain === undefined || path.length === 0) return undefined;
       // The words with the field at each value, from the same (zero) start.
       const written = domain.map((value) => {
         w.fill(0);

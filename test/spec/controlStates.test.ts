@@ -29,6 +29,9 @@ describe('readPath and controlValues', () => {
     expect(controlValues(schema, ['P', '1'])).toEqual(['L0', 'L1']);
     expect(controlValues(schema, ['R', 0, 'n'])).toEqual([2, 3, 4]);
     for (const path of [['P', 3], ['R', 2, 'pc'], ['R', 0], ['s'], ['s', 'x'], ['Q']]) expect(controlValues(schema, path)).toBeUndefined();
+    // A counter is not a control state: an int of more than MAX_CONTROL_VALUES values is refused.
+    expect(controlValues(t.record({ n: t.int(0, 1023) }), ['n'])).toHaveLength(1024);
+    expect(controlValues(t.record({ n: t.int(0, 2 ** 30) }), ['n'])).toBeUndefined();
   });
 });
 
@@ -112,7 +115,7 @@ describe('an action with `at`', () => {
 
   it('must name an enum or int field that can hold its value', () => {
     const base = () => spec({ P: t.array(t.enum('x', 'y'), 2), s: t.set(['k']) }).init(() => ({ P: ['x', 'x'] as ('x' | 'y')[], s: new Set<'k'>() }));
-    expect(() => base().action('A', { i: [0, 1, 2] }, { at: { field: ({ i }) => ['P', i], is: 'x' } }).build()).toThrow(new SpecError('action A {"i":2}: at ["P",2] is not an enum or int field of the state'));
+    expect(() => base().action('A', { i: [0, 1, 2] }, { at: { field: ({ i }) => ['P', i], is: 'x' } }).build()).toThrow(new SpecError('action A {"i":2}: at ["P",2] is not an enum or int field of the state (of at most 1,024 values)'));
     expect(() => base().action('A', {}, { at: { field: () => ['s'], is: 'k' } }).build()).toThrow(SpecError);
     expect(() => base().action('A', {}, { at: { field: () => 'P.0' as never, is: 'x' } }).build()).toThrow(new SpecError(`action A: at "P.0": at.field must return the field's keys from the root, e.g. ['P', i, 'pc']`));
     expect(() => base().action('A', {}, { at: { field: () => ['P', 0], is: 'z' } }).build()).toThrow(new SpecError('action A: at ["P",0] cannot be "z" (its values: "x", "y")'));
