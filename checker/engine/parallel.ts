@@ -103,16 +103,17 @@ export class ParallelPool {
     // The initial states go in before any worker runs, so the table starts with room for them.
     let initial = 0;
     cs.forEachInit(() => initial++);
-    let shared = SharedSeenSet.create(Math.max(opts.seenCapacity ?? 1 << 16, 4 * initial));
+    const recording = recordsGraph(cs, job.liveness);
+    let shared = SharedSeenSet.create(Math.max(opts.seenCapacity ?? 1 << 16, 4 * initial), recording);
     await this.booting;
     // The workers start while the coordinator expands the first (small) levels.
-    const boot = this.all({ type: 'job', job, seen: { table: shared.table, counter: shared.counter } });
+    const boot = this.all({ type: 'job', job, seen: shared.buffers });
     this.booting = boot.catch(() => {});
     const bootSeen = shared;
     /** The seen set the workers have, once they have started. */
     let workerSeen: SharedSeenSet | undefined;
     const start = performance.now();
-    const live = recordsGraph(cs, job.liveness) ? new ParallelGraph(cs) : undefined;
+    const live = recording ? new ParallelGraph(cs) : undefined;
     const ex = new Explorer(cs, { checkDeadlock: job.checkDeadlock, graph: live?.graph }, live ? live.indexing(shared) : shared);
     const width = REC_WORDS + cs.codec.words;
     const localBelow = opts.localBelow ?? SMALL_LEVEL;
@@ -180,7 +181,7 @@ export class ParallelPool {
             finalOf = new Uint32Array(fresh);
             early = { round: this.expandRound(provisional, width), base, finalOf };
           }
-          live.mergeLevel(held.map((r) => ({ records: r.records, graph: r.graph! })), ex.log, next, width, ex.coverage, finalOf);
+          live.mergeLevel(held.map((r) => ({ records: r.records, graph: r.graph! })), ex.log, next, width, ex.coverage, shared, finalOf);
         }
         stats.distinct = ex.log.size;
         if (next.length > 0) stats.depth = Math.max(stats.depth, depth + 1);
@@ -210,7 +211,7 @@ export class ParallelPool {
     const at = verdict.kind === 'violation' || verdict.kind === 'deadlock' || verdict.kind === 'error' ? verdict.at : undefined;
     let trace: Trace | undefined;
     if (at) trace = rebuildTrace(cs, ex.log, at);
-    if (verdict.kind === 'liveness') trace = rebuildIndexPath(cs, ex.log, live!.index, live!.graph.edges, verdict.lasso.path, verdict.lasso.loop);
+    if (verdict.kind === 'liveness') trace = rebuildIndexPath(cs, ex.log, shared, live!.graph.edges, verdict.lasso.path, verdict.lasso.loop);
     return { result, trace, compiled: cs };
   }
 
@@ -223,7 +224,7 @@ export class ParallelPool {
       await boot;
       current = bootSeen;
     }
-    if (current !== shared) await this.all({ type: 'seen', seen: { table: shared.table, counter: shared.counter } });
+    if (current !== shared) await this.all({ type: 'seen', seen: shared.buffers });
     return shared;
   }
 
@@ -274,7 +275,8 @@ function appendStates(results: readonly LevelResult[], ex: Explorer, next: FlatF
  * Rewrites a round's result from provisional indices (`base` + position among the records, see
  * run()) to the indices the level's merge gave (`finalOf[position]`): the states it expanded, the
  * parents of the states it stored, the records it left, its verdict. Edge targets that name an index need none:
- * a worker names every stored target by fingerprint (liveness/edgeRecorder.ts).
+ * a worker names a target by index only once the shared table holds it, which the merge writes
+ * (liveness/edgeRecorder.ts).
  */
 function toFinal(r: LevelResult, base: number, finalOf: Uint32Array, width: number): void {
   const map = (i: number) => (i >= base && i - base < finalOf.length ? finalOf[i - base]! : i);

@@ -4,6 +4,7 @@ import type { RecordedGraph } from '../liveness/edgeRecorder';
 import type { EffectMode, Reductions } from './compiled';
 import type { Verdict } from './result';
 import type { ErrorMessage } from './workerBoot';
+import type { SharedSeenBuffers } from '../store/sharedSeenSet';
 
 /** What a worker needs to rebuild the spec: a registry name or spec module path, and choices. */
 export interface ParallelJob {
@@ -15,11 +16,6 @@ export interface ParallelJob {
   readonly checkDeadlock?: boolean;
   /** Record the state graph for the temporal properties (default: when the spec has any). */
   readonly liveness?: boolean;
-}
-
-export interface SharedSeenBuffers {
-  readonly table: SharedArrayBuffer;
-  readonly counter: SharedArrayBuffer;
 }
 
 export type ToWorker =

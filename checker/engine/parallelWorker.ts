@@ -34,12 +34,12 @@ parentPort!.on('message', async (m: ToWorker) => {
         cs = new CompiledSpec(inst.spec, m.job.effects, m.job.reductions);
         checkDeadlock = m.job.checkDeadlock;
         livePreds = recordsGraph(cs, m.job.liveness) ? livenessPredicates(cs) : undefined;
-        shared = new SharedSeenSet(m.seen.table, m.seen.counter);
+        shared = new SharedSeenSet(m.seen.table, m.seen.counter, m.seen.indexed);
         post({ type: 'ready' });
         break;
       }
       case 'seen':
-        shared = new SharedSeenSet(m.seen.table, m.seen.counter);
+        shared = new SharedSeenSet(m.seen.table, m.seen.counter, m.seen.indexed);
         post({ type: 'ready' });
         break;
       case 'level': {

@@ -1,13 +1,13 @@
 /**
  * What a parallel BFS worker records of the state graph for the temporal properties
  * (parallelWorker.ts): the out-edges of each state it expands, and the predicate labels and
- * fingerprints of the states it stores. A worker does not know the index of a state stored by
- * another worker (the shared seen set keeps no indices), so an edge names its target by
- * fingerprint unless the target is already known: the state itself (a self-loop) or a state cut
- * by a constraint (OUTSIDE). The coordinator resolves the fingerprints at the level barrier
- * (parallelGraph.ts).
+ * fingerprints of the states it stores. An edge names its target by index where the worker knows
+ * it: a state whose level the coordinator has merged (its index is in the shared seen set), or a
+ * state cut by a constraint (OUTSIDE); else by fingerprint (a state new in this level, or in the
+ * one being merged), which the coordinator resolves at the level barrier (parallelGraph.ts).
  */
-import { packTransition, type FingerprintSet } from '../engine/explorer';
+import { packTransition } from '../engine/explorer';
+import type { SharedSeenSet } from '../store/sharedSeenSet';
 import { EdgeStore, GrowableU32 } from '../store/edgeStore';
 import { LiveGraph } from './graph';
 import type { StatePred } from '../../spec/temporal';
@@ -27,30 +27,39 @@ export interface RecordedGraph {
   readonly edges: Uint32Array;
   /** Fingerprint (hi, lo) of each state this worker stored, in its local index order. */
   readonly fingerprints: Uint32Array;
+  /** The shared table's slot of each state this worker stored, when stored (SharedSeenSet.setIndex's hint). */
+  readonly slots: Uint32Array;
   /** Predicate bits of each state this worker stored, in its local index order. */
   readonly labels: Uint32Array;
 }
 
-/** The shared seen set, remembering the fingerprint of the last insert and those of the new states. */
-class RecordingSet implements FingerprintSet {
+/**
+ * The shared seen set, remembering the fingerprint of the last insert whose target must be found
+ * by fingerprint, and those of the new states.
+ */
+class RecordingSet {
   hi = 0;
   lo = 0;
-  /** Whether a fingerprint was inserted since the last edge was recorded. */
-  inserted = false;
+  /** Whether the last insert's target is to be named by fingerprint (not yet recorded as an edge). */
+  byFingerprint = false;
   readonly fresh = new GrowableU32();
+  readonly slots = new GrowableU32();
 
-  constructor(private readonly inner: FingerprintSet) {}
+  constructor(private readonly inner: SharedSeenSet) {}
 
-  insert(hi: number, lo: number, at: number): number {
+  insert(hi: number, lo: number, _at: number): number {
+    const r = this.inner.insertRef(hi, lo);
+    if (r >= 0) return r; // its index: the explorer passes it to the edge as the target
     this.hi = hi;
     this.lo = lo;
-    this.inserted = true;
-    const r = this.inner.insert(hi, lo, at);
-    if (r < 0) {
+    this.byFingerprint = true;
+    if (r === -1) {
       this.fresh.push(hi);
       this.fresh.push(lo);
+      this.slots.push(this.inner.lastSlot);
+      return -1;
     }
-    return r;
+    return 0; // stored, index not written yet: any index will do, the edge names the fingerprint
   }
 }
 
@@ -76,7 +85,7 @@ class EdgeRecorder extends EdgeStore {
     this.sources.push(state);
     this.degrees.push(0);
     this.instance = -1;
-    this.set.inserted = false;
+    this.set.byFingerprint = false;
   }
 
   override add(target: number, action: number): void {
@@ -84,11 +93,12 @@ class EdgeRecorder extends EdgeStore {
     this.ordinal = action === this.instance ? this.ordinal + 1 : 0;
     this.instance = action;
     const { set, words } = this;
-    words.push(set.inserted ? set.hi : 0);
-    words.push(set.inserted ? set.lo : 0);
+    const byFp = set.byFingerprint;
+    words.push(byFp ? set.hi : 0);
+    words.push(byFp ? set.lo : 0);
     words.push(packTransition(action, this.ordinal, this.nInstances));
-    words.push(set.inserted ? BY_FINGERPRINT : target);
-    set.inserted = false;
+    words.push(byFp ? BY_FINGERPRINT : target);
+    set.byFingerprint = false;
     this.degrees.data[this.degrees.length - 1]!++;
   }
 
@@ -103,7 +113,7 @@ export class SliceRecording {
   readonly graph: LiveGraph;
   private readonly recorder: EdgeRecorder;
 
-  constructor(shared: FingerprintSet, preds: readonly StatePred[], nInstances: number) {
+  constructor(shared: SharedSeenSet, preds: readonly StatePred[], nInstances: number) {
     this.set = new RecordingSet(shared);
     this.graph = new LiveGraph(preds);
     this.recorder = new EdgeRecorder(this.set, Math.max(1, nInstances));
@@ -118,6 +128,7 @@ export class SliceRecording {
       degrees: r.degrees.used().slice(),
       edges: r.words.used().slice(),
       fingerprints: this.set.fresh.used().slice(),
+      slots: this.set.slots.used().slice(),
       labels: this.graph.labelBits().slice(),
     };
   }
@@ -125,5 +136,5 @@ export class SliceRecording {
 
 /** The buffers of a record, for postMessage's transfer list. */
 export function recordedBuffers(g: RecordedGraph): ArrayBuffer[] {
-  return [g.sources, g.degrees, g.edges, g.fingerprints, g.labels].map((a) => a.buffer as ArrayBuffer);
+  return [g.sources, g.degrees, g.edges, g.fingerprints, g.slots, g.labels].map((a) => a.buffer as ArrayBuffer);
 }

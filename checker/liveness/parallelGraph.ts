@@ -13,6 +13,7 @@ import type { FingerprintSet } from '../engine/explorer';
 import type { FlatFrontier } from '../store/flatFrontier';
 import { REC_INDEX } from '../store/frontier';
 import { SeenSet } from '../store/seenSet';
+import type { SharedSeenSet } from '../store/sharedSeenSet';
 import type { StateLog } from '../store/stateLog';
 import { livenessPredicates } from './check';
 import { BY_FINGERPRINT, EDGE_WORDS, type RecordedGraph } from './edgeRecorder';
@@ -26,12 +27,6 @@ export interface RecordedSlice {
 
 export class ParallelGraph {
   readonly graph: LiveGraph;
-  /**
-   * Fingerprint → index of every stored state (the shared seen set keeps no indices); also rebuilds
-   * lassos. Pairs at every size: the quotiented layout saves memory at ~2x the probe cost, and this
-   * table is probed for every edge at the level barriers, while the workers wait.
-   */
-  readonly index = new SeenSet(1 << 16, true, { medium: 31, narrow: 31 });
   private readonly nInstances: number;
 
   constructor(private readonly cs: CompiledSpec) {
@@ -39,12 +34,12 @@ export class ParallelGraph {
     this.nInstances = Math.max(1, cs.instances.length);
   }
 
-  /** The coordinator's set for the initial states: the shared set, indexing each new state here too. */
-  indexing(shared: FingerprintSet): FingerprintSet {
+  /** The coordinator's set for the initial states: the shared (indexed) set, each new state's index written at once. */
+  indexing(shared: SharedSeenSet): FingerprintSet {
     return {
       insert: (hi, lo, at) => {
         const r = shared.insert(hi, lo, at);
-        if (r < 0) this.index.insert(hi, lo, at);
+        if (r < 0) shared.setIndex(hi, lo, at);
         return r;
       },
     };
@@ -53,17 +48,21 @@ export class ParallelGraph {
   /**
    * Merges one complete level: every slice expanded in it, in any order. Appends the new states
    * to `log`, the graph's labels and `next` (their frontier records, `width` words each) in
-   * one-worker order, and counts each new state for the action of its first edge in `coverage`.
-   * With `finalOf`, also writes there the index each new state got, by its position among the
-   * slices' records taken one slice after another (its provisional index, engine/parallel.ts).
+   * one-worker order, counts each new state for the action of its first edge in `coverage`, and
+   * writes each one's index into `shared` (an edge found by fingerprint and not new in the level
+   * is looked up there: its level was merged before). With `finalOf`, also writes there the index
+   * each new state got, by its position among the slices' records taken one slice after another
+   * (its provisional index, engine/parallel.ts).
    */
-  mergeLevel(slices: readonly RecordedSlice[], log: StateLog, next: FlatFrontier, width: number, coverage: ActionCoverage[], finalOf?: Uint32Array): void {
-    const { graph, index, cs, nInstances } = this;
+  mergeLevel(slices: readonly RecordedSlice[], log: StateLog, next: FlatFrontier, width: number, coverage: ActionCoverage[], shared: SharedSeenSet, finalOf?: Uint32Array): void {
+    const { graph, cs, nInstances } = this;
     // The level's new states by fingerprint: which slice stored each, and where.
     const count = slices.reduce((n, s) => n + s.graph.fingerprints.length / 2, 0);
     const fresh = new SeenSet(Math.max(1 << 10, 2 * count), true);
     const ownerSlice = new Uint32Array(count);
     const ownerLocal = new Uint32Array(count);
+    // The index each new state gets, once an edge (in one-worker order) first reaches it.
+    const indexOf = new Int32Array(count).fill(-1);
     let p = 0;
     slices.forEach((s, i) => {
       const fps = s.graph.fingerprints;
@@ -107,12 +106,14 @@ export class ParallelGraph {
         if (target === BY_FINGERPRINT) {
           const hi = edges[e]!;
           const lo = edges[e + 1]!;
-          target = index.lookup(hi, lo);
-          if (target < 0) {
-            const p = fresh.lookup(hi, lo);
-            if (p < 0) throw new Error(`parallel liveness: state #${source} has a successor no worker stored`);
+          const p = fresh.lookup(hi, lo);
+          if (p < 0) {
+            target = shared.lookup(hi, lo);
+            if (target < 0) throw new Error(`parallel liveness: state #${source} has a successor that is neither new in its level nor indexed`);
+          } else if (indexOf[p]! >= 0) target = indexOf[p]!;
+          else {
             target = log.push(source, transition);
-            index.insert(hi, lo, target);
+            indexOf[p] = target;
             if (finalOf) finalOf[p] = target;
             const local = ownerLocal[p]!;
             const from = slices[ownerSlice[p]!]!;
@@ -131,10 +132,16 @@ export class ParallelGraph {
       }
     }
     if (stored !== count) throw new Error(`parallel liveness: ${count} states stored in a level, ${stored} reached by its edges`);
+    // Workers name these states by index from now on (the next level's may still be running).
+    p = 0;
+    for (const s of slices) {
+      const { fingerprints: fps, slots } = s.graph;
+      for (let k = 0; k < fps.length; k += 2, p++) shared.setIndex(fps[k]!, fps[k + 1]!, indexOf[p]!, slots[k / 2]!);
+    }
   }
 
-  /** Bytes of the graph and the fingerprint index. */
+  /** Bytes of the graph. */
   get bytes(): number {
-    return this.graph.usedBytes + this.index.bytes;
+    return this.graph.usedBytes;
   }
 }

@@ -11,6 +11,11 @@
  * coordinator rehashes into a table twice the size and hands the rest out again (parallel.ts).
  * So a level may add any number of states. The only limit left is the room above half full for
  * the successors of the one state each worker is expanding when the table passes it.
+ *
+ * An indexed table (a search that records the state graph) has a third word per slot: the state's
+ * index + 1, written by the coordinator once the level that found the state is merged (0 until
+ * then), so that a worker names a successor found there by its index, not by its fingerprint for
+ * the coordinator to look up (liveness/edgeRecorder.ts, parallelGraph.ts).
  */
 import { InternalLimitError } from '../engine/errors';
 
@@ -18,8 +23,20 @@ const GROW_AT = 0.5;
 const MIN_CAPACITY = 1 << 10;
 const MAX_CAPACITY = 1 << 30;
 
+/** What a worker needs to share a table: its buffers, and whether its slots hold indices. */
+export interface SharedSeenBuffers {
+  readonly table: SharedArrayBuffer;
+  readonly counter: SharedArrayBuffer;
+  readonly indexed: boolean;
+}
+
+/** insertRef's answer for a state stored before, whose index is not written yet. */
+export const INDEX_PENDING = -2;
+
 export class SharedSeenSet {
   private t: Int32Array;
+  /** Words per slot: hi, lo (and the index + 1 when indexed). */
+  private readonly stride: number;
   private mask: number;
   private growAt: number;
   /** Inserts beyond this fail: the slots above it keep probing finite for every worker still inserting. */
@@ -30,9 +47,11 @@ export class SharedSeenSet {
   constructor(
     readonly table: SharedArrayBuffer,
     readonly counter: SharedArrayBuffer,
+    readonly indexed = false,
   ) {
     this.t = new Int32Array(table);
-    const cap = this.t.length / 2;
+    this.stride = indexed ? 3 : 2;
+    const cap = this.t.length / this.stride;
     this.mask = cap - 1;
     this.growAt = Math.floor(cap * GROW_AT);
     // Each worker claims at most one slot past the limit before it throws: 256 spare slots at least.
@@ -41,10 +60,15 @@ export class SharedSeenSet {
   }
 
   /** A table of at least `capacity` slots (a power of two, 2^10 to 2^30). */
-  static create(capacity: number): SharedSeenSet {
+  static create(capacity: number, indexed = false): SharedSeenSet {
     let cap = MIN_CAPACITY;
     while (cap < capacity && cap < MAX_CAPACITY) cap *= 2;
-    return new SharedSeenSet(new SharedArrayBuffer(cap * 8), new SharedArrayBuffer(4));
+    return new SharedSeenSet(new SharedArrayBuffer(cap * (indexed ? 12 : 8)), new SharedArrayBuffer(4), indexed);
+  }
+
+  /** The table as another thread opens it (`new SharedSeenSet(b.table, b.counter, b.indexed)`). */
+  get buffers(): SharedSeenBuffers {
+    return { table: this.table, counter: this.counter, indexed: this.indexed };
   }
 
   get size(): number {
@@ -61,31 +85,86 @@ export class SharedSeenSet {
 
   /** Inserts the fingerprint; returns -1 if it was new, else 0 (the SeenSet insert contract, without indices). */
   insert(hi: number, lo: number, _at?: number): number {
+    return this.insertRef(hi, lo) === -1 ? -1 : 0;
+  }
+
+  /** Where the last new fingerprint went (its slot's first word), for setIndex's hint. */
+  lastSlot = 0;
+
+  /**
+   * Inserts the fingerprint; returns -1 if it was new, else the state's index if the table is
+   * indexed and the index is written, else INDEX_PENDING.
+   */
+  insertRef(hi: number, lo: number): number {
     hi |= 0;
     lo |= 0;
     if (hi === 0) hi = 1;
     if (lo === 0) lo = 1;
-    const t = this.t;
+    const { t, stride } = this;
     let i = this.home(hi, lo);
     for (;;) {
-      let h = Atomics.load(t, 2 * i);
+      const at = stride * i;
+      let h = Atomics.load(t, at);
       if (h === 0) {
-        h = Atomics.compareExchange(t, 2 * i, 0, hi);
+        h = Atomics.compareExchange(t, at, 0, hi);
         if (h === 0) {
-          Atomics.store(t, 2 * i + 1, lo);
+          Atomics.store(t, at + 1, lo);
+          this.lastSlot = at;
           if (Atomics.add(this.count, 0, 1) + 1 > this.limit) throw this.fullError();
           return -1;
         }
       }
       if (h === hi) {
         let l: number;
-        while ((l = Atomics.load(t, 2 * i + 1)) === 0) {
+        while ((l = Atomics.load(t, at + 1)) === 0) {
           // Another thread is publishing this slot's lo.
         }
-        if (l === lo) return 0;
+        if (l === lo) {
+          if (stride === 2) return INDEX_PENDING;
+          const ref = Atomics.load(t, at + 2);
+          return ref === 0 ? INDEX_PENDING : ref - 1;
+        }
       }
       i = (i + 1) & this.mask;
     }
+  }
+
+  /**
+   * The slot (its first word) holding a stored fingerprint, or -1. Safe while workers insert
+   * others: a stored key sits before the first empty slot of its probe, and a slot still being
+   * published (lo 0) is not it.
+   */
+  private slotOf(hi: number, lo: number): number {
+    hi |= 0;
+    lo |= 0;
+    if (hi === 0) hi = 1;
+    if (lo === 0) lo = 1;
+    const { t, stride } = this;
+    for (let i = this.home(hi, lo); ; i = (i + 1) & this.mask) {
+      const at = stride * i;
+      const h = Atomics.load(t, at);
+      if (h === 0) return -1;
+      if (h === hi && Atomics.load(t, at + 1) === lo) return at;
+    }
+  }
+
+  /** The index written for the fingerprint, or -1 (absent, not written yet, or not indexed). */
+  lookup(hi: number, lo: number): number {
+    const at = this.stride === 3 ? this.slotOf(hi, lo) : -1;
+    return at < 0 ? -1 : Atomics.load(this.t, at + 2) - 1;
+  }
+
+  /**
+   * Writes the index of a stored state (indexed tables; the coordinator, once its level is merged).
+   * `hint`: the slot the state was stored in (lastSlot then), used if it still holds it (the table
+   * may have grown since), which spares the probe.
+   */
+  setIndex(hi: number, lo: number, index: number, hint = -1): void {
+    const { t } = this;
+    let at = hint;
+    if (!(at >= 0 && at + 2 < t.length && t[at] === (hi | 0 || 1) && t[at + 1] === (lo | 0 || 1))) at = this.stride === 3 ? this.slotOf(hi, lo) : -1;
+    if (at < 0) throw new Error(`shared seen set: no slot to index for state #${index}`);
+    Atomics.store(t, at + 2, index + 1);
   }
 
   /** The slot where the probe for (hi, lo) starts (both as stored: int32, never 0). */
@@ -108,23 +187,23 @@ export class SharedSeenSet {
   /** A table of twice the capacity with the same contents (coordinator only, while no worker inserts). */
   grown(): SharedSeenSet {
     if (this.capacity >= MAX_CAPACITY) {
-      throw new InternalLimitError(`the shared seen set reached its largest size (2^30 slots, 8 GiB) at ${this.size.toLocaleString('en-US')} states; run with --workers 1, whose seen set holds up to 2^31 slots`);
+      throw new InternalLimitError(`the shared seen set reached its largest size (2^30 slots, ${this.stride * 4} GiB) at ${this.size.toLocaleString('en-US')} states; run with --workers 1, whose seen set holds up to 2^31 slots`);
     }
-    const next = SharedSeenSet.create(this.capacity * 2);
+    const next = SharedSeenSet.create(this.capacity * 2, this.indexed);
     // Plain reads and writes: no other thread sees the new table until the coordinator sends it,
     // and the rehash runs while every worker waits (insert's atomics made it ~2x slower).
     const old = this.t;
-    const t = next.t;
-    const mask = next.mask;
+    const { t, mask, stride } = next;
     let n = 0;
-    for (let j = 0; j < old.length; j += 2) {
+    for (let j = 0; j < old.length; j += stride) {
       const hi = old[j]!;
       if (hi === 0) continue;
       const lo = old[j + 1]!;
       let i = next.home(hi, lo);
-      while (t[2 * i] !== 0) i = (i + 1) & mask;
-      t[2 * i] = hi;
-      t[2 * i + 1] = lo;
+      while (t[stride * i] !== 0) i = (i + 1) & mask;
+      t[stride * i] = hi;
+      t[stride * i + 1] = lo;
+      if (stride === 3) t[stride * i + 2] = old[j + 2]!;
       n++;
     }
     next.count[0] = n;

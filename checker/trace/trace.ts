@@ -73,7 +73,7 @@ export function rebuildTrace(cs: CompiledSpec, log: StateLog, ref: TraceRef): Tr
  * u -> v is re-executed with an action instance that has an edge u -> v, picking the successor
  * whose fingerprint maps back to v.
  */
-export function rebuildIndexPath(cs: CompiledSpec, log: StateLog, seen: SeenSet, edges: EdgeStore, path: readonly number[], loop?: number): Trace {
+export function rebuildIndexPath(cs: CompiledSpec, log: StateLog, seen: Pick<SeenSet, 'lookup'>, edges: EdgeStore, path: readonly number[], loop?: number): Trace {
   let state = nth<any>((emit) => cs.forEachInit(emit), log.transition(path[0]!), 'Init');
   const steps: TraceStep[] = [{ label: 'Init', action: 'Init', params: {}, state }];
   const fp = new Uint32Array(2);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asModelError } from '../../../checker/engine/compiled';
 import { InternalLimitError, ModelError } from '../../../checker/engine/errors';
-import { SharedSeenSet } from '../../../checker/store/sharedSeenSet';
+import { INDEX_PENDING, SharedSeenSet } from '../../../checker/store/sharedSeenSet';
 
 describe('SharedSeenSet', () => {
   it('asks to grow past half full, and grows to twice the size with the same contents', () => {
@@ -16,6 +16,33 @@ describe('SharedSeenSet', () => {
     for (let i = 1; i <= 512; i++) expect(g.insert(i, i * 7)).toBe(0);
     expect(g.insert(513, 0)).toBe(0);
     expect(g.insert(514, 1)).toBe(-1);
+  });
+
+  it('indexed: says whether a state seen before has its index yet, keeps indices through growth, and takes a stale slot hint', () => {
+    const s = SharedSeenSet.create(16, true);
+    const other = new SharedSeenSet(s.buffers.table, s.buffers.counter, s.buffers.indexed); // as a worker opens it
+    expect(s.insertRef(5, 0)).toBe(-1); // lo 0 is stored as 1
+    const slot = s.lastSlot;
+    expect(other.insertRef(5, 0)).toBe(INDEX_PENDING);
+    expect(other.insert(5, 0)).toBe(0);
+    expect(s.lookup(5, 0)).toBe(-1);
+    s.setIndex(5, 0, 0, slot); // index 0 is an index, not "unset"
+    expect([other.insertRef(5, 0), s.lookup(5, 0)]).toEqual([0, 0]);
+    for (let i = 1; i <= 600; i++) {
+      expect(s.insertRef(i, i * 7 + 1)).toBe(-1);
+      s.setIndex(i, i * 7 + 1, 1000 + i, i % 2 ? s.lastSlot : -1);
+    }
+    expect(s.wantsGrowth).toBe(true);
+    const g = s.grown();
+    expect(g.indexed).toBe(true);
+    expect([g.insertRef(5, 0), g.insertRef(7, 50), g.lookup(600, 4201), g.insertRef(601, 1)]).toEqual([0, 1007, 1600, -1]);
+    g.setIndex(601, 1, 9, slot); // the old table's slot: not this state's here, so it probes
+    expect(g.lookup(601, 1)).toBe(9);
+    expect(() => g.setIndex(999, 999, 1)).toThrow('shared seen set: no slot to index for state #1');
+    // Unindexed tables say nothing of indices.
+    const plain = SharedSeenSet.create(16);
+    plain.insert(1, 1);
+    expect([plain.insertRef(1, 1), plain.lookup(1, 1)]).toEqual([INDEX_PENDING, -1]);
   });
 
   it('past its spare room it fails with an internal limit error saying how to get past it, which no effect wrapping blames on the model', () => {
