@@ -245,6 +245,15 @@ export class SpecBuilder<S, V = S> {
         choices = ctx;
         return userEffect(d, th);
       };
+      // The step's guard where its pc is known to be at its label.
+      const atControl = userGuard
+        ? (s: any, p: Params) => {
+            const self = p.self as number;
+            const th = ctxs[self]!;
+            th.local = s[kind][self];
+            return userGuard(s, th);
+          }
+        : null;
       this.actions.push({
         name: `${kind}.${label}`,
         params: [['self', selfDomain]],
@@ -255,27 +264,7 @@ export class SpecBuilder<S, V = S> {
         ...(step.holds || step.atomic !== undefined
           ? { atomicity: { ...(step.holds ? { holds: step.holds as readonly ((s: any) => unknown)[] } : {}), ...(step.atomic !== undefined ? { atomic: step.atomic } : {}) } }
           : {}),
-        guard: Object.assign(
-          (s: any, p: Params) => {
-            const self = p.self as number;
-            const rec = s[kind][self];
-            if (rec.pc !== label) return false;
-            if (!userGuard) return true;
-            const th = ctxs[self]!;
-            th.local = rec;
-            return userGuard(s, th);
-          },
-          {
-            atLabel: userGuard
-              ? (s: any, p: Params) => {
-                  const self = p.self as number;
-                  const th = ctxs[self]!;
-                  th.local = s[kind][self];
-                  return userGuard(s, th);
-                }
-              : null,
-          },
-        ),
+        guard: Object.assign((s: any, p: Params) => s[kind][p.self as number].pc === label && (atControl === null || atControl(s, p)), { atControl }),
         effect: Object.assign(
           (d: any, p: Params, ctx: ChoiceCtx) => {
             const self = p.self as number;
@@ -416,7 +405,7 @@ type ControlDecl = { readonly field: (p: Params) => readonly Key[]; readonly is:
 
 /**
  * An action's control state and its guard: the guard tests the field first (each instance's path
- * made once, on its first call with that params object), and carries the user's guard as `atLabel`.
+ * made once, on its first call with that params object), and carries the user's guard as `atControl`.
  */
 function controlled(at: ControlDecl, user: ActionSpec['guard'] | undefined): Pick<ActionSpec, 'guard' | 'control'> {
   const paths = new WeakMap<Params, readonly Key[]>();
@@ -427,8 +416,8 @@ function controlled(at: ControlDecl, user: ActionSpec['guard'] | undefined): Pic
   };
   const is = at.is;
   return {
-    control: { path: (p) => at.field(p), is },
-    guard: Object.assign((s: any, p: Params) => readPath(s, pathOf(p)) === is && (user === undefined || user(s, p)), { atLabel: user ?? null }),
+    control: { path: at.field, is },
+    guard: Object.assign((s: any, p: Params) => readPath(s, pathOf(p)) === is && (user === undefined || user(s, p)), { atControl: user ?? null }),
   };
 }
 

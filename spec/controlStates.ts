@@ -22,6 +22,19 @@ export function paramCombinations(action: Pick<ActionSpec, 'params'>): Params[] 
 }
 
 /**
+ * The guard to call for an instance of `action` in a state where its control state is known to
+ * hold: its guard's `atControl` (null: enabled there), else the whole guard (one put in place of
+ * the builder's, by a mutation, has none and is called whole).
+ *
+ * @example
+ * const g = guardAtControl(action);
+ * const enabled = g === null || g(s, params); // where readPath(s, action.control.path(params)) === action.control.is
+ */
+export function guardAtControl(action: ActionSpec): ActionSpec['guard'] | null {
+  return action.control && action.guard.atControl !== undefined ? action.guard.atControl : action.guard;
+}
+
+/**
  * The value at `path` in `s` (undefined where a key is missing on the way).
  *
  * @example

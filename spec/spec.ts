@@ -63,11 +63,11 @@ export interface ActionSpec {
   readonly control?: ControlState;
   /**
    * Whether the action is enabled. A guard from the builder for an action with a `control` state
-   * also carries `atLabel`, which the checker calls instead where it knows the state is at it: the
-   * guard without that test, or `null` for one without any other (always enabled there). A guard
-   * put in its place (a mutation) has none, so it is the one called.
+   * also carries `atControl`, which the checker calls instead where it knows the state is at it:
+   * the guard without that test, or `null` for one without any other (always enabled there). A
+   * guard put in its place (a mutation) has none, so it is the one called (guardAtControl).
    */
-  readonly guard: ((s: any, p: Params) => boolean) & { readonly atLabel?: ((s: any, p: Params) => boolean) | null };
+  readonly guard: ((s: any, p: Params) => boolean) & { readonly atControl?: ((s: any, p: Params) => boolean) | null };
   /**
    * Mutates the draft `d` of the current state into a successor. A thread step's effect from the
    * builder also carries `step`, which the checker calls instead where it writes the pc itself: the

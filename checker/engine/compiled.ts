@@ -14,7 +14,7 @@
  */
 import { createDraft, enableMapSet, finishDraft, setAutoFreeze } from 'immer';
 import type { ActionSpec, ChoiceCtx, Params, Spec } from '../../spec/spec';
-import { controlValues, indexControlStates, paramCombinations, readPath } from '../../spec/controlStates';
+import { controlValues, guardAtControl, indexControlStates, paramCombinations, readPath } from '../../spec/controlStates';
 import { DONE } from '../../spec/spec';
 import type { Key } from '../../spec/types';
 import { compileCodec, SchemaViolation, type Codec } from '../state/codec';
@@ -107,7 +107,7 @@ export class CompiledSpec {
   private readonly pcFieldOf: Int32Array;
   /** The instances without a control state, in id order. */
   private readonly freeIds: Int32Array;
-  /** Per instance, the guard to call once it is a candidate (its guard's `atLabel` if it has a control state; null: none). */
+  /** Per instance, the guard to call once it is a candidate (guardAtControl; null: none). */
   private readonly candidateGuards: readonly (ActionSpec['guard'] | null)[];
   /** The instances the control-state prefilter lets through in the state of the last `listCandidates`, in id order (the first `candidateCount`). */
   readonly candidates: Int32Array;
@@ -152,7 +152,7 @@ export class CompiledSpec {
     this.valuesOf = steps.fields.map((f) => f.values);
     this.idsAt = steps.fields.map((f) => f.at.map((at) => Int32Array.from(at, (i) => i.id)));
     this.freeIds = Int32Array.from(steps.free, (i) => i.id);
-    this.candidateGuards = instances.map(({ action }) => (action.control && action.guard.atLabel !== undefined ? action.guard.atLabel : action.guard));
+    this.candidateGuards = instances.map(({ action }) => guardAtControl(action));
     this.candidates = new Int32Array(instances.length);
     // No control states: every instance is a candidate in every state (listCandidates keeps this list).
     if (steps.fields.length === 0) {

@@ -4,7 +4,7 @@
  * done or blocked").
  */
 import type { ActionSpec, Params } from '../../../spec/spec';
-import { indexControlStates, paramCombinations, readPath, type StepIndex } from '../../../spec/controlStates';
+import { guardAtControl, indexControlStates, paramCombinations, readPath, type StepIndex } from '../../../spec/controlStates';
 
 /** Invariant names of hmm-domain.md §3 M3 (plus the catch-all of §3 "General conventions"). */
 export const INV = {
@@ -35,15 +35,16 @@ export type Config = (typeof CONFIGS)[number];
  * done or blocked). The spec's effects never make an empty choice, so "enabled" = "has a successor".
  * The actions are bound late (`bind`) because the invariant that uses the test is declared before
  * `build()` returns them. A thread step is enabled only at its label (the builder's guard tests the
- * pc first), so each thread's pc is read once and only the guards of the steps there are called:
+ * pc first), so each thread's pc is read once and only the steps there are tested, without the pc:
  * INV-MIG2 asks this of every new state in which a page is locked, and calling all ~100-190 guards
  * took ~9% of an M4 search.
  */
 export function quiescence(): { bind(actions: readonly ActionSpec[]): void; quiescent(s: unknown): boolean } {
-  let index: StepIndex<{ readonly a: ActionSpec; readonly p: Params }> | undefined;
+  // Each instance with the guard to call where its control state holds (its pc is at its label).
+  let index: StepIndex<{ readonly a: ActionSpec; readonly p: Params; readonly g: ActionSpec['guard'] | null }> | undefined;
   return {
     bind(actions) {
-      const instances = actions.flatMap((a) => paramCombinations(a).map((p) => ({ a, p })));
+      const instances = actions.flatMap((a) => paramCombinations(a).map((p) => ({ a, p, g: guardAtControl(a) })));
       index = indexControlStates(instances, (x) => x.a, (x) => x.p);
     },
     quiescent(s) {
@@ -51,7 +52,7 @@ export function quiescence(): { bind(actions: readonly ActionSpec[]): void; quie
       for (const { a, p } of index.free) if (a.guard(s, p)) return false;
       for (const f of index.fields) {
         const m = f.values.indexOf(readPath(s, f.path) as string);
-        if (m >= 0) for (const { a, p } of f.at[m]!) if (a.guard(s, p)) return false;
+        if (m >= 0) for (const { p, g } of f.at[m]!) if (g === null || g(s, p)) return false;
       }
       return true;
     },

@@ -50,7 +50,7 @@ describe('explorer counting (TLC semantics)', () => {
       .build();
     expect(checkSpec(built).result).toMatchObject({ verdict: { kind: 'holds' }, stats: { distinct: 3 } });
     const [a, b] = built.actions as [ActionSpec, ActionSpec];
-    // The builder's guard and effect carry shortcuts (atLabel, step); those put in their place do not.
+    // The builder's guard and effect carry shortcuts (atControl, step); those put in their place do not.
     const mutated = {
       ...built,
       actions: [{ ...a, effect: (d: any, p: Params, ctx: ChoiceCtx) => (a.effect(d, p, ctx), void (d.x += 1)) }, { ...b, guard: () => false }],
