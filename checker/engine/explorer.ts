@@ -187,8 +187,14 @@ export class Explorer {
     // graph avoids a fully expanded state).
     const ample = cs.por?.active ? cs.por.ample(s ?? cs.parentState()) : -1;
     this.xParent = s;
-    this.startExpansion(index, depth, frontier, ample);
-    // Only the instances whose thread is at their label, in id order.
+    this.xIndex = index;
+    this.xDepth = depth;
+    this.xFrontier = frontier;
+    this.xSuccessors = 0;
+    this.xVerdict = undefined;
+    this.xAmple = ample;
+    this.xAllNew = true;
+    // Only the instances whose control state holds (a thread step's pc at its label), in id order.
     const candidates = cs.candidates;
     const count = cs.candidateCount;
     for (let k = ample >= 0 ? -1 : 0; k < count; k++) {
@@ -213,17 +219,6 @@ export class Explorer {
       return { kind: 'deadlock', at: { last: index } };
     }
     return undefined;
-  }
-
-  /** Resets the expansion under way (the sinks' fields) for state `index`. */
-  private startExpansion(index: number, depth: number, frontier: Frontier, ample: number): void {
-    this.xIndex = index;
-    this.xDepth = depth;
-    this.xFrontier = frontier;
-    this.xSuccessors = 0;
-    this.xVerdict = undefined;
-    this.xAmple = ample;
-    this.xAllNew = true;
   }
 
   /** Counts, checks and visits one successor made by successorsPacked. */
