@@ -33,6 +33,9 @@ export interface SharedSeenBuffers {
 /** insertRef's answer for a state stored before, whose index is not written yet. */
 export const INDEX_PENDING = -2;
 
+/** A fingerprint word as the table holds it: an int32, 0 mapped to 1 (0 marks an empty or unpublished slot). */
+const stored = (x: number): number => x | 0 || 1;
+
 export class SharedSeenSet {
   private t: Int32Array;
   /** Words per slot: hi, lo (and the index + 1 when indexed). */
@@ -96,10 +99,8 @@ export class SharedSeenSet {
    * indexed and the index is written, else INDEX_PENDING.
    */
   insertRef(hi: number, lo: number): number {
-    hi |= 0;
-    lo |= 0;
-    if (hi === 0) hi = 1;
-    if (lo === 0) lo = 1;
+    hi = stored(hi);
+    lo = stored(lo);
     const { t, stride } = this;
     let i = this.home(hi, lo);
     for (;;) {
@@ -135,10 +136,8 @@ export class SharedSeenSet {
    * published (lo 0) is not it.
    */
   private slotOf(hi: number, lo: number): number {
-    hi |= 0;
-    lo |= 0;
-    if (hi === 0) hi = 1;
-    if (lo === 0) lo = 1;
+    hi = stored(hi);
+    lo = stored(lo);
     const { t, stride } = this;
     for (let i = this.home(hi, lo); ; i = (i + 1) & this.mask) {
       const at = stride * i;
@@ -162,7 +161,7 @@ export class SharedSeenSet {
   setIndex(hi: number, lo: number, index: number, hint = -1): void {
     const { t } = this;
     let at = hint;
-    if (!(at >= 0 && at + 2 < t.length && t[at] === (hi | 0 || 1) && t[at + 1] === (lo | 0 || 1))) at = this.stride === 3 ? this.slotOf(hi, lo) : -1;
+    if (!(at >= 0 && at + 2 < t.length && t[at] === stored(hi) && t[at + 1] === stored(lo))) at = this.stride === 3 ? this.slotOf(hi, lo) : -1;
     if (at < 0) throw new Error(`shared seen set: no slot to index for state #${index}`);
     Atomics.store(t, at + 2, index + 1);
   }
