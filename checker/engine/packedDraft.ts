@@ -433,6 +433,9 @@ export function compilePackedDraft(type: Type, words: number): PackedDraftFactor
       return `if (${bit ? `(S.t & ${bit}) !== 0` : 'S.t < 0'} && (${same})) { ${restore} bad = true; }`;
     })
     .join('\n');
+  // Word by word: TypedArray.prototype.set costs ~10 ns a call, more than a short state's copy.
+  const copy = (to: string, from: string) =>
+    words <= 16 ? Array.from({ length: words }, (_, i) => `${to}[${i}] = ${from}[${i}];`).join(' ') : `${to}.set(${from});`;
   // S.u: whether a field holds a materialised value; S.t: which element arrays a run has read.
   const source = `
 ${g.shared.join('\n')}
@@ -462,7 +465,7 @@ return {
     // Encoders read the run's final words and objects and write a copy, so that no encode sees
     // another's output (a field assigned from another encodes the other's value before the run ended).
     // What was materialised stays, read-only: it is what the encoder just read, as the object path's successor.
-    if (S.u !== 0) { X.set(W); try { ${writeBack} } catch (e) { forget(); throw e; } W.set(X); }
+    if (S.u !== 0) { ${copy('X', 'W')} try { ${writeBack} } catch (e) { forget(); throw e; } ${copy('W', 'X')} }
   },
 };
 };`;

@@ -15,7 +15,9 @@ import type { Spec } from '../../../spec/spec';
 
 const Rec = t.record({ x: t.int(0, 3), on: t.bool() });
 
-function tricky(): Spec {
+/** `wide` adds a field that takes the state past 16 words (where whole-state copies take another path). */
+function tricky(wide = false): Spec {
+  const Pad = t.array(t.int(0, 1_000_000), wide ? 30 : 1);
   return spec({
     a: Rec,
     b: Rec,
@@ -24,8 +26,9 @@ function tricky(): Spec {
     o: t.optional(t.int(0, 3)),
     arr: t.array(t.int(0, 3), 2),
     n: t.int(0, 3),
+    pad: Pad,
   })
-    .init(() => ({ a: { x: 0, on: false }, b: { x: 1, on: true }, s: new Set<'p' | 'q' | 'r'>(['q']), m: { 1: 'lo', 2: 'lo', 3: 'hi' }, o: null, arr: [0, 1], n: 0 }))
+    .init(() => ({ a: { x: 0, on: false }, b: { x: 1, on: true }, s: new Set<'p' | 'q' | 'r'>(['q']), m: { 1: 'lo', 2: 'lo', 3: 'hi' }, o: null, arr: [0, 1], n: 0, pad: Array.from({ length: Pad.length }, (_, i) => 999_000 + i) }))
     .checkDeadlock(false)
     // Aliasing: a is b's object afterwards, so the write through b shows in a too.
     .action('Alias', {}, {
@@ -63,6 +66,7 @@ function tricky(): Spec {
         d.m[1] = d.m[3];
         d.m[3] = d.m[2];
         d.o = d.o === null ? d.n : null;
+        d.pad[d.pad.length - 1] = d.n;
       },
     })
     // Out of range for a moment (the encoder only sees the final value): bails, then the object path.
@@ -86,10 +90,14 @@ function tricky(): Spec {
 }
 
 describe('packed drafts', () => {
-  it('build the same graph as immer on effects that alias, replace, use Sets and maps over numbers', () => {
-    const sp = tricky();
+  it.each([
+    ['', false],
+    [', on a state of more than 16 words', true],
+  ])('build the same graph as immer on effects that alias, replace, use Sets and maps over numbers%s', (_, wide) => {
+    const sp = tricky(wide);
     const drafts = new CompiledSpec(sp, 'fast');
     expect(drafts.drafts).toBe(true);
+    expect(drafts.codec.words > 16).toBe(wide);
     const a = bfs(drafts);
     const b = bfs(new CompiledSpec(sp, 'immer'));
     expect(a.result.verdict).toEqual(b.result.verdict);
