@@ -22,12 +22,36 @@ export interface ControlTable {
   readonly mask: Int32Array;
   readonly idsByCode: readonly (readonly (Int32Array | undefined)[])[];
   readonly codeAt: readonly Int32Array[];
+  /**
+   * The same instances as bit sets of `setWords` words (bit i%32 of word i/32 for instance i), so
+   * that the candidates of a state are an OR per field, read out in id order: the instances at
+   * code m of field j are `sets[setAt[j][m] ..]`, none where setAt is -1.
+   */
+  readonly setWords: number;
+  readonly sets: Uint32Array;
+  readonly setAt: readonly Int32Array[];
+}
+
+/** The bit sets of ControlTable for `instances` instance ids, from its idsByCode. */
+function instanceSets(idsByCode: readonly (readonly (Int32Array | undefined)[])[], instances: number): Pick<ControlTable, 'setWords' | 'sets' | 'setAt'> {
+  const setWords = Math.ceil(instances / 32);
+  const all: number[] = [];
+  const setAt = idsByCode.map((byCode) =>
+    Int32Array.from(byCode, (ids) => {
+      if (ids === undefined) return -1;
+      const at = all.length;
+      for (let k = 0; k < setWords; k++) all.push(0);
+      for (const id of ids) all[at + (id >>> 5)]! |= 1 << (id & 31);
+      return at;
+    }),
+  );
+  return { setWords, sets: Uint32Array.from(all), setAt };
 }
 
 /**
  * The table of control fields at `paths[j]`, each able to hold the values `domains[j]`, with
- * instance ids `ids[j][m]` at `values[j][m]`; `probe` is a spare draft of the schema (its words are
- * overwritten). Undefined when a field is not a plain bit field of the words.
+ * instance ids `ids[j][m]` (below `instances`) at `values[j][m]`; `probe` is a spare draft of the
+ * schema (its words are overwritten). Undefined when a field is not a plain bit field of the words.
  */
 export function locateControlFields(
   probe: PackedDraft,
@@ -35,6 +59,7 @@ export function locateControlFields(
   domains: readonly (readonly Key[] | undefined)[],
   values: readonly (readonly Key[])[],
   ids: readonly (readonly Int32Array[])[],
+  instances: number,
 ): ControlTable | undefined {
   const n = paths.length;
   const table = { word: new Int32Array(n), shift: new Int32Array(n), mask: new Int32Array(n), idsByCode: [] as (Int32Array | undefined)[][], codeAt: [] as Int32Array[] };
@@ -80,5 +105,5 @@ export function locateControlFields(
   } catch {
     return undefined;
   }
-  return table;
+  return { ...table, ...instanceSets(table.idsByCode, instances) };
 }

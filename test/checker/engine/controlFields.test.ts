@@ -52,15 +52,17 @@ describe('locateControlFields', () => {
     const codes: Record<string, number> = { A: 0, B: 1, done: 2 };
     // A draft whose pc writes spill into two words, then one whose codes leave a hole in the field.
     const spill: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[0] = codes[l]!; words[1] = codes[l]!; } }] } };
-    expect(locateControlFields(spill, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])).toBeUndefined();
+    expect(locateControlFields(spill, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]], 2)).toBeUndefined();
     const holedCodes: Record<string, number> = { A: 0, B: 1, done: 4 };
     const holed: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[0] = holedCodes[l]!; } }] } };
-    expect(locateControlFields(holed, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])).toBeUndefined();
+    expect(locateControlFields(holed, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]], 2)).toBeUndefined();
     const plain: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[1] = codes[l]! << 3; } }] } };
-    const table = locateControlFields(plain, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]])!;
+    const table = locateControlFields(plain, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]], 2)!;
     expect([table.word[0], table.shift[0], table.mask[0]]).toEqual([1, 3, 3]);
     expect(table.idsByCode[0]).toEqual([Int32Array.of(0), Int32Array.of(1), undefined, undefined]);
     expect(table.codeAt[0]).toEqual(Int32Array.of(0, 1, 2)); // A, B, done
+    // The same instances as bit sets: instance 0 at code 0, instance 1 at code 1.
+    expect([table.setWords, table.sets, table.setAt[0]]).toEqual([1, Uint32Array.of(1, 2), Int32Array.of(0, 1, -1, -1)]);
   });
 
   it('is not made without drafts', () => {
