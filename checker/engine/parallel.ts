@@ -9,7 +9,8 @@
  * a violation, and which counterexample is found, depend on N (README, `--workers`). The only
  * serial part is the coordinator's append between levels. Small levels (fewer than SMALL_LEVEL
  * records) the coordinator expands itself, while the workers are still starting: a small model
- * never waits for them.
+ * never waits for them (the CLI turns that off, see README); levels of fewer than SPLIT_LEVEL go to
+ * one worker whole.
  *
  * For a spec with temporal properties the workers also record the edges they expand; at each level
  * barrier the coordinator merges them into one state graph numbered as one worker numbers it
@@ -51,6 +52,8 @@ export interface ParallelOptions {
   readonly seenCapacity?: number;
   /** Rounds of fewer records are expanded by the coordinator itself (default SMALL_LEVEL; 0: all by the workers). */
   readonly localBelow?: number;
+  /** Rounds of fewer records go to one worker, not split (default SPLIT_LEVEL; 0: always split). */
+  readonly splitBelow?: number;
 }
 
 /**
@@ -59,6 +62,14 @@ export interface ParallelOptions {
  * without waiting for the workers to start (never slower than one worker).
  */
 const SMALL_LEVEL = 256;
+
+/**
+ * Rounds of fewer records than this go to one worker: splitting them costs more than it saves (a
+ * message and a result per worker, and every worker's compiler warming up on its share). BEEM
+ * anderson.4 (29,641 states in 82 levels of at most ~1,000) took 0.27 s on 2 workers against 0.07 s
+ * on one, all its levels split.
+ */
+const SPLIT_LEVEL = 2048;
 
 /** A pool of worker threads, reused across runs (a test checks many models with one pool). */
 export class ParallelPool {
@@ -76,15 +87,16 @@ export class ParallelPool {
     });
   }
 
-  /** Sends one message to every worker (or `msgs[i]` to worker i) and waits for every reply. */
+  /** Sends one message to every worker (or `msgs[i]` to worker i, to the first msgs.length workers) and waits for their replies. */
   private async all(msgs: ToWorker | ToWorker[], transfer?: (i: number) => ArrayBuffer[]): Promise<ToCoordinator[]> {
-    const replies = this.workers.map(
+    const to = Array.isArray(msgs) ? this.workers.slice(0, msgs.length) : this.workers;
+    const replies = to.map(
       (_, i) =>
         new Promise<ToCoordinator>((resolve) => {
           this.pending[i] = resolve;
         }),
     );
-    this.workers.forEach((w, i) => w.postMessage(Array.isArray(msgs) ? msgs[i]! : msgs, transfer?.(i) ?? []));
+    to.forEach((w, i) => w.postMessage(Array.isArray(msgs) ? msgs[i]! : msgs, transfer?.(i) ?? []));
     const out = await Promise.all(replies);
     const err = out.find((m) => m.type === 'error');
     if (err?.type === 'error') throw errorFromMessage(err);
@@ -117,6 +129,7 @@ export class ParallelPool {
     const ex = new Explorer(cs, { checkDeadlock: job.checkDeadlock, graph: live?.graph }, live ? live.indexing(shared) : shared);
     const width = REC_WORDS + cs.codec.words;
     const localBelow = opts.localBelow ?? SMALL_LEVEL;
+    const splitBelow = opts.splitBelow ?? SPLIT_LEVEL;
     let level = new FlatFrontier(width);
     let verdict: Verdict | undefined = ex.addInitial(level);
     const stats = ex.stats;
@@ -154,7 +167,7 @@ export class ParallelPool {
               results = [expandSlice({ cs, shared, checkDeadlock: job.checkDeadlock, livePreds: live?.graph.preds }, todo)];
             } else {
               workerSeen = await this.workersOn(shared, workerSeen, boot, bootSeen);
-              results = await this.expandRound(todo, width);
+              results = await this.expandRound(todo, width, splitBelow);
             }
           }
           todo = concatWords(results.map((r) => r.rest));
@@ -179,7 +192,7 @@ export class ParallelPool {
             if (shared.wantsGrowth) shared = shared.grown();
             workerSeen = await this.workersOn(shared, workerSeen, boot, bootSeen);
             finalOf = new Uint32Array(fresh);
-            early = { round: this.expandRound(provisional, width), base, finalOf };
+            early = { round: this.expandRound(provisional, width, splitBelow), base, finalOf };
           }
           live.mergeLevel(held.map((r) => ({ records: r.records, graph: r.graph! })), ex.log, next, width, ex.coverage, shared, finalOf);
         }
@@ -228,11 +241,15 @@ export class ParallelPool {
     return shared;
   }
 
-  /** Splits `records` into contiguous slices in level order (worker i takes the i-th) and expands them. */
-  private async expandRound(records: Uint32Array, width: number): Promise<LevelResult[]> {
+  /**
+   * Splits `records` into contiguous slices in level order (worker i takes the i-th) and expands
+   * them; fewer than `splitBelow` records go to the first worker alone.
+   */
+  private async expandRound(records: Uint32Array, width: number, splitBelow: number): Promise<LevelResult[]> {
     const n = records.length / width;
-    const cut = (i: number) => Math.floor((n * i) / this.size) * width;
-    const slices = this.workers.map((_, i) => records.slice(cut(i), cut(i + 1)));
+    const parts = n < splitBelow ? 1 : this.size;
+    const cut = (i: number) => Math.floor((n * i) / parts) * width;
+    const slices = this.workers.slice(0, parts).map((_, i) => records.slice(cut(i), cut(i + 1)));
     return (await this.all(
       slices.map((r) => ({ type: 'level', records: r }) as ToWorker),
       (i) => [slices[i]!.buffer as ArrayBuffer],

@@ -20,7 +20,7 @@ describe('parallel BFS (--workers) on the reference models: the same verdicts, s
     const spec = instantiate(model, variant).spec;
     const one = workerIndependent(checkSpec(spec, { liveness: false }));
     for (const [n, pool] of pools) {
-      const many = workerIndependent(await pool.run({ model: model.name, variant, constants: {}, liveness: false }, { localBelow: 0 }));
+      const many = workerIndependent(await pool.run({ model: model.name, variant, constants: {}, liveness: false }, { localBelow: 0, splitBelow: 0 }));
       expect(many, `${n} workers`).toEqual(one);
     }
   });
@@ -29,7 +29,7 @@ describe('parallel BFS (--workers) on the reference models: the same verdicts, s
     const model = registry.find((m) => m.name === c.model)!;
     const one = workerIndependent(checkSpec(instantiate(model, 'fixed', c.constants).spec, { liveness: false }));
     for (const [n, pool] of pools) {
-      expect(workerIndependent(await pool.run({ model: c.model, variant: 'fixed', constants: c.constants, liveness: false }, { localBelow: 0 })), `${n} workers`).toEqual(one);
+      expect(workerIndependent(await pool.run({ model: c.model, variant: 'fixed', constants: c.constants, liveness: false }, { localBelow: 0, splitBelow: 0 })), `${n} workers`).toEqual(one);
     }
   });
 
@@ -42,6 +42,7 @@ describe('parallel BFS (--workers) on the reference models: the same verdicts, s
       { model: 'reference/twophase', variant: 'fixed', constants },
       {
         seenCapacity: 1024,
+        splitBelow: 0,
         onProgress: (s) => {
           largestLevel = Math.max(largestLevel, s.distinct - before);
           before = s.distinct;
@@ -65,5 +66,20 @@ describe('parallel BFS (--workers) on the reference models: the same verdicts, s
     expect(r.result.verdict).toEqual({ kind: 'incomplete', reason: 'max-states' });
     const full = await pool.run({ model: 'reference/n-peterson', variant: 'fixed', constants: { N: 4 } }, { seenCapacity: 16 });
     expect(full.result.stats.distinct).toBe(22_281);
+  });
+
+  it('gives a level of fewer than splitBelow states to one worker: at a violation there, the counts are one worker\'s', async () => {
+    const job = { model: 'hmm/m5-hmm-pt', variant: 'mutant-free-without-synchronize-rcu', constants: { levels: 3, populators: 2 } };
+    const model = registry.find((m) => m.name === job.model)!;
+    const one = checkSpec(instantiate(model, job.variant, job.constants).spec);
+    const counts = (o: CheckOutcome) => [o.result.verdict.kind, o.result.stats.distinct, o.result.stats.generated];
+    expect(counts(one)).toEqual(['violation', 1_111, 2_632]);
+    const pool = pools.get(2)!;
+    // Every level of this search is below the default (2,048). Split, each worker stops at its own
+    // first violation, after states the other did not expand (1,185 or 1,186 distinct, by the race).
+    expect(counts(await pool.run(job, { localBelow: 0 }))).toEqual(counts(one));
+    const split = await pool.run(job, { localBelow: 0, splitBelow: 0 });
+    expect(split.result.verdict.kind).toBe('violation');
+    expect(split.result.stats.distinct).toBeGreaterThan(1_111);
   });
 });

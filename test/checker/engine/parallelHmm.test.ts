@@ -26,7 +26,7 @@ describe('parallel BFS (--workers) on the HMM models: the verdicts, shortest-tra
     const one = workerIndependent(checkSpec(instantiate(model, variant).spec, { liveness: false }));
     for (const [n, pool] of pools) {
       if (n > 2 && variant !== 'fixed') continue;
-      const many = workerIndependent(await pool.run({ model: model.name, variant, constants: {}, liveness: false }, { localBelow: 0 }));
+      const many = workerIndependent(await pool.run({ model: model.name, variant, constants: {}, liveness: false }, { localBelow: 0, splitBelow: 0 }));
       expect(many, `${n} workers`).toEqual(one);
     }
   });

@@ -17,7 +17,7 @@ describe('parallel BFS with temporal properties: the graph, verdict and lasso of
     const model = registry.find((m) => m.name === 'hmm/m2-device-fault')!;
     const inst = instantiate(model, 'write-fault-ro-vma-loop');
     const one = checkSpec(inst.spec);
-    const two = await pool().run({ model: model.name, variant: inst.variant, constants: {} }, { localBelow: 0 });
+    const two = await pool().run({ model: model.name, variant: inst.variant, constants: {} }, { localBelow: 0, splitBelow: 0 });
     expect(two.result.verdict.kind).toBe('liveness');
     expect(summary(two)).toEqual(summary(one));
     expect(two.trace!.loop).toBeDefined();
@@ -33,7 +33,7 @@ describe('parallel BFS with temporal properties: the graph, verdict and lasso of
       expect(inst.spec.liveness.length).toBeGreaterThan(0); // so the workers record the graph
       const one = checkSpec(inst.spec);
       // Every level on the workers: from the second level on, each is sent before the previous one's merge.
-      const two = await pool().run({ model: model.name, variant, constants: {} }, { localBelow: 0 });
+      const two = await pool().run({ model: model.name, variant, constants: {} }, { localBelow: 0, splitBelow: 0 });
       expect(summary(two)).toEqual(summary(one));
       expect(two.trace!.steps.length).toBeGreaterThan(2);
       const replayed = replayTrace(two.compiled, itfOf(inst, two.result, two.trace!));
@@ -46,7 +46,7 @@ describe('parallel BFS with temporal properties: the graph, verdict and lasso of
     const inst = instantiate(model, 'write-fault-ro-vma-loop');
     const one = checkSpec(inst.spec);
     // Growth rounds hand a worker the rest of two slices: its expanded states are no longer one run.
-    const two = await pool().run({ model: model.name, variant: inst.variant, constants: {} }, { seenCapacity: 1024, localBelow: 0 });
+    const two = await pool().run({ model: model.name, variant: inst.variant, constants: {} }, { seenCapacity: 1024, localBelow: 0, splitBelow: 0 });
     expect(one.result.stats.distinct).toBeGreaterThan(4 * 1024);
     expect(summary(two)).toEqual(summary(one));
   });
@@ -56,7 +56,7 @@ describe('parallel BFS with temporal properties: the graph, verdict and lasso of
     const inst = instantiate(model, 'write-fault-ro-vma-loop');
     const one = checkSpec(inst.spec);
     // Below 300 records on the coordinator: the levels of this model are on both sides of it.
-    const mixed = await pool().run({ model: model.name, variant: inst.variant, constants: {} }, { localBelow: 300 });
+    const mixed = await pool().run({ model: model.name, variant: inst.variant, constants: {} }, { localBelow: 300, splitBelow: 0 });
     expect(summary(mixed)).toEqual(summary(one));
   });
 

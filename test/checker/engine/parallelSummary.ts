@@ -35,7 +35,7 @@ export async function expectSameAsOneWorker(pool: ParallelPool, name: string): P
   const model = registry.find((m) => m.name === name)!;
   const one = checkSpec(instantiate(model, 'fixed').spec);
   // Every level on the workers (by default the coordinator expands small levels itself).
-  const many = await pool.run({ model: name, variant: 'fixed', constants: {} }, { localBelow: 0 });
+  const many = await pool.run({ model: name, variant: 'fixed', constants: {} }, { localBelow: 0, splitBelow: 0 });
   expect(summary(many)).toEqual(summary(one));
   if (one.result.verdict.kind === 'holds') expect(many.result.stats.edges).toBeGreaterThan(0);
   return many;
