@@ -202,13 +202,13 @@ export class CompiledSpec {
 
   /**
    * listCandidates for the packed state `words` (offset 0), its control fields read from their
-   * bits. Up to 64 instances: the free instances' set and each field's set at its code OR'ed, then
-   * read out in id order (merging the fields' id lists one insertion at a time was ~3% of a BEEM
-   * peterson.4 search); with more, the sets take more words than the lists have ids.
+   * bits. With instance bit sets (ControlTable): the free instances' set and each field's set at its
+   * code OR'ed, then read out in id order (merging the fields' id lists one insertion at a time was
+   * ~3% of a BEEM peterson.4 search).
    */
   private listCandidatesPacked(words: Uint32Array, table: ControlTable): void {
     const { word, shift, mask, setAt, sets, setWords } = table;
-    if (setWords > 2) {
+    if (setWords === 0) {
       let n = this.listFree();
       for (let j = 0; j < word.length; j++) {
         const ids = table.idsByCode[j]![(words[word[j]!]! >>> shift[j]!) & mask[j]!];

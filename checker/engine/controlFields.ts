@@ -23,18 +23,23 @@ export interface ControlTable {
   readonly idsByCode: readonly (readonly (Int32Array | undefined)[])[];
   readonly codeAt: readonly Int32Array[];
   /**
-   * The same instances as bit sets of `setWords` words (bit i%32 of word i/32 for instance i), so
-   * that the candidates of a state are an OR per field, read out in id order: the instances at
-   * code m of field j are `sets[setAt[j][m] ..]`, none where setAt is -1.
+   * With at most MAX_SET_WORDS × 32 instances, the same instances as bit sets of `setWords` words
+   * (bit i%32 of word i/32 for instance i), so that the candidates of a state are an OR per field,
+   * read out in id order: the instances at code m of field j are `sets[setAt[j][m] ..]`, none where
+   * setAt is -1. With more instances setWords is 0 and the id lists are merged instead: the sets
+   * would take more words than the lists have ids (M4-now: 106 instances, 6 fields).
    */
   readonly setWords: number;
   readonly sets: Uint32Array;
   readonly setAt: readonly Int32Array[];
 }
 
+const MAX_SET_WORDS = 2;
+
 /** The bit sets of ControlTable for `instances` instance ids, from its idsByCode. */
 function instanceSets(idsByCode: readonly (readonly (Int32Array | undefined)[])[], instances: number): Pick<ControlTable, 'setWords' | 'sets' | 'setAt'> {
   const setWords = Math.ceil(instances / 32);
+  if (setWords > MAX_SET_WORDS) return { setWords: 0, sets: new Uint32Array(0), setAt: [] };
   const all: number[] = [];
   const setAt = idsByCode.map((byCode) =>
     Int32Array.from(byCode, (ids) => {

@@ -63,6 +63,8 @@ describe('locateControlFields', () => {
     expect(table.codeAt[0]).toEqual(Int32Array.of(0, 1, 2)); // A, B, done
     // The same instances as bit sets: instance 0 at code 0, instance 1 at code 1.
     expect([table.setWords, table.sets, table.setAt[0]]).toEqual([1, Uint32Array.of(1, 2), Int32Array.of(0, 1, -1, -1)]);
+    // Beyond 64 instances, no sets: the id lists are merged instead.
+    expect(locateControlFields(plain, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]], 65)!.setWords).toBe(0);
   });
 
   it('is not made without drafts', () => {
