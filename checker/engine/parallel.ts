@@ -6,7 +6,8 @@
  * at once may vary between runs, but the set of states per level cannot, so a complete search has
  * the same distinct and generated counts for every N, and a search stops at a verdict in the same
  * level. A worker stops at its first verdict while the others finish their slices, so the counts at
- * a violation, and which counterexample is found, depend on N (README, `--workers`). The only
+ * a violation, and which counterexample is found, depend on N (README, `--workers`); with a recorded
+ * graph (below) the workers finish the level, and the counterexample is one worker's. The only
  * serial part is the coordinator's append between levels. Small levels (fewer than SMALL_LEVEL
  * records) the coordinator expands itself, while the workers are still starting: a small model
  * never waits for them (the CLI turns that off, see README); levels of fewer than SPLIT_LEVEL go to
@@ -36,6 +37,7 @@ import { rebuildIndexPath, rebuildTrace, type Trace } from '../trace/trace';
 import { checkLiveness, livenessCaveats, recordsGraph } from '../liveness/check';
 import { describeFairness } from '../liveness/fairness';
 import { ParallelGraph } from '../liveness/parallelGraph';
+import { levelVerdict } from '../liveness/levelVerdict';
 import { CompiledSpec } from './compiled';
 import { ModelError, UsageError } from './errors';
 import { Explorer } from './explorer';
@@ -154,8 +156,9 @@ export class ParallelPool {
         const next = new FlatFrontier(width, Math.max(16, level.length));
         // With a graph, the level's new states are appended once all of it is expanded (in one-worker order).
         const held: LevelResult[] = [];
-        // Rounds: all of the level, then what the workers left when they stopped for growth.
-        for (let todo = records; todo.length > 0 && !verdict; ) {
+        // Rounds: all of the level, then what the workers left when they stopped for growth. With a
+        // graph, a verdict does not stop the level: the workers go on (parallelExpand.ts).
+        for (let todo = records; todo.length > 0 && !(verdict && !live); ) {
           let results: LevelResult[];
           if (early) {
             results = await early.round;
@@ -171,12 +174,14 @@ export class ParallelPool {
             }
           }
           todo = concatWords(results.map((r) => r.rest));
-          verdict = countRound(results, ex, !live);
+          verdict = countRound(results, ex, !live, verdict);
           if (live) held.push(...results);
           else appendStates(results, ex, next, width);
         }
         if (live && verdict) {
-          // The counterexample needs only this level's states; its states go in as the workers found them.
+          // The verdict one worker would have found; the counterexample needs only this level's
+          // states, which go in as the workers found them.
+          verdict = levelVerdict(held);
           countDistinct(held, ex);
           appendStates(held, ex, next, width);
         } else if (live) {
@@ -257,14 +262,17 @@ export class ParallelPool {
   }
 }
 
-/** Adds the workers' counters (distinct per action too, unless a graph merge counts those); returns the first verdict in worker order. */
-function countRound(results: readonly LevelResult[], ex: Explorer, distinct: boolean): Verdict | undefined {
-  let verdict: Verdict | undefined;
+/**
+ * Adds the workers' counters (distinct per action too, unless a graph merge counts those);
+ * returns `found` (the level's earlier rounds' verdict), else the first verdict in worker order.
+ */
+function countRound(results: readonly LevelResult[], ex: Explorer, distinct: boolean, found: Verdict | undefined): Verdict | undefined {
+  let verdict = found;
   for (const r of results) {
     ex.stats.generated += r.generated;
     ex.stats.expanded += r.expanded;
     r.coverage.forEach(([g], a) => (ex.coverage[a]!.generated += g));
-    verdict ??= r.verdict;
+    verdict ??= r.verdicts[0];
   }
   if (distinct) countDistinct(results, ex);
   return verdict;
@@ -301,8 +309,11 @@ function toFinal(r: LevelResult, base: number, finalOf: Uint32Array, width: numb
   for (let k = 0; k < sources.length; k++) sources[k] = map(sources[k]!);
   for (let k = 0; k < r.parents.length; k++) r.parents[k] = map(r.parents[k]!);
   for (let off = 0; off < r.rest.length; off += width) r.rest[off + REC_INDEX] = map(r.rest[off + REC_INDEX]!);
-  const at = r.verdict && 'at' in r.verdict ? r.verdict.at : undefined;
-  if (at) (r as { verdict?: Verdict }).verdict = { ...r.verdict!, at: { ...at, last: map(at.last) } } as Verdict;
+  const verdicts = r.verdicts;
+  for (let k = 0; k < verdicts.length; k++) {
+    const v = verdicts[k]!;
+    if ('at' in v && v.at) verdicts[k] = { ...v, at: { ...v.at, last: map(v.at.last) } } as Verdict;
+  }
 }
 
 /** The arrays one after another in one array. */

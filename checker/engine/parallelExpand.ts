@@ -28,7 +28,14 @@ export interface SliceContext {
   readonly livePreds?: readonly StatePred[];
 }
 
-/** Expands one slice of a level. Verdicts are returned with global indices. */
+/**
+ * Expands one slice of a level. Verdicts are returned with global indices. Without a recorded
+ * graph the slice stops at its first verdict. With one it goes on, keeping each state's first
+ * verdict: a level may be expanded in an order other than its final one (parallel.ts starts it
+ * before the previous level's merge, and splits again what is left after a growth), and from the
+ * verdicts and the recorded edges the coordinator reports the one a single worker would have
+ * found (liveness/levelVerdict.ts), so that the counterexample is one worker's.
+ */
 export function expandSlice(ctx: SliceContext, records: Uint32Array): LevelResult {
   const { cs: spec, shared, checkDeadlock, livePreds } = ctx;
   const words = spec.codec.words;
@@ -37,22 +44,27 @@ export function expandSlice(ctx: SliceContext, records: Uint32Array): LevelResul
   const ex = new Explorer(spec, { checkDeadlock, graph: recording?.graph }, recording?.set ?? shared);
   const next = new FlatFrontier(width, Math.max(16, records.length / width));
   const parent = new Uint32Array(words);
-  let verdict: Verdict | undefined;
-  let current = 0;
+  const verdicts: Verdict[] = [];
+  const violated: number[] = [];
   let off = 0;
-  try {
-    for (; off < records.length && !verdict && !shared.wantsGrowth; off += width) {
-      current = records[off + REC_INDEX]!;
+  for (; off < records.length && (recording || verdicts.length === 0) && !shared.wantsGrowth; off += width) {
+    const current = records[off + REC_INDEX]!;
+    let verdict: Verdict | undefined;
+    try {
       verdict = ex.expandRecord(records, off, next, parent);
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      verdict = { kind: 'error', message: e.message, at: { last: current } };
     }
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    verdict = { kind: 'error', message: e.message, at: { last: current } };
-  }
-  // A violation in a new state refers to this worker's local log: make it parent + transition.
-  if (verdict?.kind === 'violation' && verdict.at.then === undefined && verdict.propertyKind === 'invariant') {
-    const local = verdict.at.last;
-    verdict = { ...verdict, at: { last: ex.log.parent(local), then: ex.log.transition(local) } };
+    if (!verdict) continue;
+    // A violation in a new state refers to this worker's local log: make it parent + transition.
+    let local = -1;
+    if (verdict.kind === 'violation' && verdict.at.then === undefined && verdict.propertyKind === 'invariant') {
+      local = verdict.at.last;
+      verdict = { ...verdict, at: { last: ex.log.parent(local), then: ex.log.transition(local) } };
+    }
+    verdicts.push(verdict);
+    violated.push(local);
   }
   const n = ex.log.size;
   const parents = new Uint32Array(n);
@@ -69,8 +81,9 @@ export function expandSlice(ctx: SliceContext, records: Uint32Array): LevelResul
     generated: ex.stats.generated,
     expanded: ex.stats.expanded,
     coverage: ex.coverage.map((c) => [c.generated, c.distinct] as [number, number]),
-    verdict,
-    rest: verdict ? new Uint32Array(0) : records.slice(off),
+    verdicts,
+    violated,
+    rest: verdicts.length > 0 && !recording ? new Uint32Array(0) : records.slice(off),
     graph: recording?.take(),
   };
 }

@@ -37,8 +37,13 @@ export type ToCoordinator =
       readonly expanded: number;
       /** Per action: [generated, distinct]. */
       readonly coverage: [number, number][];
-      /** A verdict with global indices (a violation, deadlock or model error). */
-      readonly verdict?: Verdict;
+      /**
+       * Verdicts with global indices (a violation, deadlock or model error), in slice order: the
+       * first only, or with a recorded graph the first of every state expanded (parallelExpand.ts).
+       */
+      readonly verdicts: Verdict[];
+      /** Per verdict: the local index of the new state an invariant failed on, else -1 (liveness/levelVerdict.ts). */
+      readonly violated: number[];
       /** The records of the slice not expanded: the worker stopped for the seen set to grow. */
       readonly rest: Uint32Array;
       /** The slice's part of the state graph, when the job records it. */

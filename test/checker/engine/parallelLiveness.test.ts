@@ -41,6 +41,23 @@ describe('parallel BFS with temporal properties: the graph, verdict and lasso of
     },
   );
 
+  // Each of these gave another counterexample than one worker before the workers went on past a
+  // verdict: the violating state's level was split again after a growth of the seen set.
+  it.each([
+    ['hmm/m1-mirror-2019', 'mutant-put-frees-without-grace-period'],
+    ['hmm/m2-device-fault', 'mutant-fault-recursive-mmap-read'],
+    ['hmm/m4-now', 'mutant-unmap-relocks-collected-page'],
+  ])('prints one worker\'s counterexample for a safety violation (%s %s), also when the seen set grows mid-level', async (name, variant) => {
+    const model = registry.find((m) => m.name === name)!;
+    const one = checkSpec(instantiate(model, variant).spec);
+    const steps = (o: typeof one) => o.trace!.steps.map((s) => [s.action, s.state]);
+    for (const seenCapacity of [undefined, 1024]) {
+      const two = await pool().run({ model: name, variant, constants: {} }, { seenCapacity, localBelow: 0, splitBelow: 0 });
+      expect(summary(two)).toEqual(summary(one));
+      expect(steps(two)).toEqual(steps(one));
+    }
+  });
+
   it('grows the shared seen set mid-level and still numbers the graph as one worker does', async () => {
     const model = registry.find((m) => m.name === 'hmm/m2-device-fault')!;
     const inst = instantiate(model, 'write-fault-ro-vma-loop');
