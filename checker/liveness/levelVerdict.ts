@@ -31,7 +31,7 @@ export function levelVerdict(results: readonly LevelResult[]): Verdict | undefin
       const local = r.violated[k]!;
       if (local >= 0 && v.kind === 'violation') failed.set(key(r.graph!.fingerprints[2 * local]!, r.graph!.fingerprints[2 * local + 1]!), v.property);
       const at = 'at' in v && v.at ? v.at.last : Infinity;
-      if (at < bestAt) {
+      if (best === undefined || at < bestAt) {
         best = v;
         bestAt = at;
       }
