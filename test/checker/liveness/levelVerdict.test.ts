@@ -60,5 +60,8 @@ describe('levelVerdict', () => {
     const b = result([[6, [edge(100, 40)]]], [100], [inv(6, 40)], [0]);
     expect(levelVerdict([b, a])).toEqual(deadlock);
     expect(levelVerdict([result([[3, [edge(50, 1)]]], [50], [], [])])).toBeUndefined();
+    // A verdict that names no state is still one.
+    const error: Verdict = { kind: 'error', message: 'boom' };
+    expect(levelVerdict([result([[3, []]], [], [error], [-1])])).toEqual(error);
   });
 });
