@@ -174,7 +174,8 @@ export class ParallelPool {
             }
           }
           todo = concatWords(results.map((r) => r.rest));
-          verdict = countRound(results, ex, !live, verdict);
+          const found = countRound(results, ex, !live);
+          verdict ??= found;
           if (live) held.push(...results);
           else appendStates(results, ex, next, width);
         }
@@ -262,12 +263,9 @@ export class ParallelPool {
   }
 }
 
-/**
- * Adds the workers' counters (distinct per action too, unless a graph merge counts those);
- * returns `found` (the level's earlier rounds' verdict), else the first verdict in worker order.
- */
-function countRound(results: readonly LevelResult[], ex: Explorer, distinct: boolean, found: Verdict | undefined): Verdict | undefined {
-  let verdict = found;
+/** Adds the workers' counters (distinct per action too, unless a graph merge counts those); returns the first verdict in worker order. */
+function countRound(results: readonly LevelResult[], ex: Explorer, distinct: boolean): Verdict | undefined {
+  let verdict: Verdict | undefined;
   for (const r of results) {
     ex.stats.generated += r.generated;
     ex.stats.expanded += r.expanded;

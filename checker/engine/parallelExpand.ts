@@ -83,7 +83,7 @@ export function expandSlice(ctx: SliceContext, records: Uint32Array): LevelResul
     coverage: ex.coverage.map((c) => [c.generated, c.distinct] as [number, number]),
     verdicts,
     violated,
-    rest: verdicts.length > 0 && !recording ? new Uint32Array(0) : records.slice(off),
+    rest: records.slice(off),
     graph: recording?.take(),
   };
 }

@@ -44,7 +44,7 @@ export type ToCoordinator =
       readonly verdicts: Verdict[];
       /** Per verdict: the local index of the new state an invariant failed on, else -1 (liveness/levelVerdict.ts). */
       readonly violated: number[];
-      /** The records of the slice not expanded: the worker stopped for the seen set to grow. */
+      /** The records of the slice not expanded: the worker stopped for the seen set to grow (or at its verdict, without a graph: the search stops there). */
       readonly rest: Uint32Array;
       /** The slice's part of the state graph, when the job records it. */
       readonly graph?: RecordedGraph;
