@@ -366,12 +366,11 @@ export class CompiledSpec {
   /** Starts the expansion of the packed state at words[off..]: drafts read it from here on. */
   loadParent(words: Uint32Array, off: number): void {
     const d = this.parentDraft!;
-    const w = d.words;
-    for (let i = 0; i < w.length; i++) w[i] = words[off + i]!;
+    d.load(words, off);
     // Read-only, and what its guards materialise is shared by them all, as the decoded parent is.
     d.begin(true);
     this.parentObject = undefined;
-    if (this.controlTable) this.listCandidatesPacked(w, this.controlTable);
+    if (this.controlTable) this.listCandidatesPacked(d.words, this.controlTable);
     else this.listCandidates(d.root);
   }
 
@@ -455,11 +454,7 @@ export class CompiledSpec {
   private readonly draftRun = (ctx: ChoiceCtx): Uint32Array => {
     const d = this.succDraft!;
     const inst = this.draftInst!;
-    const w = d.words;
-    const parent = this.parentDraft!.words;
-    // A loop for short states: TypedArray.prototype.set costs ~10 ns a call.
-    if (w.length <= 16) for (let i = 0; i < w.length; i++) w[i] = parent[i]!;
-    else w.set(parent);
+    d.load(this.parentDraft!.words, 0);
     d.begin(false);
     try {
       const j = this.pcFieldOf[inst.id]!;
@@ -469,6 +464,7 @@ export class CompiledSpec {
         const to = inst.action.effect.step!(d.root, inst.params, ctx);
         if (to < 0) throw FALLBACK;
         const { word, shift, mask, codeAt } = this.controlTable!;
+        const w = d.words;
         const at = word[j]!;
         w[at] = (w[at]! & ~(mask[j]! << shift[j]!)) | (codeAt[j]![to]! << shift[j]!);
       } else if (inst.action.effect(d.root, inst.params, ctx) !== undefined) throw FALLBACK;

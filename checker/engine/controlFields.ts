@@ -59,7 +59,7 @@ function instanceSets(idsByCode: readonly (readonly (Int32Array | undefined)[])[
  * schema (its words are overwritten). Undefined when a field is not a plain bit field of the words.
  */
 export function locateControlFields(
-  probe: PackedDraft,
+  probe: Pick<PackedDraft, 'words' | 'root' | 'begin' | 'end'>,
   paths: readonly (readonly Key[])[],
   domains: readonly (readonly Key[] | undefined)[],
   values: readonly (readonly Key[])[],

@@ -40,6 +40,8 @@ export interface PackedDraft {
   readonly words: Uint32Array;
   /** The state as the effect or predicate sees it. */
   readonly root: any;
+  /** Copies a packed state into `words` from src[off..] (before begin: what the next run reads). */
+  load(src: Uint32Array, off: number): void;
   /** Starts a run: clears what an earlier run materialised; `readOnly` makes every setter bail. */
   begin(readOnly: boolean): void;
   /** Ends a writing run: encodes materialised values back and checks element arrays (may throw BAIL). */
@@ -433,9 +435,12 @@ export function compilePackedDraft(type: Type, words: number): PackedDraftFactor
       return `if (${bit ? `(S.t & ${bit}) !== 0` : 'S.t < 0'} && (${same})) { ${restore} bad = true; }`;
     })
     .join('\n');
-  // Word by word: TypedArray.prototype.set costs ~10 ns a call, more than a short state's copy.
-  const copy = (to: string, from: string) =>
-    words <= 16 ? Array.from({ length: words }, (_, i) => `${to}[${i}] = ${from}[${i}];`).join(' ') : `${to}.set(${from});`;
+  // Word by word, unrolled for short states: TypedArray.prototype.set costs ~10 ns a call, more
+  // than a short state's copy.
+  const copy = (to: string, from: string, off = '0') =>
+    words <= 16
+      ? Array.from({ length: words }, (_, i) => `${to}[${i}] = ${from}[${off} + ${i}];`).join(' ')
+      : `for (let i = 0; i < ${words}; i++) ${to}[i] = ${from}[${off} + i];`;
   // S.u: whether a field holds a materialised value; S.t: which element arrays a run has read.
   const source = `
 ${g.shared.join('\n')}
@@ -458,6 +463,7 @@ function forget() { ${forget} S.u = 0; }
 return {
   words: W,
   root: ${root},
+  load(src, off) { ${copy('W', 'src', 'off')} },
   begin(readOnly) { if (S.u !== 0) forget(); if (S.t !== 0) arraysChanged(); S.ro = readOnly; },
   end() {
     S.ro = true;

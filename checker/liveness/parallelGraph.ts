@@ -39,7 +39,7 @@ export class ParallelGraph {
     return {
       insert: (hi, lo, at) => {
         const r = shared.insert(hi, lo, at);
-        if (r < 0) shared.setIndex(hi, lo, at);
+        if (r < 0) shared.setIndex(hi, lo, at, shared.lastSlot);
         return r;
       },
     };

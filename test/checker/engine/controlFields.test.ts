@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CompiledSpec } from '../../../checker/engine/compiled';
-import type { PackedDraft } from '../../../checker/engine/packedDraft';
 import { locateControlFields } from '../../../checker/engine/controlFields';
 import { spec } from '../../../spec/builder';
 import { DONE } from '../../../spec/spec';
 import { t } from '../../../spec/types';
+
+/** What locateControlFields needs of a draft (stand-ins below). */
+type Probe = Parameters<typeof locateControlFields>[0];
 
 // Two kinds around other fields, so that pcs share words with them; W's four labels make `done`
 // the only code with the field's top bit.
@@ -51,12 +53,12 @@ describe('locateControlFields', () => {
     const words = new Uint32Array(2);
     const codes: Record<string, number> = { A: 0, B: 1, done: 2 };
     // A draft whose pc writes spill into two words, then one whose codes leave a hole in the field.
-    const spill: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[0] = codes[l]!; words[1] = codes[l]!; } }] } };
+    const spill: Probe = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[0] = codes[l]!; words[1] = codes[l]!; } }] } };
     expect(locateControlFields(spill, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]], 2)).toBeUndefined();
     const holedCodes: Record<string, number> = { A: 0, B: 1, done: 4 };
-    const holed: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[0] = holedCodes[l]!; } }] } };
+    const holed: Probe = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[0] = holedCodes[l]!; } }] } };
     expect(locateControlFields(holed, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]], 2)).toBeUndefined();
-    const plain: PackedDraft = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[1] = codes[l]! << 3; } }] } };
+    const plain: Probe = { words, begin: () => {}, end: () => {}, root: { T: [{ set pc(l: string) { words[1] = codes[l]! << 3; } }] } };
     const table = locateControlFields(plain, [['T', 0, 'pc']], [['A', 'B', DONE]], [['A', 'B']], [[Int32Array.of(0), Int32Array.of(1)]], 2)!;
     expect([table.word[0], table.shift[0], table.mask[0]]).toEqual([1, 3, 3]);
     expect(table.idsByCode[0]).toEqual([Int32Array.of(0), Int32Array.of(1), undefined, undefined]);
