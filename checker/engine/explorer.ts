@@ -221,15 +221,23 @@ export class Explorer {
     return undefined;
   }
 
-  /** Counts, checks and visits one successor made by successorsPacked. */
-  private readonly packedSink = (words: Uint32Array, t: any, ordinal: number): void => {
+  /** successorsPacked's successor callback. */
+  private readonly packedSink = (words: Uint32Array, t: any, ordinal: number): void => this.takeSuccessor(words, t, ordinal);
+
+  /**
+   * Counts, checks and visits one successor of the state being expanded by `xInst`: made by
+   * successorsPacked and packed in `words`, or by successorsOfPacked (`words` undefined).
+   */
+  private takeSuccessor(words: Uint32Array | undefined, t: any, ordinal: number): void {
     if (this.xVerdict) return;
     const inst = this.xInst!;
     this.xSuccessors++;
     this.stats.generated++;
     this.xCov!.generated++;
-    this.xWords = words;
-    this.xObject = undefined;
+    if (words) {
+      this.xWords = words;
+      this.xObject = undefined;
+    }
     const transition = packTransition(inst.id, ordinal, this.nInstances);
     const actionProps = this.cs.spec.actionProperties;
     for (let p = 0; p < actionProps.length; p++) {
@@ -240,10 +248,12 @@ export class Explorer {
       }
     }
     const stored = this.log.size;
-    this.xVerdict = this.visitPacked(words, t, transition, inst.actionIndex);
+    this.xVerdict = words
+      ? this.visitPacked(words, t, transition, inst.actionIndex)
+      : this.visit(t, this.xIndex, transition, this.xDepth + 1, this.xFrontier!, inst.actionIndex);
     if (this.xAmple >= 0 && this.log.size === stored) this.xAllNew = false;
     this.graph?.edges.add(this.lastIndex, inst.id);
-  };
+  }
 
   /** The successor being visited as a decoded object (decoded once, on first need). */
   private successorObject(t: any): any {
@@ -263,6 +273,7 @@ export class Explorer {
     return evalPredicate(name, () => check(this.successorObject(t)));
   }
 
+  /** An action property from the state being expanded to `t`, as stateHolds (on the object path both are objects). */
   private actionHolds(prop: { name: string; check: (s: any, t: any) => boolean }, t: any): boolean {
     if (t === this.cs.successorView) {
       try {
@@ -271,7 +282,7 @@ export class Explorer {
         // As in stateHolds.
       }
     }
-    return evalPredicate(prop.name, () => prop.check(this.cs.parentState(), this.successorObject(t)));
+    return evalPredicate(prop.name, () => prop.check(this.xParent ?? this.cs.parentState(), this.successorObject(t)));
   }
 
   /** visit() for a successor already packed in `words` (`t`: its draft or its object). */
@@ -348,26 +359,7 @@ export class Explorer {
   }
 
   /** expandState's successor callback (one closure for the whole run, as packedSink). */
-  private readonly objectSink = (t: any, ordinal: number): void => {
-    if (this.xVerdict) return;
-    const inst = this.xInst!;
-    this.xSuccessors++;
-    this.stats.generated++;
-    this.xCov!.generated++;
-    const transition = packTransition(inst.id, ordinal, this.nInstances);
-    const actionProps = this.cs.spec.actionProperties;
-    for (let p = 0; p < actionProps.length; p++) {
-      const prop = actionProps[p]!;
-      if (!evalPredicate(prop.name, () => prop.check(this.xParent, t))) {
-        this.xVerdict = { kind: 'violation', property: prop.name, propertyKind: 'action', at: { last: this.xIndex, then: transition } };
-        return;
-      }
-    }
-    const stored = this.log.size;
-    this.xVerdict = this.visit(t, this.xIndex, transition, this.xDepth + 1, this.xFrontier!, inst.actionIndex);
-    if (this.xAmple >= 0 && this.log.size === stored) this.xAllNew = false;
-    this.graph?.edges.add(this.lastIndex, inst.id);
-  };
+  private readonly objectSink = (t: any, ordinal: number): void => this.takeSuccessor(undefined, t, ordinal);
 
   /** The packed state being expanded and its index, to recognise self-loops without hashing. */
   private selfWords: Uint32Array | undefined;
