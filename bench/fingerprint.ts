@@ -10,6 +10,7 @@ import { reflectFingerprint } from '../checker/state/reflect';
 import { t, type Type } from '../spec/types';
 import type { Workload, WorkloadReport } from './run';
 import { prng } from '../test/support/prng';
+import { median } from '../scripts/childProcessTime.mjs';
 
 const pc = t.enum('idle', 'lock', 'walk', 'fault', 'migrate', 'unlock', 'done');
 const Thread = t.record({ pc, tmp: t.int(0, 3), retry: t.bool() });
@@ -81,12 +82,6 @@ export function distinctStates(codec: Codec, n: number, seed = 1): any[] {
     out.push(s);
   }
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Timing helpers for the scripts and benchmarks that run the CLI in a child process
- * (scripts/startupTime.mjs, bench/workers.ts). Plain JavaScript: startupTime runs without tsx.
+ * Timing helpers for the scripts and benchmarks (scripts/startupTime.mjs, bench/workers.ts,
+ * bench/fingerprint.ts): child processes' CPU time, and medians. Plain JavaScript: startupTime runs
+ * without tsx.
  */
 import { existsSync, readFileSync } from 'node:fs';
 
