@@ -21,8 +21,11 @@ import { HB_ACTION, HB_IDLE, HB_INIT, HB_STATE, newHeartbeat } from './heartbeat
 
 /** What deduplicates states: the seen set, or the set shared by parallel workers. */
 export interface FingerprintSet {
-  /** -1 if the fingerprint was new, else the stored index (0 for sets without indices). */
-  insert(hi: number, lo: number, at: number): number;
+  /**
+   * -1 if the fingerprint was new, else the stored index (0 for sets without indices). `at`: the
+   * index a new state gets; `transition`: the one that reached it from the state being expanded.
+   */
+  insert(hi: number, lo: number, at: number, transition: number): number;
 }
 
 /** Where new states go: a packed queue or stack. */
@@ -307,7 +310,7 @@ export class Explorer {
     }
     if (cs.canon || cs.view) cs.fingerprintPacked(this.successorObject(t), words, fp);
     else cs.codec.hash(words, 0, fp);
-    const seenAt = (this.shared ?? this.seen).insert(fp[0]!, fp[1]!, this.log.size);
+    const seenAt = (this.shared ?? this.seen).insert(fp[0]!, fp[1]!, this.log.size, transition);
     if (seenAt >= 0) {
       this.lastIndex = seenAt;
       return undefined;
@@ -390,7 +393,7 @@ export class Explorer {
       }
     }
     cs.fingerprintPacked(t, scratch, fp);
-    const seenAt = (this.shared ?? this.seen).insert(fp[0]!, fp[1]!, this.log.size);
+    const seenAt = (this.shared ?? this.seen).insert(fp[0]!, fp[1]!, this.log.size, transition);
     if (seenAt >= 0) {
       this.lastIndex = seenAt;
       return undefined;

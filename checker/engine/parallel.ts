@@ -1,17 +1,19 @@
 /**
  * Parallel exhaustive search (`--workers N`): level-synchronous BFS over worker threads that share
  * one lock-free seen set (store/sharedSeenSet.ts). Each level's records are split into N slices;
- * every worker expands its slice and returns its new states; the coordinator appends them to the
- * state log in worker order and builds the next level. Which worker stores a state found by two
- * at once may vary between runs, but the set of states per level cannot, so a complete search has
- * the same distinct and generated counts for every N, and a search stops at a verdict in the same
- * level. A worker stops at its first verdict while the others finish their slices, so the counts at
- * a violation, and which counterexample is found, depend on N (README, `--workers`); with a recorded
- * graph (below) the workers finish the level, and the counterexample is one worker's. The only
- * serial part is the coordinator's append between levels. Small levels (fewer than SMALL_LEVEL
- * records) the coordinator expands itself, while the workers are still starting: a small model
- * never waits for them (the CLI turns that off, see README); levels of fewer than SPLIT_LEVEL go to
- * one worker whole.
+ * every worker expands its slice and returns its new states; at the level's end the coordinator
+ * appends them to the state log numbered as one worker numbers them, each with the parent one
+ * worker gives it (levelOrder.ts: the shared table keeps the source each state was stored from,
+ * and a worker that reaches it from a lesser one says so), and builds the next level. Which worker
+ * stores a state found by two at once varies between runs, but not the set of states per level
+ * nor each one's least edge, so a complete search has the same counts, coverage and state log for
+ * every N, and a search stops at a verdict in the same level with one worker's counterexample. A
+ * worker stops at its first verdict while the others finish their slices (or, with a recorded
+ * graph, below, the level), so only the counts at a violation depend on N (README, `--workers`).
+ * The only serial part is the coordinator's work between levels. Small levels (fewer than
+ * SMALL_LEVEL records) the coordinator expands itself, while the workers are still starting: a
+ * small model never waits for them (the CLI turns that off, see README); levels of fewer than
+ * SPLIT_LEVEL go to one worker whole.
  *
  * For a spec with temporal properties the workers also record the edges they expand; at each level
  * barrier the coordinator merges them into one state graph numbered as one worker numbers it
@@ -23,7 +25,7 @@
  * competes with two workers for them.)
  *
  * The shared seen set grows within a level too: once it is half full the workers stop before their
- * next state and return the rest of their slices; the coordinator appends what they found, rehashes
+ * next state and return the rest of their slices; the coordinator keeps what they found, rehashes
  * into a table twice the size and splits the rest of the level among the workers again.
  */
 import type { Worker } from 'node:worker_threads';
@@ -38,12 +40,13 @@ import { checkLiveness, livenessCaveats, recordsGraph } from '../liveness/check'
 import { describeFairness } from '../liveness/fairness';
 import { ParallelGraph } from '../liveness/parallelGraph';
 import { levelVerdict } from '../liveness/levelVerdict';
+import { firstVerdict, orderLevel } from './levelOrder';
 import { CompiledSpec } from './compiled';
 import { ModelError, UsageError } from './errors';
 import { Explorer } from './explorer';
 import { expandSlice, type LevelResult } from './parallelExpand';
 import type { ParallelJob, ToCoordinator, ToWorker } from './parallelProtocol';
-import type { CheckResult, ProgressStats, Stats, Verdict } from './result';
+import type { CheckResult, ProgressStats, Stats, TraceRef, Verdict } from './result';
 import { errorFromMessage, startTsWorker } from './workerBoot';
 
 export interface ParallelOptions {
@@ -118,7 +121,7 @@ export class ParallelPool {
     let initial = 0;
     cs.forEachInit(() => initial++);
     const recording = recordsGraph(cs, job.liveness);
-    let shared = SharedSeenSet.create(Math.max(opts.seenCapacity ?? 1 << 16, 4 * initial), recording);
+    let shared = SharedSeenSet.create(Math.max(opts.seenCapacity ?? 1 << 16, 4 * initial));
     await this.booting;
     // The workers start while the coordinator expands the first (small) levels.
     const boot = this.all({ type: 'job', job, seen: shared.buffers });
@@ -154,11 +157,12 @@ export class ParallelPool {
           break;
         }
         const next = new FlatFrontier(width, Math.max(16, level.length));
-        // With a graph, the level's new states are appended once all of it is expanded (in one-worker order).
+        // The level's new states are appended once all of it is expanded (in one-worker order).
         const held: LevelResult[] = [];
         // Rounds: all of the level, then what the workers left when they stopped for growth. With a
-        // graph, a verdict does not stop the level: the workers go on (parallelExpand.ts).
-        for (let todo = records; todo.length > 0 && !(verdict && !live); ) {
+        // graph, a verdict does not stop the level: the workers go on (parallelExpand.ts); without
+        // one, only the states before the least one a verdict was found at are left to expand.
+        for (let todo = records; todo.length > 0; ) {
           let results: LevelResult[];
           if (early) {
             results = await early.round;
@@ -174,18 +178,21 @@ export class ParallelPool {
             }
           }
           todo = concatWords(results.map((r) => r.rest));
-          const found = countRound(results, ex, !live);
+          const found = countRound(results, ex);
           verdict ??= found;
-          if (live) held.push(...results);
-          else appendStates(results, ex, next, width);
+          held.push(...results);
+          if (verdict && !live) todo = expandedBefore(todo, width, held);
         }
-        if (live && verdict) {
+        if (!live) {
+          const ordered = orderLevel(held, { first: records[REC_INDEX]!, count: records.length / width }, { log: ex.log, next, width, coverage: ex.coverage, instances: cs.instances });
+          if (verdict) verdict = firstVerdict(held, ordered);
+        } else if (verdict) {
           // The verdict one worker would have found; the counterexample needs only this level's
           // states, which go in as the workers found them.
           verdict = levelVerdict(held);
           countDistinct(held, ex);
           appendStates(held, ex, next, width);
-        } else if (live) {
+        } else {
           const fresh = held.reduce((n, r) => n + r.records.length / width, 0);
           // The next level goes to the workers now, under provisional indices, unless it is small or
           // the search stops before it; the merge below then runs while they expand it.
@@ -263,8 +270,8 @@ export class ParallelPool {
   }
 }
 
-/** Adds the workers' counters (distinct per action too, unless a graph merge counts those); returns the first verdict in worker order. */
-function countRound(results: readonly LevelResult[], ex: Explorer, distinct: boolean): Verdict | undefined {
+/** Adds the workers' counters (but new states per action: the level's ordering counts those); returns the first verdict in worker order. */
+function countRound(results: readonly LevelResult[], ex: Explorer): Verdict | undefined {
   let verdict: Verdict | undefined;
   for (const r of results) {
     ex.stats.generated += r.generated;
@@ -272,11 +279,22 @@ function countRound(results: readonly LevelResult[], ex: Explorer, distinct: boo
     r.coverage.forEach(([g], a) => (ex.coverage[a]!.generated += g));
     verdict ??= r.verdicts[0];
   }
-  if (distinct) countDistinct(results, ex);
   return verdict;
 }
 
-/** Adds the workers' new states per action to the coverage. */
+/**
+ * The records of `todo` that one worker would expand before reaching any verdict found so far
+ * (without a graph): those before the least state a verdict was found at.
+ */
+function expandedBefore(todo: Uint32Array, width: number, held: readonly LevelResult[]): Uint32Array {
+  let least = Infinity;
+  for (const r of held) for (const v of r.verdicts) least = Math.min(least, (v as { at?: TraceRef }).at?.last ?? -1);
+  const keep: Uint32Array[] = [];
+  for (let off = 0; off < todo.length; off += width) if (todo[off + REC_INDEX]! < least) keep.push(todo.subarray(off, off + width));
+  return concatWords(keep);
+}
+
+/** Adds the workers' new states per action to the coverage (as they found them). */
 function countDistinct(results: readonly LevelResult[], ex: Explorer): void {
   for (const r of results) r.coverage.forEach(([, d], a) => (ex.coverage[a]!.distinct += d));
 }

@@ -4,7 +4,8 @@
  * set, and returns its new states (packed records, parents, transitions) and counters. When the
  * shared set passes half full it stops before its next state and returns the rest of the slice
  * too, so that the coordinator can grow the set (the grow barrier). For a spec with temporal
- * properties it also records its part of the state graph (liveness/edgeRecorder.ts).
+ * properties it also records its part of the state graph (liveness/edgeRecorder.ts), for others
+ * the edges that order the level's new states (levelOrder.ts).
  */
 import type { StatePred } from '../../spec/temporal';
 import { SliceRecording } from '../liveness/edgeRecorder';
@@ -14,6 +15,7 @@ import type { SharedSeenSet } from '../store/sharedSeenSet';
 import type { CompiledSpec } from './compiled';
 import { ModelError } from './errors';
 import { Explorer } from './explorer';
+import { ClaimingSet } from './levelOrder';
 import type { ToCoordinator } from './parallelProtocol';
 import type { Verdict } from './result';
 
@@ -41,15 +43,18 @@ export function expandSlice(ctx: SliceContext, records: Uint32Array): LevelResul
   const words = spec.codec.words;
   const width = REC_WORDS + words;
   const recording = livePreds ? new SliceRecording(shared, livePreds, spec.instances.length) : undefined;
-  const ex = new Explorer(spec, { checkDeadlock, graph: recording?.graph }, recording?.set ?? shared);
+  const ordering = recording ? undefined : new ClaimingSet(shared, records.length / width);
+  const ex = new Explorer(spec, { checkDeadlock, graph: recording?.graph }, recording?.set ?? ordering);
   const next = new FlatFrontier(width, Math.max(16, records.length / width));
   const parent = new Uint32Array(words);
   const verdicts: Verdict[] = [];
   const violated: number[] = [];
+  const ranks: number[] = [];
   let off = 0;
   for (; off < records.length && (recording || verdicts.length === 0) && !shared.wantsGrowth; off += width) {
     const current = records[off + REC_INDEX]!;
     let verdict: Verdict | undefined;
+    ordering?.open(current);
     try {
       verdict = ex.expandRecord(records, off, next, parent);
     } catch (e) {
@@ -65,6 +70,7 @@ export function expandSlice(ctx: SliceContext, records: Uint32Array): LevelResul
     }
     verdicts.push(verdict);
     violated.push(local);
+    ranks.push(ordering?.rank ?? 0);
   }
   const n = ex.log.size;
   const parents = new Uint32Array(n);
@@ -85,5 +91,6 @@ export function expandSlice(ctx: SliceContext, records: Uint32Array): LevelResul
     violated,
     rest: records.slice(off),
     graph: recording?.take(),
+    order: ordering?.take(n, ranks),
   };
 }

@@ -1,6 +1,7 @@
 /** Messages between the parallel BFS coordinator (parallel.ts) and its workers (parallelWorker.ts). */
 import type { ConstValue } from '../../spec/model';
 import type { RecordedGraph } from '../liveness/edgeRecorder';
+import type { SliceOrder } from './levelOrder';
 import type { EffectMode, Reductions } from './compiled';
 import type { Verdict } from './result';
 import type { ErrorMessage } from './workerBoot';
@@ -30,7 +31,7 @@ export type ToCoordinator =
       readonly type: 'level';
       /** New states' frontier records, their index field local to this worker (0, 1, …). */
       readonly records: Uint32Array;
-      /** Per new state: the parent's global index and the transition. */
+      /** Per new state: the parent's global index and the transition (of the edge that stored it). */
       readonly parents: Uint32Array;
       readonly transitions: Uint32Array;
       readonly generated: number;
@@ -48,5 +49,7 @@ export type ToCoordinator =
       readonly rest: Uint32Array;
       /** The slice's part of the state graph, when the job records it. */
       readonly graph?: RecordedGraph;
+      /** Else the edges that order the level's new states as one worker does (levelOrder.ts). */
+      readonly order?: SliceOrder;
     }
   | ErrorMessage;

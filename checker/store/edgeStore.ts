@@ -11,8 +11,12 @@ import type { Parts } from './checkpoint';
 export const OUTSIDE = 0xffffffff;
 
 export class GrowableU32 {
-  data: Uint32Array = new Uint32Array(1 << 12);
+  data: Uint32Array;
   length = 0;
+
+  constructor(capacity = 1 << 12) {
+    this.data = new Uint32Array(Math.max(16, capacity));
+  }
 
   static of(a: Uint32Array): GrowableU32 {
     const g = new GrowableU32();

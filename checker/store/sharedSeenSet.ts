@@ -12,10 +12,16 @@
  * So a level may add any number of states. The only limit left is the room above half full for
  * the successors of the one state each worker is expanding when the table passes it.
  *
- * An indexed table (a search that records the state graph) has a third word per slot: the state's
- * index + 1, written by the coordinator once the level that found the state is merged (0 until
- * then), so that a worker names a successor found there by its index, not by its fingerprint for
- * the coordinator to look up (liveness/edgeRecorder.ts, parallelGraph.ts).
+ * Each slot has a third word, whose meaning is the search's (0: not set):
+ * - a search that records the state graph: the state's index + 1, written by the coordinator once
+ *   the level that found the state is merged, so that a worker names a successor found there by its
+ *   index, not by its fingerprint for the coordinator to look up (liveness/edgeRecorder.ts,
+ *   parallelGraph.ts; insertRef, setIndex, lookup);
+ * - any other search: the index + 1 of the state it was first reached from, written by the worker
+ *   that stores it before it publishes lo (so a reader never sees it unset), and never changed:
+ *   a worker that reaches it from a lesser state learns so (insertFrom), and the coordinator
+ *   numbers a level's new states by their least edges as one worker does (engine/levelOrder.ts).
+ *   States stored by the coordinator itself (the initial ones) keep 0.
  */
 import { InternalLimitError } from '../engine/errors';
 
@@ -23,23 +29,26 @@ const GROW_AT = 0.5;
 const MIN_CAPACITY = 1 << 10;
 const MAX_CAPACITY = 1 << 30;
 
-/** What a worker needs to share a table: its buffers, and whether its slots hold indices. */
+/** Words per slot: hi, lo, and the third word (above). */
+const STRIDE = 3;
+
+/** What a worker needs to share a table: its buffers. */
 export interface SharedSeenBuffers {
   readonly table: SharedArrayBuffer;
   readonly counter: SharedArrayBuffer;
-  readonly indexed: boolean;
 }
 
 /** insertRef's answer for a state stored before, whose index is not written yet. */
 export const INDEX_PENDING = -2;
+
+/** insertFrom's answer for a state stored before from a greater source than this call's. */
+export const FROM_GREATER = -3;
 
 /** A fingerprint word as the table holds it: an int32, 0 mapped to 1 (0 marks an empty or unpublished slot). */
 const stored = (x: number): number => x | 0 || 1;
 
 export class SharedSeenSet {
   private t: Int32Array;
-  /** Words per slot: hi, lo (and the index + 1 when indexed). */
-  private readonly stride: number;
   private mask: number;
   private growAt: number;
   /** Inserts beyond this fail: the slots above it keep probing finite for every worker still inserting. */
@@ -50,11 +59,9 @@ export class SharedSeenSet {
   constructor(
     readonly table: SharedArrayBuffer,
     readonly counter: SharedArrayBuffer,
-    readonly indexed = false,
   ) {
     this.t = new Int32Array(table);
-    this.stride = indexed ? 3 : 2;
-    const cap = this.t.length / this.stride;
+    const cap = this.t.length / STRIDE;
     this.mask = cap - 1;
     this.growAt = Math.floor(cap * GROW_AT);
     // Each worker claims at most one slot past the limit before it throws: 256 spare slots at least.
@@ -63,15 +70,15 @@ export class SharedSeenSet {
   }
 
   /** A table of at least `capacity` slots (a power of two, 2^10 to 2^30). */
-  static create(capacity: number, indexed = false): SharedSeenSet {
+  static create(capacity: number): SharedSeenSet {
     let cap = MIN_CAPACITY;
     while (cap < capacity && cap < MAX_CAPACITY) cap *= 2;
-    return new SharedSeenSet(new SharedArrayBuffer(cap * (indexed ? 12 : 8)), new SharedArrayBuffer(4), indexed);
+    return new SharedSeenSet(new SharedArrayBuffer(cap * STRIDE * 4), new SharedArrayBuffer(4));
   }
 
-  /** The table as another thread opens it (`new SharedSeenSet(b.table, b.counter, b.indexed)`). */
+  /** The table as another thread opens it (`new SharedSeenSet(b.table, b.counter)`). */
   get buffers(): SharedSeenBuffers {
-    return { table: this.table, counter: this.counter, indexed: this.indexed };
+    return { table: this.table, counter: this.counter };
   }
 
   get size(): number {
@@ -88,31 +95,52 @@ export class SharedSeenSet {
 
   /** Inserts the fingerprint; returns -1 if it was new, else 0 (the SeenSet insert contract, without indices). */
   insert(hi: number, lo: number, _at?: number): number {
-    return this.insertRef(hi, lo) === -1 ? -1 : 0;
+    return this.claim(stored(hi), stored(lo), 0) < 0 ? -1 : 0;
   }
 
   /** Where the last new fingerprint went (its slot's first word), for setIndex's hint. */
   lastSlot = 0;
 
   /**
-   * Inserts the fingerprint; returns -1 if it was new, else the state's index if the table is
-   * indexed and the index is written, else INDEX_PENDING.
+   * Inserts the fingerprint (graph-recording searches); returns -1 if it was new, else the state's
+   * index if it is written, else INDEX_PENDING.
    */
   insertRef(hi: number, lo: number): number {
-    hi = stored(hi);
-    lo = stored(lo);
-    const { t, stride } = this;
-    let i = this.home(hi, lo);
-    for (;;) {
-      const at = stride * i;
+    const at = this.claim(stored(hi), stored(lo), 0);
+    if (at < 0) return -1;
+    const ref = Atomics.load(this.t, at + 2);
+    return ref === 0 ? INDEX_PENDING : ref - 1;
+  }
+
+  /**
+   * Inserts the fingerprint of a successor of state `source` (other searches): returns -1 if it
+   * was new, FROM_GREATER if it was stored from a state of a greater index, else 0.
+   */
+  insertFrom(hi: number, lo: number, source: number): number {
+    const at = this.claim(stored(hi), stored(lo), source + 1);
+    if (at < 0) return -1;
+    // A plain read: the word was written before lo was published (which claim read) and never changes.
+    return source + 1 < this.t[at + 2]! ? FROM_GREATER : 0;
+  }
+
+  /**
+   * The slot of (hi, lo) (both as stored): its first word if it was stored before, else the
+   * bitwise complement of the slot this call stored it in, with `third` as its third word.
+   */
+  private claim(hi: number, lo: number, third: number): number {
+    const t = this.t;
+    for (let i = this.home(hi, lo); ; i = (i + 1) & this.mask) {
+      const at = STRIDE * i;
       let h = Atomics.load(t, at);
       if (h === 0) {
         h = Atomics.compareExchange(t, at, 0, hi);
         if (h === 0) {
+          // A plain write: publishing lo (atomic) makes it visible to whoever reads lo.
+          if (third !== 0) t[at + 2] = third;
           Atomics.store(t, at + 1, lo);
           this.lastSlot = at;
           if (Atomics.add(this.count, 0, 1) + 1 > this.limit) throw this.fullError();
-          return -1;
+          return ~at;
         }
       }
       if (h === hi) {
@@ -120,13 +148,8 @@ export class SharedSeenSet {
         while ((l = Atomics.load(t, at + 1)) === 0) {
           // Another thread is publishing this slot's lo.
         }
-        if (l === lo) {
-          if (stride === 2) return INDEX_PENDING;
-          const ref = Atomics.load(t, at + 2);
-          return ref === 0 ? INDEX_PENDING : ref - 1;
-        }
+        if (l === lo) return at;
       }
-      i = (i + 1) & this.mask;
     }
   }
 
@@ -138,18 +161,18 @@ export class SharedSeenSet {
   private slotOf(hi: number, lo: number): number {
     hi = stored(hi);
     lo = stored(lo);
-    const { t, stride } = this;
+    const t = this.t;
     for (let i = this.home(hi, lo); ; i = (i + 1) & this.mask) {
-      const at = stride * i;
+      const at = STRIDE * i;
       const h = Atomics.load(t, at);
       if (h === 0) return -1;
       if (h === hi && Atomics.load(t, at + 1) === lo) return at;
     }
   }
 
-  /** The index written for the fingerprint, or -1 (absent, not written yet, or not indexed). */
+  /** The index written for the fingerprint, or -1 (absent, or not written yet). */
   lookup(hi: number, lo: number): number {
-    const at = this.stride === 3 ? this.slotOf(hi, lo) : -1;
+    const at = this.slotOf(hi, lo);
     return at < 0 ? -1 : Atomics.load(this.t, at + 2) - 1;
   }
 
@@ -161,7 +184,7 @@ export class SharedSeenSet {
   setIndex(hi: number, lo: number, index: number, hint = -1): void {
     const { t } = this;
     let at = hint;
-    if (!(at >= 0 && at + 2 < t.length && t[at] === stored(hi) && t[at + 1] === stored(lo))) at = this.stride === 3 ? this.slotOf(hi, lo) : -1;
+    if (!(at >= 0 && at + 2 < t.length && t[at] === stored(hi) && t[at + 1] === stored(lo))) at = this.slotOf(hi, lo);
     if (at < 0) throw new Error(`shared seen set: no slot to index for state #${index}`);
     Atomics.store(t, at + 2, index + 1);
   }
@@ -186,23 +209,23 @@ export class SharedSeenSet {
   /** A table of twice the capacity with the same contents (coordinator only, while no worker inserts). */
   grown(): SharedSeenSet {
     if (this.capacity >= MAX_CAPACITY) {
-      throw new InternalLimitError(`the shared seen set reached its largest size (2^30 slots, ${this.stride * 4} GiB) at ${this.size.toLocaleString('en-US')} states; run with --workers 1, whose seen set holds up to 2^31 slots`);
+      throw new InternalLimitError(`the shared seen set reached its largest size (2^30 slots, ${STRIDE * 4} GiB) at ${this.size.toLocaleString('en-US')} states; run with --workers 1, whose seen set holds up to 2^31 slots`);
     }
-    const next = SharedSeenSet.create(this.capacity * 2, this.indexed);
+    const next = SharedSeenSet.create(this.capacity * 2);
     // Plain reads and writes: no other thread sees the new table until the coordinator sends it,
     // and the rehash runs while every worker waits (insert's atomics made it ~2x slower).
     const old = this.t;
-    const { t, mask, stride } = next;
+    const { t, mask } = next;
     let n = 0;
-    for (let j = 0; j < old.length; j += stride) {
+    for (let j = 0; j < old.length; j += STRIDE) {
       const hi = old[j]!;
       if (hi === 0) continue;
       const lo = old[j + 1]!;
       let i = next.home(hi, lo);
-      while (t[stride * i] !== 0) i = (i + 1) & mask;
-      t[stride * i] = hi;
-      t[stride * i + 1] = lo;
-      if (stride === 3) t[stride * i + 2] = old[j + 2]!;
+      while (t[STRIDE * i] !== 0) i = (i + 1) & mask;
+      t[STRIDE * i] = hi;
+      t[STRIDE * i + 1] = lo;
+      t[STRIDE * i + 2] = old[j + 2]!;
       n++;
     }
     next.count[0] = n;

@@ -59,11 +59,17 @@ export function parallelPools(sizes: readonly number[]): Map<number, ParallelPoo
   return pools;
 }
 
-/** Verdict, violated property and trace length; the counts only of a complete search. */
+/**
+ * Verdict, violated property and counterexample (one worker's: a level's new states are numbered
+ * as one worker numbers them, engine/levelOrder.ts); the counts and coverage only of a complete
+ * search.
+ */
 export function workerIndependent(out: CheckOutcome) {
   const v = out.result.verdict;
-  const base = { verdict: v.kind, property: 'property' in v ? v.property : undefined, steps: out.trace ? out.trace.steps.length - 1 : undefined };
+  const base = { verdict: v.kind, property: 'property' in v ? v.property : undefined, trace: out.trace };
   // A search that stops at a violation stops at the first violating successor (one worker), or
   // each worker at its own first one (several): only complete searches have comparable counts.
-  return v.kind === 'holds' ? { ...base, distinct: out.result.stats.distinct, generated: out.result.stats.generated, depth: out.result.stats.depth } : base;
+  if (v.kind !== 'holds') return base;
+  const { distinct, generated, depth } = out.result.stats;
+  return { ...base, distinct, generated, depth, coverage: out.result.coverage };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asModelError } from '../../../checker/engine/compiled';
 import { InternalLimitError, ModelError } from '../../../checker/engine/errors';
-import { INDEX_PENDING, SharedSeenSet } from '../../../checker/store/sharedSeenSet';
+import { INDEX_PENDING, FROM_GREATER, SharedSeenSet } from '../../../checker/store/sharedSeenSet';
 
 describe('SharedSeenSet', () => {
   it('asks to grow past half full, and grows to twice the size with the same contents', () => {
@@ -18,9 +18,9 @@ describe('SharedSeenSet', () => {
     expect(g.insert(514, 1)).toBe(-1);
   });
 
-  it('indexed: says whether a state seen before has its index yet, keeps indices through growth, and takes a stale slot hint', () => {
-    const s = SharedSeenSet.create(16, true);
-    const other = new SharedSeenSet(s.buffers.table, s.buffers.counter, s.buffers.indexed); // as a worker opens it
+  it('indices: says whether a state seen before has its index yet, keeps indices through growth, and takes a stale slot hint', () => {
+    const s = SharedSeenSet.create(16);
+    const other = new SharedSeenSet(s.buffers.table, s.buffers.counter); // as a worker opens it
     expect(s.insertRef(5, 0)).toBe(-1); // lo 0 is stored as 1
     const slot = s.lastSlot;
     expect(other.insertRef(5, 0)).toBe(INDEX_PENDING);
@@ -34,15 +34,22 @@ describe('SharedSeenSet', () => {
     }
     expect(s.wantsGrowth).toBe(true);
     const g = s.grown();
-    expect(g.indexed).toBe(true);
     expect([g.insertRef(5, 0), g.insertRef(7, 50), g.lookup(600, 4201), g.insertRef(601, 1)]).toEqual([0, 1007, 1600, -1]);
     g.setIndex(601, 1, 9, slot); // the old table's slot: not this state's here, so it probes
     expect(g.lookup(601, 1)).toBe(9);
     expect(() => g.setIndex(999, 999, 1)).toThrow('shared seen set: no slot to index for state #1');
-    // Unindexed tables say nothing of indices.
-    const plain = SharedSeenSet.create(16);
-    plain.insert(1, 1);
-    expect([plain.insertRef(1, 1), plain.lookup(1, 1)]).toEqual([INDEX_PENDING, -1]);
+  });
+
+  it('sources: says whether a state was stored from a greater one, also after growth', () => {
+    const s = SharedSeenSet.create(16);
+    const other = new SharedSeenSet(s.buffers.table, s.buffers.counter);
+    s.insert(1, 1); // an initial state (the coordinator's): no source is less
+    expect(other.insertFrom(1, 1, 0)).toBe(0);
+    expect(s.insertFrom(5, 0, 40)).toBe(-1);
+    expect([other.insertFrom(5, 0, 41), other.insertFrom(5, 0, 40), s.insertFrom(5, 0, 39), other.insertFrom(5, 0, 0)]).toEqual([0, 0, FROM_GREATER, FROM_GREATER]);
+    for (let i = 10; i < 600; i++) expect(s.insertFrom(i, i * 3, i)).toBe(-1);
+    const g = s.grown();
+    expect([g.insertFrom(5, 0, 0), g.insertFrom(5, 0, 40), g.insertFrom(599, 1797, 599), g.insertFrom(599, 1797, 598)]).toEqual([FROM_GREATER, 0, 0, FROM_GREATER]);
   });
 
   it('past its spare room it fails with an internal limit error saying how to get past it, which no effect wrapping blames on the model', () => {
