@@ -245,7 +245,7 @@ export function firstVerdict(slices: readonly OrderedSlice[], level: OrderedLeve
         rank = level.rank[p]!;
         verdict = { ...v, at: { last: source, then: level.transition[p]! } } as Verdict;
       } else {
-        source = (v as { at?: TraceRef }).at?.last ?? -1;
+        source = sourceOf(v);
         rank = s.order!.ranks[j]!;
       }
       if (source < bestSource || (source === bestSource && rank < bestRank)) {
@@ -256,4 +256,9 @@ export function firstVerdict(slices: readonly OrderedSlice[], level: OrderedLeve
     });
   });
   return best;
+}
+
+/** The state a worker's verdict was found at (expanding it), or -1 if it names none. */
+export function sourceOf(v: Verdict): number {
+  return (v as { at?: TraceRef }).at?.last ?? -1;
 }

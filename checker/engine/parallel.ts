@@ -40,13 +40,13 @@ import { checkLiveness, livenessCaveats, recordsGraph } from '../liveness/check'
 import { describeFairness } from '../liveness/fairness';
 import { ParallelGraph } from '../liveness/parallelGraph';
 import { levelVerdict } from '../liveness/levelVerdict';
-import { firstVerdict, orderLevel } from './levelOrder';
+import { firstVerdict, orderLevel, sourceOf } from './levelOrder';
 import { CompiledSpec } from './compiled';
 import { ModelError, UsageError } from './errors';
 import { Explorer } from './explorer';
 import { expandSlice, type LevelResult } from './parallelExpand';
 import type { ParallelJob, ToCoordinator, ToWorker } from './parallelProtocol';
-import type { CheckResult, ProgressStats, Stats, TraceRef, Verdict } from './result';
+import type { CheckResult, ProgressStats, Stats, Verdict } from './result';
 import { errorFromMessage, startTsWorker } from './workerBoot';
 
 export interface ParallelOptions {
@@ -288,7 +288,7 @@ function countRound(results: readonly LevelResult[], ex: Explorer): Verdict | un
  */
 function expandedBefore(todo: Uint32Array, width: number, held: readonly LevelResult[]): Uint32Array {
   let least = Infinity;
-  for (const r of held) for (const v of r.verdicts) least = Math.min(least, (v as { at?: TraceRef }).at?.last ?? -1);
+  for (const r of held) for (const v of r.verdicts) least = Math.min(least, sourceOf(v));
   const keep: Uint32Array[] = [];
   for (let off = 0; off < todo.length; off += width) if (todo[off + REC_INDEX]! < least) keep.push(todo.subarray(off, off + width));
   return concatWords(keep);

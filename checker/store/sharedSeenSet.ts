@@ -124,8 +124,8 @@ export class SharedSeenSet {
   }
 
   /**
-   * The slot of (hi, lo) (both as stored): its first word if it was stored before, else the
-   * bitwise complement of the slot this call stored it in, with `third` as its third word.
+   * The slot of (hi, lo) (both as stored): its first word if it was stored before, else -1 minus
+   * the slot this call stored it in, with `third` as its third word (not `~`: slots reach 3·2^30).
    */
   private claim(hi: number, lo: number, third: number): number {
     const t = this.t;
@@ -140,7 +140,7 @@ export class SharedSeenSet {
           Atomics.store(t, at + 1, lo);
           this.lastSlot = at;
           if (Atomics.add(this.count, 0, 1) + 1 > this.limit) throw this.fullError();
-          return ~at;
+          return -1 - at;
         }
       }
       if (h === hi) {
