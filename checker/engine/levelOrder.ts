@@ -1,7 +1,8 @@
 /**
- * Parallel BFS without a recorded graph (parallel.ts): a level's new states numbered as one worker
- * numbers them, so that each keeps the parent one worker gives it and a safety counterexample is
- * one worker's, whatever the number of workers and whichever worker stored a state first.
+ * The ordered pass of a parallel BFS without a recorded graph (parallel.ts, after a search that
+ * stopped at a verdict): a level's new states numbered as one worker numbers them, so that each
+ * keeps the parent one worker gives it and the counterexample is one worker's, whatever the number
+ * of workers and whichever worker stored a state first.
  *
  * One worker meets the edges of a level in order of (source, rank): the index of the state
  * expanded, then the successor's place among those it inserted into the seen set (generation

@@ -1,19 +1,18 @@
 /**
  * Parallel exhaustive search (`--workers N`): level-synchronous BFS over worker threads that share
  * one lock-free seen set (store/sharedSeenSet.ts). Each level's records are split into N slices;
- * every worker expands its slice and returns its new states; at the level's end the coordinator
- * appends them to the state log numbered as one worker numbers them, each with the parent one
- * worker gives it (levelOrder.ts: the shared table keeps the source each state was stored from,
- * and a worker that reaches it from a lesser one says so), and builds the next level. Which worker
- * stores a state found by two at once varies between runs, but not the set of states per level
- * nor each one's least edge, so a complete search has the same counts, coverage and state log for
- * every N, and a search stops at a verdict in the same level with one worker's counterexample. A
- * worker stops at its first verdict while the others finish their slices (or, with a recorded
- * graph, below, the level), so only the counts at a violation depend on N (README, `--workers`).
- * The only serial part is the coordinator's work between levels. Small levels (fewer than
- * SMALL_LEVEL records) the coordinator expands itself, while the workers are still starting: a
- * small model never waits for them (the CLI turns that off, see README); levels of fewer than
- * SPLIT_LEVEL go to one worker whole.
+ * every worker expands its slice and returns its new states; the coordinator appends them to the
+ * state log in worker order and builds the next level. Which worker stores a state found by two
+ * at once may vary between runs, but the set of states per level cannot, so a complete search has
+ * the same distinct and generated counts for every N, and a search stops at a verdict in the same
+ * level. A worker stops at its first verdict while the others finish their slices, so the counts
+ * at a violation depend on N (README, `--workers`). The counterexample does not: a search that
+ * stops at a verdict is followed by an ordered pass to that level, which numbers each level's new
+ * states as one worker does (levelOrder.ts) and reports the verdict one worker meets first; with a
+ * recorded graph (below) the one pass is ordered. The only serial part is the coordinator's work
+ * between levels. Small levels (fewer than SMALL_LEVEL records) the coordinator expands itself,
+ * while the workers are still starting: a small model never waits for them (the CLI turns that
+ * off, see README); levels of fewer than SPLIT_LEVEL go to one worker whole.
  *
  * For a spec with temporal properties the workers also record the edges they expand; at each level
  * barrier the coordinator merges them into one state graph numbered as one worker numbers it
@@ -25,7 +24,7 @@
  * competes with two workers for them.)
  *
  * The shared seen set grows within a level too: once it is half full the workers stop before their
- * next state and return the rest of their slices; the coordinator keeps what they found, rehashes
+ * next state and return the rest of their slices; the coordinator takes what they found, rehashes
  * into a table twice the size and splits the rest of the level among the workers again.
  */
 import type { Worker } from 'node:worker_threads';
@@ -76,6 +75,27 @@ const SMALL_LEVEL = 256;
  */
 const SPLIT_LEVEL = 2048;
 
+/** One run() of the pool: its job, and the workers' start and table, shared by its passes. */
+interface Run {
+  readonly job: ParallelJob;
+  readonly opts: ParallelOptions;
+  readonly cs: CompiledSpec;
+  readonly boot: Promise<unknown>;
+  readonly bootSeen: SharedSeenSet;
+  /** The table the workers have, once they have started. */
+  workerSeen: SharedSeenSet | undefined;
+  readonly start: number;
+}
+
+/** What one pass of a run ended with. */
+interface Pass {
+  readonly verdict: Verdict;
+  readonly ex: Explorer;
+  readonly shared: SharedSeenSet;
+  readonly live: ParallelGraph | undefined;
+  readonly reorder: number | undefined;
+}
+
 /** A pool of worker threads, reused across runs (a test checks many models with one pool). */
 export class ParallelPool {
   private readonly workers: Worker[];
@@ -120,116 +140,24 @@ export class ParallelPool {
     // The initial states go in before any worker runs, so the table starts with room for them.
     let initial = 0;
     cs.forEachInit(() => initial++);
-    const recording = recordsGraph(cs, job.liveness);
-    let shared = SharedSeenSet.create(Math.max(opts.seenCapacity ?? 1 << 16, 4 * initial));
+    const capacity = Math.max(opts.seenCapacity ?? 1 << 16, 4 * initial);
+    // A graph's merge writes indices into the table's slots; other first passes need two words.
+    const bootSeen = SharedSeenSet.create(capacity, recordsGraph(cs, job.liveness) ? 3 : 2);
     await this.booting;
     // The workers start while the coordinator expands the first (small) levels.
-    const boot = this.all({ type: 'job', job, seen: shared.buffers });
+    const boot = this.all({ type: 'job', job, seen: bootSeen.buffers });
     this.booting = boot.catch(() => {});
-    const bootSeen = shared;
-    /** The seen set the workers have, once they have started. */
-    let workerSeen: SharedSeenSet | undefined;
-    const start = performance.now();
-    const live = recording ? new ParallelGraph(cs) : undefined;
-    const ex = new Explorer(cs, { checkDeadlock: job.checkDeadlock, graph: live?.graph }, live ? live.indexing(shared) : shared);
-    const width = REC_WORDS + cs.codec.words;
-    const localBelow = opts.localBelow ?? SMALL_LEVEL;
-    const splitBelow = opts.splitBelow ?? SPLIT_LEVEL;
-    let level = new FlatFrontier(width);
-    let verdict: Verdict | undefined = ex.addInitial(level);
-    const stats = ex.stats;
-    const levelSizes = [level.length];
-    let pruned = false;
-    // With a graph, a level's first round can start before the previous level's merge (which numbers
-    // its states) has run: `early` is that round, on records whose indices are provisional (base + their
-    // position in the workers' results), and `finalOf` maps each position to the merge's index.
-    let early: { round: Promise<LevelResult[]>; base: number; finalOf: Uint32Array } | undefined;
-    try {
-      while (!verdict && level.length > 0) {
-        const records = level.records();
-        const depth = records[REC_DEPTH]!;
-        if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
-          pruned = true;
-          break;
-        }
-        if (opts.maxStates !== undefined && stats.distinct >= opts.maxStates) {
-          verdict = { kind: 'incomplete', reason: 'max-states' };
-          break;
-        }
-        const next = new FlatFrontier(width, Math.max(16, level.length));
-        // The level's new states are appended once all of it is expanded (in one-worker order).
-        const held: LevelResult[] = [];
-        // Rounds: all of the level, then what the workers left when they stopped for growth. With a
-        // graph, a verdict does not stop the level: the workers go on (parallelExpand.ts); without
-        // one, only the states before the least one a verdict was found at are left to expand.
-        for (let todo = records; todo.length > 0; ) {
-          let results: LevelResult[];
-          if (early) {
-            results = await early.round;
-            results.forEach((r) => toFinal(r, early!.base, early!.finalOf, width));
-            early = undefined;
-          } else {
-            if (shared.wantsGrowth) shared = shared.grown();
-            if (todo.length / width < localBelow) {
-              results = [expandSlice({ cs, shared, checkDeadlock: job.checkDeadlock, livePreds: live?.graph.preds }, todo)];
-            } else {
-              workerSeen = await this.workersOn(shared, workerSeen, boot, bootSeen);
-              results = await this.expandRound(todo, width, splitBelow);
-            }
-          }
-          todo = concatWords(results.map((r) => r.rest));
-          const found = countRound(results, ex);
-          verdict ??= found;
-          held.push(...results);
-          if (verdict && !live) todo = expandedBefore(todo, width, held);
-        }
-        if (!live) {
-          const ordered = orderLevel(held, { first: records[REC_INDEX]!, count: records.length / width }, { log: ex.log, next, width, coverage: ex.coverage, instances: cs.instances });
-          if (verdict) verdict = firstVerdict(held, ordered);
-        } else if (verdict) {
-          // The verdict one worker would have found; the counterexample needs only this level's
-          // states, which go in as the workers found them.
-          verdict = levelVerdict(held);
-          countDistinct(held, ex);
-          appendStates(held, ex, next, width);
-        } else {
-          const fresh = held.reduce((n, r) => n + r.records.length / width, 0);
-          // The next level goes to the workers now, under provisional indices, unless it is small or
-          // the search stops before it; the merge below then runs while they expand it.
-          const stops = (opts.maxDepth !== undefined && depth + 1 >= opts.maxDepth) || (opts.maxStates !== undefined && ex.log.size + fresh >= opts.maxStates);
-          let finalOf: Uint32Array | undefined;
-          if (workerSeen && fresh >= localBelow && !stops) {
-            const base = ex.log.size;
-            const provisional = concatWords(held.map((r) => r.records));
-            for (let p = 0, off = 0; off < provisional.length; p++, off += width) provisional[off + REC_INDEX] = base + p;
-            if (shared.wantsGrowth) shared = shared.grown();
-            workerSeen = await this.workersOn(shared, workerSeen, boot, bootSeen);
-            finalOf = new Uint32Array(fresh);
-            early = { round: this.expandRound(provisional, width, splitBelow), base, finalOf };
-          }
-          live.mergeLevel(held.map((r) => ({ records: r.records, graph: r.graph! })), ex.log, next, width, ex.coverage, shared, finalOf);
-        }
-        stats.distinct = ex.log.size;
-        if (next.length > 0) stats.depth = Math.max(stats.depth, depth + 1);
-        level = next;
-        stats.elapsedMs = performance.now() - start;
-        // A level is complete here: the next one is the queue, and the last level size.
-        levelSizes.push(next.length);
-        opts.onProgress?.({ ...stats, storeBytes: shared.bytes + ex.log.bytes + level.data.byteLength + (live?.bytes ?? 0), queue: level.length, levelSizes: [...levelSizes], levelBase: stats.distinct });
-      }
-      if (!verdict) verdict = pruned ? { kind: 'incomplete', reason: 'max-depth' } : { kind: 'holds' };
-      if (verdict.kind === 'holds' && live) {
-        const found = checkLiveness(cs, live.graph, ex.log);
-        if (found) verdict = { kind: 'liveness', property: found.property, lasso: found.lasso, fairness: describeFairness(cs.spec.fairness) };
-      }
-    } catch (e) {
-      if (!(e instanceof ModelError)) throw e;
-      verdict = { kind: 'error', message: e.message };
-    } finally {
-      // A round started early and not taken (an error on the way): the pool is idle again before reuse.
-      if (early) await early.round.catch(() => {});
+    const run: Run = { job, opts, cs, boot, bootSeen, workerSeen: undefined, start: performance.now() };
+    let pass = await this.pass(run, bootSeen, false, opts.maxDepth);
+    // Without a graph, the states were numbered as the workers found them: a counterexample is
+    // found again by a pass that numbers them as one worker does, up to the verdict's level.
+    if (pass.reorder !== undefined) {
+      pass = await this.pass(run, SharedSeenSet.create(capacity, 3), true, pass.reorder + 1);
+      if (pass.verdict.kind === 'holds' || pass.verdict.kind === 'incomplete') throw new Error(`parallel BFS: the ordered pass ended with "${pass.verdict.kind}" where the first one found a verdict`);
     }
-    stats.elapsedMs = performance.now() - start;
+    const { verdict, ex, shared, live } = pass;
+    const stats = ex.stats;
+    stats.elapsedMs = performance.now() - run.start;
     stats.storeBytes = shared.bytes + ex.log.bytes + (live?.bytes ?? 0);
     stats.edges = live?.graph.edges.edges ?? 0;
     const warnings = live ? livenessCaveats(cs) : [];
@@ -242,13 +170,133 @@ export class ParallelPool {
   }
 
   /**
-   * The workers' seen set, once `shared`: waits for their start (`boot`, with `bootSeen`) the first
-   * time, and tells them when the coordinator has grown the set since.
+   * One breadth-first search of `run` from the initial states, over the empty table `shared`, to
+   * `maxDepth`. `ordered`: number each level's new states as one worker does (levelOrder.ts; with
+   * a graph they always are). `reorder` is set when the search stopped at a verdict whose
+   * counterexample needs that: the depth of the level whose expansion found it.
    */
-  private async workersOn(shared: SharedSeenSet, current: SharedSeenSet | undefined, boot: Promise<unknown>, bootSeen: SharedSeenSet): Promise<SharedSeenSet> {
+  private async pass(run: Run, shared: SharedSeenSet, ordered: boolean, maxDepth: number | undefined): Promise<Pass> {
+    const { job, opts, cs } = run;
+    const live = recordsGraph(cs, job.liveness) ? new ParallelGraph(cs) : undefined;
+    const ex = new Explorer(cs, { checkDeadlock: job.checkDeadlock, graph: live?.graph }, live ? live.indexing(shared) : shared);
+    const width = REC_WORDS + cs.codec.words;
+    const localBelow = opts.localBelow ?? SMALL_LEVEL;
+    const splitBelow = opts.splitBelow ?? SPLIT_LEVEL;
+    const expand = { cs, checkDeadlock: job.checkDeadlock, livePreds: live?.graph.preds, ordered };
+    let level = new FlatFrontier(width);
+    let verdict: Verdict | undefined = ex.addInitial(level);
+    let reorder: number | undefined;
+    const stats = ex.stats;
+    const levelSizes = [level.length];
+    let pruned = false;
+    // With a graph, a level's first round can start before the previous level's merge (which numbers
+    // its states) has run: `early` is that round, on records whose indices are provisional (base + their
+    // position in the workers' results), and `finalOf` maps each position to the merge's index.
+    let early: { round: Promise<LevelResult[]>; base: number; finalOf: Uint32Array } | undefined;
+    try {
+      while (!verdict && level.length > 0) {
+        const records = level.records();
+        const depth = records[REC_DEPTH]!;
+        if (maxDepth !== undefined && depth >= maxDepth) {
+          pruned = true;
+          break;
+        }
+        if (opts.maxStates !== undefined && stats.distinct >= opts.maxStates) {
+          verdict = { kind: 'incomplete', reason: 'max-states' };
+          break;
+        }
+        const next = new FlatFrontier(width, Math.max(16, level.length));
+        // With a graph or ordered, the level's new states are appended once all of it is expanded.
+        const held: LevelResult[] = [];
+        // Rounds: all of the level, then what the workers left when they stopped for growth. With a
+        // graph, a verdict does not stop the level: the workers go on (parallelExpand.ts); ordered,
+        // only the states before the least one a verdict was found at are left to expand.
+        for (let todo = records; todo.length > 0 && !(verdict && !live && !ordered); ) {
+          let results: LevelResult[];
+          if (early) {
+            results = await early.round;
+            results.forEach((r) => toFinal(r, early!.base, early!.finalOf, width));
+            early = undefined;
+          } else {
+            if (shared.wantsGrowth) shared = shared.grown();
+            if (todo.length / width < localBelow) {
+              results = [expandSlice({ ...expand, shared }, todo)];
+            } else {
+              run.workerSeen = await this.workersOn(shared, run);
+              results = await this.expandRound(todo, width, splitBelow, ordered);
+            }
+          }
+          todo = concatWords(results.map((r) => r.rest));
+          const found = countRound(results, ex);
+          verdict ??= found;
+          if (live || ordered) held.push(...results);
+          else {
+            countDistinct(results, ex);
+            appendStates(results, ex, next, width);
+          }
+          if (verdict && ordered) todo = expandedBefore(todo, width, held);
+        }
+        if (!live) {
+          if (ordered) {
+            const numbered = orderLevel(held, { first: records[REC_INDEX]!, count: records.length / width }, { log: ex.log, next, width, coverage: ex.coverage, instances: cs.instances });
+            if (verdict) verdict = firstVerdict(held, numbered);
+          } else if (verdict && sourceOf(verdict) >= 0) reorder = depth;
+        } else if (verdict) {
+          // The verdict one worker would have found; the counterexample needs only this level's
+          // states, which go in as the workers found them.
+          verdict = levelVerdict(held);
+          countDistinct(held, ex);
+          appendStates(held, ex, next, width);
+        } else {
+          const fresh = held.reduce((n, r) => n + r.records.length / width, 0);
+          // The next level goes to the workers now, under provisional indices, unless it is small or
+          // the search stops before it; the merge below then runs while they expand it.
+          const stops = (maxDepth !== undefined && depth + 1 >= maxDepth) || (opts.maxStates !== undefined && ex.log.size + fresh >= opts.maxStates);
+          let finalOf: Uint32Array | undefined;
+          if (run.workerSeen && fresh >= localBelow && !stops) {
+            const base = ex.log.size;
+            const provisional = concatWords(held.map((r) => r.records));
+            for (let p = 0, off = 0; off < provisional.length; p++, off += width) provisional[off + REC_INDEX] = base + p;
+            if (shared.wantsGrowth) shared = shared.grown();
+            run.workerSeen = await this.workersOn(shared, run);
+            finalOf = new Uint32Array(fresh);
+            early = { round: this.expandRound(provisional, width, splitBelow, false), base, finalOf };
+          }
+          live.mergeLevel(held.map((r) => ({ records: r.records, graph: r.graph! })), ex.log, next, width, ex.coverage, shared, finalOf);
+        }
+        stats.distinct = ex.log.size;
+        if (next.length > 0) stats.depth = Math.max(stats.depth, depth + 1);
+        level = next;
+        stats.elapsedMs = performance.now() - run.start;
+        // A level is complete here: the next one is the queue, and the last level size.
+        levelSizes.push(next.length);
+        opts.onProgress?.({ ...stats, storeBytes: shared.bytes + ex.log.bytes + level.data.byteLength + (live?.bytes ?? 0), queue: level.length, levelSizes: [...levelSizes], levelBase: stats.distinct });
+      }
+      if (!verdict) verdict = pruned ? { kind: 'incomplete', reason: 'max-depth' } : { kind: 'holds' };
+      if (verdict.kind === 'holds' && live) {
+        const found = checkLiveness(cs, live.graph, ex.log);
+        if (found) verdict = { kind: 'liveness', property: found.property, lasso: found.lasso, fairness: describeFairness(cs.spec.fairness) };
+      }
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      verdict = { kind: 'error', message: e.message };
+      reorder = undefined;
+    } finally {
+      // A round started early and not taken (an error on the way): the pool is idle again before reuse.
+      if (early) await early.round.catch(() => {});
+    }
+    return { verdict, ex, shared, live, reorder };
+  }
+
+  /**
+   * The workers' seen set, once `shared`: waits for their start (run.boot, with run.bootSeen) the
+   * first time, and tells them whenever the coordinator has another table since.
+   */
+  private async workersOn(shared: SharedSeenSet, run: Run): Promise<SharedSeenSet> {
+    let current = run.workerSeen;
     if (!current) {
-      await boot;
-      current = bootSeen;
+      await run.boot;
+      current = run.bootSeen;
     }
     if (current !== shared) await this.all({ type: 'seen', seen: shared.buffers });
     return shared;
@@ -258,13 +306,13 @@ export class ParallelPool {
    * Splits `records` into contiguous slices in level order (worker i takes the i-th) and expands
    * them; fewer than `splitBelow` records go to the first worker alone.
    */
-  private async expandRound(records: Uint32Array, width: number, splitBelow: number): Promise<LevelResult[]> {
+  private async expandRound(records: Uint32Array, width: number, splitBelow: number, ordered: boolean): Promise<LevelResult[]> {
     const n = records.length / width;
     const parts = n < splitBelow ? 1 : this.size;
     const cut = (i: number) => Math.floor((n * i) / parts) * width;
     const slices = this.workers.slice(0, parts).map((_, i) => records.slice(cut(i), cut(i + 1)));
     return (await this.all(
-      slices.map((r) => ({ type: 'level', records: r }) as ToWorker),
+      slices.map((r) => ({ type: 'level', records: r, ordered }) as ToWorker),
       (i) => [slices[i]!.buffer as ArrayBuffer],
     )) as LevelResult[];
   }

@@ -4,8 +4,8 @@
  * set, and returns its new states (packed records, parents, transitions) and counters. When the
  * shared set passes half full it stops before its next state and returns the rest of the slice
  * too, so that the coordinator can grow the set (the grow barrier). For a spec with temporal
- * properties it also records its part of the state graph (liveness/edgeRecorder.ts), for others
- * the edges that order the level's new states (levelOrder.ts).
+ * properties it also records its part of the state graph (liveness/edgeRecorder.ts), for an
+ * ordered pass of others the edges that order the level's new states (levelOrder.ts).
  */
 import type { StatePred } from '../../spec/temporal';
 import { SliceRecording } from '../liveness/edgeRecorder';
@@ -28,6 +28,8 @@ export interface SliceContext {
   readonly checkDeadlock?: boolean;
   /** The temporal properties' state predicates, when the job records the state graph. */
   readonly livePreds?: readonly StatePred[];
+  /** Else, whether to record the edges that order the level's new states (levelOrder.ts). */
+  readonly ordered?: boolean;
 }
 
 /**
@@ -39,12 +41,12 @@ export interface SliceContext {
  * found (liveness/levelVerdict.ts), so that the counterexample is one worker's.
  */
 export function expandSlice(ctx: SliceContext, records: Uint32Array): LevelResult {
-  const { cs: spec, shared, checkDeadlock, livePreds } = ctx;
+  const { cs: spec, shared, checkDeadlock, livePreds, ordered } = ctx;
   const words = spec.codec.words;
   const width = REC_WORDS + words;
   const recording = livePreds ? new SliceRecording(shared, livePreds, spec.instances.length) : undefined;
-  const ordering = recording ? undefined : new ClaimingSet(shared, records.length / width);
-  const ex = new Explorer(spec, { checkDeadlock, graph: recording?.graph }, recording?.set ?? ordering);
+  const ordering = !recording && ordered ? new ClaimingSet(shared, records.length / width) : undefined;
+  const ex = new Explorer(spec, { checkDeadlock, graph: recording?.graph }, recording?.set ?? ordering ?? shared);
   const next = new FlatFrontier(width, Math.max(16, records.length / width));
   const parent = new Uint32Array(words);
   const verdicts: Verdict[] = [];

@@ -22,7 +22,7 @@ export interface ParallelJob {
 export type ToWorker =
   | { readonly type: 'job'; readonly job: ParallelJob; readonly seen: SharedSeenBuffers }
   | { readonly type: 'seen'; readonly seen: SharedSeenBuffers }
-  | { readonly type: 'level'; readonly records: Uint32Array }
+  | { readonly type: 'level'; readonly records: Uint32Array; readonly ordered: boolean }
   | { readonly type: 'close' };
 
 export type ToCoordinator =

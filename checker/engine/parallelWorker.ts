@@ -34,16 +34,16 @@ parentPort!.on('message', async (m: ToWorker) => {
         cs = new CompiledSpec(inst.spec, m.job.effects, m.job.reductions);
         checkDeadlock = m.job.checkDeadlock;
         livePreds = recordsGraph(cs, m.job.liveness) ? livenessPredicates(cs) : undefined;
-        shared = new SharedSeenSet(m.seen.table, m.seen.counter);
+        shared = new SharedSeenSet(m.seen.table, m.seen.counter, m.seen.words);
         post({ type: 'ready' });
         break;
       }
       case 'seen':
-        shared = new SharedSeenSet(m.seen.table, m.seen.counter);
+        shared = new SharedSeenSet(m.seen.table, m.seen.counter, m.seen.words);
         post({ type: 'ready' });
         break;
       case 'level': {
-        const r = expandSlice({ cs: cs!, shared: shared!, checkDeadlock, livePreds }, m.records);
+        const r = expandSlice({ cs: cs!, shared: shared!, checkDeadlock, livePreds, ordered: m.ordered }, m.records);
         if (r.type === 'level') post(r, [...([r.records.buffer, r.parents.buffer, r.transitions.buffer, r.rest.buffer] as ArrayBuffer[]), ...(r.graph ? recordedBuffers(r.graph) : []), ...(r.order ? [r.order.fresh.buffer, r.order.claims.buffer] as ArrayBuffer[] : [])]);
         break;
       }

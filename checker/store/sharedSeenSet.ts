@@ -12,16 +12,17 @@
  * So a level may add any number of states. The only limit left is the room above half full for
  * the successors of the one state each worker is expanding when the table passes it.
  *
- * Each slot has a third word, whose meaning is the search's (0: not set):
+ * A table for a search that records the state graph, or for an ordered pass, has a third word per
+ * slot, whose meaning is the search's (0: not set):
  * - a search that records the state graph: the state's index + 1, written by the coordinator once
  *   the level that found the state is merged, so that a worker names a successor found there by its
  *   index, not by its fingerprint for the coordinator to look up (liveness/edgeRecorder.ts,
  *   parallelGraph.ts; insertRef, setIndex, lookup);
- * - any other search: the index + 1 of the state it was first reached from, written by the worker
- *   that stores it before it publishes lo (so a reader never sees it unset), and never changed:
- *   a worker that reaches it from a lesser state learns so (insertFrom), and the coordinator
- *   numbers a level's new states by their least edges as one worker does (engine/levelOrder.ts).
- *   States stored by the coordinator itself (the initial ones) keep 0.
+ * - the ordered pass of any other search: the index + 1 of the state it was first reached from,
+ *   written by the worker that stores it before it publishes lo (so a reader never sees it unset),
+ *   and never changed: a worker that reaches it from a lesser state learns so (insertFrom), and the
+ *   coordinator numbers a level's new states by their least edges as one worker does
+ *   (engine/levelOrder.ts). States stored by the coordinator itself (the initial ones) keep 0.
  */
 import { InternalLimitError } from '../engine/errors';
 
@@ -29,13 +30,14 @@ const GROW_AT = 0.5;
 const MIN_CAPACITY = 1 << 10;
 const MAX_CAPACITY = 1 << 30;
 
-/** Words per slot: hi, lo, and the third word (above). */
-const STRIDE = 3;
+/** Words per slot: hi and lo, and the third word (above) if the search needs it. */
+export type SlotWords = 2 | 3;
 
-/** What a worker needs to share a table: its buffers. */
+/** What a worker needs to share a table: its buffers and slot size. */
 export interface SharedSeenBuffers {
   readonly table: SharedArrayBuffer;
   readonly counter: SharedArrayBuffer;
+  readonly words: SlotWords;
 }
 
 /** insertRef's answer for a state stored before, whose index is not written yet. */
@@ -59,9 +61,10 @@ export class SharedSeenSet {
   constructor(
     readonly table: SharedArrayBuffer,
     readonly counter: SharedArrayBuffer,
+    readonly words: SlotWords,
   ) {
     this.t = new Int32Array(table);
-    const cap = this.t.length / STRIDE;
+    const cap = this.t.length / words;
     this.mask = cap - 1;
     this.growAt = Math.floor(cap * GROW_AT);
     // Each worker claims at most one slot past the limit before it throws: 256 spare slots at least.
@@ -69,16 +72,16 @@ export class SharedSeenSet {
     this.count = new Int32Array(counter);
   }
 
-  /** A table of at least `capacity` slots (a power of two, 2^10 to 2^30). */
-  static create(capacity: number): SharedSeenSet {
+  /** A table of at least `capacity` slots (a power of two, 2^10 to 2^30) of `words` words. */
+  static create(capacity: number, words: SlotWords): SharedSeenSet {
     let cap = MIN_CAPACITY;
     while (cap < capacity && cap < MAX_CAPACITY) cap *= 2;
-    return new SharedSeenSet(new SharedArrayBuffer(cap * STRIDE * 4), new SharedArrayBuffer(4));
+    return new SharedSeenSet(new SharedArrayBuffer(cap * words * 4), new SharedArrayBuffer(4), words);
   }
 
-  /** The table as another thread opens it (`new SharedSeenSet(b.table, b.counter)`). */
+  /** The table as another thread opens it (`new SharedSeenSet(b.table, b.counter, b.words)`). */
   get buffers(): SharedSeenBuffers {
-    return { table: this.table, counter: this.counter };
+    return { table: this.table, counter: this.counter, words: this.words };
   }
 
   get size(): number {
@@ -106,6 +109,7 @@ export class SharedSeenSet {
    * index if it is written, else INDEX_PENDING.
    */
   insertRef(hi: number, lo: number): number {
+    this.needsThird();
     const at = this.claim(stored(hi), stored(lo), 0);
     if (at < 0) return -1;
     const ref = Atomics.load(this.t, at + 2);
@@ -113,24 +117,29 @@ export class SharedSeenSet {
   }
 
   /**
-   * Inserts the fingerprint of a successor of state `source` (other searches): returns -1 if it
+   * Inserts the fingerprint of a successor of state `source` (ordered passes): returns -1 if it
    * was new, FROM_GREATER if it was stored from a state of a greater index, else 0.
    */
   insertFrom(hi: number, lo: number, source: number): number {
+    this.needsThird();
     const at = this.claim(stored(hi), stored(lo), source + 1);
     if (at < 0) return -1;
     // A plain read: the word was written before lo was published (which claim read) and never changes.
     return source + 1 < this.t[at + 2]! ? FROM_GREATER : 0;
   }
 
+  private needsThird(): void {
+    if (this.words !== 3) throw new Error('shared seen set: a table of two-word slots has no third word');
+  }
+
   /**
    * The slot of (hi, lo) (both as stored): its first word if it was stored before, else -1 minus
-   * the slot this call stored it in, with `third` as its third word (not `~`: slots reach 3·2^30).
+   * the slot this call stored it in, with `third` as its third word if not 0 (not `~`: slots reach 3·2^30).
    */
   private claim(hi: number, lo: number, third: number): number {
-    const t = this.t;
+    const { t, words } = this;
     for (let i = this.home(hi, lo); ; i = (i + 1) & this.mask) {
-      const at = STRIDE * i;
+      const at = words * i;
       let h = Atomics.load(t, at);
       if (h === 0) {
         h = Atomics.compareExchange(t, at, 0, hi);
@@ -161,9 +170,9 @@ export class SharedSeenSet {
   private slotOf(hi: number, lo: number): number {
     hi = stored(hi);
     lo = stored(lo);
-    const t = this.t;
+    const { t, words } = this;
     for (let i = this.home(hi, lo); ; i = (i + 1) & this.mask) {
-      const at = STRIDE * i;
+      const at = words * i;
       const h = Atomics.load(t, at);
       if (h === 0) return -1;
       if (h === hi && Atomics.load(t, at + 1) === lo) return at;
@@ -172,6 +181,7 @@ export class SharedSeenSet {
 
   /** The index written for the fingerprint, or -1 (absent, or not written yet). */
   lookup(hi: number, lo: number): number {
+    this.needsThird();
     const at = this.slotOf(hi, lo);
     return at < 0 ? -1 : Atomics.load(this.t, at + 2) - 1;
   }
@@ -184,6 +194,7 @@ export class SharedSeenSet {
   setIndex(hi: number, lo: number, index: number, hint = -1): void {
     const { t } = this;
     let at = hint;
+    this.needsThird();
     if (!(at >= 0 && at + 2 < t.length && t[at] === stored(hi) && t[at + 1] === stored(lo))) at = this.slotOf(hi, lo);
     if (at < 0) throw new Error(`shared seen set: no slot to index for state #${index}`);
     Atomics.store(t, at + 2, index + 1);
@@ -209,23 +220,23 @@ export class SharedSeenSet {
   /** A table of twice the capacity with the same contents (coordinator only, while no worker inserts). */
   grown(): SharedSeenSet {
     if (this.capacity >= MAX_CAPACITY) {
-      throw new InternalLimitError(`the shared seen set reached its largest size (2^30 slots, ${STRIDE * 4} GiB) at ${this.size.toLocaleString('en-US')} states; run with --workers 1, whose seen set holds up to 2^31 slots`);
+      throw new InternalLimitError(`the shared seen set reached its largest size (2^30 slots, ${this.words * 4} GiB) at ${this.size.toLocaleString('en-US')} states; run with --workers 1, whose seen set holds up to 2^31 slots`);
     }
-    const next = SharedSeenSet.create(this.capacity * 2);
+    const next = SharedSeenSet.create(this.capacity * 2, this.words);
     // Plain reads and writes: no other thread sees the new table until the coordinator sends it,
     // and the rehash runs while every worker waits (insert's atomics made it ~2x slower).
     const old = this.t;
-    const { t, mask } = next;
+    const { t, mask, words } = next;
     let n = 0;
-    for (let j = 0; j < old.length; j += STRIDE) {
+    for (let j = 0; j < old.length; j += words) {
       const hi = old[j]!;
       if (hi === 0) continue;
       const lo = old[j + 1]!;
       let i = next.home(hi, lo);
-      while (t[STRIDE * i] !== 0) i = (i + 1) & mask;
-      t[STRIDE * i] = hi;
-      t[STRIDE * i + 1] = lo;
-      t[STRIDE * i + 2] = old[j + 2]!;
+      while (t[words * i] !== 0) i = (i + 1) & mask;
+      t[words * i] = hi;
+      t[words * i + 1] = lo;
+      if (words === 3) t[words * i + 2] = old[j + 2]!;
       n++;
     }
     next.count[0] = n;

@@ -55,13 +55,14 @@ describe('parallel BFS (--workers) on the reference models: the same verdicts, s
     const counts = (o: CheckOutcome) => [o.result.stats.distinct, o.result.stats.generated, o.result.stats.depth];
     expect(counts(many)).toEqual([50_816, 402_306, 20]);
     expect(counts(many)).toEqual(counts(one));
-    // Also which action first reached each state: the level's new states are numbered as one worker does.
-    expect(many.result.coverage).toEqual(one.result.coverage);
+    // Which action first reaches a state found twice in a level depends on the order: only generated is fixed.
+    const generated = (o: CheckOutcome) => o.result.coverage.map((c) => [c.name, c.generated]);
+    expect(generated(many)).toEqual(generated(one));
   });
 
-  // Without temporal properties no graph is recorded: the least edge of each new state is kept in
-  // the shared table (engine/levelOrder.ts). Each of these gave another counterexample than one
-  // worker, in some runs, before.
+  // Without temporal properties no graph is recorded: a second pass numbers each level's new states
+  // as one worker does, up to the verdict's (engine/levelOrder.ts). Each of these gave another
+  // counterexample than one worker before.
   it.each([
     ['hmm/m1-mirror-2019', 'mutant-put-frees-without-grace-period'],
     ['hmm/m2-device-fault', 'mutant-fault-recursive-mmap-read'],

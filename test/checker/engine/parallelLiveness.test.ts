@@ -50,11 +50,9 @@ describe('parallel BFS with temporal properties: the graph, verdict and lasso of
   ])('prints one worker\'s counterexample for a safety violation (%s %s), also when the seen set grows mid-level', async (name, variant) => {
     const model = registry.find((m) => m.name === name)!;
     const one = checkSpec(instantiate(model, variant).spec);
-    const steps = (o: typeof one) => o.trace!.steps.map((s) => [s.action, s.state]);
     for (const seenCapacity of [undefined, 1024]) {
       const two = await pool().run({ model: name, variant, constants: {} }, { seenCapacity, localBelow: 0, splitBelow: 0 });
-      expect(summary(two)).toEqual(summary(one));
-      expect(steps(two)).toEqual(steps(one));
+      expect(summary(two)).toEqual(summary(one)); // the trace included
     }
   });
 

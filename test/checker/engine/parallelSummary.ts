@@ -9,19 +9,17 @@ import { instantiate } from '../../../checker/model/instantiate';
 import { registry } from '../../../models';
 
 /**
- * A search stopped by a safety violation stops in the same level but at each worker's own first
- * violation: only its kind, property and trace length compare. Without temporal properties no
- * graph orders the new states of a level, so which action first reached one (coverage's distinct)
- * may differ. Otherwise everything compares: counts, graph size, coverage, lasso and trace.
+ * What must not depend on the number of workers in a check with temporal properties: at a safety
+ * violation (each worker stops at its own first one, so the counts differ) its kind, property and
+ * counterexample; otherwise everything: counts, graph size, coverage, lasso and trace.
  */
 export function summary(out: CheckOutcome) {
   const { verdict, stats, coverage, warnings } = out.result;
   if (verdict.kind !== 'holds' && verdict.kind !== 'liveness') {
-    return { kind: verdict.kind, property: 'property' in verdict ? verdict.property : undefined, steps: out.trace?.steps.length };
+    return { kind: verdict.kind, property: 'property' in verdict ? verdict.property : undefined, trace: out.trace };
   }
   const { distinct, generated, depth, edges } = stats;
-  const actions = edges > 0 ? coverage : coverage.map((c) => [c.name, c.generated]);
-  return { verdict, distinct, generated, depth, edges, actions, warnings, trace: out.trace };
+  return { verdict, distinct, generated, depth, edges, coverage, warnings, trace: out.trace };
 }
 
 /** The HMM models whose fixed configuration has temporal properties. */
@@ -60,9 +58,10 @@ export function parallelPools(sizes: readonly number[]): Map<number, ParallelPoo
 }
 
 /**
- * Verdict, violated property and counterexample (one worker's: a level's new states are numbered
- * as one worker numbers them, engine/levelOrder.ts); the counts and coverage only of a complete
- * search.
+ * Verdict, violated property and counterexample (one worker's: a pass that numbers each level's new
+ * states as one worker does finds it again, engine/levelOrder.ts); the counts only of a complete
+ * search, and of its coverage the generated counts (which action first reached a state found twice
+ * in a level depends on the order the workers found it in).
  */
 export function workerIndependent(out: CheckOutcome) {
   const v = out.result.verdict;
@@ -71,5 +70,5 @@ export function workerIndependent(out: CheckOutcome) {
   // each worker at its own first one (several): only complete searches have comparable counts.
   if (v.kind !== 'holds') return base;
   const { distinct, generated, depth } = out.result.stats;
-  return { ...base, distinct, generated, depth, coverage: out.result.coverage };
+  return { ...base, distinct, generated, depth, generatedPerAction: out.result.coverage.map((c) => [c.name, c.generated]) };
 }

@@ -4,9 +4,9 @@ import { InternalLimitError, ModelError } from '../../../checker/engine/errors';
 import { INDEX_PENDING, FROM_GREATER, SharedSeenSet } from '../../../checker/store/sharedSeenSet';
 
 describe('SharedSeenSet', () => {
-  it('asks to grow past half full, and grows to twice the size with the same contents', () => {
-    const s = SharedSeenSet.create(16);
-    expect(s.capacity).toBe(1024);
+  it.each([2, 3] as const)('asks to grow past half full, and grows to twice the size with the same contents (%i-word slots)', (words) => {
+    const s = SharedSeenSet.create(16, words);
+    expect([s.capacity, s.bytes]).toEqual([1024, 1024 * 4 * words]);
     for (let i = 1; i <= 512; i++) expect(s.insert(i, i * 7)).toBe(-1);
     expect(s.wantsGrowth).toBe(false);
     expect(s.insert(513, 0)).toBe(-1);
@@ -16,11 +16,12 @@ describe('SharedSeenSet', () => {
     for (let i = 1; i <= 512; i++) expect(g.insert(i, i * 7)).toBe(0);
     expect(g.insert(513, 0)).toBe(0);
     expect(g.insert(514, 1)).toBe(-1);
+    if (words === 2) expect(() => g.insertFrom(1, 7, 0)).toThrow('shared seen set: a table of two-word slots has no third word');
   });
 
   it('indices: says whether a state seen before has its index yet, keeps indices through growth, and takes a stale slot hint', () => {
-    const s = SharedSeenSet.create(16);
-    const other = new SharedSeenSet(s.buffers.table, s.buffers.counter); // as a worker opens it
+    const s = SharedSeenSet.create(16, 3);
+    const other = new SharedSeenSet(s.buffers.table, s.buffers.counter, s.buffers.words); // as a worker opens it
     expect(s.insertRef(5, 0)).toBe(-1); // lo 0 is stored as 1
     const slot = s.lastSlot;
     expect(other.insertRef(5, 0)).toBe(INDEX_PENDING);
@@ -41,8 +42,8 @@ describe('SharedSeenSet', () => {
   });
 
   it('sources: says whether a state was stored from a greater one, also after growth', () => {
-    const s = SharedSeenSet.create(16);
-    const other = new SharedSeenSet(s.buffers.table, s.buffers.counter);
+    const s = SharedSeenSet.create(16, 3);
+    const other = new SharedSeenSet(s.buffers.table, s.buffers.counter, s.buffers.words);
     s.insert(1, 1); // an initial state (the coordinator's): no source is less
     expect(other.insertFrom(1, 1, 0)).toBe(0);
     expect(s.insertFrom(5, 0, 40)).toBe(-1);
@@ -53,7 +54,7 @@ describe('SharedSeenSet', () => {
   });
 
   it('past its spare room it fails with an internal limit error saying how to get past it, which no effect wrapping blames on the model', () => {
-    const s = SharedSeenSet.create(1024);
+    const s = SharedSeenSet.create(1024, 2);
     for (let i = 1; i <= 768; i++) s.insert(i, i);
     let err: unknown;
     try {
