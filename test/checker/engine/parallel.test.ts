@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSpec, type CheckOutcome } from '../../../checker/check';
 import { instantiate } from '../../../checker/model/instantiate';
 import { registry } from '../../../models';
-import { parallelPools, workerIndependent } from './parallelSummary';
+import { parallelPools, SPLIT_VIOLATIONS, workerIndependent } from './parallelSummary';
 
 // The HMM models' variants: parallelHmm.test.ts.
 const cases = registry.filter((m) => !m.name.startsWith('hmm/')).flatMap((m) => Object.keys(m.variants).map((v) => ({ model: m, variant: v })));
@@ -61,13 +61,8 @@ describe('parallel BFS (--workers) on the reference models: the same verdicts, s
   });
 
   // Without temporal properties no graph is recorded: a second pass numbers each level's new states
-  // as one worker does, up to the verdict's (engine/levelOrder.ts). Each of these gave another
-  // counterexample than one worker before.
-  it.each([
-    ['hmm/m1-mirror-2019', 'mutant-put-frees-without-grace-period'],
-    ['hmm/m2-device-fault', 'mutant-fault-recursive-mmap-read'],
-    ['hmm/m4-now', 'mutant-unmap-relocks-collected-page'],
-  ])("prints one worker's counterexample without temporal properties (%s %s), also when the seen set grows mid-level", async (name, variant) => {
+  // as one worker does, up to the verdict's (engine/levelOrder.ts).
+  it.each(SPLIT_VIOLATIONS)("prints one worker's counterexample without temporal properties (%s %s), also when the seen set grows mid-level", async (name, variant) => {
     const model = registry.find((m) => m.name === name)!;
     const one = checkSpec(instantiate(model, variant).spec, { liveness: false });
     const steps = (o: CheckOutcome) => o.trace!.steps.map((s) => [s.action, s.state]);
