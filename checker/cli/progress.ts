@@ -149,7 +149,8 @@ export interface Sample {
 
 /**
  * One progress line of an exhaustive search: counts, depth, queue, current and average rate, store
- * memory (and the whole process's, worker threads included, when given), elapsed time and ETA.
+ * memory (and the whole process's, worker threads included, when given), elapsed time and ETA;
+ * what a parallel search's second pass is for, during it.
  */
 export function formatSearchProgress(s: ProgressStats, prev: Sample | undefined, processBytes?: number): string {
   const secs = s.elapsedMs / 1000;
@@ -159,7 +160,8 @@ export function formatSearchProgress(s: ProgressStats, prev: Sample | undefined,
   const expandRate = prev && dt > 0 ? (s.expanded - prev.expanded) / dt : secs > 0 ? s.expanded / secs : 0;
   const queue = s.queue !== undefined ? `, queue ${n(s.queue)}` : '';
   const memory = `stores ${formatBytes(s.storeBytes)}${processBytes ? ` (process ${formatBytes(processBytes)})` : ''}`;
-  return `${n(s.distinct)} distinct, ${n(s.generated)} generated, depth ${s.depth}${queue}; ${n(now)} distinct/s now, ${n(average)} avg; ${memory}; ${formatDuration(secs)}, ${formatEta(estimateEta({ ...s, expandRate }))}`;
+  const again = s.againToDepth !== undefined ? `again to depth ${s.againToDepth} for one worker's counterexample: ` : '';
+  return `${again}${n(s.distinct)} distinct, ${n(s.generated)} generated, depth ${s.depth}${queue}; ${n(now)} distinct/s now, ${n(average)} avg; ${memory}; ${formatDuration(secs)}, ${formatEta(estimateEta({ ...s, expandRate }))}`;
 }
 
 /** Progress of an exhaustive search. */

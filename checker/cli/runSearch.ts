@@ -62,11 +62,13 @@ async function runInThread(plan: SearchPlan, progress: SearchProgress): Promise<
 
 /**
  * The parallel search, abandoned on SIGINT/SIGTERM: the workers are terminated mid-level (stuck or
- * not; parallel runs keep no checkpoint) and the counts reported are those of the last complete level.
+ * not; parallel runs keep no checkpoint) and the counts reported are those of the last complete
+ * level, or, during the second pass after a verdict (parallel.ts), that verdict as first found.
  */
 async function runParallel(plan: SearchPlan, onProgress: (s: ProgressStats) => void): Promise<SearchResult> {
   const pool = new ParallelPool(plan.workers);
   let last: Stats = { distinct: 0, generated: 0, depth: 0, expanded: 0, elapsedMs: 0, storeBytes: 0, edges: 0 };
+  let first: CheckOutcome | undefined;
   let onSignal = () => {};
   const interrupted = new Promise<undefined>((resolve) => {
     onSignal = () => resolve(undefined);
@@ -82,14 +84,20 @@ async function runParallel(plan: SearchPlan, onProgress: (s: ProgressStats) => v
       localBelow: 0,
       onProgress: (s) => {
         // The result's stats are Stats only (no queue or level sizes): they go into --json output.
-        const { queue: _queue, levelSizes: _sizes, levelBase: _base, ...stats } = s;
+        const { queue: _queue, levelSizes: _sizes, levelBase: _base, againToDepth: _again, ...stats } = s;
         last = stats;
         onProgress(s);
       },
+      onFirstPass: (found) => (first = found),
     });
     run.catch(() => {}); // once abandoned, its outcome no longer matters
     const done = await Promise.race([run, interrupted]);
     if (done) return { kind: 'done', ...done };
+    if (first) {
+      // Stopped while searching again for one worker's counterexample: the verdict stands.
+      const warning = 'interrupted while searching again for the counterexample one worker finds: this one is as the workers found it (it may differ from run to run)';
+      return { kind: 'done', ...first, result: { ...first.result, warnings: [...first.result.warnings, warning] } };
+    }
     const result = {
       verdict: { kind: 'incomplete', reason: 'interrupted' } as const,
       stats: last,

@@ -45,7 +45,7 @@ import { ModelError, UsageError } from './errors';
 import { Explorer } from './explorer';
 import { expandSlice, type LevelResult } from './parallelExpand';
 import type { ParallelJob, ToCoordinator, ToWorker } from './parallelProtocol';
-import type { CheckResult, ProgressStats, Stats, Verdict } from './result';
+import type { CheckResult, ProgressStats, Stats, TraceRef, Verdict } from './result';
 import { errorFromMessage, startTsWorker } from './workerBoot';
 
 export interface ParallelOptions {
@@ -58,6 +58,12 @@ export interface ParallelOptions {
   readonly localBelow?: number;
   /** Rounds of fewer records go to one worker, not split (default SPLIT_LEVEL; 0: always split). */
   readonly splitBelow?: number;
+  /**
+   * Without temporal properties, when the search stops at a verdict and runs again for one
+   * worker's counterexample: the outcome as the workers found it (what to report if that second
+   * pass is interrupted).
+   */
+  readonly onFirstPass?: (found: CheckOutcome) => void;
 }
 
 /**
@@ -94,6 +100,20 @@ interface Pass {
   readonly shared: SharedSeenSet;
   readonly live: ParallelGraph | undefined;
   readonly reorder: number | undefined;
+}
+
+/** A run's result, with the counterexample or lasso, from its last pass. */
+function outcome(run: Run, pass: Pass): CheckOutcome {
+  const { cs } = run;
+  const { verdict, ex, shared, live } = pass;
+  const stats = { ...ex.stats, elapsedMs: performance.now() - run.start, storeBytes: shared.bytes + ex.log.bytes + (live?.bytes ?? 0), edges: live?.graph.edges.edges ?? 0 };
+  const warnings = live ? livenessCaveats(cs) : [];
+  const result: CheckResult = { verdict, stats, coverage: ex.coverage, strategy: 'bfs', warnings };
+  const at = verdict.kind === 'violation' || verdict.kind === 'deadlock' || verdict.kind === 'error' ? verdict.at : undefined;
+  let trace: Trace | undefined;
+  if (at) trace = rebuildTrace(cs, ex.log, at);
+  if (verdict.kind === 'liveness') trace = rebuildIndexPath(cs, ex.log, shared, live!.graph.edges, verdict.lasso.path, verdict.lasso.loop);
+  return { result, trace, compiled: cs };
 }
 
 /** A pool of worker threads, reused across runs (a test checks many models with one pool). */
@@ -148,35 +168,29 @@ export class ParallelPool {
     const boot = this.all({ type: 'job', job, seen: bootSeen.buffers });
     this.booting = boot.catch(() => {});
     const run: Run = { job, opts, cs, boot, bootSeen, workerSeen: undefined, start: performance.now() };
-    let pass = await this.pass(run, bootSeen, false, opts.maxDepth);
+    let pass = await this.pass(run, bootSeen, undefined, opts.maxDepth);
     // Without a graph, the states were numbered as the workers found them: a counterexample is
     // found again by a pass that numbers them as one worker does, up to the verdict's level.
     if (pass.reorder !== undefined) {
-      pass = await this.pass(run, SharedSeenSet.create(capacity, 3), true, pass.reorder + 1);
+      opts.onFirstPass?.(outcome(run, pass));
+      // The verdict's state is in the level expanded, or (a successor's) in the next one.
+      const again = pass.reorder + ((pass.verdict as { at?: TraceRef }).at?.then !== undefined ? 1 : 0);
+      pass = await this.pass(run, SharedSeenSet.create(capacity, 3), again, pass.reorder + 1);
       if (pass.verdict.kind === 'holds' || pass.verdict.kind === 'incomplete') throw new Error(`parallel BFS: the ordered pass ended with "${pass.verdict.kind}" where the first one found a verdict`);
     }
-    const { verdict, ex, shared, live } = pass;
-    const stats = ex.stats;
-    stats.elapsedMs = performance.now() - run.start;
-    stats.storeBytes = shared.bytes + ex.log.bytes + (live?.bytes ?? 0);
-    stats.edges = live?.graph.edges.edges ?? 0;
-    const warnings = live ? livenessCaveats(cs) : [];
-    const result: CheckResult = { verdict, stats, coverage: ex.coverage, strategy: 'bfs', warnings };
-    const at = verdict.kind === 'violation' || verdict.kind === 'deadlock' || verdict.kind === 'error' ? verdict.at : undefined;
-    let trace: Trace | undefined;
-    if (at) trace = rebuildTrace(cs, ex.log, at);
-    if (verdict.kind === 'liveness') trace = rebuildIndexPath(cs, ex.log, shared, live!.graph.edges, verdict.lasso.path, verdict.lasso.loop);
-    return { result, trace, compiled: cs };
+    return outcome(run, pass);
   }
 
   /**
    * One breadth-first search of `run` from the initial states, over the empty table `shared`, to
-   * `maxDepth`. `ordered`: number each level's new states as one worker does (levelOrder.ts; with
-   * a graph they always are). `reorder` is set when the search stopped at a verdict whose
-   * counterexample needs that: the depth of the level whose expansion found it.
+   * `maxDepth`. `again`: this pass finds again a verdict of that depth, numbering each level's new
+   * states as one worker does (levelOrder.ts; with a graph they always are). `reorder` is set when
+   * a first pass stopped at a verdict whose counterexample needs that: the depth of the level whose
+   * expansion found it.
    */
-  private async pass(run: Run, shared: SharedSeenSet, ordered: boolean, maxDepth: number | undefined): Promise<Pass> {
+  private async pass(run: Run, shared: SharedSeenSet, again: number | undefined, maxDepth: number | undefined): Promise<Pass> {
     const { job, opts, cs } = run;
+    const ordered = again !== undefined;
     const live = recordsGraph(cs, job.liveness) ? new ParallelGraph(cs) : undefined;
     const ex = new Explorer(cs, { checkDeadlock: job.checkDeadlock, graph: live?.graph }, live ? live.indexing(shared) : shared);
     const width = REC_WORDS + cs.codec.words;
@@ -270,7 +284,7 @@ export class ParallelPool {
         stats.elapsedMs = performance.now() - run.start;
         // A level is complete here: the next one is the queue, and the last level size.
         levelSizes.push(next.length);
-        opts.onProgress?.({ ...stats, storeBytes: shared.bytes + ex.log.bytes + level.data.byteLength + (live?.bytes ?? 0), queue: level.length, levelSizes: [...levelSizes], levelBase: stats.distinct });
+        opts.onProgress?.({ ...stats, storeBytes: shared.bytes + ex.log.bytes + level.data.byteLength + (live?.bytes ?? 0), queue: level.length, levelSizes: [...levelSizes], levelBase: stats.distinct, againToDepth: again });
       }
       if (!verdict) verdict = pruned ? { kind: 'incomplete', reason: 'max-depth' } : { kind: 'holds' };
       if (verdict.kind === 'holds' && live) {

@@ -60,6 +60,11 @@ export interface ProgressStats extends Stats {
   readonly levelSizes?: readonly number[];
   /** BFS: distinct states in the levels up to the one being expanded (the rest are in the next level). */
   readonly levelBase?: number;
+  /**
+   * Parallel BFS without temporal properties, after a verdict: the search runs again to this
+   * depth, numbering states as one worker does, for that verdict's counterexample (parallel.ts).
+   */
+  readonly againToDepth?: number;
 }
 
 export interface CheckResult {

@@ -1,8 +1,9 @@
 /**
  * A guard that never returns (test/fixtures/hangs.ts) cannot hold the run hostage: SIGINT or
  * SIGTERM stops `check` within 2 s with exit 20 and one line saying where it was stuck and what
- * can be resumed, and `--step-timeout` reports it as a model error (exit 75) naming the action,
- * with the trace to the state it was evaluated in.
+ * can be resumed (a parallel search stopped while it searches again for one worker's
+ * counterexample keeps the verdict it found), and `--step-timeout` reports it as a model error
+ * (exit 75) naming the action, with the trace to the state it was evaluated in.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,19 @@ describe('a search stuck in model code', () => {
     expect(r.code, r.stderr).toBe(20);
     expect(r.stdout).toContain('Stopped before a verdict: interrupted.');
     expect(r.stdout).toContain('Warning: interrupted mid-level: the counts are those of the last complete level');
+    expect(r.stopMs).toBeLessThan(2000);
+  }, 60_000);
+
+  it("keeps a parallel search's verdict when it is interrupted while searching again for one worker's counterexample", async () => {
+    // Without temporal properties a violation is found again by an ordered second pass: the
+    // fixture's guard hangs there, and Ctrl-C prints the first pass's counterexample.
+    const r = await checkStuck(['--variant', 'again', '--workers', '2'], 'SIGINT');
+    expect(r.code, r.stderr).toBe(12);
+    expect(r.stdout).toContain('Error: invariant AIsNot2 is violated.');
+    expect(r.stdout).toContain('Counterexample (2 steps):');
+    expect(r.stdout).toContain(
+      'Warning: interrupted while searching again for the counterexample one worker finds: this one is as the workers found it (it may differ from run to run)',
+    );
     expect(r.stopMs).toBeLessThan(2000);
   }, 60_000);
 

@@ -67,6 +67,12 @@ describe('formatting', () => {
     );
   });
 
+  it("a parallel search's second pass after a verdict says what it is for", () => {
+    expect(formatSearchProgress(stats({ distinct: 1000, generated: 3000, depth: 7, expanded: 900, elapsedMs: 2000, storeBytes: 2 ** 20, againToDepth: 12 }), undefined)).toBe(
+      "again to depth 12 for one worker's counterexample: 1,000 distinct, 3,000 generated, depth 7; 500 distinct/s now, 500 avg; stores 1.0 MiB; 2 s, ETA unknown (no BFS levels)",
+    );
+  });
+
   it('on a TTY the line is rewritten in place and cut to the width; otherwise whole lines', () => {
     const written: string[] = [];
     const tty = { isTTY: true, columns: 30, write: (s: string) => (written.push(s), true) } as unknown as NodeJS.WriteStream;

@@ -38,11 +38,13 @@ describe('parallel BFS (--workers) on the reference models: the same verdicts, s
     const one = checkSpec(instantiate(registry.find((m) => m.name === 'reference/twophase')!, 'fixed', constants).spec);
     let largestLevel = 0;
     let before = 0;
+    let firstPasses = 0;
     const many = await pools.get(2)!.run(
       { model: 'reference/twophase', variant: 'fixed', constants },
       {
         seenCapacity: 1024,
         splitBelow: 0,
+        onFirstPass: () => firstPasses++,
         onProgress: (s) => {
           largestLevel = Math.max(largestLevel, s.distinct - before);
           before = s.distinct;
@@ -51,7 +53,7 @@ describe('parallel BFS (--workers) on the reference models: the same verdicts, s
     );
     // More new states in one level than the initial table has slots: it grew within that level.
     expect(largestLevel).toBeGreaterThan(1024);
-    expect(many.result.verdict).toEqual({ kind: 'holds' });
+    expect([many.result.verdict, firstPasses]).toEqual([{ kind: 'holds' }, 0]);
     const counts = (o: CheckOutcome) => [o.result.stats.distinct, o.result.stats.generated, o.result.stats.depth];
     expect(counts(many)).toEqual([50_816, 402_306, 20]);
     expect(counts(many)).toEqual(counts(one));
@@ -68,9 +70,17 @@ describe('parallel BFS (--workers) on the reference models: the same verdicts, s
     const steps = (o: CheckOutcome) => o.trace!.steps.map((s) => [s.action, s.state]);
     for (const seenCapacity of [undefined, 1024]) {
       for (const [n, pool] of pools) {
-        const many = await pool.run({ model: name, variant, constants: {}, liveness: false }, { seenCapacity, localBelow: 0, splitBelow: 0 });
+        // The first pass's outcome is handed over before the second pass, which says what it is for.
+        let first: CheckOutcome | undefined;
+        const again = new Set<number | undefined>();
+        const many = await pool.run(
+          { model: name, variant, constants: {}, liveness: false },
+          { seenCapacity, localBelow: 0, splitBelow: 0, onFirstPass: (f) => (first = f), onProgress: (s) => again.add(s.againToDepth) },
+        );
         expect(many.result.stats.edges, `${n} workers`).toBe(0);
         expect(steps(many), `${n} workers`).toEqual(steps(one));
+        expect([first?.result.verdict.kind, first?.trace?.steps.length]).toEqual([one.result.verdict.kind, one.trace!.steps.length]);
+        expect([...again]).toEqual([undefined, one.trace!.steps.length]);
       }
     }
   });
