@@ -16,7 +16,6 @@
  * reports the one whose edge comes first (firstVerdict).
  */
 import { GrowableU32 } from '../store/edgeStore';
-import { REC_INDEX } from '../store/frontier';
 import type { FlatFrontier } from '../store/flatFrontier';
 import { SeenSet } from '../store/seenSet';
 import { FROM_GREATER, type SharedSeenSet } from '../store/sharedSeenSet';
@@ -118,7 +117,7 @@ export interface OrderedLevel {
 
 /**
  * Appends a level's new states (the workers' results for every round of it, in any order) to
- * `log` and `next` (their frontier records, `width` words each; none for a state an invariant
+ * `log` and `next` (their frontier records; none for a state an invariant
  * failed on) in one-worker order, each with the
  * parent and transition of its least edge, and counts each for that edge's action in `coverage`.
  * The level's states are indices first … first + count - 1 of the log.
@@ -126,7 +125,7 @@ export interface OrderedLevel {
 export function orderLevel(
   slices: readonly OrderedSlice[],
   level: { readonly first: number; readonly count: number },
-  out: { readonly log: StateLog; readonly next: FlatFrontier; readonly width: number; readonly coverage: ActionCoverage[]; readonly instances: readonly ActionInstance[] },
+  out: { readonly log: StateLog; readonly next: FlatFrontier; readonly coverage: ActionCoverage[]; readonly instances: readonly ActionInstance[] },
 ): OrderedLevel {
   const sliceStart = new Uint32Array(slices.length + 1);
   slices.forEach((s, i) => (sliceStart[i + 1] = sliceStart[i]! + s.parents.length));
@@ -154,7 +153,7 @@ export function orderLevel(
     }
   });
   const order = sortByEdge(source, rank, level);
-  const { log, next, width, coverage, instances } = out;
+  const { log, next, coverage, instances } = out;
   const nInstances = Math.max(1, instances.length);
   for (let j = 0; j < n; j++) {
     const p = order[j]!;
@@ -163,13 +162,8 @@ export function orderLevel(
     coverage[instances[transition[p]! % nInstances]!.actionIndex]!.distinct++;
     // A state an invariant failed on has no record (it is not expanded): the worker's last one.
     const rec = slices[i]!.records;
-    const src = (p - sliceStart[i]!) * width;
-    if (src >= rec.length) continue;
-    next.pushSlot();
-    const buf = next.buf;
-    const dst = next.off;
-    for (let w = 0; w < width; w++) buf[dst + w] = rec[src + w]!;
-    buf[dst + REC_INDEX] = index;
+    const at = (p - sliceStart[i]!) * next.width;
+    if (at < rec.length) next.pushCopy(rec, at, index);
   }
   return { source, rank, transition, sliceStart };
 }

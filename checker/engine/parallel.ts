@@ -246,13 +246,13 @@ export class ParallelPool {
           if (live || ordered) held.push(...results);
           else {
             countDistinct(results, ex);
-            appendStates(results, ex, next, width);
+            appendStates(results, ex, next);
           }
           if (verdict && ordered) todo = expandedBefore(todo, width, held);
         }
         if (!live) {
           if (ordered) {
-            const numbered = orderLevel(held, { first: records[REC_INDEX]!, count: records.length / width }, { log: ex.log, next, width, coverage: ex.coverage, instances: cs.instances });
+            const numbered = orderLevel(held, { first: records[REC_INDEX]!, count: records.length / width }, { log: ex.log, next, coverage: ex.coverage, instances: cs.instances });
             if (verdict) verdict = firstVerdict(held, numbered);
           } else if (verdict && sourceOf(verdict) >= 0) reorder = depth;
         } else if (verdict) {
@@ -260,7 +260,7 @@ export class ParallelPool {
           // states, which go in as the workers found them.
           verdict = levelVerdict(held);
           countDistinct(held, ex);
-          appendStates(held, ex, next, width);
+          appendStates(held, ex, next);
         } else {
           const fresh = held.reduce((n, r) => n + r.records.length / width, 0);
           // The next level goes to the workers now, under provisional indices, unless it is small or
@@ -276,7 +276,7 @@ export class ParallelPool {
             finalOf = new Uint32Array(fresh);
             early = { round: this.expandRound(provisional, width, splitBelow, false), base, finalOf };
           }
-          live.mergeLevel(held.map((r) => ({ records: r.records, graph: r.graph! })), ex.log, next, width, ex.coverage, shared, finalOf);
+          live.mergeLevel(held.map((r) => ({ records: r.records, graph: r.graph! })), ex.log, next, ex.coverage, shared, finalOf);
         }
         stats.distinct = ex.log.size;
         if (next.length > 0) stats.depth = Math.max(stats.depth, depth + 1);
@@ -362,15 +362,11 @@ function countDistinct(results: readonly LevelResult[], ex: Explorer): void {
 }
 
 /** Appends the workers' new states to the log and the next level, in worker order. */
-function appendStates(results: readonly LevelResult[], ex: Explorer, next: FlatFrontier, width: number): void {
+function appendStates(results: readonly LevelResult[], ex: Explorer, next: FlatFrontier): void {
   for (const r of results) {
     const base = ex.log.size;
     for (let k = 0; k < r.parents.length; k++) ex.log.push(r.parents[k]!, r.transitions[k]!);
-    for (let off = 0; off < r.records.length; off += width) {
-      next.pushSlot();
-      next.buf.set(r.records.subarray(off, off + width), next.off);
-      next.buf[next.off + REC_INDEX] = base + r.records[off + REC_INDEX]!;
-    }
+    for (let off = 0; off < r.records.length; off += next.width) next.pushCopy(r.records, off, base + r.records[off + REC_INDEX]!);
   }
 }
 

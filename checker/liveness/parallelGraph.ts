@@ -11,7 +11,6 @@ import type { ActionCoverage } from '../engine/result';
 import type { CompiledSpec } from '../engine/compiled';
 import type { FingerprintSet } from '../engine/explorer';
 import type { FlatFrontier } from '../store/flatFrontier';
-import { REC_INDEX } from '../store/frontier';
 import { SeenSet } from '../store/seenSet';
 import type { SharedSeenSet } from '../store/sharedSeenSet';
 import type { StateLog } from '../store/stateLog';
@@ -47,14 +46,14 @@ export class ParallelGraph {
 
   /**
    * Merges one complete level: every slice expanded in it, in any order. Appends the new states
-   * to `log`, the graph's labels and `next` (their frontier records, `width` words each) in
+   * to `log`, the graph's labels and `next` (their frontier records) in
    * one-worker order, counts each new state for the action of its first edge in `coverage`, and
    * writes each one's index into `shared` (an edge found by fingerprint and not new in the level
    * is looked up there: its level was merged before). With `finalOf`, also writes there the index
    * each new state got, by its position among the slices' records taken one slice after another
    * (its provisional index, engine/parallel.ts).
    */
-  mergeLevel(slices: readonly RecordedSlice[], log: StateLog, next: FlatFrontier, width: number, coverage: ActionCoverage[], shared: SharedSeenSet, finalOf?: Uint32Array): void {
+  mergeLevel(slices: readonly RecordedSlice[], log: StateLog, next: FlatFrontier, coverage: ActionCoverage[], shared: SharedSeenSet, finalOf?: Uint32Array): void {
     const { graph, cs, nInstances } = this;
     // The level's new states by fingerprint: which slice stored each, and where.
     const count = slices.reduce((n, s) => n + s.graph.fingerprints.length / 2, 0);
@@ -118,12 +117,7 @@ export class ParallelGraph {
             const local = ownerLocal[p]!;
             const from = slices[ownerSlice[p]!]!;
             graph.pushLabel(from.graph.labels[local]!);
-            next.pushSlot();
-            // A word loop, not set(subarray(...)): a view per state cost more than the copy.
-            const rec = from.records;
-            const buf = next.buf;
-            for (let w = 0, src = local * width, dst = next.off; w < width; w++) buf[dst + w] = rec[src + w]!;
-            buf[next.off + REC_INDEX] = target;
+            next.pushCopy(from.records, local * next.width, target);
             coverage[cs.instances[transition % nInstances]!.actionIndex]!.distinct++;
             stored++;
           }

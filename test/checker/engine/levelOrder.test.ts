@@ -39,7 +39,7 @@ function level(verdictA: Verdict[] = [], verdictB: Verdict[] = [], violatedB: nu
   const coverage = [{ name: 'A', generated: 0, distinct: 0 }, { name: 'B', generated: 0, distinct: 0 }];
   // The slices in any order: B's result came first.
   const slices = [b, a];
-  const ordered = orderLevel(slices, { first: 10, count: 3 }, { log, next, width, coverage, instances });
+  const ordered = orderLevel(slices, { first: 10, count: 3 }, { log, next, coverage, instances });
   return { slices, ordered, log, next, coverage };
 }
 
