@@ -12,7 +12,7 @@ import { CompiledSpec, type EffectMode, type Reductions } from './engine/compile
 import { dfsFrontier } from './engine/dfs';
 import { runExhaustive, runExhaustiveAsync, type RunOutcome } from './engine/run';
 import type { ExploreOptions } from './engine/explorer';
-import type { CheckResult } from './engine/result';
+import { traceRefOf, type CheckResult } from './engine/result';
 import { rebuildIndexPath, rebuildTrace, type Trace } from './trace/trace';
 import { LiveGraph } from './liveness/graph';
 import { livenessPredicates, recordsGraph } from './liveness/check';
@@ -54,7 +54,7 @@ function finish(p: ReturnType<typeof prepare>, { result: raw, explorer }: RunOut
     const trace = rebuildIndexPath(compiled, explorer.log, explorer.seen, graph!.edges, v.lasso.path, v.lasso.loop);
     return { result, trace, compiled };
   }
-  const at = v.kind === 'violation' || v.kind === 'deadlock' || v.kind === 'error' ? v.at : undefined;
+  const at = traceRefOf(v);
   let trace: Trace | undefined;
   if (at) {
     try {

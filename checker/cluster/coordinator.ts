@@ -19,7 +19,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import type { CompiledSpec } from '../engine/compiled';
 import { InternalLimitError, UsageError } from '../engine/errors';
-import type { ActionCoverage, CheckResult, Stats, TraceRef, Verdict } from '../engine/result';
+import { traceRefOf, type ActionCoverage, type CheckResult, type Stats, type TraceRef, type Verdict } from '../engine/result';
 import { NO_PARENT, StateLog } from '../store/stateLog';
 import { rebuildTrace, type Trace } from '../trace/trace';
 import { temporalSkipReason, temporalSkipWarning } from '../report/checkedProperties';
@@ -196,7 +196,8 @@ class Coordinator {
         }
         if (found) verdict = found.verdict;
         verdict ??= pruned ? { kind: 'incomplete', reason: 'max-depth' } : { kind: 'holds' };
-        const trace = found && 'at' in found.verdict && found.verdict.at ? await this.traceOf(found.part, found.verdict.at) : undefined;
+        const at = found && traceRefOf(found.verdict);
+        const trace = found && at ? await this.traceOf(found.part, at) : undefined;
         await this.closeAll();
         const stats = this.stats(cur, start);
         const coverage: ActionCoverage[] = this.cs.spec.actions.map((a, i) => ({ name: a.name, generated: cur.coverageGenerated[i]!, distinct: cur.coverageDistinct[i]! }));

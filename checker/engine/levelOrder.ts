@@ -22,7 +22,7 @@ import { FROM_GREATER, type SharedSeenSet } from '../store/sharedSeenSet';
 import type { StateLog } from '../store/stateLog';
 import type { ActionInstance } from './compiled';
 import type { FingerprintSet } from './explorer';
-import type { ActionCoverage, TraceRef, Verdict } from './result';
+import { traceRefOf, type ActionCoverage, type Verdict } from './result';
 
 /** A worker's edges for the ordering of one slice's new states (sent with its LevelResult). */
 export interface SliceOrder {
@@ -240,7 +240,7 @@ export function firstVerdict(slices: readonly OrderedSlice[], level: OrderedLeve
         rank = level.rank[p]!;
         verdict = { ...v, at: { last: source, then: level.transition[p]! } } as Verdict;
       } else {
-        source = sourceOf(v);
+        source = traceRefOf(v)?.last ?? -1;
         rank = s.order!.ranks[j]!;
       }
       if (source < bestSource || (source === bestSource && rank < bestRank)) {
@@ -253,7 +253,3 @@ export function firstVerdict(slices: readonly OrderedSlice[], level: OrderedLeve
   return best;
 }
 
-/** The state a worker's verdict was found at (expanding it), or -1 if it names none. */
-export function sourceOf(v: Verdict): number {
-  return (v as { at?: TraceRef }).at?.last ?? -1;
-}

@@ -39,13 +39,13 @@ import { checkLiveness, livenessCaveats, recordsGraph } from '../liveness/check'
 import { describeFairness } from '../liveness/fairness';
 import { ParallelGraph } from '../liveness/parallelGraph';
 import { levelVerdict } from '../liveness/levelVerdict';
-import { firstVerdict, orderLevel, sourceOf } from './levelOrder';
+import { firstVerdict, orderLevel } from './levelOrder';
 import { CompiledSpec } from './compiled';
 import { ModelError, UsageError } from './errors';
 import { Explorer } from './explorer';
 import { expandSlice, type LevelResult } from './parallelExpand';
 import type { ParallelJob, ToCoordinator, ToWorker } from './parallelProtocol';
-import type { CheckResult, ProgressStats, Stats, TraceRef, Verdict } from './result';
+import { traceRefOf, type CheckResult, type ProgressStats, type Stats, type Verdict } from './result';
 import { errorFromMessage, startTsWorker } from './workerBoot';
 
 export interface ParallelOptions {
@@ -109,7 +109,7 @@ function outcome(run: Run, pass: Pass): CheckOutcome {
   const stats = { ...ex.stats, elapsedMs: performance.now() - run.start, storeBytes: shared.bytes + ex.log.bytes + (live?.bytes ?? 0), edges: live?.graph.edges.edges ?? 0 };
   const warnings = live ? livenessCaveats(cs) : [];
   const result: CheckResult = { verdict, stats, coverage: ex.coverage, strategy: 'bfs', warnings };
-  const at = verdict.kind === 'violation' || verdict.kind === 'deadlock' || verdict.kind === 'error' ? verdict.at : undefined;
+  const at = traceRefOf(verdict);
   let trace: Trace | undefined;
   if (at) trace = rebuildTrace(cs, ex.log, at);
   if (verdict.kind === 'liveness') trace = rebuildIndexPath(cs, ex.log, shared, live!.graph.edges, verdict.lasso.path, verdict.lasso.loop);
@@ -174,7 +174,7 @@ export class ParallelPool {
     if (pass.reorder !== undefined) {
       opts.onFirstPass?.(outcome(run, pass));
       // The verdict's state is in the level expanded, or (a successor's) in the next one.
-      const again = pass.reorder + ((pass.verdict as { at?: TraceRef }).at?.then !== undefined ? 1 : 0);
+      const again = pass.reorder + (traceRefOf(pass.verdict)?.then !== undefined ? 1 : 0);
       pass = await this.pass(run, SharedSeenSet.create(capacity, 3), again, pass.reorder + 1);
       if (pass.verdict.kind === 'holds' || pass.verdict.kind === 'incomplete') throw new Error(`parallel BFS: the ordered pass ended with "${pass.verdict.kind}" where the first one found a verdict`);
     }
@@ -254,7 +254,7 @@ export class ParallelPool {
           if (ordered) {
             const numbered = orderLevel(held, { first: records[REC_INDEX]!, count: records.length / width }, { log: ex.log, next, coverage: ex.coverage, instances: cs.instances });
             if (verdict) verdict = firstVerdict(held, numbered);
-          } else if (verdict && sourceOf(verdict) >= 0) reorder = depth;
+          } else if (verdict && traceRefOf(verdict)) reorder = depth;
         } else if (verdict) {
           // The verdict one worker would have found; the counterexample needs only this level's
           // states, which go in as the workers found them.
@@ -350,7 +350,7 @@ function countRound(results: readonly LevelResult[], ex: Explorer): Verdict | un
  */
 function expandedBefore(todo: Uint32Array, width: number, held: readonly LevelResult[]): Uint32Array {
   let least = Infinity;
-  for (const r of held) for (const v of r.verdicts) least = Math.min(least, sourceOf(v));
+  for (const r of held) for (const v of r.verdicts) least = Math.min(least, traceRefOf(v)?.last ?? -1);
   const keep: Uint32Array[] = [];
   for (let off = 0; off < todo.length; off += width) if (todo[off + REC_INDEX]! < least) keep.push(todo.subarray(off, off + width));
   return concatWords(keep);
@@ -386,7 +386,8 @@ function toFinal(r: LevelResult, base: number, finalOf: Uint32Array, width: numb
   const verdicts = r.verdicts;
   for (let k = 0; k < verdicts.length; k++) {
     const v = verdicts[k]!;
-    if ('at' in v && v.at) verdicts[k] = { ...v, at: { ...v.at, last: map(v.at.last) } } as Verdict;
+    const at = traceRefOf(v);
+    if (at) verdicts[k] = { ...v, at: { ...at, last: map(at.last) } } as Verdict;
   }
 }
 

@@ -19,6 +19,11 @@ export type Verdict =
   | { readonly kind: 'error'; readonly message: string; readonly at?: TraceRef }
   | { readonly kind: 'incomplete'; readonly reason: 'max-states' | 'max-depth' | 'interrupted' };
 
+/** Where a verdict's counterexample ends (violation, deadlock, an error at a state), or undefined. */
+export function traceRefOf(v: Verdict): TraceRef | undefined {
+  return v.kind === 'violation' || v.kind === 'deadlock' || v.kind === 'error' ? v.at : undefined;
+}
+
 export interface ActionCoverage {
   readonly name: string;
   /** Successors produced by the action's instances (duplicates included). */

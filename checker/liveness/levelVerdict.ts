@@ -13,7 +13,7 @@
  * least-numbered state.
  */
 import type { LevelResult } from '../engine/parallelExpand';
-import type { Verdict } from '../engine/result';
+import { traceRefOf, type Verdict } from '../engine/result';
 import { EDGE_WORDS } from './edgeRecorder';
 
 /**
@@ -30,7 +30,7 @@ export function levelVerdict(results: readonly LevelResult[]): Verdict | undefin
     r.verdicts.forEach((v, k) => {
       const local = r.violated[k]!;
       if (local >= 0 && v.kind === 'violation') failed.set(key(r.graph!.fingerprints[2 * local]!, r.graph!.fingerprints[2 * local + 1]!), v.property);
-      const at = 'at' in v && v.at ? v.at.last : Infinity;
+      const at = traceRefOf(v)?.last ?? Infinity;
       if (best === undefined || at < bestAt) {
         best = v;
         bestAt = at;
