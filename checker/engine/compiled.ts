@@ -258,22 +258,13 @@ export class CompiledSpec {
 
   /** Whether instance `inst` is enabled in `s` (a guard that throws is a model error). */
   enabled(inst: ActionInstance, s: any): boolean {
-    try {
-      return inst.action.guard(s, inst.params);
-    } catch (e) {
-      throw asModelError(e, inst.label, 'guard');
-    }
+    return callGuard(inst.action.guard, inst, s);
   }
 
   /** `enabled` for one of the `candidates` listCandidates listed for `s` (its control state holds there). */
   candidateEnabled(inst: ActionInstance, s: any): boolean {
     const guard = this.candidateGuards[inst.id]!;
-    if (guard === null) return true;
-    try {
-      return guard(s, inst.params);
-    } catch (e) {
-      throw asModelError(e, inst.label, 'guard');
-    }
+    return guard === null || callGuard(guard, inst, s);
   }
 
   /**
@@ -410,7 +401,7 @@ export class CompiledSpec {
         if (e === BAIL) this.guardOnDraft[a] = 0;
       }
     }
-    return this.enabled(inst, this.parentState());
+    return this.candidateEnabled(inst, this.parentState());
   }
 
   /**
@@ -525,6 +516,15 @@ export class CompiledSpec {
 function effectReturned(inst: ActionInstance, value: unknown): ModelError {
   const what = value !== null && typeof value === 'object' ? 'an object' : JSON.stringify(value) ?? String(value);
   return new ModelError(`${inst.label}: effects mutate the draft; return nothing (the effect returned ${what})`, 'throw');
+}
+
+/** `guard` of `inst` in `s`; a guard that throws is a model error naming the instance. */
+function callGuard(guard: ActionSpec['guard'], inst: ActionInstance, s: any): boolean {
+  try {
+    return guard(s, inst.params);
+  } catch (e) {
+    throw asModelError(e, inst.label, 'guard');
+  }
 }
 
 /**
