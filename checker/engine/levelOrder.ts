@@ -22,6 +22,7 @@ import { FROM_GREATER, type SharedSeenSet } from '../store/sharedSeenSet';
 import type { StateLog } from '../store/stateLog';
 import type { ActionInstance } from './compiled';
 import type { FingerprintSet } from './explorer';
+import type { LevelResult } from './parallelExpand';
 import { traceRefOf, type ActionCoverage, type Verdict } from './result';
 
 /** A worker's edges for the ordering of one slice's new states (sent with its LevelResult). */
@@ -93,18 +94,8 @@ export class ClaimingSet implements FingerprintSet {
   }
 }
 
-/** What a worker returned for one slice, as far as the ordering needs it (a LevelResult). */
-export interface OrderedSlice {
-  /** New states' frontier records, their index field local to the worker. */
-  readonly records: Uint32Array;
-  /** Per new state: the parent's global index and the transition, of the edge that stored it. */
-  readonly parents: Uint32Array;
-  readonly transitions: Uint32Array;
-  readonly verdicts: readonly Verdict[];
-  /** Per verdict: the local index of the new state an invariant failed on, else -1. */
-  readonly violated: readonly number[];
-  readonly order?: SliceOrder;
-}
+/** What a worker returned for one slice, as far as the ordering needs it. */
+export type OrderedSlice = Pick<LevelResult, 'records' | 'parents' | 'transitions' | 'verdicts' | 'violated' | 'order'>;
 
 /** A level's new states after orderLevel: each one's least edge, by position among the slices' states taken one slice after another. */
 export interface OrderedLevel {
